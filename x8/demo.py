@@ -1,0 +1,63 @@
+"""Demo data for `make run`: a business with two companies, its manager and an admin.
+
+The credentials are printed by `make run` and listed in the README. Seeding is idempotent and refused
+in production.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from x8.kit.db import Database
+from x8.platform.companies.models import Company, CompanyType
+from x8.platform.companies.schemas import CompanyCreate
+from x8.platform.companies.service import create_company
+from x8.platform.users.models import Role, User
+from x8.platform.users.repository import create_user, get_by_email
+from x8.settings import Settings
+
+DEMO_BUSINESS = ("demo@x8.network", "DemoPass123", "Demo Business")
+DEMO_MANAGER = ("manager@x8.network", "ManagerPass123", "Maria Manager")
+DEMO_ADMIN = ("admin@x8.network", "AdminPass123", "Platform Admin")
+DEMO_COMPANIES = [
+    CompanyCreate(name="Green Leaf Market", company_type=CompanyType.PRODUCT, shop_type="Grocery delivery",
+                  timezone="Europe/Berlin", language="en"),
+    CompanyCreate(name="Bright Smile Dental", company_type=CompanyType.SERVICE, shop_type="Dental clinic",
+                  timezone="Europe/Berlin", language="en"),
+]
+
+
+async def _account(db: Database, email: str, password: str, name: str, role: Role) -> tuple[User, bool]:
+    async with db.sessions() as session, session.begin():
+        user = await get_by_email(session, email)
+        if user is not None:
+            return user, False
+        return await create_user(session, email=email, password=password, full_name=name, role=role), True
+
+
+async def seed(settings: Settings, app_url: str) -> list[str]:
+    if settings.is_production:
+        raise RuntimeError("demo data is never seeded in production")
+    db = Database.connect(app_url, pool_size=1)
+    lines = []
+    try:
+        business, created = await _account(db, *DEMO_BUSINESS, Role.CLIENT)
+        manager, _ = await _account(db, *DEMO_MANAGER, Role.MANAGER)
+        await _account(db, *DEMO_ADMIN, Role.ADMIN)
+        async with db.sessions() as session, session.begin():
+            owner = await session.get(User, business.id)
+            assert owner is not None
+            if owner.manager_id is None:
+                owner.manager_id = manager.id
+            existing = set((await session.execute(
+                select(Company.name).where(Company.owner_id == owner.id))).scalars())
+            for company in DEMO_COMPANIES:
+                if company.name not in existing:
+                    await create_company(session, owner, company)
+        lines.append("Demo data ready" + (" (created)" if created else " (already there)") + ":")
+        for label, (email, password, _) in (("business", DEMO_BUSINESS), ("manager", DEMO_MANAGER),
+                                            ("admin", DEMO_ADMIN)):
+            lines.append(f"  {label:<8} {email} / {password}")
+    finally:
+        await db.dispose()
+    return lines

@@ -1,0 +1,47 @@
+"""The durable job queue: procrastinate on PostgreSQL, so no other server is needed.
+
+Tasks live in ``tasks.py`` modules as blueprints and are registered here. Jobs take ids, not objects.
+The worker runs inside ``x8 serve`` or on its own as ``x8 worker``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import procrastinate
+
+from x8.kit.db import Database
+from x8.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class WorkerContext:
+    """What tasks need at run time; set once per process by ``open_queue``."""
+
+    settings: Settings
+    db: Database
+
+
+_context: WorkerContext | None = None
+
+
+def context() -> WorkerContext:
+    if _context is None:
+        raise RuntimeError("the job queue is not open in this process")
+    return _context
+
+
+def build_app(app_url: str) -> procrastinate.App:
+    from x8.platform.auth import tasks as auth_tasks
+
+    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=app_url))
+    app.add_tasks_from(auth_tasks.blueprint, namespace="auth")
+    return app
+
+
+def open_queue(settings: Settings, db: Database) -> None:
+    global _context
+    _context = WorkerContext(settings=settings, db=db)

@@ -1,0 +1,99 @@
+"""The ASGI application: API under /api/v1, docs at /docs, the dashboard at /."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from sqlalchemy import text
+
+from x8.kit.db import Database
+from x8.kit.errors import NotFound, install_error_handlers
+from x8.kit.jobs import build_app, open_queue
+from x8.platform.admin.endpoints import router as admin_router
+from x8.platform.auth.endpoints import router as auth_router
+from x8.platform.companies.endpoints import router as companies_router
+from x8.platform.mail.endpoints import router as mailbox_router
+from x8.platform.managers.endpoints import router as managers_router
+from x8.platform.oauth.endpoints import router as oauth_router
+from x8.platform.users.endpoints import router as users_router
+from x8.settings import Settings
+
+log = logging.getLogger(__name__)
+FRONTEND_DIST = Path(__file__).resolve().parent.parent / "frontend" / "dist"
+
+
+def create_app(settings: Settings, app_url: str, *, run_worker: bool = False) -> FastAPI:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = Database.connect(app_url)
+        app.state.db = db
+        open_queue(settings, db)
+        worker: asyncio.Task[None] | None = None
+        queue = build_app(app_url)
+        async with queue.open_async():
+            app.state.queue = queue
+            if run_worker:
+                worker = asyncio.create_task(queue.run_worker_async(install_signal_handlers=False))
+            try:
+                yield
+            finally:
+                if worker is not None:
+                    worker.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await worker
+                await db.dispose()
+
+    app = FastAPI(
+        title="X8 Network API",
+        version="0.1.0",
+        description="Multi-tenant platform that automates how businesses talk to their customers.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=True,
+                           allow_methods=["*"], allow_headers=["*"])
+
+    @app.get("/api/v1/health", tags=["health"])
+    async def health(request: Request) -> JSONResponse:
+        """``{"status": "ok"}`` once the database answers and the control plane is migrated."""
+        try:
+            async with request.app.state.db.sessions() as session:
+                await session.execute(text("SELECT version_num FROM alembic_version"))
+        except Exception:  # any database failure means "not ready"
+            log.warning("health check failed", exc_info=True)
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    for router in (auth_router, oauth_router, users_router, companies_router, admin_router, managers_router,
+                   mailbox_router):
+        app.include_router(router)
+    _mount_dashboard(app)
+    return app
+
+
+def _mount_dashboard(app: FastAPI) -> None:
+    """Serve the built dashboard, falling back to index.html for client-side routes."""
+
+    @app.get("/{path:path}", include_in_schema=False)
+    async def dashboard(path: str) -> Response:
+        if path.startswith("api/"):
+            raise NotFound("No such API endpoint.")
+        index = FRONTEND_DIST / "index.html"
+        if not index.exists():
+            return HTMLResponse(
+                "<!doctype html><meta charset='utf-8'><title>X8 Network</title><h1>X8 Network</h1>"
+                "<p>The dashboard is not built. Run <code>make run</code>, or see <a href='/docs'>/docs</a>.</p>"
+            )
+        candidate = (FRONTEND_DIST / path).resolve()
+        if path and candidate.is_file() and candidate.is_relative_to(FRONTEND_DIST):
+            return FileResponse(candidate)
+        return FileResponse(index, headers={"Cache-Control": "no-cache"})

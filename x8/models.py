@@ -1,0 +1,10 @@
+"""Imports every control-plane model so metadata is complete (alembic, tests)."""
+
+from x8.kit.db import Base
+from x8.kit.ratelimit_models import RateLimitHit
+from x8.platform.audit.models import AuditEntry
+from x8.platform.companies.models import Company
+from x8.platform.mail.models import DevMail
+from x8.platform.users.models import AuthSession, EmailCode, User
+
+__all__ = ["AuditEntry", "AuthSession", "Base", "Company", "DevMail", "EmailCode", "RateLimitHit", "User"]

@@ -1,0 +1,83 @@
+"""Authentication and role dependencies (R-A5). Role checks are dependencies, never inline ifs."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select
+
+from x8.kit.clock import utcnow
+from x8.kit.db import SessionDep
+from x8.kit.errors import Forbidden, Unauthorized
+from x8.kit.security import InvalidToken, decode_token
+from x8.platform.users.models import AuthSession, Role, User
+
+bearer = HTTPBearer(auto_error=False, description="Access token from /api/v1/auth/login")
+
+
+@dataclass
+class Principal:
+    user: User
+    session_id: uuid.UUID
+
+
+def _unauthorized(detail: str) -> Unauthorized:
+    return Unauthorized(detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+async def get_principal(
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise _unauthorized("Sign in to continue: no access token was given.")
+    secret_key: str = request.app.state.settings.secret_key
+    try:
+        claims = decode_token(secret_key, credentials.credentials, expected_type="access")
+        user_id = uuid.UUID(claims["sub"])
+        sid = uuid.UUID(str(claims.get("sid")))
+    except (InvalidToken, ValueError, KeyError) as exc:
+        raise _unauthorized("Invalid or expired access token.") from exc
+    row = (
+        await session.execute(
+            select(User, AuthSession)
+            .join(AuthSession, AuthSession.user_id == User.id)
+            .where(User.id == user_id, AuthSession.id == sid)
+        )
+    ).one_or_none()
+    if row is None:
+        raise _unauthorized("Invalid or expired access token.")
+    user, auth_session = row
+    if auth_session.revoked_at is not None or auth_session.expires_at <= utcnow():
+        raise _unauthorized("This session has ended. Please sign in again.")
+    if not user.is_active:
+        raise _unauthorized("This account is disabled.")
+    return Principal(user=user, session_id=sid)
+
+
+async def get_current_user(principal: Annotated[Principal, Depends(get_principal)]) -> User:
+    return principal.user
+
+
+def require_role(*roles: Role) -> Callable[[User], Awaitable[User]]:
+    allowed = {r.value for r in roles}
+
+    async def dependency(user: Annotated[User, Depends(get_current_user)]) -> User:
+        if user.role not in allowed:
+            raise Forbidden(f"This action needs the {' or '.join(sorted(allowed))} role.")
+        return user
+
+    return dependency
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+CurrentUser = Annotated[User, Depends(get_current_user)]
+AdminUser = Annotated[User, Depends(require_role(Role.ADMIN))]
+ManagerUser = Annotated[User, Depends(require_role(Role.MANAGER))]
+ManagerOrAdmin = Annotated[User, Depends(require_role(Role.MANAGER, Role.ADMIN))]

@@ -1,0 +1,235 @@
+"""Accounts: registration by email code, login, tokens, password reset, magic links (R-A1 … R-A3, R-A6)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+
+from x8.kit.clock import utcnow
+from x8.kit.deps import DatabaseDep, SettingsDep
+from x8.kit.errors import BadRequest, Conflict, RateLimited, ServiceUnavailable, Unauthorized, error_responses
+from x8.kit.ratelimit import hit
+from x8.kit.db import SessionDep
+from x8.kit.security import DUMMY_PASSWORD_HASH, hash_password, verify_password
+from x8.platform.audit.service import record
+from x8.platform.auth import codes
+from x8.platform.auth.deps import CurrentPrincipal, CurrentUser
+from x8.platform.auth.schemas import (
+    ChangePasswordIn,
+    CodeIn,
+    CodeSentOut,
+    CompleteRegistrationIn,
+    EmailIn,
+    LoginIn,
+    MagicLinkIn,
+    Me,
+    MessageOut,
+    RefreshIn,
+    ResetPasswordIn,
+    TokenPair,
+    VerifiedOut,
+)
+from x8.platform.auth.sessions import client_ip, revoke, revoke_all, rotate, start_session
+from x8.platform.mail.sender import send_mail
+from x8.platform.users.repository import create_user, get_by_email
+from x8.platform.users.views import me_view
+from x8.settings import Settings
+
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+
+_CODE_MINUTES = int(codes.CODE_TTL.total_seconds() // 60)
+
+
+async def _limit_codes(db: DatabaseDep, settings: Settings, request: Request, email: str) -> None:
+    await hit(
+        db,
+        keys=[
+            (f"code:email:{email}", settings.rate_limit_codes_per_email),
+            (f"code:ip:{client_ip(request)}", settings.rate_limit_codes_per_ip),
+        ],
+        window_seconds=settings.rate_limit_window_seconds,
+        what="code requests",
+    )
+
+
+def _code_mail(code: str, action: str) -> str:
+    return (
+        f"Your X8 Network {action} code is: {code}\n\n"
+        f"It is valid for {_CODE_MINUTES} minutes and can be used once.\n"
+        "If you did not ask for it, you can ignore this email."
+    )
+
+
+@router.post(
+    "/send-verification-code",
+    response_model=CodeSentOut,
+    responses=error_responses(Conflict, RateLimited, ServiceUnavailable),
+)
+async def send_verification_code(
+    body: EmailIn, request: Request, session: SessionDep, db: DatabaseDep, settings: SettingsDep
+) -> CodeSentOut:
+    """Email a 6-digit registration code (valid 10 minutes, single use, five tries)."""
+    await _limit_codes(db, settings, request, body.email)
+    if await get_by_email(session, body.email) is not None:
+        raise Conflict("An account with this email already exists. Sign in or reset your password.")
+    code = await codes.issue_code(session, settings.secret_key, body.email, codes.Purpose.REGISTER)
+    await send_mail(
+        session, settings, to=body.email, subject="Your X8 Network verification code",
+        body=_code_mail(code, "verification"),
+    )
+    return CodeSentOut(message="We sent a 6-digit code to your email.",
+                       expires_in=int(codes.CODE_TTL.total_seconds()))
+
+
+@router.post("/verify-code", response_model=VerifiedOut, responses=error_responses(BadRequest))
+async def verify_code(body: CodeIn, db: DatabaseDep, settings: SettingsDep) -> VerifiedOut:
+    await codes.check_code(db, settings.secret_key, body.email, codes.Purpose.REGISTER, body.code,
+                           mark_verified=True)
+    return VerifiedOut(verified=True)
+
+
+@router.post(
+    "/complete-registration",
+    response_model=TokenPair,
+    status_code=201,
+    responses=error_responses(BadRequest, Conflict),
+)
+async def complete_registration(
+    body: CompleteRegistrationIn, request: Request, session: SessionDep, settings: SettingsDep
+) -> TokenPair:
+    """Create the account once the email is verified. The business starts a 7-day trial."""
+    if await get_by_email(session, body.email) is not None:
+        raise Conflict("An account with this email already exists. Sign in or reset your password.")
+    await codes.take_verified_registration(session, body.email)
+    user = await create_user(session, email=body.email, password=body.password, full_name=body.full_name)
+    return await start_session(session, settings.secret_key, user, request)
+
+
+@router.post("/login", response_model=TokenPair, responses=error_responses(Unauthorized, RateLimited))
+async def login(
+    body: LoginIn, request: Request, session: SessionDep, db: DatabaseDep, settings: SettingsDep
+) -> TokenPair:
+    await hit(
+        db,
+        keys=[
+            (f"login:email:{body.email}", settings.rate_limit_logins_per_email),
+            (f"login:ip:{client_ip(request)}", settings.rate_limit_logins_per_ip),
+        ],
+        window_seconds=settings.rate_limit_window_seconds,
+        what="sign-in attempts",
+    )
+    user = await get_by_email(session, body.email)
+    if user is None:
+        verify_password(body.password, DUMMY_PASSWORD_HASH)
+        raise Unauthorized("Incorrect email or password.")
+    if not verify_password(body.password, user.hashed_password):
+        raise Unauthorized("Incorrect email or password.")
+    if not user.is_active:
+        raise Unauthorized("This account is disabled. Contact support.")
+    return await start_session(session, settings.secret_key, user, request)
+
+
+@router.post("/refresh", response_model=TokenPair, responses=error_responses(Unauthorized))
+async def refresh(body: RefreshIn, db: DatabaseDep, settings: SettingsDep) -> TokenPair:
+    """Rotate tokens: the refresh token given stops working; reusing it signs the session out."""
+    return await rotate(db, settings.secret_key, body.refresh_token)
+
+
+@router.get("/me", response_model=Me, responses=error_responses(Unauthorized))
+async def me(user: CurrentUser) -> Me:
+    return me_view(user)
+
+
+@router.post("/logout", response_model=MessageOut, responses=error_responses(Unauthorized))
+async def logout(principal: CurrentPrincipal, session: SessionDep) -> MessageOut:
+    """End this session: its refresh token and access tokens stop working."""
+    await revoke(session, principal.session_id, "logout")
+    return MessageOut(message="Signed out.")
+
+
+@router.post("/request-password-reset", response_model=MessageOut, responses=error_responses(RateLimited))
+async def request_password_reset(
+    body: EmailIn, request: Request, session: SessionDep, db: DatabaseDep, settings: SettingsDep
+) -> MessageOut:
+    """Email a reset code if the account exists. The answer is the same either way."""
+    await _limit_codes(db, settings, request, body.email)
+    user = await get_by_email(session, body.email)
+    if user is not None and user.is_active:
+        code = await codes.issue_code(session, settings.secret_key, body.email, codes.Purpose.RESET)
+        await send_mail(session, settings, to=body.email, subject="Reset your X8 Network password",
+                        body=_code_mail(code, "password reset"))
+    return MessageOut(message="If an account exists for this email, we sent it a reset code.")
+
+
+@router.post("/verify-reset-code", response_model=VerifiedOut, responses=error_responses(BadRequest))
+async def verify_reset_code(body: CodeIn, db: DatabaseDep, settings: SettingsDep) -> VerifiedOut:
+    await codes.check_code(db, settings.secret_key, body.email, codes.Purpose.RESET, body.code,
+                           mark_verified=True)
+    return VerifiedOut(verified=True)
+
+
+@router.post("/reset-password", response_model=MessageOut, responses=error_responses(BadRequest))
+async def reset_password(
+    body: ResetPasswordIn, request: Request, session: SessionDep, db: DatabaseDep, settings: SettingsDep
+) -> MessageOut:
+    """Set a new password with a valid reset code. Every existing session is signed out."""
+    code_id = await codes.check_code(db, settings.secret_key, body.email, codes.Purpose.RESET, body.code,
+                                     mark_verified=True)
+    user = await get_by_email(session, body.email)
+    if user is None:
+        raise BadRequest("There is no active code for this email. Request a new one.")
+    await codes.consume(session, code_id)
+    user.hashed_password = hash_password(body.new_password)
+    await revoke_all(session, user.id, "password_reset")
+    await record(session, actor_id=user.id, action="auth.password_reset", target_type="user",
+                 target_id=str(user.id), ip=client_ip(request))
+    return MessageOut(message="Your password was changed. Sign in with the new password.")
+
+
+@router.post("/change-password", response_model=MessageOut, responses=error_responses(BadRequest))
+async def change_password(
+    body: ChangePasswordIn, request: Request, principal: CurrentPrincipal, session: SessionDep
+) -> MessageOut:
+    """Change the password; other sessions are signed out, this one stays."""
+    user = principal.user
+    if user.hashed_password is not None and not verify_password(body.current_password, user.hashed_password):
+        raise BadRequest("The current password is incorrect.")
+    user.hashed_password = hash_password(body.new_password)
+    await revoke_all(session, user.id, "password_changed", keep=principal.session_id)
+    await record(session, actor_id=user.id, action="auth.password_changed", target_type="user",
+                 target_id=str(user.id), ip=client_ip(request))
+    return MessageOut(message="Password changed.")
+
+
+@router.post("/request-magic-link", response_model=MessageOut, responses=error_responses(RateLimited))
+async def request_magic_link(
+    body: EmailIn, request: Request, session: SessionDep, db: DatabaseDep, settings: SettingsDep
+) -> MessageOut:
+    """Email a one-time sign-in link (15 minutes) if the account exists. The answer is the same either way."""
+    await _limit_codes(db, settings, request, body.email)
+    user = await get_by_email(session, body.email)
+    if user is not None and user.is_active:
+        token = await codes.issue_magic_token(session, settings.secret_key, body.email)
+        link = f"{settings.frontend_url.rstrip('/')}/magic-link?{urlencode({'token': token})}"
+        await send_mail(
+            session, settings, to=body.email, subject="Your X8 Network sign-in link",
+            body=f"Open this link to sign in to X8 Network:\n\n{link}\n\n"
+                 "It works once and expires in 15 minutes. If you did not ask for it, ignore this email.",
+        )
+    return MessageOut(message="If an account exists for this email, we sent it a sign-in link.")
+
+
+@router.post("/verify-magic-link", response_model=TokenPair, responses=error_responses(BadRequest))
+async def verify_magic_link(
+    body: MagicLinkIn, request: Request, session: SessionDep, db: DatabaseDep, settings: SettingsDep
+) -> TokenPair:
+    await hit(db, keys=[(f"magic:ip:{client_ip(request)}", settings.rate_limit_logins_per_ip)],
+              window_seconds=settings.rate_limit_window_seconds, what="sign-in attempts")
+    email = await codes.take_magic_token(session, settings.secret_key, body.token)
+    user = await get_by_email(session, email)
+    if user is None or not user.is_active:
+        raise BadRequest("This sign-in link is invalid, was already used or has expired. Request a new one.")
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+    return await start_session(session, settings.secret_key, user, request)

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from x8.kit.db import SessionDep
+from x8.kit.errors import Forbidden, NotFound, PaymentRequired, error_responses
+from x8.platform.audit.service import record
+from x8.platform.auth.deps import CurrentUser
+from x8.platform.auth.sessions import client_ip
+from x8.platform.companies import service
+from x8.platform.companies.models import Company
+from x8.platform.companies.schemas import (
+    SELECTABLE_CHANNELS,
+    ChannelOut,
+    CompanyChannels,
+    CompanyCreate,
+    CompanyList,
+    CompanyOut,
+    CompanyStats,
+    CompanyUpdate,
+)
+
+router = APIRouter(prefix="/api/v1/companies", tags=["companies"])
+
+Limit = Annotated[int, Query(ge=1, le=200)]
+Offset = Annotated[int, Query(ge=0)]
+
+
+def _out(company: Company) -> CompanyOut:
+    return CompanyOut.model_validate(company, from_attributes=True)
+
+
+@router.post("/", response_model=CompanyOut, status_code=201,
+             responses=error_responses(Forbidden, PaymentRequired))
+async def create_company(body: CompanyCreate, request: Request, user: CurrentUser, session: SessionDep) -> CompanyOut:
+    """Create a company and provision its tenant storage in the same transaction."""
+    company = await service.create_company(session, user, body)
+    await record(session, actor_id=user.id, action="company.created", target_type="company",
+                 target_id=str(company.id), ip=client_ip(request), details={"company_id": company.company_id})
+    return _out(company)
+
+
+@router.get("/", response_model=CompanyList)
+async def list_companies(user: CurrentUser, session: SessionDep, limit: Limit = 50, offset: Offset = 0) -> CompanyList:
+    rows, total = await service.list_companies(session, user, limit=limit, offset=offset)
+    return CompanyList(items=[_out(c) for c in rows], total=total)
+
+
+@router.get("/{company_id}", response_model=CompanyOut, responses=error_responses(NotFound))
+async def get_company(company_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> CompanyOut:
+    return _out(await service.get_visible(session, user, company_id))
+
+
+@router.patch("/{company_id}", response_model=CompanyOut,
+              responses=error_responses(NotFound, Forbidden, PaymentRequired))
+async def update_company(
+    company_id: uuid.UUID, body: CompanyUpdate, user: CurrentUser, session: SessionDep
+) -> CompanyOut:
+    return _out(await service.update_company(session, user, company_id, body))
+
+
+@router.delete("/{company_id}", status_code=204, responses=error_responses(NotFound, Forbidden))
+async def delete_company(company_id: uuid.UUID, request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    """Delete the company and everything of it, its tenant storage included."""
+    await service.delete_company(session, user, company_id)
+    await record(session, actor_id=user.id, action="company.deleted", target_type="company",
+                 target_id=str(company_id), ip=client_ip(request))
+    return Response(status_code=204)
+
+
+@router.get("/{company_id}/channels", response_model=CompanyChannels, responses=error_responses(NotFound))
+async def company_channels(company_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> CompanyChannels:
+    """The channels chosen for this company. Connection state arrives with the channel adapters."""
+    company = await service.get_visible(session, user, company_id)
+    items = [
+        ChannelOut(platform=p.value, status="DISCONNECTED")
+        for p in SELECTABLE_CHANNELS
+        if p.value in company.channels
+    ]
+    return CompanyChannels(items=items, total=len(items))
+
+
+@router.get("/{company_id}/stats", response_model=CompanyStats, responses=error_responses(NotFound))
+async def company_stats(company_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> CompanyStats:
+    company = await service.get_visible(session, user, company_id)
+    return CompanyStats(
+        company_id=company.id,
+        total_messages=company.total_messages,
+        type1_count=company.type1_count,
+        type2_count=company.type2_count,
+        type2_unpaid=company.type2_unpaid,
+        type3_count=company.type3_count,
+        type3_paid=company.type3_paid,
+        avg_response_time=company.avg_response_time,
+    )

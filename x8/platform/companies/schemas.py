@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+from zoneinfo import available_timezones
+
+from pydantic import AfterValidator, BaseModel, Field, HttpUrl
+
+from x8.platform.companies.models import ChannelPlatform, CompanyType
+
+_TIMEZONES = available_timezones()
+SELECTABLE_CHANNELS = [p for p in ChannelPlatform if p != ChannelPlatform.WEB]
+
+
+def _timezone(value: str) -> str:
+    if value not in _TIMEZONES:
+        raise ValueError(f"Unknown time zone {value!r}; use an IANA name such as Europe/Berlin.")
+    return value
+
+
+def _channels(value: list[ChannelPlatform]) -> list[ChannelPlatform]:
+    if ChannelPlatform.WEB in value:
+        raise ValueError("The web playground is always available and is not chosen as a channel.")
+    if len(set(value)) != len(value):
+        raise ValueError("A channel is listed twice.")
+    return value
+
+
+TimeZone = Annotated[str, AfterValidator(_timezone)]
+Language = Annotated[str, Field(pattern=r"^(en|ru)$")]
+ChannelList = Annotated[list[ChannelPlatform], AfterValidator(_channels)]
+
+
+class CompanyCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    company_type: CompanyType
+    shop_type: str | None = Field(None, max_length=100)
+    timezone: TimeZone = "UTC"
+    language: Language = "en"
+    channels: ChannelList = Field(default_factory=list)
+    privacy_policy_url: HttpUrl | None = None
+
+
+class CompanyUpdate(BaseModel):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    company_type: CompanyType | None = None
+    shop_type: str | None = Field(None, max_length=100)
+    timezone: TimeZone | None = None
+    language: Language | None = None
+    channels: ChannelList | None = None
+    privacy_policy_url: HttpUrl | None = None
+
+
+class CompanyOut(BaseModel):
+    id: uuid.UUID
+    company_id: str
+    name: str
+    company_type: str
+    shop_type: str | None
+    timezone: str
+    language: str
+    status: str
+    tenant_schema: str
+    channels: list[str]
+    privacy_policy_url: str | None
+    owner_id: uuid.UUID
+    created_at: datetime
+    updated_at: datetime
+
+
+class CompanyList(BaseModel):
+    items: list[CompanyOut]
+    total: int
+
+
+class ChannelOut(BaseModel):
+    platform: str
+    status: str
+
+
+class CompanyChannels(BaseModel):
+    items: list[ChannelOut]
+    total: int
+
+
+class CompanyStats(BaseModel):
+    company_id: uuid.UUID
+    total_messages: int
+    type1_count: int
+    type2_count: int
+    type2_unpaid: int
+    type3_count: int
+    type3_paid: int
+    avg_response_time: float | None

@@ -1,0 +1,144 @@
+"""Companies: who may see and change which, channel choices within the plan, and tenant provisioning."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import Select, func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from x8.kit.errors import Forbidden, NotFound, PaymentRequired
+from x8.platform.billing.plans import can_operate, channel_limit
+from x8.platform.companies.models import Company
+from x8.platform.companies.schemas import CompanyCreate, CompanyUpdate
+from x8.platform.users.models import Role, User
+from x8.tenancy.provisioning import drop_tenant, provision_tenant
+
+
+def visible_companies(user: User) -> Select[tuple[Company]]:
+    """Companies this user may read: own (client), assigned businesses' (manager), all (admin)."""
+    query = select(Company)
+    if user.role == Role.ADMIN:
+        return query
+    if user.role == Role.MANAGER:
+        return query.join(User, User.id == Company.owner_id).where(User.manager_id == user.id)
+    return query.where(Company.owner_id == user.id)
+
+
+async def list_companies(
+    session: AsyncSession, user: User, *, limit: int, offset: int
+) -> tuple[Sequence[Company], int]:
+    base = visible_companies(user)
+    total = (await session.execute(select(func.count()).select_from(base.subquery()))).scalar_one()
+    rows = (
+        await session.execute(base.order_by(Company.created_at, Company.company_id).limit(limit).offset(offset))
+    ).scalars().all()
+    return rows, total
+
+
+async def get_visible(session: AsyncSession, user: User, company_id: uuid.UUID) -> Company:
+    """The company if this user may see it; otherwise 404, so existence does not leak (R-C3)."""
+    company = (
+        await session.execute(visible_companies(user).where(Company.id == company_id))
+    ).scalar_one_or_none()
+    if company is None:
+        raise NotFound("Company not found.")
+    return company
+
+
+async def get_editable(session: AsyncSession, user: User, company_id: uuid.UUID) -> Company:
+    company = await get_visible(session, user, company_id)
+    if user.role == Role.MANAGER:
+        raise Forbidden("Managers can view their businesses' companies; the business owner edits them.")
+    return company
+
+
+async def _channels_in_use(session: AsyncSession, owner_id: uuid.UUID, *, excluding: uuid.UUID | None) -> int:
+    query = select(func.coalesce(func.sum(func.cardinality(Company.channels)), 0)).where(
+        Company.owner_id == owner_id
+    )
+    if excluding is not None:
+        query = query.where(Company.id != excluding)
+    return int((await session.execute(query)).scalar_one())
+
+
+async def check_channel_choice(
+    session: AsyncSession, owner: User, wanted: Sequence[str], *, company_id: uuid.UUID | None,
+    previous: Sequence[str] = (),
+) -> None:
+    """Refuse (402) channel choices beyond the plan's limit, counted across the business's companies."""
+    if not set(wanted) - set(previous):
+        return
+    if not can_operate(owner):
+        raise PaymentRequired(
+            "Your trial or subscription has ended, so new channels cannot be added. Choose a plan on the "
+            "Billing page; your data is kept."
+        )
+    limit = channel_limit(owner)
+    if limit is None:
+        return
+    in_use = await _channels_in_use(session, owner.id, excluding=company_id)
+    if in_use + len(wanted) > limit:
+        raise PaymentRequired(
+            f"Your plan allows {limit} channel{'s' if limit != 1 else ''} across all companies and "
+            f"{in_use} {'is' if in_use == 1 else 'are'} already in use. Upgrade your plan to add more.",
+            limit=limit,
+            in_use=in_use,
+        )
+
+
+async def create_company(session: AsyncSession, owner: User, data: CompanyCreate) -> Company:
+    if owner.role != Role.CLIENT:
+        raise Forbidden("Only a business account can create companies.")
+    channels = [c.value for c in data.channels]
+    await check_channel_choice(session, owner, channels, company_id=None)
+    number = (await session.execute(text("SELECT nextval('company_number_seq')"))).scalar_one()
+    company_uuid = uuid.uuid4()
+    company = Company(
+        id=company_uuid,
+        company_id=f"COMP{number:03d}",
+        owner_id=owner.id,
+        name=data.name.strip(),
+        company_type=data.company_type.value,
+        shop_type=data.shop_type,
+        timezone=data.timezone,
+        language=data.language,
+        channels=channels,
+        privacy_policy_url=str(data.privacy_policy_url) if data.privacy_policy_url else None,
+        tenant_schema=await provision_tenant(session, company_uuid),
+    )
+    session.add(company)
+    await session.flush()
+    await session.refresh(company)
+    return company
+
+
+async def update_company(session: AsyncSession, user: User, company_id: uuid.UUID, data: CompanyUpdate) -> Company:
+    company = await get_editable(session, user, company_id)
+    changes = data.model_dump(exclude_unset=True)
+    if "channels" in changes and data.channels is not None:
+        owner = await session.get(User, company.owner_id)
+        assert owner is not None
+        wanted = [c.value for c in data.channels]
+        await check_channel_choice(session, owner, wanted, company_id=company.id, previous=company.channels)
+        company.channels = wanted
+    for field in ("name", "shop_type", "timezone", "language"):
+        if field in changes:
+            value = changes[field]
+            if field == "name" and value is None:
+                continue
+            setattr(company, field, value.strip() if field == "name" else value)
+    if "company_type" in changes and data.company_type is not None:
+        company.company_type = data.company_type.value
+    if "privacy_policy_url" in changes:
+        company.privacy_policy_url = str(data.privacy_policy_url) if data.privacy_policy_url else None
+    await session.flush()
+    await session.refresh(company)
+    return company
+
+
+async def delete_company(session: AsyncSession, user: User, company_id: uuid.UUID) -> None:
+    company = await get_editable(session, user, company_id)
+    await drop_tenant(session, company.id)
+    await session.delete(company)

@@ -1,0 +1,159 @@
+"""OAuth sign-in endpoints. State is a signed, short-lived token bound to a browser cookie."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from datetime import timedelta
+from typing import Literal
+from urllib.parse import urlencode
+
+import httpx
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from x8.kit.clock import utcnow
+from x8.kit.db import SessionDep
+from x8.kit.deps import SettingsDep
+from x8.kit.errors import BadRequest, NotFound, ServiceUnavailable, error_responses
+from x8.kit.security import InvalidToken, decode_token, encode_token
+from x8.platform.audit.service import record
+from x8.platform.auth.sessions import client_ip, start_session
+from x8.platform.oauth.providers import PROVIDERS, Identity, OAuthFailed, Provider
+from x8.platform.users.models import User
+from x8.platform.users.repository import create_user, get_by_email
+from x8.settings import Settings
+
+router = APIRouter(prefix="/api/v1/oauth", tags=["oauth"])
+
+NONCE_COOKIE = "x8_oauth_nonce"
+STATE_TTL = timedelta(minutes=10)
+ProviderName = Literal["google", "facebook"]
+
+
+class ProviderStatus(BaseModel):
+    name: str
+    label: str
+    configured: bool
+    login_url: str
+
+
+class ProviderList(BaseModel):
+    items: list[ProviderStatus]
+    total: int
+
+
+def _provider(name: str, settings: Settings) -> Provider:
+    provider = PROVIDERS.get(name)
+    if provider is None:
+        raise NotFound("Unknown sign-in provider.")
+    if not provider.configured(settings):
+        raise ServiceUnavailable(f"{provider.label} sign-in is not configured on this server.")
+    return provider
+
+
+def _redirect_uri(settings: Settings, provider: str) -> str:
+    return f"{settings.public_base_url.rstrip('/')}/api/v1/oauth/{provider}/callback"
+
+
+def _to_frontend(settings: Settings, path: str, *, query: dict[str, str] | None = None,
+                 fragment: dict[str, str] | None = None) -> RedirectResponse:
+    url = f"{settings.frontend_url.rstrip('/')}{path}"
+    if query:
+        url += "?" + urlencode(query)
+    if fragment:
+        url += "#" + urlencode(fragment)
+    response = RedirectResponse(url, status_code=302)
+    response.delete_cookie(NONCE_COOKIE, path="/api/v1/oauth")
+    return response
+
+
+@router.get("/providers", response_model=ProviderList)
+async def providers(settings: SettingsDep) -> ProviderList:
+    items = [
+        ProviderStatus(name=p.name, label=p.label, configured=p.configured(settings),
+                       login_url=f"/api/v1/oauth/{p.name}/login")
+        for p in PROVIDERS.values()
+    ]
+    return ProviderList(items=items, total=len(items))
+
+
+@router.get("/{provider}/login", status_code=302, responses=error_responses(NotFound, ServiceUnavailable))
+async def login(provider: ProviderName, settings: SettingsDep) -> RedirectResponse:
+    """Start sign-in: redirect to the provider with a signed state bound to a cookie."""
+    chosen = _provider(provider, settings)
+    nonce = secrets.token_urlsafe(24)
+    state = encode_token(settings.secret_key, subject=provider, token_type="oauth_state", ttl=STATE_TTL,
+                         claims={"nonce": nonce})
+    response = RedirectResponse(chosen.authorize_url(settings, _redirect_uri(settings, provider), state),
+                                status_code=302)
+    response.set_cookie(NONCE_COOKIE, nonce, max_age=int(STATE_TTL.total_seconds()), httponly=True,
+                        samesite="lax", secure=settings.public_base_url.startswith("https"), path="/api/v1/oauth")
+    return response
+
+
+def _check_state(settings: Settings, provider: str, state: str | None, cookie: str | None) -> None:
+    if not state or not cookie:
+        raise BadRequest("The sign-in request is missing its state. Start the sign-in again.")
+    try:
+        claims = decode_token(settings.secret_key, state, expected_type="oauth_state")
+    except InvalidToken as exc:
+        raise BadRequest("The sign-in state is invalid or expired. Start the sign-in again.") from exc
+    if claims["sub"] != provider or not hmac.compare_digest(str(claims.get("nonce")), cookie):
+        raise BadRequest("The sign-in state does not match this browser. Start the sign-in again.")
+
+
+async def _find_or_create(session: SessionDep, identity: Identity) -> User:
+    column = User.google_sub if identity.provider == "google" else User.facebook_id
+    user = (await session.execute(select(User).where(column == identity.subject))).scalar_one_or_none()
+    if user is not None:
+        return user
+    if not identity.email or not identity.email_verified:
+        raise OAuthFailed(f"Your {identity.provider.title()} account has no verified email, so we cannot "
+                          "sign you in with it. Register with your email instead.")
+    user = await get_by_email(session, identity.email)
+    if user is None:
+        user = await create_user(session, email=identity.email, password=None,
+                                 full_name=identity.name or identity.email.split("@")[0])
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+    if identity.provider == "google":
+        user.google_sub = identity.subject
+    else:
+        user.facebook_id = identity.subject
+    return user
+
+
+@router.get("/{provider}/callback", status_code=302, responses=error_responses(BadRequest, NotFound))
+async def callback(
+    provider: ProviderName,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    code: str | None = None,
+    state: str | None = None,
+    error: str | None = None,
+) -> RedirectResponse:
+    """Finish sign-in: check state, exchange the code, link by verified email, hand tokens to the dashboard."""
+    chosen = _provider(provider, settings)
+    _check_state(settings, provider, state, request.cookies.get(NONCE_COOKIE))
+    if error or not code:
+        return _to_frontend(settings, "/login", query={"oauth_error": f"{chosen.label} sign-in was cancelled."})
+    try:
+        async with httpx.AsyncClient(timeout=15) as client:
+            identity = await chosen.identify(settings, client, code, _redirect_uri(settings, provider))
+        user = await _find_or_create(session, identity)
+    except OAuthFailed as exc:
+        return _to_frontend(settings, "/login", query={"oauth_error": str(exc)})
+    except httpx.HTTPError:
+        return _to_frontend(settings, "/login",
+                            query={"oauth_error": f"{chosen.label} is not answering right now. Try again."})
+    if not user.is_active:
+        return _to_frontend(settings, "/login", query={"oauth_error": "This account is disabled."})
+    tokens = await start_session(session, settings.secret_key, user, request)
+    await record(session, actor_id=user.id, action=f"auth.oauth_{provider}", target_type="user",
+                 target_id=str(user.id), ip=client_ip(request))
+    return _to_frontend(settings, "/oauth/complete",
+                        fragment={"access_token": tokens.access_token, "refresh_token": tokens.refresh_token})
