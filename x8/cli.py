@@ -89,7 +89,9 @@ def _create_staff(role: str, email: str, password: str, full_name: str) -> None:
         db = Database.connect(urls.app, pool_size=1)
         try:
             async with db.sessions() as session, session.begin():
-                await create_user(session, email=email, password=password, full_name=full_name, role=Role(role))
+                await create_user(
+                    session, email=email, password=password, full_name=full_name, role=Role(role)
+                )
         finally:
             await db.dispose()
 
@@ -139,7 +141,10 @@ def tenants_list() -> None:
         try:
             async with db.sessions() as session:
                 rows = await session.execute(
-                    select(Company.tenant_schema, Company.company_id, Company.name).order_by(Company.company_id))
+                    select(Company.tenant_schema, Company.company_id, Company.name).order_by(
+                        Company.company_id
+                    )
+                )
                 return [(r[0], r[1], r[2]) for r in rows]
         finally:
             await db.dispose()

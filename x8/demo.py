@@ -20,10 +20,20 @@ DEMO_BUSINESS = ("demo@x8.network", "DemoPass123", "Demo Business")
 DEMO_MANAGER = ("manager@x8.network", "ManagerPass123", "Maria Manager")
 DEMO_ADMIN = ("admin@x8.network", "AdminPass123", "Platform Admin")
 DEMO_COMPANIES = [
-    CompanyCreate(name="Green Leaf Market", company_type=CompanyType.PRODUCT, shop_type="Grocery delivery",
-                  timezone="Europe/Berlin", language="en"),
-    CompanyCreate(name="Bright Smile Dental", company_type=CompanyType.SERVICE, shop_type="Dental clinic",
-                  timezone="Europe/Berlin", language="en"),
+    CompanyCreate(
+        name="Green Leaf Market",
+        company_type=CompanyType.PRODUCT,
+        shop_type="Grocery delivery",
+        timezone="Europe/Berlin",
+        language="en",
+    ),
+    CompanyCreate(
+        name="Bright Smile Dental",
+        company_type=CompanyType.SERVICE,
+        shop_type="Dental clinic",
+        timezone="Europe/Berlin",
+        language="en",
+    ),
 ]
 
 
@@ -49,14 +59,18 @@ async def seed(settings: Settings, app_url: str) -> list[str]:
             assert owner is not None
             if owner.manager_id is None:
                 owner.manager_id = manager.id
-            existing = set((await session.execute(
-                select(Company.name).where(Company.owner_id == owner.id))).scalars())
+            existing = set(
+                (await session.execute(select(Company.name).where(Company.owner_id == owner.id))).scalars()
+            )
             for company in DEMO_COMPANIES:
                 if company.name not in existing:
                     await create_company(session, owner, company)
         lines.append("Demo data ready" + (" (created)" if created else " (already there)") + ":")
-        for label, (email, password, _) in (("business", DEMO_BUSINESS), ("manager", DEMO_MANAGER),
-                                            ("admin", DEMO_ADMIN)):
+        for label, (email, password, _) in (
+            ("business", DEMO_BUSINESS),
+            ("manager", DEMO_MANAGER),
+            ("admin", DEMO_ADMIN),
+        ):
             lines.append(f"  {label:<8} {email} / {password}")
     finally:
         await db.dispose()

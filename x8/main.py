@@ -59,8 +59,13 @@ def create_app(settings: Settings, app_url: str, *, run_worker: bool = False) ->
     app.state.settings = settings
     install_error_handlers(app)
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=True,
-                           allow_methods=["*"], allow_headers=["*"])
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=True,
+            allow_methods=["*"],
+            allow_headers=["*"],
+        )
 
     @app.get("/api/v1/health", tags=["health"])
     async def health(request: Request) -> JSONResponse:
@@ -73,8 +78,15 @@ def create_app(settings: Settings, app_url: str, *, run_worker: bool = False) ->
             return JSONResponse({"status": "unavailable"}, status_code=503)
         return JSONResponse({"status": "ok"})
 
-    for router in (auth_router, oauth_router, users_router, companies_router, admin_router, managers_router,
-                   mailbox_router):
+    for router in (
+        auth_router,
+        oauth_router,
+        users_router,
+        companies_router,
+        admin_router,
+        managers_router,
+        mailbox_router,
+    ):
         app.include_router(router)
     _mount_dashboard(app)
     return app
@@ -91,7 +103,8 @@ def _mount_dashboard(app: FastAPI) -> None:
         if not index.exists():
             return HTMLResponse(
                 "<!doctype html><meta charset='utf-8'><title>X8 Network</title><h1>X8 Network</h1>"
-                "<p>The dashboard is not built. Run <code>make run</code>, or see <a href='/docs'>/docs</a>.</p>"
+                "<p>The dashboard is not built. Run <code>make run</code>, "
+                "or see <a href='/docs'>/docs</a>.</p>"
             )
         candidate = (FRONTEND_DIST / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(FRONTEND_DIST):

@@ -38,7 +38,8 @@ BEGIN
     EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO %I', role_name);
     EXECUTE format('GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO %I', role_name);
     EXECUTE format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO %I', role_name);
-    EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO %I',
+    EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA public '
+                   'GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO %I',
                    role_name);
     EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO %I',
                    role_name);
@@ -52,8 +53,10 @@ $$;
 def upgrade() -> None:
     attributes = op.get_context().config.attributes  # type: ignore[union-attr]
     bind = op.get_bind()
-    bind.execute(sa.text("SELECT set_config('x8.app_role', :r, true), set_config('x8.app_password', :p, true)"),
-                 {"r": attributes["app_role"], "p": attributes["app_password"]})
+    bind.execute(
+        sa.text("SELECT set_config('x8.app_role', :r, true), set_config('x8.app_password', :p, true)"),
+        {"r": attributes["app_role"], "p": attributes["app_password"]},
+    )
     op.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
     op.execute("CREATE SEQUENCE company_number_seq START 1")
     op.execute(SchemaManager.get_schema())

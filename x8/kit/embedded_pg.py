@@ -36,7 +36,7 @@ def start(data_dir: Path, database: str = DATABASE) -> str:
     server = _servers.get(pgdata)
     if server is None:
         pgdata.parent.mkdir(parents=True, exist_ok=True)
-        server = pgserver.get_server(pgdata, cleanup_mode="stop")
+        server = pgserver.get_server(pgdata, cleanup_mode="stop")  # type: ignore[attr-defined]
         _servers[pgdata] = server
     url = with_role(server.get_uri(database), "postgres", "")
     ensure_database(with_role(server.get_uri("postgres"), "postgres", ""), database)

@@ -104,9 +104,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
 def error_responses(*errors: type[X8Error]) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses=`` entries for the errors an endpoint can raise."""
-    return {
-        e.status_code: {"description": e.error_type, "model": ErrorBody} for e in errors
-    }
+    return {e.status_code: {"description": e.error_type, "model": ErrorBody} for e in errors}
 
 
 from pydantic import BaseModel  # noqa: E402  (kept next to its only use)

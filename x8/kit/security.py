@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
 import uuid
 from datetime import datetime, timedelta
@@ -25,9 +26,13 @@ class InvalidToken(Exception):
     pass
 
 
+# Work factor; the test suite lowers it (X8_BCRYPT_ROUNDS=4) to stay fast. Never lower it in production.
+BCRYPT_ROUNDS = int(os.environ.get("X8_BCRYPT_ROUNDS", "12"))
+
+
 def hash_password(password: str) -> str:
-    # bcrypt only reads 72 bytes; pre-hashing would change semantics, so the schema caps length instead.
-    return bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()
+    # bcrypt only reads 72 bytes; the password schema caps the length instead of silently truncating.
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=BCRYPT_ROUNDS)).decode()
 
 
 def verify_password(password: str, hashed: str | None) -> bool:

@@ -29,17 +29,34 @@ Offset = Annotated[int, Query(ge=0)]
 
 
 @router.post("/managers", response_model=ManagerOut, status_code=201, responses=error_responses(Conflict))
-async def create_manager(body: StaffCreate, request: Request, admin: AdminUser, session: SessionDep) -> ManagerOut:
-    user = await create_user(session, email=body.email, password=body.password, full_name=body.full_name,
-                             role=Role.MANAGER)
-    await record(session, actor_id=admin.id, action="admin.manager_created", target_type="user",
-                 target_id=str(user.id), ip=client_ip(request))
-    return ManagerOut(id=user.id, email=user.email, full_name=user.full_name, is_active=user.is_active,
-                      client_count=0, created_at=user.created_at)
+async def create_manager(
+    body: StaffCreate, request: Request, admin: AdminUser, session: SessionDep
+) -> ManagerOut:
+    user = await create_user(
+        session, email=body.email, password=body.password, full_name=body.full_name, role=Role.MANAGER
+    )
+    await record(
+        session,
+        actor_id=admin.id,
+        action="admin.manager_created",
+        target_type="user",
+        target_id=str(user.id),
+        ip=client_ip(request),
+    )
+    return ManagerOut(
+        id=user.id,
+        email=user.email,
+        full_name=user.full_name,
+        is_active=user.is_active,
+        client_count=0,
+        created_at=user.created_at,
+    )
 
 
 @router.get("/managers", response_model=ManagerList)
-async def list_managers(admin: AdminUser, session: SessionDep, limit: Limit = 50, offset: Offset = 0) -> ManagerList:
+async def list_managers(
+    admin: AdminUser, session: SessionDep, limit: Limit = 50, offset: Offset = 0
+) -> ManagerList:
     items, total = await repository.list_managers(session, limit=limit, offset=offset)
     return ManagerList(items=items, total=total)
 
@@ -54,26 +71,46 @@ async def list_clients(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> ClientList:
-    items, total = await repository.list_clients(session, manager_id=manager_id, q=q, plan=plan, limit=limit,
-                                                 offset=offset)
+    items, total = await repository.list_clients(
+        session, manager_id=manager_id, q=q, plan=plan, limit=limit, offset=offset
+    )
     return ClientList(items=items, total=total)
 
 
 @router.post("/assignments", response_model=AssignmentOut, responses=error_responses(NotFound, Conflict))
-async def assign(body: AssignmentIn, request: Request, admin: AdminUser, session: SessionDep) -> AssignmentOut:
+async def assign(
+    body: AssignmentIn, request: Request, admin: AdminUser, session: SessionDep
+) -> AssignmentOut:
     """Assign a business to a manager. A business that has a manager needs ``reassign: true`` (else 409)."""
     client, previous = await service.assign_manager(
         session, manager_id=body.manager_id, client_id=body.client_id, reassign=body.reassign
     )
-    await record(session, actor_id=admin.id, action="admin.manager_assigned", target_type="user",
-                 target_id=str(client.id), ip=client_ip(request),
-                 details={"manager_id": str(body.manager_id), "previous_manager_id": str(previous) if previous else None})
+    await record(
+        session,
+        actor_id=admin.id,
+        action="admin.manager_assigned",
+        target_type="user",
+        target_id=str(client.id),
+        ip=client_ip(request),
+        details={
+            "manager_id": str(body.manager_id),
+            "previous_manager_id": str(previous) if previous else None,
+        },
+    )
     return AssignmentOut(client_id=client.id, manager_id=client.manager_id, previous_manager_id=previous)
 
 
 @router.delete("/assignments/{client_id}", response_model=AssignmentOut, responses=error_responses(NotFound))
-async def unassign(client_id: uuid.UUID, request: Request, admin: AdminUser, session: SessionDep) -> AssignmentOut:
+async def unassign(
+    client_id: uuid.UUID, request: Request, admin: AdminUser, session: SessionDep
+) -> AssignmentOut:
     client, previous_manager = await service.unassign(session, client_id)
-    await record(session, actor_id=admin.id, action="admin.manager_unassigned", target_type="user",
-                 target_id=str(client.id), ip=client_ip(request))
+    await record(
+        session,
+        actor_id=admin.id,
+        action="admin.manager_unassigned",
+        target_type="user",
+        target_id=str(client.id),
+        ip=client_ip(request),
+    )
     return AssignmentOut(client_id=client.id, manager_id=None, previous_manager_id=previous_manager)

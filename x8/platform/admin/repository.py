@@ -34,19 +34,28 @@ async def list_clients(
         pattern = f"%{_escape_like(q.strip().lower())}%"
         conditions.append(or_(User.email.like(pattern), func.lower(User.full_name).like(pattern)))
     total = (await session.execute(select(func.count()).select_from(User).where(*conditions))).scalar_one()
-    companies = (
-        select(func.count()).select_from(Company).where(Company.owner_id == User.id).scalar_subquery()
-    )
+    companies = select(func.count()).select_from(Company).where(Company.owner_id == User.id).scalar_subquery()
     rows: Sequence[tuple[User, int]] = (
         await session.execute(
-            select(User, companies).where(*conditions).order_by(User.created_at.desc()).limit(limit).offset(offset)
+            select(User, companies)
+            .where(*conditions)
+            .order_by(User.created_at.desc())
+            .limit(limit)
+            .offset(offset)
         )
-    ).tuples().all()
+    ).all()
     items = [
         ClientOut(
-            id=u.id, email=u.email, full_name=u.full_name, plan=u.plan, subscription_status=effective_status(u),
-            trial_ends_at=u.trial_ends_at, subscription_ends_at=u.subscription_ends_at, manager_id=u.manager_id,
-            company_count=count, created_at=u.created_at,
+            id=u.id,
+            email=u.email,
+            full_name=u.full_name,
+            plan=u.plan,
+            subscription_status=effective_status(u),
+            trial_ends_at=u.trial_ends_at,
+            subscription_ends_at=u.subscription_ends_at,
+            manager_id=u.manager_id,
+            company_count=count,
+            created_at=u.created_at,
         )
         for u, count in rows
     ]
@@ -55,18 +64,28 @@ async def list_clients(
 
 async def list_managers(session: AsyncSession, *, limit: int, offset: int) -> tuple[list[ManagerOut], int]:
     client = User.__table__.alias("client")
-    counts = (
-        select(func.count()).select_from(client).where(client.c.manager_id == User.id).scalar_subquery()
-    )
-    total = (await session.execute(select(func.count()).select_from(User).where(User.role == Role.MANAGER))).scalar_one()
+    counts = select(func.count()).select_from(client).where(client.c.manager_id == User.id).scalar_subquery()
+    total = (
+        await session.execute(select(func.count()).select_from(User).where(User.role == Role.MANAGER))
+    ).scalar_one()
     rows = (
         await session.execute(
-            select(User, counts).where(User.role == Role.MANAGER).order_by(User.created_at).limit(limit).offset(offset)
+            select(User, counts)
+            .where(User.role == Role.MANAGER)
+            .order_by(User.created_at)
+            .limit(limit)
+            .offset(offset)
         )
-    ).tuples().all()
+    ).all()
     items = [
-        ManagerOut(id=u.id, email=u.email, full_name=u.full_name, is_active=u.is_active, client_count=n,
-                   created_at=u.created_at)
+        ManagerOut(
+            id=u.id,
+            email=u.email,
+            full_name=u.full_name,
+            is_active=u.is_active,
+            client_count=n,
+            created_at=u.created_at,
+        )
         for u, n in rows
     ]
     return items, total

@@ -7,10 +7,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 
 from x8.kit.clock import utcnow
+from x8.kit.db import SessionDep
 from x8.kit.deps import DatabaseDep, SettingsDep
 from x8.kit.errors import BadRequest, Conflict, RateLimited, ServiceUnavailable, Unauthorized, error_responses
 from x8.kit.ratelimit import hit
-from x8.kit.db import SessionDep
 from x8.kit.security import DUMMY_PASSWORD_HASH, hash_password, verify_password
 from x8.platform.audit.service import record
 from x8.platform.auth import codes
@@ -75,17 +75,22 @@ async def send_verification_code(
         raise Conflict("An account with this email already exists. Sign in or reset your password.")
     code = await codes.issue_code(session, settings.secret_key, body.email, codes.Purpose.REGISTER)
     await send_mail(
-        session, settings, to=body.email, subject="Your X8 Network verification code",
+        session,
+        settings,
+        to=body.email,
+        subject="Your X8 Network verification code",
         body=_code_mail(code, "verification"),
     )
-    return CodeSentOut(message="We sent a 6-digit code to your email.",
-                       expires_in=int(codes.CODE_TTL.total_seconds()))
+    return CodeSentOut(
+        message="We sent a 6-digit code to your email.", expires_in=int(codes.CODE_TTL.total_seconds())
+    )
 
 
 @router.post("/verify-code", response_model=VerifiedOut, responses=error_responses(BadRequest))
 async def verify_code(body: CodeIn, db: DatabaseDep, settings: SettingsDep) -> VerifiedOut:
-    await codes.check_code(db, settings.secret_key, body.email, codes.Purpose.REGISTER, body.code,
-                           mark_verified=True)
+    await codes.check_code(
+        db, settings.secret_key, body.email, codes.Purpose.REGISTER, body.code, mark_verified=True
+    )
     return VerifiedOut(verified=True)
 
 
@@ -157,15 +162,21 @@ async def request_password_reset(
     user = await get_by_email(session, body.email)
     if user is not None and user.is_active:
         code = await codes.issue_code(session, settings.secret_key, body.email, codes.Purpose.RESET)
-        await send_mail(session, settings, to=body.email, subject="Reset your X8 Network password",
-                        body=_code_mail(code, "password reset"))
+        await send_mail(
+            session,
+            settings,
+            to=body.email,
+            subject="Reset your X8 Network password",
+            body=_code_mail(code, "password reset"),
+        )
     return MessageOut(message="If an account exists for this email, we sent it a reset code.")
 
 
 @router.post("/verify-reset-code", response_model=VerifiedOut, responses=error_responses(BadRequest))
 async def verify_reset_code(body: CodeIn, db: DatabaseDep, settings: SettingsDep) -> VerifiedOut:
-    await codes.check_code(db, settings.secret_key, body.email, codes.Purpose.RESET, body.code,
-                           mark_verified=True)
+    await codes.check_code(
+        db, settings.secret_key, body.email, codes.Purpose.RESET, body.code, mark_verified=True
+    )
     return VerifiedOut(verified=True)
 
 
@@ -174,16 +185,23 @@ async def reset_password(
     body: ResetPasswordIn, request: Request, session: SessionDep, db: DatabaseDep, settings: SettingsDep
 ) -> MessageOut:
     """Set a new password with a valid reset code. Every existing session is signed out."""
-    code_id = await codes.check_code(db, settings.secret_key, body.email, codes.Purpose.RESET, body.code,
-                                     mark_verified=True)
+    code_id = await codes.check_code(
+        db, settings.secret_key, body.email, codes.Purpose.RESET, body.code, mark_verified=True
+    )
     user = await get_by_email(session, body.email)
     if user is None:
         raise BadRequest("There is no active code for this email. Request a new one.")
     await codes.consume(session, code_id)
     user.hashed_password = hash_password(body.new_password)
     await revoke_all(session, user.id, "password_reset")
-    await record(session, actor_id=user.id, action="auth.password_reset", target_type="user",
-                 target_id=str(user.id), ip=client_ip(request))
+    await record(
+        session,
+        actor_id=user.id,
+        action="auth.password_reset",
+        target_type="user",
+        target_id=str(user.id),
+        ip=client_ip(request),
+    )
     return MessageOut(message="Your password was changed. Sign in with the new password.")
 
 
@@ -197,8 +215,14 @@ async def change_password(
         raise BadRequest("The current password is incorrect.")
     user.hashed_password = hash_password(body.new_password)
     await revoke_all(session, user.id, "password_changed", keep=principal.session_id)
-    await record(session, actor_id=user.id, action="auth.password_changed", target_type="user",
-                 target_id=str(user.id), ip=client_ip(request))
+    await record(
+        session,
+        actor_id=user.id,
+        action="auth.password_changed",
+        target_type="user",
+        target_id=str(user.id),
+        ip=client_ip(request),
+    )
     return MessageOut(message="Password changed.")
 
 
@@ -213,9 +237,12 @@ async def request_magic_link(
         token = await codes.issue_magic_token(session, settings.secret_key, body.email)
         link = f"{settings.frontend_url.rstrip('/')}/magic-link?{urlencode({'token': token})}"
         await send_mail(
-            session, settings, to=body.email, subject="Your X8 Network sign-in link",
+            session,
+            settings,
+            to=body.email,
+            subject="Your X8 Network sign-in link",
             body=f"Open this link to sign in to X8 Network:\n\n{link}\n\n"
-                 "It works once and expires in 15 minutes. If you did not ask for it, ignore this email.",
+            "It works once and expires in 15 minutes. If you did not ask for it, ignore this email.",
         )
     return MessageOut(message="If an account exists for this email, we sent it a sign-in link.")
 
@@ -224,8 +251,12 @@ async def request_magic_link(
 async def verify_magic_link(
     body: MagicLinkIn, request: Request, session: SessionDep, db: DatabaseDep, settings: SettingsDep
 ) -> TokenPair:
-    await hit(db, keys=[(f"magic:ip:{client_ip(request)}", settings.rate_limit_logins_per_ip)],
-              window_seconds=settings.rate_limit_window_seconds, what="sign-in attempts")
+    await hit(
+        db,
+        keys=[(f"magic:ip:{client_ip(request)}", settings.rate_limit_logins_per_ip)],
+        window_seconds=settings.rate_limit_window_seconds,
+        what="sign-in attempts",
+    )
     email = await codes.take_magic_token(session, settings.secret_key, body.token)
     user = await get_by_email(session, email)
     if user is None or not user.is_active:

@@ -19,7 +19,7 @@ def _strong_password(value: str) -> str:
         raise ValueError("Password must be at least 8 characters long.")
     if len(value.encode()) > 72:
         raise ValueError("Password must be at most 72 bytes long.")
-    if not re.search(r"[A-Za-zА-Яа-яЁё]", value) or not re.search(r"\d", value):
+    if not re.search(r"[^\W\d_]", value) or not re.search(r"\d", value):
         raise ValueError("Password must contain at least one letter and one digit.")
     if value.lower() in _COMMON:
         raise ValueError("This password is too common.")

@@ -29,7 +29,11 @@ def _pair(secret_key: str, user: User, auth_session: AuthSession) -> TokenPair:
     subject = str(user.id)
     sid = str(auth_session.id)
     access = encode_token(
-        secret_key, subject=subject, token_type="access", ttl=ACCESS_TTL, claims={"sid": sid, "role": user.role}
+        secret_key,
+        subject=subject,
+        token_type="access",
+        ttl=ACCESS_TTL,
+        claims={"sid": sid, "role": user.role},
     )
     refresh = encode_token(
         secret_key,

@@ -33,18 +33,30 @@ def _out(company: Company) -> CompanyOut:
     return CompanyOut.model_validate(company, from_attributes=True)
 
 
-@router.post("/", response_model=CompanyOut, status_code=201,
-             responses=error_responses(Forbidden, PaymentRequired))
-async def create_company(body: CompanyCreate, request: Request, user: CurrentUser, session: SessionDep) -> CompanyOut:
+@router.post(
+    "/", response_model=CompanyOut, status_code=201, responses=error_responses(Forbidden, PaymentRequired)
+)
+async def create_company(
+    body: CompanyCreate, request: Request, user: CurrentUser, session: SessionDep
+) -> CompanyOut:
     """Create a company and provision its tenant storage in the same transaction."""
     company = await service.create_company(session, user, body)
-    await record(session, actor_id=user.id, action="company.created", target_type="company",
-                 target_id=str(company.id), ip=client_ip(request), details={"company_id": company.company_id})
+    await record(
+        session,
+        actor_id=user.id,
+        action="company.created",
+        target_type="company",
+        target_id=str(company.id),
+        ip=client_ip(request),
+        details={"company_id": company.company_id},
+    )
     return _out(company)
 
 
 @router.get("/", response_model=CompanyList)
-async def list_companies(user: CurrentUser, session: SessionDep, limit: Limit = 50, offset: Offset = 0) -> CompanyList:
+async def list_companies(
+    user: CurrentUser, session: SessionDep, limit: Limit = 50, offset: Offset = 0
+) -> CompanyList:
     rows, total = await service.list_companies(session, user, limit=limit, offset=offset)
     return CompanyList(items=[_out(c) for c in rows], total=total)
 
@@ -54,8 +66,11 @@ async def get_company(company_id: uuid.UUID, user: CurrentUser, session: Session
     return _out(await service.get_visible(session, user, company_id))
 
 
-@router.patch("/{company_id}", response_model=CompanyOut,
-              responses=error_responses(NotFound, Forbidden, PaymentRequired))
+@router.patch(
+    "/{company_id}",
+    response_model=CompanyOut,
+    responses=error_responses(NotFound, Forbidden, PaymentRequired),
+)
 async def update_company(
     company_id: uuid.UUID, body: CompanyUpdate, user: CurrentUser, session: SessionDep
 ) -> CompanyOut:
@@ -63,11 +78,19 @@ async def update_company(
 
 
 @router.delete("/{company_id}", status_code=204, responses=error_responses(NotFound, Forbidden))
-async def delete_company(company_id: uuid.UUID, request: Request, user: CurrentUser, session: SessionDep) -> Response:
+async def delete_company(
+    company_id: uuid.UUID, request: Request, user: CurrentUser, session: SessionDep
+) -> Response:
     """Delete the company and everything of it, its tenant storage included."""
     await service.delete_company(session, user, company_id)
-    await record(session, actor_id=user.id, action="company.deleted", target_type="company",
-                 target_id=str(company_id), ip=client_ip(request))
+    await record(
+        session,
+        actor_id=user.id,
+        action="company.deleted",
+        target_type="company",
+        target_id=str(company_id),
+        ip=client_ip(request),
+    )
     return Response(status_code=204)
 
 

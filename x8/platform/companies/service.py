@@ -16,7 +16,7 @@ from x8.platform.users.models import Role, User
 from x8.tenancy.provisioning import drop_tenant, provision_tenant
 
 
-def visible_companies(user: User) -> Select[tuple[Company]]:
+def visible_companies(user: User) -> Select[Company]:
     """Companies this user may read: own (client), assigned businesses' (manager), all (admin)."""
     query = select(Company)
     if user.role == Role.ADMIN:
@@ -32,8 +32,14 @@ async def list_companies(
     base = visible_companies(user)
     total = (await session.execute(select(func.count()).select_from(base.subquery()))).scalar_one()
     rows = (
-        await session.execute(base.order_by(Company.created_at, Company.company_id).limit(limit).offset(offset))
-    ).scalars().all()
+        (
+            await session.execute(
+                base.order_by(Company.created_at, Company.company_id).limit(limit).offset(offset)
+            )
+        )
+        .scalars()
+        .all()
+    )
     return rows, total
 
 
@@ -64,7 +70,11 @@ async def _channels_in_use(session: AsyncSession, owner_id: uuid.UUID, *, exclud
 
 
 async def check_channel_choice(
-    session: AsyncSession, owner: User, wanted: Sequence[str], *, company_id: uuid.UUID | None,
+    session: AsyncSession,
+    owner: User,
+    wanted: Sequence[str],
+    *,
+    company_id: uuid.UUID | None,
     previous: Sequence[str] = (),
 ) -> None:
     """Refuse (402) channel choices beyond the plan's limit, counted across the business's companies."""
@@ -114,7 +124,9 @@ async def create_company(session: AsyncSession, owner: User, data: CompanyCreate
     return company
 
 
-async def update_company(session: AsyncSession, user: User, company_id: uuid.UUID, data: CompanyUpdate) -> Company:
+async def update_company(
+    session: AsyncSession, user: User, company_id: uuid.UUID, data: CompanyUpdate
+) -> Company:
     company = await get_editable(session, user, company_id)
     changes = data.model_dump(exclude_unset=True)
     if "channels" in changes and data.channels is not None:

@@ -34,7 +34,7 @@ async def dev_mailbox(
         return JSONResponse({"items": items, "total": len(items)})
     rows = "".join(
         f'<article class="mail"><h2>{html.escape(m.subject)}</h2>'
-        f"<p class=\"meta\">To: <span class=\"to\">{html.escape(m.to_email)}</span> · "
+        f'<p class="meta">To: <span class="to">{html.escape(m.to_email)}</span> · '
         f"{m.created_at:%Y-%m-%d %H:%M:%S} UTC</p><pre>{html.escape(m.body)}</pre></article>"
         for m in mails
     )

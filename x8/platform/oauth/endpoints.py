@@ -58,8 +58,13 @@ def _redirect_uri(settings: Settings, provider: str) -> str:
     return f"{settings.public_base_url.rstrip('/')}/api/v1/oauth/{provider}/callback"
 
 
-def _to_frontend(settings: Settings, path: str, *, query: dict[str, str] | None = None,
-                 fragment: dict[str, str] | None = None) -> RedirectResponse:
+def _to_frontend(
+    settings: Settings,
+    path: str,
+    *,
+    query: dict[str, str] | None = None,
+    fragment: dict[str, str] | None = None,
+) -> RedirectResponse:
     url = f"{settings.frontend_url.rstrip('/')}{path}"
     if query:
         url += "?" + urlencode(query)
@@ -73,8 +78,12 @@ def _to_frontend(settings: Settings, path: str, *, query: dict[str, str] | None 
 @router.get("/providers", response_model=ProviderList)
 async def providers(settings: SettingsDep) -> ProviderList:
     items = [
-        ProviderStatus(name=p.name, label=p.label, configured=p.configured(settings),
-                       login_url=f"/api/v1/oauth/{p.name}/login")
+        ProviderStatus(
+            name=p.name,
+            label=p.label,
+            configured=p.configured(settings),
+            login_url=f"/api/v1/oauth/{p.name}/login",
+        )
         for p in PROVIDERS.values()
     ]
     return ProviderList(items=items, total=len(items))
@@ -85,12 +94,25 @@ async def login(provider: ProviderName, settings: SettingsDep) -> RedirectRespon
     """Start sign-in: redirect to the provider with a signed state bound to a cookie."""
     chosen = _provider(provider, settings)
     nonce = secrets.token_urlsafe(24)
-    state = encode_token(settings.secret_key, subject=provider, token_type="oauth_state", ttl=STATE_TTL,
-                         claims={"nonce": nonce})
-    response = RedirectResponse(chosen.authorize_url(settings, _redirect_uri(settings, provider), state),
-                                status_code=302)
-    response.set_cookie(NONCE_COOKIE, nonce, max_age=int(STATE_TTL.total_seconds()), httponly=True,
-                        samesite="lax", secure=settings.public_base_url.startswith("https"), path="/api/v1/oauth")
+    state = encode_token(
+        settings.secret_key,
+        subject=provider,
+        token_type="oauth_state",
+        ttl=STATE_TTL,
+        claims={"nonce": nonce},
+    )
+    response = RedirectResponse(
+        chosen.authorize_url(settings, _redirect_uri(settings, provider), state), status_code=302
+    )
+    response.set_cookie(
+        NONCE_COOKIE,
+        nonce,
+        max_age=int(STATE_TTL.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=settings.public_base_url.startswith("https"),
+        path="/api/v1/oauth",
+    )
     return response
 
 
@@ -111,12 +133,18 @@ async def _find_or_create(session: SessionDep, identity: Identity) -> User:
     if user is not None:
         return user
     if not identity.email or not identity.email_verified:
-        raise OAuthFailed(f"Your {identity.provider.title()} account has no verified email, so we cannot "
-                          "sign you in with it. Register with your email instead.")
+        raise OAuthFailed(
+            f"Your {identity.provider.title()} account has no verified email, so we cannot "
+            "sign you in with it. Register with your email instead."
+        )
     user = await get_by_email(session, identity.email)
     if user is None:
-        user = await create_user(session, email=identity.email, password=None,
-                                 full_name=identity.name or identity.email.split("@")[0])
+        user = await create_user(
+            session,
+            email=identity.email,
+            password=None,
+            full_name=identity.name or identity.email.split("@")[0],
+        )
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
     if identity.provider == "google":
@@ -136,11 +164,13 @@ async def callback(
     state: str | None = None,
     error: str | None = None,
 ) -> RedirectResponse:
-    """Finish sign-in: check state, exchange the code, link by verified email, hand tokens to the dashboard."""
+    """Finish sign-in: check state, exchange the code, link by verified email, hand tokens over."""
     chosen = _provider(provider, settings)
     _check_state(settings, provider, state, request.cookies.get(NONCE_COOKIE))
     if error or not code:
-        return _to_frontend(settings, "/login", query={"oauth_error": f"{chosen.label} sign-in was cancelled."})
+        return _to_frontend(
+            settings, "/login", query={"oauth_error": f"{chosen.label} sign-in was cancelled."}
+        )
     try:
         async with httpx.AsyncClient(timeout=15) as client:
             identity = await chosen.identify(settings, client, code, _redirect_uri(settings, provider))
@@ -148,12 +178,24 @@ async def callback(
     except OAuthFailed as exc:
         return _to_frontend(settings, "/login", query={"oauth_error": str(exc)})
     except httpx.HTTPError:
-        return _to_frontend(settings, "/login",
-                            query={"oauth_error": f"{chosen.label} is not answering right now. Try again."})
+        return _to_frontend(
+            settings,
+            "/login",
+            query={"oauth_error": f"{chosen.label} is not answering right now. Try again."},
+        )
     if not user.is_active:
         return _to_frontend(settings, "/login", query={"oauth_error": "This account is disabled."})
     tokens = await start_session(session, settings.secret_key, user, request)
-    await record(session, actor_id=user.id, action=f"auth.oauth_{provider}", target_type="user",
-                 target_id=str(user.id), ip=client_ip(request))
-    return _to_frontend(settings, "/oauth/complete",
-                        fragment={"access_token": tokens.access_token, "refresh_token": tokens.refresh_token})
+    await record(
+        session,
+        actor_id=user.id,
+        action=f"auth.oauth_{provider}",
+        target_type="user",
+        target_id=str(user.id),
+        ip=client_ip(request),
+    )
+    return _to_frontend(
+        settings,
+        "/oauth/complete",
+        fragment={"access_token": tokens.access_token, "refresh_token": tokens.refresh_token},
+    )

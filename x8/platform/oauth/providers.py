@@ -32,7 +32,9 @@ class Provider(Protocol):
 
     def authorize_url(self, settings: Settings, redirect_uri: str, state: str) -> str: ...
 
-    async def identify(self, settings: Settings, client: httpx.AsyncClient, code: str, redirect_uri: str) -> Identity: ...
+    async def identify(
+        self, settings: Settings, client: httpx.AsyncClient, code: str, redirect_uri: str
+    ) -> Identity: ...
 
 
 def _json(response: httpx.Response, what: str) -> dict[str, object]:
@@ -55,32 +57,45 @@ class Google:
         return bool(settings.google_client_id and settings.google_client_secret)
 
     def authorize_url(self, settings: Settings, redirect_uri: str, state: str) -> str:
-        query = urlencode({
-            "client_id": settings.google_client_id,
-            "redirect_uri": redirect_uri,
-            "response_type": "code",
-            "scope": "openid email profile",
-            "state": state,
-            "access_type": "online",
-            "prompt": "select_account",
-        })
+        query = urlencode(
+            {
+                "client_id": settings.google_client_id,
+                "redirect_uri": redirect_uri,
+                "response_type": "code",
+                "scope": "openid email profile",
+                "state": state,
+                "access_type": "online",
+                "prompt": "select_account",
+            }
+        )
         return f"{settings.google_oauth_url.rstrip('/')}/o/oauth2/v2/auth?{query}"
 
-    async def identify(self, settings: Settings, client: httpx.AsyncClient, code: str, redirect_uri: str) -> Identity:
-        token = _json(await client.post(settings.google_token_url, data={
-            "grant_type": "authorization_code",
-            "code": code,
-            "client_id": settings.google_client_id,
-            "client_secret": settings.google_client_secret,
-            "redirect_uri": redirect_uri,
-        }), "Google")
+    async def identify(
+        self, settings: Settings, client: httpx.AsyncClient, code: str, redirect_uri: str
+    ) -> Identity:
+        token = _json(
+            await client.post(
+                settings.google_token_url,
+                data={
+                    "grant_type": "authorization_code",
+                    "code": code,
+                    "client_id": settings.google_client_id,
+                    "client_secret": settings.google_client_secret,
+                    "redirect_uri": redirect_uri,
+                },
+            ),
+            "Google",
+        )
         access_token = token.get("access_token")
         if not isinstance(access_token, str):
             raise OAuthFailed("Google sent no access token.")
-        info = _json(await client.get(
-            f"{settings.google_api_url.rstrip('/')}/oauth2/v3/userinfo",
-            headers={"Authorization": f"Bearer {access_token}"},
-        ), "Google")
+        info = _json(
+            await client.get(
+                f"{settings.google_api_url.rstrip('/')}/oauth2/v3/userinfo",
+                headers={"Authorization": f"Bearer {access_token}"},
+            ),
+            "Google",
+        )
         if not isinstance(info.get("sub"), str):
             raise OAuthFailed("Google sent no account id.")
         email = info.get("email")
@@ -104,28 +119,45 @@ class Facebook:
         return f"{settings.meta_graph_url.rstrip('/')}/{settings.meta_graph_version}"
 
     def authorize_url(self, settings: Settings, redirect_uri: str, state: str) -> str:
-        query = urlencode({
-            "client_id": settings.facebook_client_id,
-            "redirect_uri": redirect_uri,
-            "state": state,
-            "scope": "email,public_profile",
-            "response_type": "code",
-        })
+        query = urlencode(
+            {
+                "client_id": settings.facebook_client_id,
+                "redirect_uri": redirect_uri,
+                "state": state,
+                "scope": "email,public_profile",
+                "response_type": "code",
+            }
+        )
         return f"{settings.facebook_oauth_url.rstrip('/')}/{settings.meta_graph_version}/dialog/oauth?{query}"
 
-    async def identify(self, settings: Settings, client: httpx.AsyncClient, code: str, redirect_uri: str) -> Identity:
-        token = _json(await client.get(f"{self._graph(settings)}/oauth/access_token", params={
-            "client_id": settings.facebook_client_id,
-            "client_secret": settings.facebook_client_secret,
-            "redirect_uri": redirect_uri,
-            "code": code,
-        }), "Facebook")
+    async def identify(
+        self, settings: Settings, client: httpx.AsyncClient, code: str, redirect_uri: str
+    ) -> Identity:
+        token = _json(
+            await client.get(
+                f"{self._graph(settings)}/oauth/access_token",
+                params={
+                    "client_id": settings.facebook_client_id,
+                    "client_secret": settings.facebook_client_secret,
+                    "redirect_uri": redirect_uri,
+                    "code": code,
+                },
+            ),
+            "Facebook",
+        )
         access_token = token.get("access_token")
         if not isinstance(access_token, str):
             raise OAuthFailed("Facebook sent no access token.")
-        me = _json(await client.get(f"{self._graph(settings)}/me", params={
-            "fields": "id,name,email", "access_token": access_token,
-        }), "Facebook")
+        me = _json(
+            await client.get(
+                f"{self._graph(settings)}/me",
+                params={
+                    "fields": "id,name,email",
+                    "access_token": access_token,
+                },
+            ),
+            "Facebook",
+        )
         if not isinstance(me.get("id"), str):
             raise OAuthFailed("Facebook sent no account id.")
         email = me.get("email")

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
-
 from fastapi import APIRouter
+from pydantic import BaseModel, Field
 
 from x8.kit.db import SessionDep
 from x8.platform.auth.deps import CurrentUser

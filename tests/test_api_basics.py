@@ -1,0 +1,59 @@
+"""R-E6: health, docs, OpenAPI; the error body shape for unknown routes; the dashboard fallback."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.conftest import sql
+
+
+async def test_health_is_ok_once_migrated(client: httpx.AsyncClient) -> None:
+    r = await client.get("/api/v1/health")
+    assert r.status_code == 200 and r.json() == {"status": "ok"}
+
+
+async def test_docs_and_openapi(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/docs")).status_code == 200
+    schema = (await client.get("/openapi.json")).json()
+    for path in [
+        "/api/v1/auth/send-verification-code",
+        "/api/v1/auth/login",
+        "/api/v1/companies/",
+        "/api/v1/companies/{company_id}",
+        "/api/v1/admin/assignments",
+        "/api/v1/oauth/{provider}/login",
+    ]:
+        assert path in schema["paths"], path
+
+
+async def test_unknown_api_path_uses_the_error_shape(client: httpx.AsyncClient) -> None:
+    r = await client.get("/api/v1/does-not-exist")
+    assert r.status_code == 404
+    assert r.json() == {"error": "NotFound", "detail": "No such API endpoint."}
+    r = await client.put("/api/v1/auth/login")
+    assert r.status_code == 405 and r.json()["error"] == "MethodNotAllowed"
+
+
+async def test_dashboard_routes_fall_back_to_the_app(client: httpx.AsyncClient) -> None:
+    r = await client.get("/companies/new")
+    assert r.status_code == 200
+    assert "text/html" in r.headers["content-type"]
+
+
+async def test_dashboard_cannot_serve_files_outside_its_folder(client: httpx.AsyncClient) -> None:
+    r = await client.get("/..%2F..%2Fpyproject.toml")
+    assert "x8-network" not in r.text
+
+
+async def test_runtime_role_is_not_privileged(owner_url: str) -> None:
+    rows = sql(
+        owner_url,
+        "SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb, rolcanlogin "
+        "FROM pg_roles WHERE rolname = 'x8_app'",
+    )
+    assert rows == [(False, False, False, False, True)]
+    owned = sql(
+        owner_url,
+        "SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = 'x8_app'",
+    )
+    assert owned == [(0,)]

@@ -1,0 +1,71 @@
+"""R-E3: the x8 command against a real database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from tests.conftest import sql
+
+
+def _x8(owner_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": owner_url, "X8_ENV": "test", "X8_BCRYPT_ROUNDS": "4"}
+    return subprocess.run(
+        [sys.executable, "-m", "x8.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_admin_and_manager_create(owner_url: str) -> None:
+    r = _x8(owner_url, "admin", "create", "--email", "Boss@Example.com", "--password", "Adm1nPass!")
+    assert r.returncode == 0, r.stderr
+    assert "boss@example.com created" in r.stdout
+    r = _x8(owner_url, "manager", "create", "--email", "mgr@example.com", "--password", "Manag3rPass")
+    assert r.returncode == 0, r.stderr
+    assert sql(owner_url, "SELECT email, role, plan FROM users ORDER BY email") == [
+        ("boss@example.com", "ADMIN", "ENTERPRISE"),
+        ("mgr@example.com", "MANAGER", "ENTERPRISE"),
+    ]
+
+
+def test_admin_create_refuses_duplicates_and_weak_passwords(owner_url: str) -> None:
+    assert (
+        _x8(owner_url, "admin", "create", "--email", "a@example.com", "--password", "Adm1nPass!").returncode
+        == 0
+    )
+    r = _x8(owner_url, "admin", "create", "--email", "a@example.com", "--password", "Adm1nPass!")
+    assert r.returncode != 0 and "already exists" in r.stderr
+    r = _x8(owner_url, "admin", "create", "--email", "b@example.com", "--password", "weak")
+    assert r.returncode != 0 and "at least 8" in r.stderr
+    assert sql(owner_url, "SELECT count(*) FROM users") == [(1,)]
+
+
+def test_demo_seed_is_idempotent_and_tenants_list_shows_it(owner_url: str) -> None:
+    first = _x8(owner_url, "demo", "seed")
+    assert first.returncode == 0, first.stderr
+    assert "demo@x8.network / DemoPass123" in first.stdout
+    assert _x8(owner_url, "demo", "seed").returncode == 0
+    assert sql(owner_url, "SELECT count(*) FROM companies") == [(2,)]
+    listing = _x8(owner_url, "tenants", "list")
+    assert "Green Leaf Market" in listing.stdout and "Bright Smile Dental" in listing.stdout
+    assert "2 tenant(s)" in listing.stdout
+
+
+def test_production_refuses_to_start_with_defaults(owner_url: str) -> None:
+    env = {**os.environ, "DATABASE_URL": owner_url, "X8_ENV": "production"}
+    env.pop("SECRET_KEY", None)
+    r = subprocess.run(
+        [sys.executable, "-m", "x8.cli", "serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert r.returncode != 0
+    assert "SECRET_KEY" in r.stderr

@@ -1,0 +1,66 @@
+"""SPEC §3: settings names; production refuses development defaults."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from pydantic import ValidationError
+
+from x8.settings import Settings
+
+GOOD_PROD = {
+    "X8_ENV": "production",
+    "DATABASE_URL": "postgresql://x8@db/x8",
+    "SECRET_KEY": "k" * 40,
+    "X8_VAULT_KEY": base64.b64encode(b"v" * 32).decode(),
+    "SMTP_HOST": "smtp.example.com",
+}
+
+
+def _settings(**values: object) -> Settings:
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+def test_production_with_real_values_starts() -> None:
+    settings = _settings(**GOOD_PROD)
+    assert settings.is_production
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("SECRET_KEY", "SECRET_KEY"),
+        ("X8_VAULT_KEY", "X8_VAULT_KEY"),
+        ("SMTP_HOST", "SMTP_HOST"),
+        ("DATABASE_URL", "DATABASE_URL"),
+    ],
+)
+def test_production_refuses_defaults(missing: str, message: str) -> None:
+    values = {k: v for k, v in GOOD_PROD.items() if k != missing}
+    with pytest.raises(ValidationError, match=message):
+        _settings(**values)
+
+
+def test_vault_key_must_be_32_bytes_of_base64() -> None:
+    with pytest.raises(ValidationError, match="32 bytes"):
+        _settings(X8_VAULT_KEY=base64.b64encode(b"short").decode())
+    with pytest.raises(ValidationError, match="base64"):
+        _settings(X8_VAULT_KEY="not base64!!")
+
+
+def test_environment_variable_names_are_the_contract(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("X8_BUFFER_SECONDS", "2.5")
+    monkeypatch.setenv("STRIPE_API_BASE", "http://127.0.0.1:9999")
+    monkeypatch.setenv("BACKEND_CORS_ORIGINS", "http://a.test, http://b.test")
+    monkeypatch.setenv("X8_DB_APP_ROLE", "tenant_app")
+    settings = _settings()
+    assert settings.buffer_seconds == 2.5
+    assert settings.stripe_api_base == "http://127.0.0.1:9999"
+    assert settings.cors_origins == ["http://a.test", "http://b.test"]
+    assert settings.db_app_role == "tenant_app"
+
+
+def test_app_role_name_cannot_inject_sql() -> None:
+    with pytest.raises(ValidationError):
+        _settings(X8_DB_APP_ROLE='x"; DROP TABLE users; --')
