@@ -37,11 +37,17 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--no-worker", is_flag=True, help="Do not run the job worker in this process.")
-def serve(host: str, port: int, no_worker: bool) -> None:
+@click.option("--seed-demo", is_flag=True, help="Create the demo accounts and companies first (dev only).")
+def serve(host: str, port: int, no_worker: bool, seed_demo: bool) -> None:
     """Migrate, then serve the API, the dashboard and the worker in one process."""
     from x8.main import create_app
 
     settings, urls = _prepare()
+    if seed_demo:
+        from x8.demo import seed
+
+        for line in asyncio.run(seed(settings, urls.app)):
+            click.echo(line)
     app = create_app(settings, urls.app, run_worker=not no_worker)
     click.echo(f"X8 Network on http://{host}:{port}  (API docs: /docs)")
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)

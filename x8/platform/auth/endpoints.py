@@ -108,6 +108,7 @@ async def complete_registration(
         raise Conflict("An account with this email already exists. Sign in or reset your password.")
     await codes.take_verified_registration(session, body.email)
     user = await create_user(session, email=body.email, password=body.password, full_name=body.full_name)
+    user.language = body.language
     return await start_session(session, settings.secret_key, user, request)
 
 

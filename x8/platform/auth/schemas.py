@@ -44,6 +44,7 @@ class CompleteRegistrationIn(BaseModel):
     email: Email
     password: StrongPassword
     full_name: str = Field(min_length=1, max_length=200)
+    language: str = Field("en", pattern=r"^(en|ru)$", description="Interface language; defaults to English")
 
 
 class LoginIn(BaseModel):

@@ -1,0 +1,131 @@
+import { useState, type ReactNode } from "react";
+import { NavLink, useNavigate } from "react-router-dom";
+
+import { useI18n } from "../i18n";
+import type { MessageKey } from "../i18n/en";
+import { useLogout, useMe, useUpdateProfile } from "../queries/auth";
+import { LanguageSwitch } from "./LanguageSwitch";
+import { Logo } from "./Logo";
+
+interface NavItem {
+  to: string;
+  label: MessageKey;
+  icon: string;
+  end?: boolean;
+}
+
+const NAV: NavItem[] = [
+  { to: "/", label: "nav.dashboard", icon: "M3 12l9-9 9 9M5 10v10h14V10", end: true },
+  { to: "/companies/new", label: "nav.newCompany", icon: "M12 5v14M5 12h14" },
+  { to: "/profile", label: "nav.profile", icon: "M12 12a4 4 0 100-8 4 4 0 000 8zm-7 9a7 7 0 0114 0" },
+];
+
+function Icon({ d }: { d: string }) {
+  return (
+    <svg viewBox="0 0 24 24" className="h-5 w-5" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" strokeLinejoin="round" aria-hidden>
+      <path d={d} />
+    </svg>
+  );
+}
+
+function NavLinks({ onNavigate }: { onNavigate?: () => void }) {
+  const { t } = useI18n();
+  return (
+    <nav className="space-y-1" aria-label="Main">
+      {NAV.map((item) => (
+        <NavLink
+          key={item.to}
+          to={item.to}
+          end={item.end}
+          onClick={onNavigate}
+          className={({ isActive }) =>
+            `flex items-center gap-3 rounded-lg px-3 py-2 text-sm font-medium ${isActive ? "bg-brand-50 text-brand-700" : "text-slate-700 hover:bg-slate-100"}`
+          }
+        >
+          <Icon d={item.icon} />
+          {t(item.label)}
+        </NavLink>
+      ))}
+    </nav>
+  );
+}
+
+function Account({ compact = false }: { compact?: boolean }) {
+  const { t } = useI18n();
+  const me = useMe(true);
+  const logout = useLogout();
+  const updateProfile = useUpdateProfile();
+  const navigate = useNavigate();
+  return (
+    <div className="space-y-3">
+      {!compact && me.data && (
+        <div className="text-sm">
+          <div className="font-medium text-slate-900">{me.data.full_name || me.data.email}</div>
+          <div className="truncate text-slate-500">{me.data.email}</div>
+        </div>
+      )}
+      <div className="flex items-center justify-between gap-2">
+        <LanguageSwitch onChange={(language) => updateProfile.mutate({ language })} />
+        <button
+          type="button"
+          onClick={() => logout.mutate(undefined, { onSettled: () => navigate("/login") })}
+          className="rounded-lg px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100"
+        >
+          {t("nav.signOut")}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+export function AppShell({ children }: { children: ReactNode }) {
+  const { t } = useI18n();
+  const [drawer, setDrawer] = useState(false);
+  return (
+    <div className="min-h-screen md:flex">
+      <aside className="hidden w-64 shrink-0 flex-col justify-between border-r border-slate-200 bg-white p-4 md:flex" data-testid="sidebar">
+        <div className="space-y-6">
+          <Logo />
+          <NavLinks />
+        </div>
+        <Account />
+      </aside>
+
+      <header className="sticky top-0 z-20 flex items-center justify-between border-b border-slate-200 bg-white px-4 py-3 md:hidden">
+        <Logo />
+        <button type="button" aria-label={t("nav.menu")} onClick={() => setDrawer(true)} className="rounded-lg p-2 hover:bg-slate-100">
+          <Icon d="M4 6h16M4 12h16M4 18h16" />
+        </button>
+      </header>
+
+      {drawer && (
+        <div className="fixed inset-0 z-30 md:hidden" role="dialog" aria-modal="true" aria-label={t("nav.menu")}>
+          <button type="button" aria-label={t("nav.close")} className="absolute inset-0 bg-slate-900/40" onClick={() => setDrawer(false)} />
+          <div className="absolute inset-y-0 left-0 flex w-72 flex-col justify-between bg-white p-4 shadow-xl" data-testid="drawer">
+            <div className="space-y-6">
+              <Logo />
+              <NavLinks onNavigate={() => setDrawer(false)} />
+            </div>
+            <Account />
+          </div>
+        </div>
+      )}
+
+      <main className="flex-1 px-4 pb-24 pt-6 md:px-8 md:pb-10">{children}</main>
+
+      <nav className="fixed inset-x-0 bottom-0 z-20 grid grid-cols-3 border-t border-slate-200 bg-white md:hidden" aria-label="Bottom" data-testid="bottom-nav">
+        {NAV.map((item) => (
+          <NavLink
+            key={item.to}
+            to={item.to}
+            end={item.end}
+            className={({ isActive }) => `flex flex-col items-center gap-0.5 py-2 text-xs ${isActive ? "text-brand-700" : "text-slate-600"}`}
+          >
+            <Icon d={item.icon} />
+            {t(item.label)}
+          </NavLink>
+        ))}
+      </nav>
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { BrowserRouter, Route, Routes } from "react-router-dom";
+
+import { GuestOnly, RequireAuth } from "./auth/session";
+import { AppShell } from "./components/AppShell";
+import { I18nProvider } from "./i18n";
+import "./index.css";
+import { EditCompanyPage, NewCompanyPage } from "./pages/CompanyFormPage";
+import { DashboardPage } from "./pages/DashboardPage";
+import { LoginPage } from "./pages/LoginPage";
+import { MagicLinkPage } from "./pages/MagicLinkPage";
+import { NotFoundPage } from "./pages/NotFoundPage";
+import { OAuthCompletePage } from "./pages/OAuthCompletePage";
+import { ProfilePage } from "./pages/ProfilePage";
+import { RegisterPage } from "./pages/RegisterPage";
+import { ResetPasswordPage } from "./pages/ResetPasswordPage";
+
+const queryClient = new QueryClient({
+  defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } },
+});
+
+function App() {
+  return (
+    <Routes>
+      <Route path="/login" element={<GuestOnly><LoginPage /></GuestOnly>} />
+      <Route path="/register" element={<GuestOnly><RegisterPage /></GuestOnly>} />
+      <Route path="/reset-password" element={<ResetPasswordPage />} />
+      <Route path="/magic-link" element={<MagicLinkPage />} />
+      <Route path="/oauth/complete" element={<OAuthCompletePage />} />
+      <Route
+        path="*"
+        element={
+          <RequireAuth>
+            <AppShell>
+              <Routes>
+                <Route path="/" element={<DashboardPage />} />
+                <Route path="/companies/new" element={<NewCompanyPage />} />
+                <Route path="/companies/:id/edit" element={<EditCompanyPage />} />
+                <Route path="/profile" element={<ProfilePage />} />
+                <Route path="*" element={<NotFoundPage />} />
+              </Routes>
+            </AppShell>
+          </RequireAuth>
+        }
+      />
+    </Routes>
+  );
+}
+
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <I18nProvider>
+        <BrowserRouter>
+          <App />
+        </BrowserRouter>
+      </I18nProvider>
+    </QueryClientProvider>
+  </StrictMode>,
+);

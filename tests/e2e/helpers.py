@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import re
+import uuid
+
+from playwright.sync_api import Page, expect
+
+
+def unique_email(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}@example.com"
+
+
+def read_mailbox(page: Page, base: str, email: str, pattern: str) -> str:
+    """Open the dev mailbox in a new tab, as a person would, and read the newest mail to ``email``."""
+    mailbox = page.context.new_page()
+    mailbox.goto(f"{base}/dev/mailbox?to={email}")
+    body = mailbox.locator("article.mail pre").first.inner_text()
+    mailbox.close()
+    match = re.search(pattern, body)
+    assert match, body
+    return match.group(1)
+
+
+def register(page: Page, base: str, email: str, password: str = "Sup3rSecret", name: str = "Owner") -> None:
+    page.goto(f"{base}/register")
+    page.get_by_label("Email").fill(email)
+    page.get_by_role("button", name="Send code").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    code = read_mailbox(page, base, email, r"\b(\d{6})\b")
+    page.get_by_label("Verification code").fill(code)
+    page.get_by_role("button", name="Verify").click()
+    expect(page.get_by_role("heading", name="Almost there")).to_be_visible()
+    page.get_by_label("Full name").fill(name)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="Your companies")).to_be_visible()
+
+
+def create_company(page: Page, name: str, kind: str = "Product", channel: str | None = "WhatsApp") -> None:
+    page.get_by_role("link", name="Create company").click()
+    expect(page.get_by_role("heading", name="New company")).to_be_visible()
+    page.get_by_role("radio", name=re.compile(f"^{kind}")).check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Company name").fill(name)
+    page.get_by_role("button", name="Continue").click()
+    if channel:
+        page.get_by_role("checkbox", name=channel).check()
+    page.get_by_role("button", name="Create company").click()
+    expect(page.get_by_role("heading", name="Your companies")).to_be_visible()
