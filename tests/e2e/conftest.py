@@ -33,7 +33,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_server() -> Iterator[str]:
     if not (ROOT / "frontend" / "dist" / "index.html").exists():
         pytest.fail("The dashboard is not built: run `make frontend` (make test does it).")
@@ -51,7 +51,8 @@ def live_server() -> Iterator[str]:
     }
     for key in ("SMTP_HOST", "GOOGLE_CLIENT_ID", "FACEBOOK_CLIENT_ID"):
         env.pop(key, None)
-    log = open(ARTIFACTS.parent / ".pytest_cache" / "e2e-server.log", "w")  # noqa: SIM115
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / "e2e-server.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "x8.cli", "serve", "--port", str(port)],
         env=env,
@@ -78,7 +79,7 @@ def live_server() -> Iterator[str]:
         testdb.drop_database(admin, database)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
