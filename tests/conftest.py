@@ -13,10 +13,11 @@ import pytest
 
 from tests import db as testdb
 from x8.main import create_app
-from x8.runtime import migrate_control_plane
+from x8.runtime import DatabaseUrls, migrate_control_plane
 from x8.settings import Settings
 
 CONTROL_TABLES = [
+    "tenant_migration_ledger",
     "audit_log",
     "dev_mailbox",
     "email_codes",
@@ -58,6 +59,7 @@ def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     if "owner_url" in request.fixturenames:
         url = request.getfixturevalue("owner_url")
+        testdb.drop_all_tenants(url)
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(f"TRUNCATE {', '.join(CONTROL_TABLES)} CASCADE")
 
@@ -77,14 +79,17 @@ class app_client:
     """An httpx client on a fresh app, with the app's lifespan running."""
 
     def __init__(self, settings: Settings, app_url: str) -> None:
-        self.app = create_app(settings, app_url)
+        assert settings.database_url
+        self.app = create_app(settings, DatabaseUrls(owner=settings.database_url, app=app_url))
         self._lifespan: Any = None
         self._client: httpx.AsyncClient | None = None
 
     async def __aenter__(self) -> httpx.AsyncClient:
         self._lifespan = self.app.router.lifespan_context(self.app)
         await self._lifespan.__aenter__()
-        transport = httpx.ASGITransport(app=self.app, client=("203.0.113.7", 50000))
+        transport = httpx.ASGITransport(
+            app=self.app, client=("203.0.113.7", 50000), raise_app_exceptions=False
+        )
         self._client = httpx.AsyncClient(transport=transport, base_url="http://testserver")
         return self._client
 

@@ -50,3 +50,15 @@ def drop_database(admin_url: str, name_url: str) -> None:
 
 def app_url_for(owner_url: str, role: str, password: str) -> str:
     return with_role(owner_url, role, password)
+
+
+def drop_all_tenants(owner_url: str) -> None:
+    """Drop every tenant schema and its two roles (roles are cluster-wide, so tests must not leak them)."""
+    with psycopg.connect(owner_url, autocommit=True) as conn:
+        rows = conn.execute("SELECT nspname FROM pg_namespace WHERE nspname ~ '^t_[0-9a-f]{32}$'").fetchall()
+        for (schema,) in rows:
+            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+            for role in (f"{schema}_app", f"{schema}_owner"):
+                if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
+                    conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
+                    conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))

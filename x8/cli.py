@@ -46,9 +46,9 @@ def serve(host: str, port: int, no_worker: bool, seed_demo: bool) -> None:
     if seed_demo:
         from x8.demo import seed
 
-        for line in asyncio.run(seed(settings, urls.app)):
+        for line in asyncio.run(seed(settings, urls)):
             click.echo(line)
-    app = create_app(settings, urls.app, run_worker=not no_worker)
+    app = create_app(settings, urls, run_worker=not no_worker)
     click.echo(f"X8 Network on http://{host}:{port}  (API docs: /docs)")
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
 
@@ -173,7 +173,7 @@ def demo_seed() -> None:
     from x8.demo import seed
 
     settings, urls = _prepare()
-    for line in asyncio.run(seed(settings, urls.app)):
+    for line in asyncio.run(seed(settings, urls)):
         click.echo(line)
 
 
@@ -184,7 +184,8 @@ def openapi() -> None:
 
     from x8.main import create_app
 
-    app = create_app(_settings(), "postgresql://unused@/unused")
+    unused = runtime.DatabaseUrls(owner="postgresql://unused@/unused", app="postgresql://unused@/unused")
+    app = create_app(_settings(), unused)
     sys.stdout.write(json.dumps(app.openapi(), indent=2, ensure_ascii=False) + "\n")
 
 

@@ -14,6 +14,7 @@ from x8.platform.companies.schemas import CompanyCreate
 from x8.platform.companies.service import create_company
 from x8.platform.users.models import Role, User
 from x8.platform.users.repository import create_user, get_by_email
+from x8.runtime import DatabaseUrls
 from x8.settings import Settings
 
 DEMO_BUSINESS = ("demo@x8.network", "DemoPass123", "Demo Business")
@@ -45,10 +46,11 @@ async def _account(db: Database, email: str, password: str, name: str, role: Rol
         return await create_user(session, email=email, password=password, full_name=name, role=role), True
 
 
-async def seed(settings: Settings, app_url: str) -> list[str]:
+async def seed(settings: Settings, urls: DatabaseUrls) -> list[str]:
     if settings.is_production:
         raise RuntimeError("demo data is never seeded in production")
-    db = Database.connect(app_url, pool_size=1)
+    db = Database.connect(urls.app, pool_size=1)
+    owner_db = Database.connect(urls.owner, pool_size=1)
     lines = []
     try:
         business, created = await _account(db, *DEMO_BUSINESS, Role.CLIENT)
@@ -64,7 +66,7 @@ async def seed(settings: Settings, app_url: str) -> list[str]:
             )
             for company in DEMO_COMPANIES:
                 if company.name not in existing:
-                    await create_company(session, owner, company)
+                    await create_company(session, owner_db, owner, company, app_role=settings.db_app_role)
         lines.append("Demo data ready" + (" (created)" if created else " (already there)") + ":")
         for label, (email, password, _) in (
             ("business", DEMO_BUSINESS),
@@ -74,4 +76,5 @@ async def seed(settings: Settings, app_url: str) -> list[str]:
             lines.append(f"  {label:<8} {email} / {password}")
     finally:
         await db.dispose()
+        await owner_db.dispose()
     return lines

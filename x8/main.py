@@ -23,20 +23,23 @@ from x8.platform.mail.endpoints import router as mailbox_router
 from x8.platform.managers.endpoints import router as managers_router
 from x8.platform.oauth.endpoints import router as oauth_router
 from x8.platform.users.endpoints import router as users_router
+from x8.runtime import DatabaseUrls
 from x8.settings import Settings
 
 log = logging.getLogger(__name__)
 FRONTEND_DIST = Path(__file__).resolve().parent.parent / "frontend" / "dist"
 
 
-def create_app(settings: Settings, app_url: str, *, run_worker: bool = False) -> FastAPI:
+def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = False) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        db = Database.connect(app_url)
+        db = Database.connect(urls.app)
         app.state.db = db
+        # The owner pool only provisions and drops tenants; requests never read through it.
+        app.state.owner_db = Database.connect(urls.owner, pool_size=2)
         open_queue(settings, db)
         worker: asyncio.Task[None] | None = None
-        queue = build_app(app_url)
+        queue = build_app(urls.app)
         async with queue.open_async():
             app.state.queue = queue
             if run_worker:
@@ -49,6 +52,7 @@ def create_app(settings: Settings, app_url: str, *, run_worker: bool = False) ->
                     with contextlib.suppress(asyncio.CancelledError):
                         await worker
                 await db.dispose()
+                await app.state.owner_db.dispose()
 
     app = FastAPI(
         title="X8 Network API",

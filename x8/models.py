@@ -6,5 +6,16 @@ from x8.platform.audit.models import AuditEntry
 from x8.platform.companies.models import Company
 from x8.platform.mail.models import DevMail
 from x8.platform.users.models import AuthSession, EmailCode, User
+from x8.tenancy.models import LedgerEntry
 
-__all__ = ["AuditEntry", "AuthSession", "Base", "Company", "DevMail", "EmailCode", "RateLimitHit", "User"]
+__all__ = [
+    "AuditEntry",
+    "AuthSession",
+    "Base",
+    "Company",
+    "DevMail",
+    "EmailCode",
+    "LedgerEntry",
+    "RateLimitHit",
+    "User",
+]

@@ -85,3 +85,12 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+
+def get_owner_database(request: Request) -> Database:
+    """The owner pool: tenant provisioning only (schemas, roles). Never for request data."""
+    db: Database = request.app.state.owner_db
+    return db
+
+
+OwnerDatabaseDep = Annotated[Database, Depends(get_owner_database)]

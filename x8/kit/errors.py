@@ -6,11 +6,14 @@ errors keep FastAPI's 422 shape.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
 
 
 class X8Error(Exception):
@@ -91,6 +94,16 @@ def install_error_handlers(app: FastAPI) -> None:
             error_body(exc.error_type, exc.detail, **exc.extra),
             status_code=exc.status_code,
             headers=exc.headers,
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return JSONResponse(
+            error_body(
+                "InternalError", "Something went wrong on our side. Nothing was saved; please try again."
+            ),
+            status_code=500,
         )
 
     @app.exception_handler(StarletteHTTPException)

@@ -5,7 +5,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from x8.kit.db import SessionDep
+from x8.kit.db import OwnerDatabaseDep, SessionDep
+from x8.kit.deps import SettingsDep
 from x8.kit.errors import Forbidden, NotFound, PaymentRequired, error_responses
 from x8.platform.audit.service import record
 from x8.platform.auth.deps import CurrentUser
@@ -37,10 +38,15 @@ def _out(company: Company) -> CompanyOut:
     "/", response_model=CompanyOut, status_code=201, responses=error_responses(Forbidden, PaymentRequired)
 )
 async def create_company(
-    body: CompanyCreate, request: Request, user: CurrentUser, session: SessionDep
+    body: CompanyCreate,
+    request: Request,
+    user: CurrentUser,
+    session: SessionDep,
+    owner_db: OwnerDatabaseDep,
+    settings: SettingsDep,
 ) -> CompanyOut:
-    """Create a company and provision its tenant storage in the same transaction."""
-    company = await service.create_company(session, user, body)
+    """Create a company and provision its tenant schema in the same transaction."""
+    company = await service.create_company(session, owner_db, user, body, app_role=settings.db_app_role)
     await record(
         session,
         actor_id=user.id,
@@ -79,10 +85,14 @@ async def update_company(
 
 @router.delete("/{company_id}", status_code=204, responses=error_responses(NotFound, Forbidden))
 async def delete_company(
-    company_id: uuid.UUID, request: Request, user: CurrentUser, session: SessionDep
+    company_id: uuid.UUID,
+    request: Request,
+    user: CurrentUser,
+    session: SessionDep,
+    owner_db: OwnerDatabaseDep,
 ) -> Response:
-    """Delete the company and everything of it, its tenant storage included."""
-    await service.delete_company(session, user, company_id)
+    """Delete the company and everything of it: its tenant schema, roles and data."""
+    await service.delete_company(session, owner_db, user, company_id)
     await record(
         session,
         actor_id=user.id,

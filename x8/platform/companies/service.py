@@ -5,14 +5,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import Select, delete, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from x8.kit.db import Database
 from x8.kit.errors import Forbidden, NotFound, PaymentRequired
 from x8.platform.billing.plans import can_operate, channel_limit
 from x8.platform.companies.models import Company
 from x8.platform.companies.schemas import CompanyCreate, CompanyUpdate
 from x8.platform.users.models import Role, User
+from x8.tenancy.names import TenantNames
 from x8.tenancy.provisioning import drop_tenant, provision_tenant
 
 
@@ -98,29 +100,35 @@ async def check_channel_choice(
         )
 
 
-async def create_company(session: AsyncSession, owner: User, data: CompanyCreate) -> Company:
+async def create_company(
+    session: AsyncSession, owner_db: Database, owner: User, data: CompanyCreate, *, app_role: str
+) -> Company:
+    """Insert the company and provision its tenant schema in one owner transaction: all or nothing."""
     if owner.role != Role.CLIENT:
         raise Forbidden("Only a business account can create companies.")
     channels = [c.value for c in data.channels]
     await check_channel_choice(session, owner, channels, company_id=None)
-    number = (await session.execute(text("SELECT nextval('company_number_seq')"))).scalar_one()
     company_uuid = uuid.uuid4()
-    company = Company(
-        id=company_uuid,
-        company_id=f"COMP{number:03d}",
-        owner_id=owner.id,
-        name=data.name.strip(),
-        company_type=data.company_type.value,
-        shop_type=data.shop_type,
-        timezone=data.timezone,
-        language=data.language,
-        channels=channels,
-        privacy_policy_url=str(data.privacy_policy_url) if data.privacy_policy_url else None,
-        tenant_schema=await provision_tenant(session, company_uuid),
-    )
-    session.add(company)
-    await session.flush()
-    await session.refresh(company)
+    async with owner_db.engine.begin() as connection:
+        number = (await connection.execute(text("SELECT nextval('company_number_seq')"))).scalar_one()
+        await connection.execute(
+            insert(Company).values(
+                id=company_uuid,
+                company_id=f"COMP{number:03d}",
+                owner_id=owner.id,
+                name=data.name.strip(),
+                company_type=data.company_type.value,
+                shop_type=data.shop_type,
+                timezone=data.timezone,
+                language=data.language,
+                channels=channels,
+                privacy_policy_url=str(data.privacy_policy_url) if data.privacy_policy_url else None,
+                tenant_schema=TenantNames(company_uuid).schema,
+            )
+        )
+        await provision_tenant(connection, company_uuid, app_role=app_role)
+    company = await session.get(Company, company_uuid)
+    assert company is not None
     return company
 
 
@@ -150,7 +158,12 @@ async def update_company(
     return company
 
 
-async def delete_company(session: AsyncSession, user: User, company_id: uuid.UUID) -> None:
+async def delete_company(
+    session: AsyncSession, owner_db: Database, user: User, company_id: uuid.UUID
+) -> None:
+    """Delete the company row and drop its schema and roles in one owner transaction."""
     company = await get_editable(session, user, company_id)
-    await drop_tenant(session, company.id)
-    await session.delete(company)
+    session.expunge(company)
+    async with owner_db.engine.begin() as connection:
+        await connection.execute(delete(Company).where(Company.id == company.id))
+        await drop_tenant(connection, company.id)

@@ -1,0 +1,133 @@
+"""R-T5, R-T6: a tenant session sees its own rows only, and a pooled connection carries nothing over."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, ProgrammingError
+
+from x8.kit.db import Database
+from x8.tenancy.names import TenantNames
+from x8.tenancy.session import tenant_session
+
+NewTenant = Callable[[], Awaitable[uuid.UUID]]
+INSERT = text("INSERT INTO contacts (channel, external_id, display_name) VALUES ('web', :ext, :name)")
+
+
+async def _add_contact(db: Database, tenant: uuid.UUID, ext: str) -> None:
+    async with tenant_session(db, tenant) as ts:
+        await ts.execute(INSERT, {"ext": ext, "name": ext})
+
+
+async def _names(db: Database, tenant: uuid.UUID) -> list[str]:
+    async with tenant_session(db, tenant) as ts:
+        return list((await ts.execute(text("SELECT external_id FROM contacts ORDER BY 1"))).scalars())
+
+
+async def test_each_tenant_sees_only_its_rows(app_db: Database, new_tenant: NewTenant) -> None:
+    a, b = await new_tenant(), await new_tenant()
+    await _add_contact(app_db, a, "alice")
+    await _add_contact(app_db, b, "bob")
+    assert await _names(app_db, a) == ["alice"]
+    assert await _names(app_db, b) == ["bob"]
+
+
+async def test_reading_another_tenants_schema_is_denied(app_db: Database, new_tenant: NewTenant) -> None:
+    a, b = await new_tenant(), await new_tenant()
+    await _add_contact(app_db, b, "bob")
+    other = TenantNames(b).schema
+    with pytest.raises(ProgrammingError, match="permission denied"):
+        async with tenant_session(app_db, a) as ts:
+            await ts.execute(text(f'SELECT * FROM "{other}".contacts'))
+
+
+async def test_writing_another_tenants_rows_is_rejected(app_db: Database, new_tenant: NewTenant) -> None:
+    a, b = await new_tenant(), await new_tenant()
+    other = TenantNames(b).schema
+    with pytest.raises(ProgrammingError, match="permission denied"):
+        async with tenant_session(app_db, a) as ts:
+            await ts.execute(
+                text(f"INSERT INTO \"{other}\".contacts (channel, external_id) VALUES ('web', 'x')")
+            )
+    # Inside its own schema, a row stamped with another tenant's id fails the policy check.
+    with pytest.raises(DBAPIError, match="row-level security"):
+        async with tenant_session(app_db, a) as ts:
+            await ts.execute(
+                text("INSERT INTO contacts (tenant_id, channel, external_id) VALUES (:b, 'web', 'x')"),
+                {"b": str(b)},
+            )
+    assert await _names(app_db, b) == []
+
+
+async def test_switching_the_tenant_setting_mid_session_shows_nothing(
+    app_db: Database, new_tenant: NewTenant
+) -> None:
+    a, b = await new_tenant(), await new_tenant()
+    await _add_contact(app_db, a, "alice")
+    async with tenant_session(app_db, a) as ts:
+        await ts.execute(text("SELECT set_config('app.tenant_id', :b, true)"), {"b": str(b)})
+        assert (await ts.execute(text("SELECT count(*) FROM contacts"))).scalar_one() == 0
+
+
+async def test_no_tenant_context_means_no_rows(app_db: Database, new_tenant: NewTenant) -> None:
+    a = await new_tenant()
+    await _add_contact(app_db, a, "alice")
+    names = TenantNames(a)
+    async with app_db.sessions() as session, session.begin():
+        await session.execute(text(f'SET LOCAL ROLE "{names.app_role}"'))
+        await session.execute(text(f'SET LOCAL search_path = "{names.schema}"'))
+        assert (await session.execute(text("SELECT count(*) FROM contacts"))).scalar_one() == 0
+
+
+async def test_the_runtime_role_alone_cannot_read_tenant_tables(
+    app_db: Database, new_tenant: NewTenant
+) -> None:
+    a = await new_tenant()
+    with pytest.raises(ProgrammingError, match="permission denied"):
+        async with app_db.sessions() as session:
+            await session.execute(text(f'SELECT * FROM "{TenantNames(a).schema}".contacts'))
+
+
+async def test_tenant_code_cannot_reach_the_control_plane(app_db: Database, new_tenant: NewTenant) -> None:
+    a = await new_tenant()
+    with pytest.raises(ProgrammingError, match="permission denied"):
+        async with tenant_session(app_db, a) as ts:
+            await ts.execute(text("SELECT email FROM public.users"))
+
+
+STATE = "SELECT current_user, current_setting('search_path'), current_setting('app.tenant_id', true)"
+
+
+async def _connection_state(db: Database) -> tuple[str, str, str | None]:
+    async with db.sessions() as session:
+        row = (await session.execute(text(STATE))).one()
+        return row[0], row[1], row[2] or None
+
+
+@pytest.mark.parametrize("ending", ["commit", "rollback", "exception"])
+async def test_pooled_connection_carries_nothing_over(
+    app_db: Database, new_tenant: NewTenant, ending: str
+) -> None:
+    a = await new_tenant()
+    before = await _connection_state(app_db)
+    pid_before = await _backend_pid(app_db)
+    try:
+        async with tenant_session(app_db, a) as ts:
+            await ts.execute(INSERT, {"ext": "e", "name": "e"})
+            if ending == "rollback":
+                await ts.execute(text("ROLLBACK"))
+            if ending == "exception":
+                raise RuntimeError("boom")
+    except (RuntimeError, DBAPIError):
+        pass
+    assert await _backend_pid(app_db) == pid_before  # the same pooled connection is reused
+    assert await _connection_state(app_db) == before
+    assert before[0] == "x8_app"
+
+
+async def _backend_pid(db: Database) -> int:
+    async with db.sessions() as session:
+        return int((await session.execute(text("SELECT pg_backend_pid()"))).scalar_one())

@@ -1,0 +1,83 @@
+"""Tenant sessions: the only way code reaches a tenant's data (SPEC.md R-T5).
+
+``tenant_session`` opens one transaction on the runtime pool that first runs ``SET LOCAL ROLE`` (the
+tenant's app role), ``SET LOCAL search_path`` (the tenant's schema) and ``set_config('app.tenant_id', …,
+true)``. All three are transaction-local, so a pooled connection carries nothing over after commit,
+rollback or an exception. ``kb_engine`` and ``conversations`` receive a ``TenantSession`` and never a raw
+session (``tests/tenancy/test_session_boundary.py`` enforces it).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+
+from sqlalchemy import Executable, Result, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from x8.kit.db import Database
+from x8.tenancy.ddl import TENANT_SETTING
+from x8.tenancy.names import TenantNames, ident
+
+T = TypeVar("T")
+
+
+class TenantSession:
+    """A transaction bound to one tenant. Queries use unqualified table names."""
+
+    def __init__(self, session: AsyncSession, names: TenantNames) -> None:
+        self._session = session
+        self.names = names
+
+    @property
+    def tenant_id(self) -> uuid.UUID:
+        return self.names.tenant_id
+
+    async def execute(
+        self, statement: Executable, params: dict[str, Any] | Sequence[dict[str, Any]] | None = None
+    ) -> Result[Any]:
+        return await self._session.execute(statement, params)
+
+    async def scalar(self, statement: Executable, params: dict[str, Any] | None = None) -> Any:
+        return await self._session.scalar(statement, params)
+
+    def add(self, instance: object) -> None:
+        self._session.add(instance)
+
+    def add_all(self, instances: Sequence[object]) -> None:
+        self._session.add_all(instances)
+
+    async def flush(self) -> None:
+        await self._session.flush()
+
+    async def get(self, entity: type[T], ident_: Any) -> T | None:
+        return await self._session.get(entity, ident_)
+
+    async def delete(self, instance: object) -> None:
+        await self._session.delete(instance)
+
+    async def driver_connection(self) -> Any:
+        """The underlying asyncpg connection, in this transaction (for COPY and other bulk paths)."""
+        connection = await self._session.connection()
+        raw = await connection.get_raw_connection()
+        return raw.driver_connection
+
+
+async def enter_tenant(session: AsyncSession, names: TenantNames) -> None:
+    await session.execute(text(f"SET LOCAL ROLE {ident(names.app_role)}"))
+    await session.execute(text(f"SET LOCAL search_path = {ident(names.schema)}, public"))
+    await session.execute(
+        text("SELECT set_config(:name, :tenant, true)"),
+        {"name": TENANT_SETTING, "tenant": str(names.tenant_id)},
+    )
+
+
+@asynccontextmanager
+async def tenant_session(db: Database, tenant_id: uuid.UUID) -> AsyncIterator[TenantSession]:
+    """One transaction as the tenant: committed on success, rolled back on any exception."""
+    names = TenantNames(tenant_id)
+    async with db.sessions() as session, session.begin():
+        await enter_tenant(session, names)
+        yield TenantSession(session, names)
