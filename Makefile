@@ -45,8 +45,8 @@ check-api-client: backend frontend/node_modules/.installed
 	 rm -rf $$tmp; echo "API client is current"
 
 lint: backend frontend/node_modules/.installed
-	$(BIN)/ruff check x8 tests migrations bench
-	$(BIN)/ruff format --check x8 tests migrations bench
+	$(BIN)/ruff check x8 tests migrations tenant_migrations bench
+	$(BIN)/ruff format --check x8 tests migrations tenant_migrations bench
 	$(BIN)/mypy
 	cd frontend && npm run --silent typecheck && npm run --silent lint
 

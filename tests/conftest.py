@@ -87,9 +87,7 @@ class app_client:
     async def __aenter__(self) -> httpx.AsyncClient:
         self._lifespan = self.app.router.lifespan_context(self.app)
         await self._lifespan.__aenter__()
-        transport = httpx.ASGITransport(
-            app=self.app, client=("203.0.113.7", 50000), raise_app_exceptions=False
-        )
+        transport = httpx.ASGITransport(app=self.app, client=("203.0.113.7", 50000), raise_app_exceptions=False)
         self._client = httpx.AsyncClient(transport=transport, base_url="http://testserver")
         return self._client
 
@@ -145,9 +143,7 @@ async def create_staff(app_url: str, role: str, email: str, password: str = "Sta
     db = Database.connect(app_url, pool_size=1)
     try:
         async with db.sessions() as session, session.begin():
-            user = await create_user(
-                session, email=email, password=password, full_name=role.title(), role=Role(role)
-            )
+            user = await create_user(session, email=email, password=password, full_name=role.title(), role=Role(role))
             return str(user.id)
     finally:
         await db.dispose()

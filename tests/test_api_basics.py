@@ -48,8 +48,7 @@ async def test_dashboard_cannot_serve_files_outside_its_folder(client: httpx.Asy
 async def test_runtime_role_is_not_privileged(owner_url: str) -> None:
     rows = sql(
         owner_url,
-        "SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb, rolcanlogin "
-        "FROM pg_roles WHERE rolname = 'x8_app'",
+        "SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb, rolcanlogin FROM pg_roles WHERE rolname = 'x8_app'",
     )
     assert rows == [(False, False, False, False, True)]
     owned = sql(

@@ -34,10 +34,7 @@ def test_admin_and_manager_create(owner_url: str) -> None:
 
 
 def test_admin_create_refuses_duplicates_and_weak_passwords(owner_url: str) -> None:
-    assert (
-        _x8(owner_url, "admin", "create", "--email", "a@example.com", "--password", "Adm1nPass!").returncode
-        == 0
-    )
+    assert _x8(owner_url, "admin", "create", "--email", "a@example.com", "--password", "Adm1nPass!").returncode == 0
     r = _x8(owner_url, "admin", "create", "--email", "a@example.com", "--password", "Adm1nPass!")
     assert r.returncode != 0 and "already exists" in r.stderr
     r = _x8(owner_url, "admin", "create", "--email", "b@example.com", "--password", "weak")
@@ -54,6 +51,7 @@ def test_demo_seed_is_idempotent_and_tenants_list_shows_it(owner_url: str) -> No
     listing = _x8(owner_url, "tenants", "list")
     assert "Green Leaf Market" in listing.stdout and "Bright Smile Dental" in listing.stdout
     assert "2 tenant(s)" in listing.stdout
+    assert listing.stdout.count(" current ") == 2
 
 
 def test_production_refuses_to_start_with_defaults(owner_url: str) -> None:

@@ -5,12 +5,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from typing import TYPE_CHECKING, Any
 
 import click
 import uvicorn
 
 from x8 import runtime
 from x8.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from x8.tenancy import runner
 
 
 def _settings() -> Settings:
@@ -25,6 +29,17 @@ def _prepare() -> tuple[Settings, runtime.DatabaseUrls]:
     urls = runtime.resolve(settings)
     runtime.migrate_control_plane(settings, urls.owner)
     return settings, urls
+
+
+def _migrate_tenants_on_start(owner_url: str) -> None:
+    """`x8 serve` and `x8 worker` bring tenants to head first; a second process waits for the first."""
+    from x8.tenancy import runner
+
+    summary = runner.migrate(owner_url, runner.Options(parallel=2, wait=True, continue_on_error=True))
+    if summary.count("migrated") or not summary.ok:
+        click.echo(f"tenants: {summary.count('migrated')} migrated, {summary.count('failed')} failed", err=True)
+    for failed in (r for r in summary.results if r.status == "failed"):
+        click.echo(f"  tenant {failed.schema} could not be migrated: {failed.error}", err=True)
 
 
 @click.group()
@@ -43,6 +58,7 @@ def serve(host: str, port: int, no_worker: bool, seed_demo: bool) -> None:
     from x8.main import create_app
 
     settings, urls = _prepare()
+    _migrate_tenants_on_start(urls.owner)
     if seed_demo:
         from x8.demo import seed
 
@@ -61,6 +77,7 @@ def worker(concurrency: int) -> None:
     from x8.kit.jobs import build_app, open_queue
 
     settings, urls = _prepare()
+    _migrate_tenants_on_start(urls.owner)
 
     async def run() -> None:
         db = Database.connect(urls.app, pool_size=concurrency)
@@ -95,9 +112,7 @@ def _create_staff(role: str, email: str, password: str, full_name: str) -> None:
         db = Database.connect(urls.app, pool_size=1)
         try:
             async with db.sessions() as session, session.begin():
-                await create_user(
-                    session, email=email, password=password, full_name=full_name, role=Role(role)
-                )
+                await create_user(session, email=email, password=password, full_name=full_name, role=Role(role))
         finally:
             await db.dispose()
 
@@ -129,37 +144,151 @@ main.add_command(_staff_group("MANAGER"))
 
 @main.group()
 def tenants() -> None:
-    """Tenant schemas: list them and run the tenant migration runner."""
+    """Tenant schemas: list them, migrate them, check them for drift."""
 
 
 @tenants.command(name="list")
 def tenants_list() -> None:
-    """List every company's tenant schema."""
-    from sqlalchemy import select
+    """Every tenant schema with its company, revision and last migration status."""
+    from sqlalchemy import create_engine, text
 
-    from x8.kit.db import Database
-    from x8.platform.companies.models import Company
+    from x8.kit.db_urls import psycopg_url
+    from x8.tenancy import track
+    from x8.tenancy.runner import current_revisions
 
     _, urls = _prepare()
+    engine = create_engine(psycopg_url(urls.owner))
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text("""
+                SELECT c.tenant_schema, c.company_id, c.name,
+                       (SELECT l.status FROM tenant_migration_ledger l WHERE l.tenant_schema = c.tenant_schema
+                        ORDER BY l.id DESC LIMIT 1)
+                FROM companies c ORDER BY c.company_id""")
+            ).all()
+        revisions = current_revisions(engine, [r[0] for r in rows])
+    finally:
+        engine.dispose()
+    script = track.script_directory()
+    head = track.head(script)
+    known = {r.revision for r in script.walk_revisions()}
+    click.echo(f"{'SCHEMA':<36} {'COMPANY':<9} {'REVISION':<9} {'STATE':<14} NAME")
+    for schema, company_id, name, last in rows:
+        revision = revisions.get(schema)
+        if revision == head:
+            state = "current"
+        elif revision is None:
+            state = "unversioned"
+        else:
+            state = "behind" if revision in known else "unknown rev"
+        if last in ("failed", "aborted"):
+            state += f", {last}"
+        click.echo(f"{schema:<36} {company_id:<9} {revision or '-':<9} {state:<14} {name}")
+    click.echo(f"{len(rows)} tenant(s); head is {head}")
 
-    async def run() -> list[tuple[str, str, str]]:
-        db = Database.connect(urls.app, pool_size=1)
-        try:
-            async with db.sessions() as session:
-                rows = await session.execute(
-                    select(Company.tenant_schema, Company.company_id, Company.name).order_by(
-                        Company.company_id
-                    )
-                )
-                return [(r[0], r[1], r[2]) for r in rows]
-        finally:
-            await db.dispose()
 
-    rows = asyncio.run(run())
-    click.echo(f"{'SCHEMA':<36} {'COMPANY':<10} NAME")
-    for schema, company_id, name in rows:
-        click.echo(f"{schema:<36} {company_id:<10} {name}")
-    click.echo(f"{len(rows)} tenant(s)")
+@tenants.command(name="migrate")
+@click.option("--to", "target", default=None, help="Target revision (default: head). An older one downgrades.")
+@click.option("--parallel", default=1, show_default=True, type=click.IntRange(1, 64), help="Tenants at a time.")
+@click.option("--dry-run", is_flag=True, help="Print the SQL each tenant would run; change nothing.")
+@click.option("--only", multiple=True, help="Only this tenant schema (repeatable).")
+@click.option("--continue-on-error", is_flag=True, help="Keep going after a tenant fails; summarise at the end.")
+@click.option("--lock-timeout", default=5000, show_default=True, type=int, help="Per-tenant lock_timeout, ms.")
+@click.option("--retries", default=3, show_default=True, type=int, help="Retries when a lock is not granted.")
+@click.option("--wait", is_flag=True, help="Wait for another run to finish instead of stopping.")
+@click.option("--script-location", default=None, hidden=True, help="Another tenant track (tests, rehearsals).")
+def tenants_migrate(
+    target: str | None,
+    parallel: int,
+    dry_run: bool,
+    only: tuple[str, ...],
+    continue_on_error: bool,
+    lock_timeout: int,
+    retries: int,
+    wait: bool,
+    script_location: str | None,
+) -> None:
+    """Bring every tenant schema to the tenant track's head (or --to), one transaction per tenant."""
+    from x8.tenancy import runner
+
+    _, urls = _prepare()
+    options = runner.Options(
+        target=target,
+        parallel=parallel,
+        dry_run=dry_run,
+        only=list(only) or None,
+        continue_on_error=continue_on_error,
+        lock_timeout_ms=lock_timeout,
+        retries=retries,
+        wait=wait,
+    )
+    if script_location:
+        options.script_location = script_location
+    summary = _run_tenant_migrations(urls.owner, options)
+    if not summary.ok:
+        sys.exit(1)
+
+
+def _run_tenant_migrations(owner_url: str, options: runner.Options) -> runner.Summary:
+    from x8.tenancy import runner
+
+    bar: list[Any] = []
+
+    def plan(total: int, pending: int) -> None:
+        click.echo(f"{total} tenant(s), {total - pending} already at target, {pending} to migrate", err=True)
+        if pending and not options.dry_run:
+            bar.append(
+                click.progressbar(length=pending, label="migrating", show_eta=True, show_pos=True, file=sys.stderr)
+            )
+            bar[0].__enter__()
+
+    def progress(result: runner.TenantResult) -> None:
+        if result.status == "failed":
+            click.echo(f"\n{result.schema}: FAILED after {result.attempts} attempt(s): {result.error}", err=True)
+        if bar:
+            bar[0].update(1)
+
+    try:
+        summary = runner.migrate(owner_url, options, on_result=progress, on_plan=plan, sql_out=sys.stdout)
+    except (runner.LockHeld, runner.UnknownRevision, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        if bar:
+            bar[0].__exit__(None, None, None)
+    if not options.dry_run:
+        click.echo(
+            f"target {summary.target}: {summary.count('migrated')} migrated, {summary.count('current')} current, "
+            f"{summary.count('failed')} failed, {summary.count('skipped')} not run, in {summary.seconds:.1f}s "
+            f"(run {summary.run_id})",
+            err=True,
+        )
+        for failed in (r for r in summary.results if r.status == "failed"):
+            click.echo(f"  {failed.schema}: {failed.error}", err=True)
+    return summary
+
+
+@tenants.command(name="drift")
+@click.option("--only", multiple=True, help="Only this tenant schema (repeatable).")
+def tenants_drift(only: tuple[str, ...]) -> None:
+    """Compare every tenant schema with the template; exit 1 when any differs."""
+    from x8.tenancy import drift
+
+    settings, urls = _prepare()
+    reports = drift.check(urls.owner, settings.db_app_role, list(only) or None)
+    dirty = [r for r in reports if not r.clean]
+    for report in dirty:
+        if report.behind:
+            click.echo(f"{report.schema}: at {report.revision or 'no revision'}, not head: run `x8 tenants migrate`")
+            continue
+        click.echo(f"{report.schema}: differs from the template")
+        for line in report.missing:
+            click.echo(f"  - missing  {line}")
+        for line in report.extra:
+            click.echo(f"  + extra    {line}")
+    click.echo(f"{len(reports)} tenant(s) checked, {len(dirty)} drifted")
+    if dirty:
+        sys.exit(1)
 
 
 @main.group()

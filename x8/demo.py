@@ -61,9 +61,7 @@ async def seed(settings: Settings, urls: DatabaseUrls) -> list[str]:
             assert owner is not None
             if owner.manager_id is None:
                 owner.manager_id = manager.id
-            existing = set(
-                (await session.execute(select(Company.name).where(Company.owner_id == owner.id))).scalars()
-            )
+            existing = set((await session.execute(select(Company.name).where(Company.owner_id == owner.id))).scalars())
             for company in DEMO_COMPANIES:
                 if company.name not in existing:
                     await create_company(session, owner_db, owner, company, app_role=settings.db_app_role)

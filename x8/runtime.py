@@ -22,9 +22,7 @@ class DatabaseUrls:
 
 
 def resolve(settings: Settings) -> DatabaseUrls:
-    owner = (
-        libpq_url(settings.database_url) if settings.database_url else embedded_pg.start(settings.data_dir)
-    )
+    owner = libpq_url(settings.database_url) if settings.database_url else embedded_pg.start(settings.data_dir)
     app = (
         libpq_url(settings.database_app_url)
         if settings.database_app_url

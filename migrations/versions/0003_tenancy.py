@@ -22,12 +22,8 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     attributes = op.get_context().config.attributes  # type: ignore[union-attr]
-    op.get_bind().execute(
-        sa.text("SELECT set_config('x8.app_role', :r, true)"), {"r": attributes["app_role"]}
-    )
-    op.execute(
-        "DO $$ BEGIN EXECUTE format('ALTER ROLE %I NOINHERIT', current_setting('x8.app_role')); END $$"
-    )
+    op.get_bind().execute(sa.text("SELECT set_config('x8.app_role', :r, true)"), {"r": attributes["app_role"]})
+    op.execute("DO $$ BEGIN EXECUTE format('ALTER ROLE %I NOINHERIT', current_setting('x8.app_role')); END $$")
     op.create_table(
         "tenant_migration_ledger",
         sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=True),

@@ -44,9 +44,7 @@ def upgrade() -> None:
         "conversations",
         sa.Column("id", UUID(as_uuid=True), primary_key=True, server_default=NEW_ID),
         tenant_id_column(),
-        sa.Column(
-            "contact_id", UUID(as_uuid=True), sa.ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("contact_id", UUID(as_uuid=True), sa.ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
         sa.Column("channel", sa.String(16), nullable=False),
         sa.Column("status", sa.String(16), nullable=False, server_default="open"),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),

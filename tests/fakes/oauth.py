@@ -40,14 +40,10 @@ def _authorize(state: FakeOAuthState, client_id: str, redirect_uri: str, oauth_s
     if client_id != state.client_id:
         return JSONResponse({"error": "invalid_client"}, status_code=401)
     if state.deny:
-        return RedirectResponse(
-            f"{redirect_uri}?{urlencode({'error': 'access_denied', 'state': oauth_state})}"
-        )
+        return RedirectResponse(f"{redirect_uri}?{urlencode({'error': 'access_denied', 'state': oauth_state})}")
     code = secrets.token_urlsafe(16)
     state.codes[code] = redirect_uri
-    return RedirectResponse(
-        f"{redirect_uri}?{urlencode({'code': code, 'state': oauth_state})}", status_code=302
-    )
+    return RedirectResponse(f"{redirect_uri}?{urlencode({'code': code, 'state': oauth_state})}", status_code=302)
 
 
 def _exchange(state: FakeOAuthState, client_id: str, client_secret: str, code: str, redirect_uri: str) -> Any:

@@ -85,27 +85,19 @@ async def test_trial_allows_one_channel_across_all_companies(client: httpx.Async
     r = await _company(client, tokens, name="Second", channels=[])
     assert r.status_code == 201
     second = r.json()
-    r = await client.patch(
-        f"/api/v1/companies/{second['id']}", headers=bearer(tokens), json={"channels": ["telegram"]}
-    )
+    r = await client.patch(f"/api/v1/companies/{second['id']}", headers=bearer(tokens), json={"channels": ["telegram"]})
     assert r.status_code == 402
     # Moving the one channel is fine: free it first, then choose it elsewhere.
     company = first.json()
-    r = await client.patch(
-        f"/api/v1/companies/{company['id']}", headers=bearer(tokens), json={"channels": []}
-    )
+    r = await client.patch(f"/api/v1/companies/{company['id']}", headers=bearer(tokens), json={"channels": []})
     assert r.status_code == 200
-    r = await client.patch(
-        f"/api/v1/companies/{second['id']}", headers=bearer(tokens), json={"channels": ["telegram"]}
-    )
+    r = await client.patch(f"/api/v1/companies/{second['id']}", headers=bearer(tokens), json={"channels": ["telegram"]})
     assert r.status_code == 200
     channels = (await client.get(f"/api/v1/companies/{second['id']}/channels", headers=bearer(tokens))).json()
     assert channels == {"items": [{"platform": "telegram", "status": "DISCONNECTED"}], "total": 1}
 
 
-async def test_expired_trial_cannot_choose_channels_but_keeps_data(
-    client: httpx.AsyncClient, owner_url: str
-) -> None:
+async def test_expired_trial_cannot_choose_channels_but_keeps_data(client: httpx.AsyncClient, owner_url: str) -> None:
     tokens = await register(client, "late@example.com")
     company = (await _company(client, tokens)).json()
     sql(
@@ -181,17 +173,13 @@ async def test_manager_sees_only_assigned_businesses_companies_and_admin_sees_al
         json={"manager_id": manager_id, "client_id": alice_id},
     )
     assert r.status_code == 200
-    names = [
-        c["name"] for c in (await client.get("/api/v1/companies/", headers=bearer(manager))).json()["items"]
-    ]
+    names = [c["name"] for c in (await client.get("/api/v1/companies/", headers=bearer(manager))).json()["items"]]
     assert names == ["Alice Co"]
     assert (await client.get(f"/api/v1/companies/{a['id']}", headers=bearer(manager))).status_code == 200
     r = await client.patch(f"/api/v1/companies/{a['id']}", headers=bearer(manager), json={"name": "Hijack"})
     assert r.status_code == 403
     assert (await _company(client, manager)).status_code == 403
-    all_names = {
-        c["name"] for c in (await client.get("/api/v1/companies/", headers=bearer(admin))).json()["items"]
-    }
+    all_names = {c["name"] for c in (await client.get("/api/v1/companies/", headers=bearer(admin))).json()["items"]}
     assert all_names == {"Alice Co", "Bob Co"}
 
 

@@ -115,9 +115,7 @@ async def test_unverified_google_email_is_not_linked(
     assert sql(owner_url, "SELECT google_sub FROM users")[0][0] is None
 
 
-async def test_forged_or_missing_state_is_400(
-    owner_url: str, app_url: str, google: tuple[FakeOAuthState, str]
-) -> None:
+async def test_forged_or_missing_state_is_400(owner_url: str, app_url: str, google: tuple[FakeOAuthState, str]) -> None:
     _, url = google
     async with app_client(_settings(owner_url, google_url=url), app_url) as client:  # type: ignore[arg-type]
         start = await client.get("/api/v1/oauth/google/login")

@@ -23,13 +23,9 @@ async def test_password_reset_flow_signs_out_every_session(client: httpx.AsyncCl
     )
     assert r.status_code == 200, r.text
     assert (await client.get("/api/v1/auth/me", headers=bearer(tokens))).status_code == 401
-    r = await client.post(
-        "/api/v1/auth/login", json={"email": "reset@example.com", "password": "Sup3rSecret"}
-    )
+    r = await client.post("/api/v1/auth/login", json={"email": "reset@example.com", "password": "Sup3rSecret"})
     assert r.status_code == 401
-    r = await client.post(
-        "/api/v1/auth/login", json={"email": "reset@example.com", "password": "N3wPassword"}
-    )
+    r = await client.post("/api/v1/auth/login", json={"email": "reset@example.com", "password": "N3wPassword"})
     assert r.status_code == 200
     # The code is single use.
     r = await client.post(

@@ -27,9 +27,7 @@ async def test_code_requests_per_ip_are_limited(owner_url: str, app_url: str) ->
     settings = make_settings(owner_url, X8_RATE_LIMIT_CODES_PER_IP=3)
     async with app_client(settings, app_url) as client:
         statuses = [
-            (
-                await client.post("/api/v1/auth/send-verification-code", json={"email": f"ip{i}@example.com"})
-            ).status_code
+            (await client.post("/api/v1/auth/send-verification-code", json={"email": f"ip{i}@example.com"})).status_code
             for i in range(4)
         ]
         assert statuses == [200, 200, 200, 429]
@@ -40,13 +38,9 @@ async def test_login_attempts_are_limited_even_with_the_right_password(owner_url
     async with app_client(settings, app_url) as client:
         await register(client, "brute@example.com", "Sup3rSecret")
         for _ in range(3):
-            r = await client.post(
-                "/api/v1/auth/login", json={"email": "brute@example.com", "password": "Guess1234"}
-            )
+            r = await client.post("/api/v1/auth/login", json={"email": "brute@example.com", "password": "Guess1234"})
             assert r.status_code == 401
-        r = await client.post(
-            "/api/v1/auth/login", json={"email": "brute@example.com", "password": "Sup3rSecret"}
-        )
+        r = await client.post("/api/v1/auth/login", json={"email": "brute@example.com", "password": "Sup3rSecret"})
         assert r.status_code == 429
         assert "retry-after" in r.headers
 

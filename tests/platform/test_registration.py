@@ -133,12 +133,8 @@ async def test_weak_passwords_are_422(client: httpx.AsyncClient) -> None:
 
 
 async def test_malformed_input_is_422(client: httpx.AsyncClient) -> None:
-    assert (
-        await client.post("/api/v1/auth/send-verification-code", json={"email": "not-an-email"})
-    ).status_code == 422
+    assert (await client.post("/api/v1/auth/send-verification-code", json={"email": "not-an-email"})).status_code == 422
     r = await client.post("/api/v1/auth/verify-code", json={"email": "a@example.com", "code": "12ab56"})
     assert r.status_code == 422
-    r = await client.post(
-        "/api/v1/auth/verify-code", content=b"{broken", headers={"content-type": "application/json"}
-    )
+    r = await client.post("/api/v1/auth/verify-code", content=b"{broken", headers={"content-type": "application/json"})
     assert r.status_code == 422

@@ -115,9 +115,7 @@ async def test_manager_sees_only_assigned_clients(client: httpx.AsyncClient, app
     mine = await register(client, "mine@example.com")
     await register(client, "notmine@example.com")
     mine_id = (await client.get("/api/v1/auth/me", headers=bearer(mine))).json()["id"]
-    await client.post(
-        "/api/v1/admin/assignments", headers=bearer(admin), json={"manager_id": m, "client_id": mine_id}
-    )
+    await client.post("/api/v1/admin/assignments", headers=bearer(admin), json={"manager_id": m, "client_id": mine_id})
     manager = await login(client, "mgr@example.com", "StaffPass123")
     clients = (await client.get("/api/v1/managers/clients", headers=bearer(manager))).json()
     assert [c["email"] for c in clients["items"]] == ["mine@example.com"]

@@ -40,9 +40,7 @@ async def test_refresh_rotates_and_the_old_token_stops_working(client: httpx.Asy
 
 async def test_reusing_a_rotated_refresh_token_signs_the_whole_session_out(client: httpx.AsyncClient) -> None:
     tokens = await register(client, "theft@example.com")
-    rotated = (
-        await client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
-    ).json()
+    rotated = (await client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})).json()
     r = await client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
     assert r.status_code == 401
     assert "already used" in r.json()["detail"]
@@ -83,9 +81,7 @@ async def test_token_signed_with_another_key_is_401(client: httpx.AsyncClient, s
     tokens = await register(client, "forge@example.com")
     claims = jwt.get_unverified_claims(tokens["access_token"])
     forged = jwt.encode(claims, "not-the-server-key", algorithm="HS256")
-    assert (
-        await client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {forged}"})
-    ).status_code == 401
+    assert (await client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {forged}"})).status_code == 401
 
 
 async def test_expired_token_is_401(client: httpx.AsyncClient, settings: Settings) -> None:

@@ -60,9 +60,7 @@ async def _run(app_url: str, ids: list[uuid.UUID], ops: list[tuple[str, int, str
         for op, who, key in ops:
             async with tenant_session(db, ids[who]) as ts:
                 if op == "insert" and key not in model[who]:
-                    await ts.execute(
-                        text("INSERT INTO contacts (channel, external_id) VALUES ('web', :k)"), {"k": key}
-                    )
+                    await ts.execute(text("INSERT INTO contacts (channel, external_id) VALUES ('web', :k)"), {"k": key})
                     model[who].add(key)
                 elif op == "delete":
                     await ts.execute(text("DELETE FROM contacts WHERE external_id = :k"), {"k": key})
@@ -77,8 +75,6 @@ async def _run(app_url: str, ids: list[uuid.UUID], ops: list[tuple[str, int, str
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=operations)
-def test_tenant_reads_match_the_model(
-    tenants: tuple[str, list[uuid.UUID]], ops: list[tuple[str, int, str]]
-) -> None:
+def test_tenant_reads_match_the_model(tenants: tuple[str, list[uuid.UUID]], ops: list[tuple[str, int, str]]) -> None:
     app_url, ids = tenants
     asyncio.run(_run(app_url, ids, ops))

@@ -49,9 +49,7 @@ async def test_writing_another_tenants_rows_is_rejected(app_db: Database, new_te
     other = TenantNames(b).schema
     with pytest.raises(ProgrammingError, match="permission denied"):
         async with tenant_session(app_db, a) as ts:
-            await ts.execute(
-                text(f"INSERT INTO \"{other}\".contacts (channel, external_id) VALUES ('web', 'x')")
-            )
+            await ts.execute(text(f"INSERT INTO \"{other}\".contacts (channel, external_id) VALUES ('web', 'x')"))
     # Inside its own schema, a row stamped with another tenant's id fails the policy check.
     with pytest.raises(DBAPIError, match="row-level security"):
         async with tenant_session(app_db, a) as ts:
@@ -62,9 +60,7 @@ async def test_writing_another_tenants_rows_is_rejected(app_db: Database, new_te
     assert await _names(app_db, b) == []
 
 
-async def test_switching_the_tenant_setting_mid_session_shows_nothing(
-    app_db: Database, new_tenant: NewTenant
-) -> None:
+async def test_switching_the_tenant_setting_mid_session_shows_nothing(app_db: Database, new_tenant: NewTenant) -> None:
     a, b = await new_tenant(), await new_tenant()
     await _add_contact(app_db, a, "alice")
     async with tenant_session(app_db, a) as ts:
@@ -82,9 +78,7 @@ async def test_no_tenant_context_means_no_rows(app_db: Database, new_tenant: New
         assert (await session.execute(text("SELECT count(*) FROM contacts"))).scalar_one() == 0
 
 
-async def test_the_runtime_role_alone_cannot_read_tenant_tables(
-    app_db: Database, new_tenant: NewTenant
-) -> None:
+async def test_the_runtime_role_alone_cannot_read_tenant_tables(app_db: Database, new_tenant: NewTenant) -> None:
     a = await new_tenant()
     with pytest.raises(ProgrammingError, match="permission denied"):
         async with app_db.sessions() as session:
@@ -108,9 +102,7 @@ async def _connection_state(db: Database) -> tuple[str, str, str | None]:
 
 
 @pytest.mark.parametrize("ending", ["commit", "rollback", "exception"])
-async def test_pooled_connection_carries_nothing_over(
-    app_db: Database, new_tenant: NewTenant, ending: str
-) -> None:
+async def test_pooled_connection_carries_nothing_over(app_db: Database, new_tenant: NewTenant, ending: str) -> None:
     a = await new_tenant()
     before = await _connection_state(app_db)
     pid_before = await _backend_pid(app_db)

@@ -24,8 +24,7 @@ async def test_company_creation_provisions_the_tenant(client: httpx.AsyncClient,
     assert owner == [(f"{schema}_owner",)]
     roles = sql(
         owner_url,
-        "SELECT rolname, rolcanlogin, rolsuper, rolbypassrls FROM pg_roles "
-        "WHERE rolname LIKE %s ORDER BY rolname",
+        "SELECT rolname, rolcanlogin, rolsuper, rolbypassrls FROM pg_roles WHERE rolname LIKE %s ORDER BY rolname",
         f"{schema}%",
     )
     assert roles == [(f"{schema}_app", False, False, False), (f"{schema}_owner", False, False, False)]
@@ -50,9 +49,7 @@ async def test_runtime_role_inherits_no_tenant_privilege(client: httpx.AsyncClie
     _, [company] = await business_with_companies(client, "inh@example.com", "Acme")
     schema = company["tenant_schema"]
     assert sql(owner_url, "SELECT rolinherit FROM pg_roles WHERE rolname = 'x8_app'") == [(False,)]
-    assert sql(owner_url, "SELECT has_table_privilege('x8_app', %s, 'SELECT')", f"{schema}.contacts") == [
-        (False,)
-    ]
+    assert sql(owner_url, "SELECT has_table_privilege('x8_app', %s, 'SELECT')", f"{schema}.contacts") == [(False,)]
     assert sql(
         owner_url,
         "SELECT has_table_privilege(%s, %s, 'SELECT')",

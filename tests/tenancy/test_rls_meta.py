@@ -40,8 +40,7 @@ async def test_every_tenant_table_has_forced_rls_and_a_policy(owner_url: str, ne
         r[0]
         for r in sql(
             owner_url,
-            "SELECT table_name FROM information_schema.columns "
-            "WHERE table_schema = %s AND column_name = 'tenant_id'",
+            "SELECT table_name FROM information_schema.columns WHERE table_schema = %s AND column_name = 'tenant_id'",
             schema,
         )
     }

@@ -33,9 +33,7 @@ def _violations(path: Path) -> list[str]:
         elif isinstance(node, ast.ImportFrom) and node.module:
             if any(node.module == m or node.module.startswith(m + ".") for m in FORBIDDEN_MODULES):
                 found.append(f"{path}:{node.lineno} from {node.module} import …")
-            found += [
-                f"{path}:{node.lineno} imports {a.name}" for a in node.names if a.name in FORBIDDEN_NAMES
-            ]
+            found += [f"{path}:{node.lineno} imports {a.name}" for a in node.names if a.name in FORBIDDEN_NAMES]
         elif isinstance(node, ast.Attribute) and node.attr in {"sessions", "owner_db"}:
             found.append(f"{path}:{node.lineno} uses .{node.attr}")
     return found

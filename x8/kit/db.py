@@ -45,9 +45,7 @@ def now_column() -> Mapped[datetime]:
 
 
 def updated_column() -> Mapped[datetime]:
-    return mapped_column(
-        DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False
-    )
+    return mapped_column(DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False)
 
 
 @dataclass
@@ -59,9 +57,7 @@ class Database:
 
     @classmethod
     def connect(cls, app_url: str, *, pool_size: int = 10) -> Database:
-        engine = create_async_engine(
-            asyncpg_url(app_url), pool_size=pool_size, max_overflow=10, pool_pre_ping=True
-        )
+        engine = create_async_engine(asyncpg_url(app_url), pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
         return cls(engine=engine, sessions=async_sessionmaker(engine, expire_on_commit=False))
 
     async def dispose(self) -> None:

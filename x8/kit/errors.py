@@ -100,9 +100,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
         return JSONResponse(
-            error_body(
-                "InternalError", "Something went wrong on our side. Nothing was saved; please try again."
-            ),
+            error_body("InternalError", "Something went wrong on our side. Nothing was saved; please try again."),
             status_code=500,
         )
 

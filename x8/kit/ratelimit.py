@@ -45,7 +45,5 @@ async def hit(db: Database, *, keys: list[tuple[str, int]], window_seconds: int,
 
 async def purge_expired(db: Database, *, older_than: datetime) -> int:
     async with db.sessions() as session, session.begin():
-        result = await session.execute(
-            text("DELETE FROM rate_limit_hits WHERE window_start < :t"), {"t": older_than}
-        )
+        result = await session.execute(text("DELETE FROM rate_limit_hits WHERE window_start < :t"), {"t": older_than})
         return int(getattr(result, "rowcount", 0) or 0)

@@ -48,7 +48,7 @@ def render_sql(script: ScriptDirectory, current: str | None, target: str) -> str
     """The SQL that moves a tenant from ``current`` to ``target``, for ``--dry-run`` and the template."""
     buffer = io.StringIO()
     config = Config(output_buffer=buffer)
-    starting = f"{current}:" if current else None
+    starting = current
     with EnvironmentContext(
         config,
         script,
@@ -85,13 +85,9 @@ def current_revision(connection: Connection, schema: str) -> str | None:
     return str(row[0]) if row else None
 
 
-def apply(
-    connection: Connection, script: ScriptDirectory, schema: str, current: str | None, target: str
-) -> None:
+def apply(connection: Connection, script: ScriptDirectory, schema: str, current: str | None, target: str) -> None:
     """Move one tenant to ``target`` inside the caller's transaction (search_path and role already set)."""
     config = Config()
-    with EnvironmentContext(
-        config, script, fn=_steps(script, current, target), destination_rev=target
-    ) as env:
+    with EnvironmentContext(config, script, fn=_steps(script, current, target), destination_rev=target) as env:
         env.configure(connection=connection, version_table_schema=schema, transactional_ddl=True)
         env.run_migrations()

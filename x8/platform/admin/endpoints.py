@@ -29,9 +29,7 @@ Offset = Annotated[int, Query(ge=0)]
 
 
 @router.post("/managers", response_model=ManagerOut, status_code=201, responses=error_responses(Conflict))
-async def create_manager(
-    body: StaffCreate, request: Request, admin: AdminUser, session: SessionDep
-) -> ManagerOut:
+async def create_manager(body: StaffCreate, request: Request, admin: AdminUser, session: SessionDep) -> ManagerOut:
     user = await create_user(
         session, email=body.email, password=body.password, full_name=body.full_name, role=Role.MANAGER
     )
@@ -54,9 +52,7 @@ async def create_manager(
 
 
 @router.get("/managers", response_model=ManagerList)
-async def list_managers(
-    admin: AdminUser, session: SessionDep, limit: Limit = 50, offset: Offset = 0
-) -> ManagerList:
+async def list_managers(admin: AdminUser, session: SessionDep, limit: Limit = 50, offset: Offset = 0) -> ManagerList:
     items, total = await repository.list_managers(session, limit=limit, offset=offset)
     return ManagerList(items=items, total=total)
 
@@ -78,9 +74,7 @@ async def list_clients(
 
 
 @router.post("/assignments", response_model=AssignmentOut, responses=error_responses(NotFound, Conflict))
-async def assign(
-    body: AssignmentIn, request: Request, admin: AdminUser, session: SessionDep
-) -> AssignmentOut:
+async def assign(body: AssignmentIn, request: Request, admin: AdminUser, session: SessionDep) -> AssignmentOut:
     """Assign a business to a manager. A business that has a manager needs ``reassign: true`` (else 409)."""
     client, previous = await service.assign_manager(
         session, manager_id=body.manager_id, client_id=body.client_id, reassign=body.reassign
@@ -101,9 +95,7 @@ async def assign(
 
 
 @router.delete("/assignments/{client_id}", response_model=AssignmentOut, responses=error_responses(NotFound))
-async def unassign(
-    client_id: uuid.UUID, request: Request, admin: AdminUser, session: SessionDep
-) -> AssignmentOut:
+async def unassign(client_id: uuid.UUID, request: Request, admin: AdminUser, session: SessionDep) -> AssignmentOut:
     client, previous_manager = await service.unassign(session, client_id)
     await record(
         session,

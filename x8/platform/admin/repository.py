@@ -37,11 +37,7 @@ async def list_clients(
     companies = select(func.count()).select_from(Company).where(Company.owner_id == User.id).scalar_subquery()
     rows: Sequence[tuple[User, int]] = (
         await session.execute(
-            select(User, companies)
-            .where(*conditions)
-            .order_by(User.created_at.desc())
-            .limit(limit)
-            .offset(offset)
+            select(User, companies).where(*conditions).order_by(User.created_at.desc()).limit(limit).offset(offset)
         )
     ).all()
     items = [
@@ -70,11 +66,7 @@ async def list_managers(session: AsyncSession, *, limit: int, offset: int) -> tu
     ).scalar_one()
     rows = (
         await session.execute(
-            select(User, counts)
-            .where(User.role == Role.MANAGER)
-            .order_by(User.created_at)
-            .limit(limit)
-            .offset(offset)
+            select(User, counts).where(User.role == Role.MANAGER).order_by(User.created_at).limit(limit).offset(offset)
         )
     ).all()
     items = [

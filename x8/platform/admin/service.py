@@ -18,9 +18,7 @@ async def assign_manager(
     manager = await session.get(User, manager_id)
     if manager is None or manager.role != Role.MANAGER:
         raise NotFound("Manager not found.")
-    client = (
-        await session.execute(select(User).where(User.id == client_id).with_for_update())
-    ).scalar_one_or_none()
+    client = (await session.execute(select(User).where(User.id == client_id).with_for_update())).scalar_one_or_none()
     if client is None or client.role != Role.CLIENT:
         raise NotFound("Business not found.")
     previous = client.manager_id

@@ -79,9 +79,7 @@ async def check_code(
         row = (
             await session.execute(
                 select(EmailCode)
-                .where(
-                    EmailCode.email == email, EmailCode.purpose == purpose, EmailCode.consumed_at.is_(None)
-                )
+                .where(EmailCode.email == email, EmailCode.purpose == purpose, EmailCode.consumed_at.is_(None))
                 .order_by(EmailCode.created_at.desc())
                 .limit(1)
                 .with_for_update()

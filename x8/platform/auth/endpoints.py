@@ -81,16 +81,12 @@ async def send_verification_code(
         subject="Your X8 Network verification code",
         body=_code_mail(code, "verification"),
     )
-    return CodeSentOut(
-        message="We sent a 6-digit code to your email.", expires_in=int(codes.CODE_TTL.total_seconds())
-    )
+    return CodeSentOut(message="We sent a 6-digit code to your email.", expires_in=int(codes.CODE_TTL.total_seconds()))
 
 
 @router.post("/verify-code", response_model=VerifiedOut, responses=error_responses(BadRequest))
 async def verify_code(body: CodeIn, db: DatabaseDep, settings: SettingsDep) -> VerifiedOut:
-    await codes.check_code(
-        db, settings.secret_key, body.email, codes.Purpose.REGISTER, body.code, mark_verified=True
-    )
+    await codes.check_code(db, settings.secret_key, body.email, codes.Purpose.REGISTER, body.code, mark_verified=True)
     return VerifiedOut(verified=True)
 
 
@@ -175,9 +171,7 @@ async def request_password_reset(
 
 @router.post("/verify-reset-code", response_model=VerifiedOut, responses=error_responses(BadRequest))
 async def verify_reset_code(body: CodeIn, db: DatabaseDep, settings: SettingsDep) -> VerifiedOut:
-    await codes.check_code(
-        db, settings.secret_key, body.email, codes.Purpose.RESET, body.code, mark_verified=True
-    )
+    await codes.check_code(db, settings.secret_key, body.email, codes.Purpose.RESET, body.code, mark_verified=True)
     return VerifiedOut(verified=True)
 
 

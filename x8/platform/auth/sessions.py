@@ -102,9 +102,7 @@ async def revoke(session: AsyncSession, sid: uuid.UUID, reason: str) -> None:
     )
 
 
-async def revoke_all(
-    session: AsyncSession, user_id: uuid.UUID, reason: str, *, keep: uuid.UUID | None = None
-) -> None:
+async def revoke_all(session: AsyncSession, user_id: uuid.UUID, reason: str, *, keep: uuid.UUID | None = None) -> None:
     query = update(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
     if keep is not None:
         query = query.where(AuthSession.id != keep)

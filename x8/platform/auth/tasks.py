@@ -25,9 +25,7 @@ async def purge_auth_data(timestamp: int) -> None:
     now = utcnow()
     async with ctx.db.sessions() as session, session.begin():
         codes = await session.execute(delete(EmailCode).where(EmailCode.expires_at < now - timedelta(days=1)))
-        sessions = await session.execute(
-            delete(AuthSession).where(AuthSession.expires_at < now - timedelta(days=1))
-        )
+        sessions = await session.execute(delete(AuthSession).where(AuthSession.expires_at < now - timedelta(days=1)))
     windows = await purge_expired(ctx.db, older_than=now - timedelta(days=1))
     log.info(
         "purged %s codes, %s sessions, %s rate-limit windows",

@@ -34,9 +34,7 @@ def _out(company: Company) -> CompanyOut:
     return CompanyOut.model_validate(company, from_attributes=True)
 
 
-@router.post(
-    "/", response_model=CompanyOut, status_code=201, responses=error_responses(Forbidden, PaymentRequired)
-)
+@router.post("/", response_model=CompanyOut, status_code=201, responses=error_responses(Forbidden, PaymentRequired))
 async def create_company(
     body: CompanyCreate,
     request: Request,
@@ -60,9 +58,7 @@ async def create_company(
 
 
 @router.get("/", response_model=CompanyList)
-async def list_companies(
-    user: CurrentUser, session: SessionDep, limit: Limit = 50, offset: Offset = 0
-) -> CompanyList:
+async def list_companies(user: CurrentUser, session: SessionDep, limit: Limit = 50, offset: Offset = 0) -> CompanyList:
     rows, total = await service.list_companies(session, user, limit=limit, offset=offset)
     return CompanyList(items=[_out(c) for c in rows], total=total)
 
@@ -109,9 +105,7 @@ async def company_channels(company_id: uuid.UUID, user: CurrentUser, session: Se
     """The channels chosen for this company. Connection state arrives with the channel adapters."""
     company = await service.get_visible(session, user, company_id)
     items = [
-        ChannelOut(platform=p.value, status="DISCONNECTED")
-        for p in SELECTABLE_CHANNELS
-        if p.value in company.channels
+        ChannelOut(platform=p.value, status="DISCONNECTED") for p in SELECTABLE_CHANNELS if p.value in company.channels
     ]
     return CompanyChannels(items=items, total=len(items))
 

@@ -34,11 +34,7 @@ async def list_companies(
     base = visible_companies(user)
     total = (await session.execute(select(func.count()).select_from(base.subquery()))).scalar_one()
     rows = (
-        (
-            await session.execute(
-                base.order_by(Company.created_at, Company.company_id).limit(limit).offset(offset)
-            )
-        )
+        (await session.execute(base.order_by(Company.created_at, Company.company_id).limit(limit).offset(offset)))
         .scalars()
         .all()
     )
@@ -47,9 +43,7 @@ async def list_companies(
 
 async def get_visible(session: AsyncSession, user: User, company_id: uuid.UUID) -> Company:
     """The company if this user may see it; otherwise 404, so existence does not leak (R-C3)."""
-    company = (
-        await session.execute(visible_companies(user).where(Company.id == company_id))
-    ).scalar_one_or_none()
+    company = (await session.execute(visible_companies(user).where(Company.id == company_id))).scalar_one_or_none()
     if company is None:
         raise NotFound("Company not found.")
     return company
@@ -63,9 +57,7 @@ async def get_editable(session: AsyncSession, user: User, company_id: uuid.UUID)
 
 
 async def _channels_in_use(session: AsyncSession, owner_id: uuid.UUID, *, excluding: uuid.UUID | None) -> int:
-    query = select(func.coalesce(func.sum(func.cardinality(Company.channels)), 0)).where(
-        Company.owner_id == owner_id
-    )
+    query = select(func.coalesce(func.sum(func.cardinality(Company.channels)), 0)).where(Company.owner_id == owner_id)
     if excluding is not None:
         query = query.where(Company.id != excluding)
     return int((await session.execute(query)).scalar_one())
@@ -132,9 +124,7 @@ async def create_company(
     return company
 
 
-async def update_company(
-    session: AsyncSession, user: User, company_id: uuid.UUID, data: CompanyUpdate
-) -> Company:
+async def update_company(session: AsyncSession, user: User, company_id: uuid.UUID, data: CompanyUpdate) -> Company:
     company = await get_editable(session, user, company_id)
     changes = data.model_dump(exclude_unset=True)
     if "channels" in changes and data.channels is not None:
@@ -158,9 +148,7 @@ async def update_company(
     return company
 
 
-async def delete_company(
-    session: AsyncSession, owner_db: Database, user: User, company_id: uuid.UUID
-) -> None:
+async def delete_company(session: AsyncSession, owner_db: Database, user: User, company_id: uuid.UUID) -> None:
     """Delete the company row and drop its schema and roles in one owner transaction."""
     company = await get_editable(session, user, company_id)
     session.expunge(company)

@@ -31,9 +31,7 @@ async def my_clients(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> ClientList:
     """Only the businesses assigned to this manager, with subscription status and renewal dates."""
-    items, total = await repository.list_clients(
-        session, manager_id=manager.id, q=q, limit=limit, offset=offset
-    )
+    items, total = await repository.list_clients(session, manager_id=manager.id, q=q, limit=limit, offset=offset)
     return ClientList(items=items, total=total)
 
 

@@ -168,9 +168,7 @@ async def callback(
     chosen = _provider(provider, settings)
     _check_state(settings, provider, state, request.cookies.get(NONCE_COOKIE))
     if error or not code:
-        return _to_frontend(
-            settings, "/login", query={"oauth_error": f"{chosen.label} sign-in was cancelled."}
-        )
+        return _to_frontend(settings, "/login", query={"oauth_error": f"{chosen.label} sign-in was cancelled."})
     try:
         async with httpx.AsyncClient(timeout=15) as client:
             identity = await chosen.identify(settings, client, code, _redirect_uri(settings, provider))

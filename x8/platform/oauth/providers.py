@@ -70,9 +70,7 @@ class Google:
         )
         return f"{settings.google_oauth_url.rstrip('/')}/o/oauth2/v2/auth?{query}"
 
-    async def identify(
-        self, settings: Settings, client: httpx.AsyncClient, code: str, redirect_uri: str
-    ) -> Identity:
+    async def identify(self, settings: Settings, client: httpx.AsyncClient, code: str, redirect_uri: str) -> Identity:
         token = _json(
             await client.post(
                 settings.google_token_url,
@@ -130,9 +128,7 @@ class Facebook:
         )
         return f"{settings.facebook_oauth_url.rstrip('/')}/{settings.meta_graph_version}/dialog/oauth?{query}"
 
-    async def identify(
-        self, settings: Settings, client: httpx.AsyncClient, code: str, redirect_uri: str
-    ) -> Identity:
+    async def identify(self, settings: Settings, client: httpx.AsyncClient, code: str, redirect_uri: str) -> Identity:
         token = _json(
             await client.get(
                 f"{self._graph(settings)}/oauth/access_token",

@@ -47,9 +47,7 @@ class User(Base):
     language: Mapped[str] = mapped_column(String(8), nullable=False, default="en")
     timezone: Mapped[str] = mapped_column(String(64), nullable=False, default="UTC")
     plan: Mapped[str] = mapped_column(String(16), nullable=False, default=Plan.TRIAL)
-    subscription_status: Mapped[str] = mapped_column(
-        String(16), nullable=False, default=SubscriptionStatus.TRIALING
-    )
+    subscription_status: Mapped[str] = mapped_column(String(16), nullable=False, default=SubscriptionStatus.TRIALING)
     trial_ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     subscription_ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     channel_limit_override: Mapped[int | None] = mapped_column()
