@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 import sys
+import time
+
+from bench import tenancy
 
 
 def main() -> int:
-    print("No benchmarks yet: the tenancy, knowledge-base and conversation issues add them (SPEC.md §16).")
+    logging.basicConfig(level=logging.WARNING)
+    started = time.monotonic()
+    print("X8 Network benchmarks (SPEC.md §16); machine: 2 cores. Ratios are against same-run baselines.")
+    for line in tenancy.run():
+        print(line, flush=True)
+    print(f"done in {time.monotonic() - started:.0f}s")
     return 0
 
 

@@ -31,11 +31,12 @@ def _prepare() -> tuple[Settings, runtime.DatabaseUrls]:
     return settings, urls
 
 
-def _migrate_tenants_on_start(owner_url: str) -> None:
+def _migrate_tenants_on_start(settings: Settings, owner_url: str) -> None:
     """`x8 serve` and `x8 worker` bring tenants to head first; a second process waits for the first."""
     from x8.tenancy import runner
 
-    summary = runner.migrate(owner_url, runner.Options(parallel=2, wait=True, continue_on_error=True))
+    options = runner.Options(parallel=2, wait=True, continue_on_error=True, app_role=settings.db_app_role)
+    summary = runner.migrate(owner_url, options)
     if summary.count("migrated") or not summary.ok:
         click.echo(f"tenants: {summary.count('migrated')} migrated, {summary.count('failed')} failed", err=True)
     for failed in (r for r in summary.results if r.status == "failed"):
@@ -58,7 +59,7 @@ def serve(host: str, port: int, no_worker: bool, seed_demo: bool) -> None:
     from x8.main import create_app
 
     settings, urls = _prepare()
-    _migrate_tenants_on_start(urls.owner)
+    _migrate_tenants_on_start(settings, urls.owner)
     if seed_demo:
         from x8.demo import seed
 
@@ -77,7 +78,7 @@ def worker(concurrency: int) -> None:
     from x8.kit.jobs import build_app, open_queue
 
     settings, urls = _prepare()
-    _migrate_tenants_on_start(urls.owner)
+    _migrate_tenants_on_start(settings, urls.owner)
 
     async def run() -> None:
         db = Database.connect(urls.app, pool_size=concurrency)
@@ -212,7 +213,7 @@ def tenants_migrate(
     """Bring every tenant schema to the tenant track's head (or --to), one transaction per tenant."""
     from x8.tenancy import runner
 
-    _, urls = _prepare()
+    settings, urls = _prepare()
     options = runner.Options(
         target=target,
         parallel=parallel,
@@ -222,6 +223,7 @@ def tenants_migrate(
         lock_timeout_ms=lock_timeout,
         retries=retries,
         wait=wait,
+        app_role=settings.db_app_role,
     )
     if script_location:
         options.script_location = script_location

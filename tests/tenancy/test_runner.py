@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,49 +16,17 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from bench.rows import INSERT_COMPANY, INSERT_OWNER
+from bench.tenant_track import rehearsal_track
 from tests.conftest import sql
 from x8.kit.db import Database
 from x8.tenancy import drift, runner, track
 from x8.tenancy.names import TenantNames
 from x8.tenancy.provisioning import provision_tenant
 
-EXTRA_REVISION = '''"""Test revision: contacts get a notes column{sleep_note}.
-
-Revision ID: t9001
-Revises: {head}
-"""
-
-from alembic import op
-import sqlalchemy as sa
-
-revision = "t9001"
-down_revision = "{head}"
-branch_labels = None
-depends_on = None
-
-
-def upgrade() -> None:
-    op.add_column("contacts", sa.Column("notes", sa.Text()))
-    {sleep}
-
-
-def downgrade() -> None:
-    op.drop_column("contacts", "notes")
-'''
-
 
 def _track(tmp_path: Path, sleep: float = 0) -> str:
-    location = tmp_path / "tenant_track"
-    shutil.copytree(track.DEFAULT_LOCATION, location, ignore=shutil.ignore_patterns("__pycache__"))
-    head = track.head(track.script_directory())
-    (location / "versions" / "t9001_test_notes.py").write_text(
-        EXTRA_REVISION.format(
-            head=head,
-            sleep=f'op.execute("SELECT pg_sleep({sleep})")' if sleep else "pass",
-            sleep_note=" (slowly)" if sleep else "",
-        )
-    )
-    return str(location)
+    return rehearsal_track(tmp_path, sleep_seconds=sleep)
 
 
 @pytest.fixture
@@ -76,23 +43,15 @@ def make_tenants(owner_url: str) -> Callable[[int], list[str]]:
             db = Database.connect(owner_url, pool_size=1)
             schemas = []
             try:
+                owner = uuid.uuid4()
                 async with db.engine.begin() as conn:
-                    owner = uuid.uuid4()
-                    await conn.exec_driver_sql(
-                        f"INSERT INTO users (id, email, full_name, role, language, timezone, plan, "
-                        f"subscription_status, is_active) VALUES ('{owner}', '{owner}@example.com', 'T', 'CLIENT', "
-                        f"'en', 'UTC', 'TRIAL', 'trialing', true)"
-                    )
+                    await conn.execute(INSERT_OWNER, {"id": owner, "email": f"{owner}@example.com"})
                 for _ in range(n):
                     tenant = uuid.uuid4()
                     names = TenantNames(tenant)
+                    row = {"id": tenant, "company_id": f"C{tenant.hex[:8]}", "owner": owner, "schema": names.schema}
                     async with db.engine.begin() as conn:
-                        await conn.exec_driver_sql(
-                            "INSERT INTO companies (id, company_id, owner_id, name, company_type, timezone, language, "
-                            "status, tenant_schema, channels, total_messages, type1_count, type2_count, type2_unpaid, "
-                            f"type3_count, type3_paid) VALUES ('{tenant}', 'C{tenant.hex[:8]}', '{owner}', 'T', "
-                            f"'Product', 'UTC', 'en', 'ACTIVE', '{names.schema}', '{{}}', 0, 0, 0, 0, 0, 0)"
-                        )
+                        await conn.execute(INSERT_COMPANY, row)
                         await provision_tenant(conn, tenant, app_role="x8_app")
                     schemas.append(names.schema)
             finally:
@@ -310,3 +269,16 @@ def test_drift_check_finds_hand_made_changes(owner_url: str, make_tenants: Calla
     assert any("contacts_by_name" in line for line in report.extra)
     assert "table messages rls=t forced=t" in report.missing
     assert "table messages rls=t forced=f" in report.extra
+
+
+def test_a_company_whose_schema_is_missing_is_reprovisioned(
+    owner_url: str, extra_track: str, make_tenants: Callable[[int], list[str]]
+) -> None:
+    lost, _ = make_tenants(2)
+    sql(owner_url, f'DROP SCHEMA "{lost}" CASCADE')  # its roles are left behind, as after a partial restore
+    summary = runner.migrate(owner_url, runner.Options(script_location=extra_track))
+    assert summary.ok and summary.count("migrated") == 2
+    assert _revision(owner_url, lost) == "t9001" and _has_notes(owner_url, lost)
+    from tests.tenancy.test_rls_meta import unsecured_tables
+
+    assert unsecured_tables(owner_url, lost) == {}

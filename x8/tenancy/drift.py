@@ -14,8 +14,8 @@ from sqlalchemy import Connection, Engine, create_engine, text
 
 from x8.kit.db_urls import psycopg_url
 from x8.tenancy import track
-from x8.tenancy.names import TenantNames, ident
-from x8.tenancy.provisioning import grant_statements
+from x8.tenancy.names import TenantNames
+from x8.tenancy.provisioning import provisioning_script
 from x8.tenancy.runner import current_revisions, list_tenants
 
 _DESCRIBE = [
@@ -79,13 +79,8 @@ def template_description(conn: Connection, app_role: str) -> set[str]:
     """Provision a scratch tenant inside a savepoint, describe it, and roll it back."""
     names = TenantNames(uuid.uuid4())
     with conn.begin_nested() as savepoint:
-        for statement in grant_statements(names, app_role):
+        for statement in provisioning_script(names, app_role):
             conn.exec_driver_sql(statement)
-        conn.exec_driver_sql(f"SET LOCAL ROLE {ident(names.owner_role)}")
-        conn.exec_driver_sql(f"SET LOCAL search_path = {ident(names.schema)}")
-        conn.exec_driver_sql(track.template_sql())
-        conn.exec_driver_sql("RESET ROLE")
-        conn.exec_driver_sql("RESET search_path")
         description = describe(conn, names.schema)
         savepoint.rollback()
     return description

@@ -22,7 +22,8 @@ from x8.tenancy import track
 from x8.tenancy.names import TenantNames, ident
 
 
-def grant_statements(names: TenantNames, app_role: str) -> list[str]:
+def provisioning_script(names: TenantNames, app_role: str, location: str = str(track.DEFAULT_LOCATION)) -> list[str]:
+    """Every statement that creates a tenant, in order. Runs inside one transaction on the owner connection."""
     schema, owner, tenant_app = ident(names.schema), ident(names.owner_role), ident(names.app_role)
     return [
         f"CREATE ROLE {owner} NOLOGIN",
@@ -37,6 +38,13 @@ def grant_statements(names: TenantNames, app_role: str) -> list[str]:
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {tenant_app}",
         f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} "
         f"GRANT USAGE, SELECT ON SEQUENCES TO {tenant_app}",
+        f"SET LOCAL ROLE {owner}",
+        f"SET LOCAL search_path = {schema}",
+        track.template_sql(location),
+        # Migration state is the DBA's business, not the application's.
+        f"REVOKE ALL ON alembic_version FROM {tenant_app}",
+        "RESET ROLE",
+        "RESET search_path",
     ]
 
 
@@ -59,15 +67,8 @@ async def provision_tenant(connection: AsyncConnection, tenant_id: uuid.UUID, *,
     """Create the tenant's schema, roles, tables, policies and grants. Returns the schema name."""
     names = TenantNames(tenant_id)
     driver = await _driver(connection)
-    for statement in grant_statements(names, app_role):
+    for statement in provisioning_script(names, app_role):
         await driver.execute(statement)
-    await driver.execute(f"SET LOCAL ROLE {ident(names.owner_role)}")
-    await driver.execute(f"SET LOCAL search_path = {ident(names.schema)}")
-    await driver.execute(track.template_sql())
-    # Migration state is the DBA's business, not the application's.
-    await driver.execute(f"REVOKE ALL ON alembic_version FROM {ident(names.app_role)}")
-    await driver.execute("RESET ROLE")
-    await driver.execute("RESET search_path")
     return names.schema
 
 

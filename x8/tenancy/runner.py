@@ -23,12 +23,13 @@ from typing import Any, TextIO
 
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from x8.kit.db_urls import psycopg_url
 from x8.tenancy import track
 from x8.tenancy.names import TenantNames, ident
+from x8.tenancy.provisioning import provisioning_script
 
 RUN_LOCK_KEY = 8808002
 log = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ class Options:
     retries: int = 3
     wait: bool = False
     script_location: str = str(track.DEFAULT_LOCATION)
+    app_role: str = "x8_app"  # granted the app role of a tenant the runner has to re-provision
 
 
 @dataclass
@@ -185,6 +187,17 @@ def _ledger_finish(engine: Engine, entry: int, result: TenantResult) -> None:
         )
 
 
+def _schema_exists(conn: Connection, schema: str) -> bool:
+    return conn.execute(text("SELECT 1 FROM pg_namespace WHERE nspname = :s"), {"s": schema}).first() is not None
+
+
+def _drop_leftover_roles(conn: Connection, names: TenantNames) -> None:
+    for role in (names.app_role, names.owner_role):
+        if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first():
+            conn.exec_driver_sql(f"DROP OWNED BY {ident(role)}")
+            conn.exec_driver_sql(f"DROP ROLE {ident(role)}")
+
+
 def _is_lock_timeout(exc: DBAPIError) -> bool:
     return getattr(exc.orig, "sqlstate", None) == "55P03"  # lock_not_available
 
@@ -201,6 +214,12 @@ def migrate_one(
         try:
             with engine.begin() as conn:
                 conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(options.lock_timeout_ms)}ms'")
+                if not _schema_exists(conn, schema):
+                    # The company exists but its schema does not (a restored control plane, or a company
+                    # from before tenancy): build it at the track's head, then move it to the target.
+                    _drop_leftover_roles(conn, names)
+                    for statement in provisioning_script(names, options.app_role, options.script_location):
+                        conn.exec_driver_sql(statement)
                 conn.exec_driver_sql(f"SET LOCAL ROLE {ident(names.owner_role)}")
                 conn.exec_driver_sql(f"SET LOCAL search_path = {ident(schema)}, public")
                 track.apply(conn, script, schema, track.current_revision(conn, schema), target)
