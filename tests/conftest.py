@@ -45,6 +45,7 @@ def owner_url() -> Iterator[str]:
     url = testdb.create_database(admin)
     migrate_control_plane(make_settings(url), url)
     yield url
+    testdb.drop_all_tenants(url)
     testdb.drop_database(admin, url)
 
 

@@ -76,6 +76,7 @@ def live_server() -> Iterator[str]:
         process.terminate()
         process.wait(timeout=20)
         log.close()
+        testdb.drop_all_tenants(database)  # roles are cluster-wide: dropping the database would leak them
         testdb.drop_database(admin, database)
 
 

@@ -62,6 +62,8 @@ async def test_a_failed_provisioning_leaves_nothing(
     client: httpx.AsyncClient, owner_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tokens, _ = await business_with_companies(client, "fail@example.com")
+    roles = "SELECT count(*) FROM pg_roles WHERE rolname ~ '^t_[0-9a-f]{32}_'"  # cluster-wide
+    roles_before = sql(owner_url, roles)
     monkeypatch.setattr(track, "template_sql", lambda *a: "CREATE TABLE broken (")
     r = await client.post(
         "/api/v1/companies/", headers=bearer(tokens), json={"name": "Broken", "company_type": "Product"}
@@ -70,7 +72,7 @@ async def test_a_failed_provisioning_leaves_nothing(
     assert r.json()["error"] == "InternalError"
     assert sql(owner_url, "SELECT count(*) FROM companies") == [(0,)]
     assert sql(owner_url, "SELECT count(*) FROM pg_namespace WHERE nspname ~ '^t_[0-9a-f]{32}$'") == [(0,)]
-    assert sql(owner_url, "SELECT count(*) FROM pg_roles WHERE rolname ~ '^t_[0-9a-f]{32}_'") == [(0,)]
+    assert sql(owner_url, roles) == roles_before
 
 
 async def test_deleting_the_company_drops_schema_and_roles(client: httpx.AsyncClient, owner_url: str) -> None:
