@@ -10,6 +10,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from sqlalchemy import text
 
@@ -59,6 +60,8 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
         version="0.1.0",
         description="Multi-tenant platform that automates how businesses talk to their customers.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     install_error_handlers(app)
@@ -81,6 +84,19 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
             log.warning("health check failed", exc_info=True)
             return JSONResponse({"status": "unavailable"}, status_code=503)
         return JSONResponse({"status": "ok"})
+
+    @app.get("/docs", include_in_schema=False)
+    async def api_docs() -> HTMLResponse:
+        """Swagger UI from the dashboard build, so the docs work without a CDN; a CDN only as fallback."""
+        local = FRONTEND_DIST / "api-docs" / "swagger-ui-bundle.js"
+        base = "/api-docs" if local.exists() else "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5"
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="X8 Network API",
+            swagger_js_url=f"{base}/swagger-ui-bundle.js",
+            swagger_css_url=f"{base}/swagger-ui.css",
+            swagger_favicon_url=f"{base}/favicon-32x32.png",
+        )
 
     for router in (
         auth_router,

@@ -34,7 +34,13 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="package")
-def live_server() -> Iterator[str]:
+def live_server(live_server_env: dict[str, str]) -> Iterator[str]:
+    yield live_server_env["BASE"]
+
+
+@pytest.fixture(scope="package")
+def live_server_env() -> Iterator[dict[str, str]]:
+    """The server's base URL and the environment its CLI commands need (BASE, DATABASE_URL, …)."""
     if not (ROOT / "frontend" / "dist" / "index.html").exists():
         pytest.fail("The dashboard is not built: run `make frontend` (make test does it).")
     admin = testdb.server_admin_url()
@@ -71,7 +77,7 @@ def live_server() -> Iterator[str]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"x8 serve did not start; see {log.name}")
             time.sleep(0.2)
-        yield base
+        yield {**env, "BASE": base}
     finally:
         process.terminate()
         process.wait(timeout=20)

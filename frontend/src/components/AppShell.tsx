@@ -12,11 +12,12 @@ interface NavItem {
   label: MessageKey;
   icon: string;
   end?: boolean;
+  roles?: string[];
 }
 
 const NAV: NavItem[] = [
   { to: "/", label: "nav.dashboard", icon: "M3 12l9-9 9 9M5 10v10h14V10", end: true },
-  { to: "/companies/new", label: "nav.newCompany", icon: "M12 5v14M5 12h14" },
+  { to: "/companies/new", label: "nav.newCompany", icon: "M12 5v14M5 12h14", roles: ["CLIENT"] },
   { to: "/profile", label: "nav.profile", icon: "M12 12a4 4 0 100-8 4 4 0 000 8zm-7 9a7 7 0 0114 0" },
 ];
 
@@ -28,11 +29,18 @@ function Icon({ d }: { d: string }) {
   );
 }
 
+/** Navigation for the signed-in person's role. */
+function useNav(): NavItem[] {
+  const role = useMe(true).data?.role ?? "CLIENT";
+  return NAV.filter((item) => !item.roles || item.roles.includes(role));
+}
+
 function NavLinks({ onNavigate }: { onNavigate?: () => void }) {
   const { t } = useI18n();
+  const nav = useNav();
   return (
     <nav className="space-y-1" aria-label="Main">
-      {NAV.map((item) => (
+      {nav.map((item) => (
         <NavLink
           key={item.to}
           to={item.to}
@@ -80,6 +88,7 @@ function Account({ compact = false }: { compact?: boolean }) {
 
 export function AppShell({ children }: { children: ReactNode }) {
   const { t } = useI18n();
+  const nav = useNav();
   const [drawer, setDrawer] = useState(false);
   return (
     <div className="min-h-screen md:flex">
@@ -113,8 +122,13 @@ export function AppShell({ children }: { children: ReactNode }) {
 
       <main className="flex-1 px-4 pb-24 pt-6 md:px-8 md:pb-10">{children}</main>
 
-      <nav className="fixed inset-x-0 bottom-0 z-20 grid grid-cols-3 border-t border-slate-200 bg-white md:hidden" aria-label="Bottom" data-testid="bottom-nav">
-        {NAV.map((item) => (
+      <nav
+        className="fixed inset-x-0 bottom-0 z-20 grid border-t border-slate-200 bg-white md:hidden"
+        style={{ gridTemplateColumns: `repeat(${nav.length}, minmax(0, 1fr))` }}
+        aria-label="Bottom"
+        data-testid="bottom-nav"
+      >
+        {nav.map((item) => (
           <NavLink
             key={item.to}
             to={item.to}

@@ -16,7 +16,7 @@ function Stat({ label, value }: { label: string; value: string | number }) {
   );
 }
 
-function CompanyCard({ company }: { company: Company }) {
+function CompanyCard({ company, editable }: { company: Company; editable: boolean }) {
   const { t } = useI18n();
   const stats = useCompanyStats(company.id);
   const avg = stats.data?.avg_response_time;
@@ -30,9 +30,11 @@ function CompanyCard({ company }: { company: Company }) {
             {company.shop_type ? ` · ${company.shop_type}` : ""}
           </p>
         </div>
-        <Link to={`/companies/${company.id}/edit`} className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50">
-          {t("company.edit")}
-        </Link>
+        {editable && (
+          <Link to={`/companies/${company.id}/edit`} className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50">
+            {t("company.edit")}
+          </Link>
+        )}
       </div>
       <div className="grid grid-cols-2 gap-3 sm:grid-cols-4">
         <Stat label={t("company.messages")} value={stats.data?.total_messages ?? "–"} />
@@ -56,16 +58,21 @@ export function DashboardPage() {
   const me = useMe(true);
   const companies = useCompanies();
   const trialEnds = me.data?.trial_ends_at ? new Date(me.data.trial_ends_at) : null;
+  const role = me.data?.role ?? "CLIENT";
+  const isClient = role === "CLIENT";
+  const title = isClient ? t("dashboard.title") : role === "ADMIN" ? t("dashboard.titleAdmin") : t("dashboard.titleManager");
   return (
     <div className="mx-auto max-w-5xl space-y-6">
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
-          <h1 className="text-2xl font-bold tracking-tight">{t("dashboard.title")}</h1>
+          <h1 className="text-2xl font-bold tracking-tight">{title}</h1>
           <p className="text-sm text-slate-600">{t("dashboard.subtitle")}</p>
         </div>
-        <Link to="/companies/new" className="rounded-lg bg-brand-600 px-4 py-2.5 text-sm font-semibold text-white hover:bg-brand-700">
-          {t("dashboard.create")}
-        </Link>
+        {isClient && (
+          <Link to="/companies/new" className="rounded-lg bg-brand-600 px-4 py-2.5 text-sm font-semibold text-white hover:bg-brand-700">
+            {t("dashboard.create")}
+          </Link>
+        )}
       </div>
       {me.data?.subscription_status === "expired" && <Alert kind="warning">{t("dashboard.trialExpired")}</Alert>}
       {me.data?.subscription_status === "trialing" && trialEnds && (
@@ -75,12 +82,12 @@ export function DashboardPage() {
       <ErrorAlert error={companies.error} />
       {companies.data && companies.data.items.length === 0 && (
         <Card className="text-center">
-          <h2 className="text-lg font-semibold">{t("dashboard.empty")}</h2>
-          <p className="mt-1 text-sm text-slate-600">{t("dashboard.emptyHint")}</p>
+          <h2 className="text-lg font-semibold">{isClient ? t("dashboard.empty") : t("dashboard.staffEmpty")}</h2>
+          {isClient && <p className="mt-1 text-sm text-slate-600">{t("dashboard.emptyHint")}</p>}
         </Card>
       )}
       <div className="grid gap-4 lg:grid-cols-2">
-        {companies.data?.items.map((c) => <CompanyCard key={c.id} company={c} />)}
+        {companies.data?.items.map((c) => <CompanyCard key={c.id} company={c} editable={role !== "MANAGER"} />)}
       </div>
     </div>
   );
