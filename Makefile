@@ -22,8 +22,8 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $@
 
+# `npm ci` trips on npm's optional-dependency lockfile bug (npm/cli#4828, Tailwind oxide); install honours the lock.
 frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
-	# npm ci trips on npm's optional-dependency lockfile bug (npm/cli#4828, Tailwind oxide); install honours the lock.
 	cd frontend && npm install --no-audit --no-fund --loglevel=error
 	touch $@
 

@@ -11,6 +11,7 @@ import click
 import uvicorn
 
 from x8 import runtime
+from x8.kit import log_redaction
 from x8.settings import Settings, get_settings
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ def serve(host: str, port: int, no_worker: bool, seed_demo: bool) -> None:
             click.echo(line)
     app = create_app(settings, urls, run_worker=not no_worker)
     click.echo(f"X8 Network on http://{host}:{port}  (API docs: /docs)")
+    log_redaction.install()
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
 
 

@@ -48,6 +48,8 @@ async def test_bad_company_input_is_422(client: httpx.AsyncClient) -> None:
     assert (await _company(client, tokens, channels=["fax"])).status_code == 422
     assert (await _company(client, tokens, channels=["telegram", "telegram"])).status_code == 422
     assert (await _company(client, tokens, privacy_policy_url="javascript:alert(1)")).status_code == 422
+    long_url = "https://shop.example/" + "p" * 2000
+    assert (await _company(client, tokens, privacy_policy_url=long_url)).status_code == 422
 
 
 async def test_another_businesses_company_is_404_everywhere(client: httpx.AsyncClient) -> None:
@@ -190,3 +192,5 @@ async def test_list_pagination(client: httpx.AsyncClient) -> None:
     page = (await client.get("/api/v1/companies/?limit=2&offset=2", headers=bearer(tokens))).json()
     assert page["total"] == 3 and [c["name"] for c in page["items"]] == ["Co 2"]
     assert (await client.get("/api/v1/companies/?limit=0", headers=bearer(tokens))).status_code == 422
+    huge = await client.get("/api/v1/companies/?offset=11277750334112990756864", headers=bearer(tokens))
+    assert huge.status_code == 422

@@ -151,9 +151,9 @@ async def test_provider_denial_and_outage_return_to_login_with_a_message(
     assert sql(owner_url, "SELECT count(*) FROM users")[0][0] == 0
 
 
-async def test_unconfigured_provider_is_503_and_listed_as_such(client: httpx.AsyncClient) -> None:
+async def test_unconfigured_provider_is_404_and_listed_as_such(client: httpx.AsyncClient) -> None:
     r = await client.get("/api/v1/oauth/google/login")
-    assert r.status_code == 503
+    assert r.status_code == 404
     assert "not configured" in r.json()["detail"]
     providers = (await client.get("/api/v1/oauth/providers")).json()
     assert {p["name"]: p["configured"] for p in providers["items"]} == {"google": False, "facebook": False}

@@ -355,7 +355,7 @@ export interface paths {
         put?: never;
         /**
          * Create Company
-         * @description Create a company and provision its tenant storage in the same transaction.
+         * @description Create a company and provision its tenant schema in the same transaction.
          */
         post: operations["create_company_api_v1_companies__post"];
         delete?: never;
@@ -377,7 +377,7 @@ export interface paths {
         post?: never;
         /**
          * Delete Company
-         * @description Delete the company and everything of it, its tenant storage included.
+         * @description Delete the company and everything of it: its tenant schema, roles and data.
          */
         delete: operations["delete_company_api_v1_companies__company_id__delete"];
         options?: never;
@@ -1627,15 +1627,6 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description ServiceUnavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
         };
     };
     callback_api_v1_oauth__provider__callback_get: {
@@ -1727,7 +1718,9 @@ export interface operations {
     list_companies_api_v1_companies__get: {
         parameters: {
             query?: {
+                /** @description Items per page */
                 limit?: number;
+                /** @description Items to skip */
                 offset?: number;
             };
             header?: never;
@@ -2039,7 +2032,9 @@ export interface operations {
     list_managers_api_v1_admin_managers_get: {
         parameters: {
             query?: {
+                /** @description Items per page */
                 limit?: number;
+                /** @description Items to skip */
                 offset?: number;
             };
             header?: never;
@@ -2135,7 +2130,9 @@ export interface operations {
                 q?: string | null;
                 plan?: string | null;
                 manager_id?: string | null;
+                /** @description Items per page */
                 limit?: number;
+                /** @description Items to skip */
                 offset?: number;
             };
             header?: never;
@@ -2286,7 +2283,9 @@ export interface operations {
         parameters: {
             query?: {
                 q?: string | null;
+                /** @description Items per page */
                 limit?: number;
+                /** @description Items to skip */
                 offset?: number;
             };
             header?: never;

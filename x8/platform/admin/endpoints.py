@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request
 
 from x8.kit.db import SessionDep
 from x8.kit.errors import Conflict, Forbidden, NotFound, error_responses
+from x8.kit.pagination import Limit, Offset
 from x8.platform.admin import repository, service
 from x8.platform.admin.schemas import (
     AssignmentIn,
@@ -23,9 +24,6 @@ from x8.platform.users.models import Role
 from x8.platform.users.repository import create_user
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"], responses=error_responses(Forbidden))
-
-Limit = Annotated[int, Query(ge=1, le=200)]
-Offset = Annotated[int, Query(ge=0)]
 
 
 @router.post("/managers", response_model=ManagerOut, status_code=201, responses=error_responses(Conflict))

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from x8.kit.db import OwnerDatabaseDep, SessionDep
 from x8.kit.deps import SettingsDep
 from x8.kit.errors import Forbidden, NotFound, PaymentRequired, error_responses
+from x8.kit.pagination import Limit, Offset
 from x8.platform.audit.service import record
 from x8.platform.auth.deps import CurrentUser
 from x8.platform.auth.sessions import client_ip
@@ -25,9 +25,6 @@ from x8.platform.companies.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1/companies", tags=["companies"])
-
-Limit = Annotated[int, Query(ge=1, le=200)]
-Offset = Annotated[int, Query(ge=0)]
 
 
 def _out(company: Company) -> CompanyOut:

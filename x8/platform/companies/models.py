@@ -49,7 +49,7 @@ class Company(Base):
     status: Mapped[str] = mapped_column(String(16), nullable=False, default=CompanyStatus.ACTIVE)
     tenant_schema: Mapped[str] = mapped_column(String(63), unique=True, nullable=False)
     channels: Mapped[list[str]] = mapped_column(ARRAY(String(16)), nullable=False, default=list)
-    privacy_policy_url: Mapped[str | None] = mapped_column(String(500))
+    privacy_policy_url: Mapped[str | None] = mapped_column(String(2048))
     # Message statistics (R-M8), maintained by the conversation pipeline.
     total_messages: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     type1_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Annotated
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, BaseModel, Field, HttpUrl
+from pydantic import AfterValidator, BaseModel, Field, HttpUrl, UrlConstraints
 
 from x8.platform.companies.models import ChannelPlatform, CompanyType
 
@@ -28,6 +28,7 @@ def _channels(value: list[ChannelPlatform]) -> list[ChannelPlatform]:
 
 
 TimeZone = Annotated[str, AfterValidator(_timezone)]
+PolicyUrl = Annotated[HttpUrl, UrlConstraints(max_length=2000)]
 Language = Annotated[str, Field(pattern=r"^(en|ru)$")]
 ChannelList = Annotated[list[ChannelPlatform], AfterValidator(_channels)]
 
@@ -39,7 +40,7 @@ class CompanyCreate(BaseModel):
     timezone: TimeZone = "UTC"
     language: Language = "en"
     channels: ChannelList = Field(default_factory=list)
-    privacy_policy_url: HttpUrl | None = None
+    privacy_policy_url: PolicyUrl | None = None
 
 
 class CompanyUpdate(BaseModel):
@@ -49,7 +50,7 @@ class CompanyUpdate(BaseModel):
     timezone: TimeZone | None = None
     language: Language | None = None
     channels: ChannelList | None = None
-    privacy_policy_url: HttpUrl | None = None
+    privacy_policy_url: PolicyUrl | None = None
 
 
 class CompanyOut(BaseModel):

@@ -7,6 +7,7 @@ from pydantic import BaseModel
 
 from x8.kit.db import SessionDep
 from x8.kit.errors import Forbidden, error_responses
+from x8.kit.pagination import Limit, Offset
 from x8.platform.admin import repository
 from x8.platform.admin.schemas import ClientList
 from x8.platform.auth.deps import ManagerUser
@@ -27,8 +28,8 @@ async def my_clients(
     manager: ManagerUser,
     session: SessionDep,
     q: Annotated[str | None, Query(max_length=200)] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> ClientList:
     """Only the businesses assigned to this manager, with subscription status and renewal dates."""
     items, total = await repository.list_clients(session, manager_id=manager.id, q=q, limit=limit, offset=offset)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from x8.kit.clock import utcnow
 from x8.kit.db import SessionDep
 from x8.kit.deps import SettingsDep
-from x8.kit.errors import BadRequest, NotFound, ServiceUnavailable, error_responses
+from x8.kit.errors import BadRequest, NotFound, error_responses
 from x8.kit.security import InvalidToken, decode_token, encode_token
 from x8.platform.audit.service import record
 from x8.platform.auth.sessions import client_ip, start_session
@@ -50,7 +50,8 @@ def _provider(name: str, settings: Settings) -> Provider:
     if provider is None:
         raise NotFound("Unknown sign-in provider.")
     if not provider.configured(settings):
-        raise ServiceUnavailable(f"{provider.label} sign-in is not configured on this server.")
+        # Not an outage but how this server is set up, so 404 rather than 503.
+        raise NotFound(f"{provider.label} sign-in is not configured on this server.")
     return provider
 
 
@@ -89,7 +90,7 @@ async def providers(settings: SettingsDep) -> ProviderList:
     return ProviderList(items=items, total=len(items))
 
 
-@router.get("/{provider}/login", status_code=302, responses=error_responses(NotFound, ServiceUnavailable))
+@router.get("/{provider}/login", status_code=302, responses=error_responses(NotFound))
 async def login(provider: ProviderName, settings: SettingsDep) -> RedirectResponse:
     """Start sign-in: redirect to the provider with a signed state bound to a cookie."""
     chosen = _provider(provider, settings)
