@@ -17,9 +17,8 @@ from x8.platform.admin.schemas import (
     ManagerOut,
     StaffCreate,
 )
-from x8.platform.audit.service import record
+from x8.platform.audit.service import audit
 from x8.platform.auth.deps import AdminUser
-from x8.platform.auth.sessions import client_ip
 from x8.platform.users.models import Role
 from x8.platform.users.repository import create_user
 
@@ -31,14 +30,7 @@ async def create_manager(body: StaffCreate, request: Request, admin: AdminUser, 
     user = await create_user(
         session, email=body.email, password=body.password, full_name=body.full_name, role=Role.MANAGER
     )
-    await record(
-        session,
-        actor_id=admin.id,
-        action="admin.manager_created",
-        target_type="user",
-        target_id=str(user.id),
-        ip=client_ip(request),
-    )
+    await audit(session, request, admin.id, "admin.manager_created", ("user", user.id))
     return ManagerOut(
         id=user.id,
         email=user.email,
@@ -77,14 +69,13 @@ async def assign(body: AssignmentIn, request: Request, admin: AdminUser, session
     client, previous = await service.assign_manager(
         session, manager_id=body.manager_id, client_id=body.client_id, reassign=body.reassign
     )
-    await record(
+    await audit(
         session,
-        actor_id=admin.id,
-        action="admin.manager_assigned",
-        target_type="user",
-        target_id=str(client.id),
-        ip=client_ip(request),
-        details={
+        request,
+        admin.id,
+        "admin.manager_assigned",
+        ("user", client.id),
+        {
             "manager_id": str(body.manager_id),
             "previous_manager_id": str(previous) if previous else None,
         },
@@ -95,12 +86,5 @@ async def assign(body: AssignmentIn, request: Request, admin: AdminUser, session
 @router.delete("/assignments/{client_id}", response_model=AssignmentOut, responses=error_responses(NotFound))
 async def unassign(client_id: uuid.UUID, request: Request, admin: AdminUser, session: SessionDep) -> AssignmentOut:
     client, previous_manager = await service.unassign(session, client_id)
-    await record(
-        session,
-        actor_id=admin.id,
-        action="admin.manager_unassigned",
-        target_type="user",
-        target_id=str(client.id),
-        ip=client_ip(request),
-    )
+    await audit(session, request, admin.id, "admin.manager_unassigned", ("user", client.id))
     return AssignmentOut(client_id=client.id, manager_id=None, previous_manager_id=previous_manager)

@@ -3,8 +3,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from x8.kit.client import client_ip
 from x8.platform.audit.models import AuditEntry
 
 
@@ -27,4 +29,25 @@ async def record(
             ip=ip,
             details=details or {},
         )
+    )
+
+
+async def audit(
+    session: AsyncSession,
+    request: Request,
+    actor_id: uuid.UUID | None,
+    action: str,
+    target: tuple[str, object],
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Record an action taken in this request; ``target`` is (type, id), the IP comes from the request."""
+    target_type, target_id = target
+    await record(
+        session,
+        actor_id=actor_id,
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        ip=client_ip(request),
+        details=details,
     )

@@ -6,13 +6,14 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 
+from x8.kit.client import client_ip
 from x8.kit.clock import utcnow
 from x8.kit.db import SessionDep
 from x8.kit.deps import DatabaseDep, SettingsDep
 from x8.kit.errors import BadRequest, Conflict, RateLimited, ServiceUnavailable, Unauthorized, error_responses
 from x8.kit.ratelimit import hit
 from x8.kit.security import DUMMY_PASSWORD_HASH, hash_password, verify_password
-from x8.platform.audit.service import record
+from x8.platform.audit.service import audit
 from x8.platform.auth import codes
 from x8.platform.auth.deps import CurrentPrincipal, CurrentUser
 from x8.platform.auth.schemas import (
@@ -30,7 +31,7 @@ from x8.platform.auth.schemas import (
     TokenPair,
     VerifiedOut,
 )
-from x8.platform.auth.sessions import client_ip, revoke, revoke_all, rotate, start_session
+from x8.platform.auth.sessions import revoke, revoke_all, rotate, start_session
 from x8.platform.mail.sender import send_mail
 from x8.platform.users.repository import create_user, get_by_email
 from x8.platform.users.views import me_view
@@ -189,14 +190,7 @@ async def reset_password(
     await codes.consume(session, code_id)
     user.hashed_password = hash_password(body.new_password)
     await revoke_all(session, user.id, "password_reset")
-    await record(
-        session,
-        actor_id=user.id,
-        action="auth.password_reset",
-        target_type="user",
-        target_id=str(user.id),
-        ip=client_ip(request),
-    )
+    await audit(session, request, user.id, "auth.password_reset", ("user", user.id))
     return MessageOut(message="Your password was changed. Sign in with the new password.")
 
 
@@ -210,14 +204,7 @@ async def change_password(
         raise BadRequest("The current password is incorrect.")
     user.hashed_password = hash_password(body.new_password)
     await revoke_all(session, user.id, "password_changed", keep=principal.session_id)
-    await record(
-        session,
-        actor_id=user.id,
-        action="auth.password_changed",
-        target_type="user",
-        target_id=str(user.id),
-        ip=client_ip(request),
-    )
+    await audit(session, request, user.id, "auth.password_changed", ("user", user.id))
     return MessageOut(message="Password changed.")
 
 

@@ -13,16 +13,13 @@ from fastapi import Request
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from x8.kit.client import client_ip
 from x8.kit.clock import utcnow
 from x8.kit.db import Database
 from x8.kit.errors import Unauthorized
 from x8.kit.security import ACCESS_TTL, REFRESH_TTL, InvalidToken, decode_token, encode_token
 from x8.platform.auth.schemas import TokenPair
 from x8.platform.users.models import AuthSession, User
-
-
-def client_ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
 
 
 def _pair(secret_key: str, user: User, auth_session: AuthSession) -> TokenPair:

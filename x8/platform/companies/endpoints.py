@@ -8,9 +8,8 @@ from x8.kit.db import OwnerDatabaseDep, SessionDep
 from x8.kit.deps import SettingsDep
 from x8.kit.errors import Forbidden, NotFound, PaymentRequired, error_responses
 from x8.kit.pagination import Limit, Offset
-from x8.platform.audit.service import record
+from x8.platform.audit.service import audit
 from x8.platform.auth.deps import CurrentUser
-from x8.platform.auth.sessions import client_ip
 from x8.platform.companies import service
 from x8.platform.companies.models import Company
 from x8.platform.companies.schemas import (
@@ -42,14 +41,8 @@ async def create_company(
 ) -> CompanyOut:
     """Create a company and provision its tenant schema in the same transaction."""
     company = await service.create_company(session, owner_db, user, body, app_role=settings.db_app_role)
-    await record(
-        session,
-        actor_id=user.id,
-        action="company.created",
-        target_type="company",
-        target_id=str(company.id),
-        ip=client_ip(request),
-        details={"company_id": company.company_id},
+    await audit(
+        session, request, user.id, "company.created", ("company", company.id), {"company_id": company.company_id}
     )
     return _out(company)
 
@@ -86,14 +79,7 @@ async def delete_company(
 ) -> Response:
     """Delete the company and everything of it: its tenant schema, roles and data."""
     await service.delete_company(session, owner_db, user, company_id)
-    await record(
-        session,
-        actor_id=user.id,
-        action="company.deleted",
-        target_type="company",
-        target_id=str(company_id),
-        ip=client_ip(request),
-    )
+    await audit(session, request, user.id, "company.deleted", ("company", company_id))
     return Response(status_code=204)
 
 

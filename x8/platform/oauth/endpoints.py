@@ -19,8 +19,8 @@ from x8.kit.db import SessionDep
 from x8.kit.deps import SettingsDep
 from x8.kit.errors import BadRequest, NotFound, error_responses
 from x8.kit.security import InvalidToken, decode_token, encode_token
-from x8.platform.audit.service import record
-from x8.platform.auth.sessions import client_ip, start_session
+from x8.platform.audit.service import audit
+from x8.platform.auth.sessions import start_session
 from x8.platform.oauth.providers import PROVIDERS, Identity, OAuthFailed, Provider
 from x8.platform.users.models import User
 from x8.platform.users.repository import create_user, get_by_email
@@ -185,14 +185,7 @@ async def callback(
     if not user.is_active:
         return _to_frontend(settings, "/login", query={"oauth_error": "This account is disabled."})
     tokens = await start_session(session, settings.secret_key, user, request)
-    await record(
-        session,
-        actor_id=user.id,
-        action=f"auth.oauth_{provider}",
-        target_type="user",
-        target_id=str(user.id),
-        ip=client_ip(request),
-    )
+    await audit(session, request, user.id, f"auth.oauth_{provider}", ("user", user.id))
     return _to_frontend(
         settings,
         "/oauth/complete",
