@@ -19,6 +19,11 @@ def _owner_url() -> str:
     return str(url)
 
 
+def _ours(name: str | None, type_: str, _parent: object) -> bool:
+    """Autogenerate leaves procrastinate's tables alone: its schema is applied from procrastinate itself."""
+    return not (type_ == "table" and (name or "").startswith("procrastinate_"))
+
+
 def run() -> None:
     if "app_role" not in config.attributes:
         settings = get_settings()
@@ -26,7 +31,12 @@ def run() -> None:
         config.attributes["app_password"] = settings.db_app_password
     engine = create_engine(psycopg_url(_owner_url()), poolclass=pool.NullPool)
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=Base.metadata, compare_type=True)
+        context.configure(
+            connection=connection,
+            target_metadata=Base.metadata,
+            compare_type=True,
+            include_name=_ours,
+        )
         with context.begin_transaction():
             # Two runners (two `x8 serve` starting together) must not race on DDL.
             connection.exec_driver_sql("SELECT pg_advisory_xact_lock(8808001)")

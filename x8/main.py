@@ -20,6 +20,7 @@ from x8.kit.jobs import build_app, open_queue
 from x8.platform.admin.endpoints import router as admin_router
 from x8.platform.auth.endpoints import router as auth_router
 from x8.platform.companies.endpoints import router as companies_router
+from x8.platform.knowledge_base.endpoints import router as kb_router
 from x8.platform.mail.endpoints import router as mailbox_router
 from x8.platform.managers.endpoints import router as managers_router
 from x8.platform.oauth.endpoints import router as oauth_router
@@ -103,6 +104,7 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
         oauth_router,
         users_router,
         companies_router,
+        kb_router,
         admin_router,
         managers_router,
         mailbox_router,

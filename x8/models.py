@@ -4,6 +4,7 @@ from x8.kit.db import Base
 from x8.kit.ratelimit_models import RateLimitHit
 from x8.platform.audit.models import AuditEntry
 from x8.platform.companies.models import Company
+from x8.platform.knowledge_base.models import KnowledgeBase
 from x8.platform.mail.models import DevMail
 from x8.platform.users.models import AuthSession, EmailCode, User
 from x8.tenancy.models import LedgerEntry
@@ -15,6 +16,7 @@ __all__ = [
     "Company",
     "DevMail",
     "EmailCode",
+    "KnowledgeBase",
     "LedgerEntry",
     "RateLimitHit",
     "User",

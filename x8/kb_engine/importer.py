@@ -1,0 +1,71 @@
+"""Parsing an upload into batches of items plus a row-level error report, off the event loop.
+
+``ParsedFile`` is consumed batch by batch (``next_batch`` runs in a worker thread), so a 100k-row file is
+never held in memory whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO
+
+from x8.kb_engine.columns import REQUIRED, map_headers
+from x8.kb_engine.reader import Table, UnreadableFile, read_table
+from x8.kb_engine.rows import KbItem, RowError, RowParser
+
+BATCH_ROWS = 5000
+MAX_REPORTED_ERRORS = 500
+MAX_ROWS = 200_000
+
+
+@dataclass
+class ParsedFile:
+    table: Table
+    columns_mapped: dict[str, str]
+    parser: RowParser
+    rows_total: int = 0
+    rows_rejected: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    _line: int = 1
+
+    def next_batch(self) -> list[tuple[int, KbItem]]:
+        batch: list[tuple[int, KbItem]] = []
+        for cells in self.table.rows:
+            self._line += 1
+            result = self.parser.parse(self._line, cells)
+            if result is None:
+                continue
+            self.rows_total += 1
+            if self.rows_total > MAX_ROWS:
+                raise UnreadableFile(f"The file has more than {MAX_ROWS:,} rows; split it into smaller files.")
+            if isinstance(result, list):
+                self.rows_rejected += 1
+                room = MAX_REPORTED_ERRORS - len(self.errors)
+                self.errors += result[: max(room, 0)]
+                continue
+            batch.append((self._line, result))
+            if len(batch) >= BATCH_ROWS:
+                break
+        return batch
+
+
+def open_upload(stream: IO[bytes], filename: str) -> ParsedFile:
+    """Read the header and check the required columns; rows are parsed later, batch by batch."""
+    table = read_table(stream, filename)
+    known, extra = map_headers(table.headers)
+    missing = [f for f in REQUIRED if f not in known.values()]
+    if missing:
+        found = ", ".join(repr(h) for h in table.headers if h.strip()) or "none"
+        raise UnreadableFile(
+            f"The file has no {' and no '.join(missing)} column. Found columns: {found}. "
+            "Download a template to see the expected columns."
+        )
+    mapped = {table.headers[i]: f for i, f in known.items()}
+    mapped.update({table.headers[i]: f"extra.{key}" for i, key in extra.items()})
+    return ParsedFile(table=table, columns_mapped=mapped, parser=RowParser(table.headers, known, extra))
+
+
+def batches(parsed: ParsedFile) -> Iterator[list[tuple[int, KbItem]]]:
+    while batch := parsed.next_batch():
+        yield batch

@@ -1,0 +1,296 @@
+"""Reading and writing KB items in a tenant's schema. Every function takes a ``TenantSession``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import text
+
+from x8.kb_engine.columns import FIELDS
+from x8.kb_engine.rows import KbItem
+from x8.kb_engine.trigrams import trigrams
+from x8.tenancy.session import TenantSession
+
+SEARCH_CONFIGS = {"en": "english", "ru": "russian"}
+ITEM_COLUMNS = [
+    "kb_id",
+    "position",
+    "sku",
+    "name",
+    "description",
+    "price",
+    "currency",
+    "category",
+    "unit",
+    "stock",
+    "website",
+    "tags",
+    "images",
+    "duration_minutes",
+    "format",
+    "location",
+    "extra",
+    "search_config",
+    "trigrams",
+]
+_STAGE_TYPES = {
+    "kb_id": "uuid",
+    "position": "integer",
+    "sku": "text",
+    "name": "text",
+    "description": "text",
+    "price": "numeric",
+    "currency": "text",
+    "category": "text",
+    "unit": "text",
+    "stock": "integer",
+    "website": "text",
+    "tags": "text[]",
+    "images": "text[]",
+    "duration_minutes": "integer",
+    "format": "text",
+    "location": "text",
+    "extra": "text",
+    "search_config": "text",
+    "trigrams": "text[]",
+}
+_UPDATABLE = [c for c in ITEM_COLUMNS if c not in ("kb_id", "position")]
+PUBLIC_COLUMNS = ["id", *FIELDS, "extra", "position", "created_at", "updated_at"]
+
+
+def search_config(language: str) -> str:
+    return SEARCH_CONFIGS.get(language, "simple")
+
+
+def item_trigrams(item: KbItem) -> list[str]:
+    return trigrams(item.name, item.sku, item.category, " ".join(item.tags))
+
+
+def _record(kb_id: uuid.UUID, position: int, item: KbItem, config: str) -> tuple[Any, ...]:
+    return (
+        kb_id,
+        position,
+        item.sku,
+        item.name,
+        item.description,
+        item.price,
+        item.currency,
+        item.category,
+        item.unit,
+        item.stock,
+        item.website,
+        item.tags,
+        item.images,
+        item.duration_minutes,
+        item.format,
+        item.location,
+        json.dumps(item.extra, ensure_ascii=False),
+        config,
+        item_trigrams(item),
+    )
+
+
+@dataclass
+class ImportStats:
+    imported: int = 0
+    updated_skus: list[str] = field(default_factory=list)
+
+
+class NothingToImport(Exception):
+    """No row of the file could be imported; the KB was left as it was."""
+
+
+async def import_items(
+    ts: TenantSession,
+    kb_id: uuid.UUID,
+    batches: AsyncIterator[list[tuple[int, KbItem]]],
+    *,
+    language: str,
+    replace: bool,
+) -> ImportStats:
+    """Load items through a temporary staging table with COPY, then one INSERT … SELECT.
+
+    PostgreSQL refuses COPY FROM into a table with row-level security, so COPY goes to an unpoliced temp
+    table and the policies apply on the INSERT. ``replace`` deletes the KB's rows first, in the same
+    transaction: if anything fails, the previous rows are still there. In append mode a row whose SKU is
+    already in the KB updates that row.
+    """
+    driver = await ts.driver_connection()
+    columns = ", ".join(f"{c} {_STAGE_TYPES[c]}" for c in ITEM_COLUMNS)
+    await driver.execute(f"CREATE TEMP TABLE kb_stage ({columns}) ON COMMIT DROP")
+    config = search_config(language)
+    staged = 0
+    async for batch in batches:
+        records = [_record(kb_id, position, item, config) for position, item in batch]
+        await driver.copy_records_to_table("kb_stage", records=records, columns=ITEM_COLUMNS)
+        staged += len(records)
+    if staged == 0:
+        raise NothingToImport
+    stats = ImportStats()
+    if replace:
+        await ts.execute(text("DELETE FROM kb_items WHERE kb_id = :kb"), {"kb": kb_id})
+    else:
+        existing = await ts.execute(
+            text("SELECT s.sku FROM kb_stage s JOIN kb_items i ON i.kb_id = s.kb_id AND i.sku = s.sku")
+        )
+        stats.updated_skus = [r[0] for r in existing]
+        # Appended rows come after the ones already there.
+        offset = await ts.scalar(
+            text("SELECT coalesce(max(position), 0) FROM kb_items WHERE kb_id = :kb"), {"kb": kb_id}
+        )
+        await ts.execute(text("UPDATE kb_stage SET position = position + :o"), {"o": offset})
+    assignments = ", ".join(f"{c} = EXCLUDED.{c}" for c in _UPDATABLE)
+    column_list = ", ".join(ITEM_COLUMNS)
+    select_list = ", ".join(
+        "extra::jsonb" if c == "extra" else "search_config::regconfig" if c == "search_config" else c
+        for c in ITEM_COLUMNS
+    )
+    await driver.execute(
+        f"INSERT INTO kb_items ({column_list}) SELECT {select_list} FROM kb_stage ORDER BY position "  # noqa: S608
+        f"ON CONFLICT (kb_id, sku) WHERE sku IS NOT NULL DO UPDATE SET {assignments}"
+    )
+    stats.imported = staged
+    return stats
+
+
+def _row(mapping: Any) -> dict[str, Any]:
+    row = {c: mapping[c] for c in PUBLIC_COLUMNS if c in mapping}
+    if isinstance(row.get("price"), Decimal):
+        row["price"] = str(row["price"])
+    return row
+
+
+async def count_items(ts: TenantSession, kb_id: uuid.UUID, q: str | None = None) -> int:
+    if q:
+        return int(
+            await ts.scalar(
+                text("SELECT count(*) FROM kb_items WHERE kb_id = :kb AND (name ILIKE :p OR sku ILIKE :p)"),
+                {"kb": kb_id, "p": f"%{_escape_like(q)}%"},
+            )
+        )
+    return int(await ts.scalar(text("SELECT count(*) FROM kb_items WHERE kb_id = :kb"), {"kb": kb_id}))
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def list_items(
+    ts: TenantSession, kb_id: uuid.UUID, *, limit: int, offset: int, q: str | None = None
+) -> list[dict[str, Any]]:
+    where = "kb_id = :kb" + (" AND (name ILIKE :p OR sku ILIKE :p)" if q else "")
+    result = await ts.execute(
+        text(
+            f"SELECT {', '.join(PUBLIC_COLUMNS)} FROM kb_items WHERE {where} "  # noqa: S608
+            "ORDER BY position, id LIMIT :limit OFFSET :offset"
+        ),
+        {"kb": kb_id, "limit": limit, "offset": offset, "p": f"%{_escape_like(q or '')}%"},
+    )
+    return [_row(r) for r in result.mappings()]
+
+
+async def get_item(ts: TenantSession, kb_id: uuid.UUID, item_id: uuid.UUID) -> dict[str, Any] | None:
+    result = await ts.execute(
+        text(f"SELECT {', '.join(PUBLIC_COLUMNS)} FROM kb_items WHERE kb_id = :kb AND id = :id"),  # noqa: S608
+        {"kb": kb_id, "id": item_id},
+    )
+    found = result.mappings().first()
+    return _row(found) if found else None
+
+
+async def add_item(ts: TenantSession, kb_id: uuid.UUID, item: KbItem, *, language: str) -> uuid.UUID:
+    position = await ts.scalar(
+        text("SELECT coalesce(max(position), 1) + 1 FROM kb_items WHERE kb_id = :kb"), {"kb": kb_id}
+    )
+    values = dict(zip(ITEM_COLUMNS, _record(kb_id, int(position), item, search_config(language)), strict=True))
+    placeholders = ", ".join(
+        "CAST(:extra AS jsonb)"
+        if c == "extra"
+        else "CAST(:search_config AS regconfig)"
+        if c == "search_config"
+        else f":{c}"
+        for c in ITEM_COLUMNS
+    )
+    new_id = await ts.scalar(
+        text(f"INSERT INTO kb_items ({', '.join(ITEM_COLUMNS)}) VALUES ({placeholders}) RETURNING id"),  # noqa: S608
+        values,
+    )
+    return uuid.UUID(str(new_id))
+
+
+async def update_item(ts: TenantSession, kb_id: uuid.UUID, item_id: uuid.UUID, item: KbItem, *, language: str) -> bool:
+    values = dict(zip(ITEM_COLUMNS, _record(kb_id, 0, item, search_config(language)), strict=True))
+    sets = ", ".join(
+        "extra = CAST(:extra AS jsonb)"
+        if c == "extra"
+        else "search_config = CAST(:search_config AS regconfig)"
+        if c == "search_config"
+        else f"{c} = :{c}"
+        for c in _UPDATABLE
+    )
+    result = await ts.execute(
+        text(f"UPDATE kb_items SET {sets} WHERE kb_id = :kb_id AND id = :id RETURNING id"),  # noqa: S608
+        {**values, "id": item_id},
+    )
+    return result.first() is not None
+
+
+async def delete_item(ts: TenantSession, kb_id: uuid.UUID, item_id: uuid.UUID) -> bool:
+    result = await ts.execute(
+        text("DELETE FROM kb_items WHERE kb_id = :kb AND id = :id RETURNING id"), {"kb": kb_id, "id": item_id}
+    )
+    return result.first() is not None
+
+
+async def delete_kb_items(ts: TenantSession, kb_id: uuid.UUID) -> None:
+    await ts.execute(text("DELETE FROM kb_items WHERE kb_id = :kb"), {"kb": kb_id})
+
+
+def item_from_row(row: dict[str, Any]) -> KbItem:
+    values = {k: row[k] for k in asdict(KbItem(name="", description="")) if k in row}
+    return KbItem(**values)
+
+
+EXPORT_COLUMNS = list(FIELDS)
+
+
+def escape_cell(value: Any) -> str:
+    """Spreadsheet-safe text: a cell that would run as a formula gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value)
+    text_value = str(value)
+    if text_value and text_value[0] in "=+-@\t\r":
+        return "'" + text_value
+    return text_value
+
+
+async def export_csv(ts: TenantSession, kb_id: uuid.UUID) -> str:
+    """The KB as CSV: fixed columns, then every extra column; formula-looking cells escaped."""
+    result = await ts.execute(
+        text(
+            f"SELECT {', '.join(EXPORT_COLUMNS)}, extra FROM kb_items WHERE kb_id = :kb "  # noqa: S608
+            "ORDER BY position, id"
+        ),
+        {"kb": kb_id},
+    )
+    rows = [dict(r) for r in result.mappings()]
+    extra_keys: list[str] = []
+    for row in rows:
+        extra_keys += [k for k in row["extra"] if k not in extra_keys]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_COLUMNS + extra_keys)
+    for row in rows:
+        writer.writerow(
+            [escape_cell(row[c]) for c in EXPORT_COLUMNS] + [escape_cell(row["extra"].get(k)) for k in extra_keys]
+        )
+    return buffer.getvalue()

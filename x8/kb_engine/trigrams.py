@@ -1,0 +1,32 @@
+"""Character trigrams for typo and partial-word search, computed in Python so no contrib extension is needed.
+
+Words are case-folded (ё → е) and padded like pg_trgm ("  word "), so "ipone" still shares most trigrams
+with "iphone", and "смартф" with "смартфон".
+"""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+MAX_TRIGRAMS = 400
+
+
+def words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text.casefold().replace("ё", "е")) if len(w) >= 2]
+
+
+def trigrams(*texts: str | None) -> list[str]:
+    found: set[str] = set()
+    for text in texts:
+        for word in words(text or ""):
+            padded = f"  {word} "
+            found.update(padded[i : i + 3] for i in range(len(padded) - 2))
+            if len(found) >= MAX_TRIGRAMS:
+                return sorted(found)[:MAX_TRIGRAMS]
+    return sorted(found)
+
+
+def query_trigrams(query: str) -> list[str]:
+    """Trigrams of a search query, without the leading-blank ones that every word shares a lot of."""
+    return [t for t in trigrams(query) if not t.startswith("  ")]

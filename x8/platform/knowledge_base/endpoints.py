@@ -1,0 +1,302 @@
+"""Knowledge-base API (SPEC.md §6): upload, list, rows, search, templates, export.
+
+Access is decided on the control plane (the company must be visible; writes need an editor), then the
+work runs in the company's tenant session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from x8.kb_engine import search as kb_search
+from x8.kb_engine import store
+from x8.kb_engine.importer import ParsedFile, open_upload
+from x8.kb_engine.reader import UnreadableFile
+from x8.kb_engine.rows import KbItem
+from x8.kb_engine.templates import template_csv
+from x8.kit.clock import utcnow
+from x8.kit.db import SessionDep
+from x8.kit.deps import DatabaseDep, SettingsDep
+from x8.kit.errors import BadRequest, Forbidden, NotFound, X8Error, error_responses
+from x8.kit.pagination import Limit, Offset
+from x8.platform.audit.service import audit
+from x8.platform.auth.deps import CurrentUser
+from x8.platform.companies.models import Company
+from x8.platform.companies.service import get_editable, get_visible
+from x8.platform.knowledge_base.models import KnowledgeBase
+from x8.platform.knowledge_base.schemas import (
+    KbRowIn,
+    KbRowOut,
+    KbRowPatch,
+    KbRows,
+    KnowledgeBaseList,
+    KnowledgeBaseOut,
+    RowErrorOut,
+    SearchResults,
+    UploadResult,
+)
+from x8.platform.users.models import User
+from x8.tenancy.session import TenantSession, tenant_session
+
+router = APIRouter(prefix="/api/v1/knowledge-base", tags=["knowledge-base"])
+
+
+class PayloadTooLarge(X8Error):
+    status_code = 413
+    error_type = "PayloadTooLarge"
+
+
+def _out(kb: KnowledgeBase) -> KnowledgeBaseOut:
+    return KnowledgeBaseOut.model_validate(kb, from_attributes=True)
+
+
+async def _kb(session: SessionDep, user: User, kb_id: uuid.UUID, *, edit: bool) -> tuple[KnowledgeBase, Company]:
+    """The KB and its company if this user may see (or edit) it; otherwise 404."""
+    kb = await session.get(KnowledgeBase, kb_id)
+    if kb is None:
+        raise NotFound("Knowledge base not found.")
+    try:
+        company = await (get_editable if edit else get_visible)(session, user, kb.company_id)
+    except NotFound as exc:
+        raise NotFound("Knowledge base not found.") from exc
+    return kb, company
+
+
+async def _default_kb(session: SessionDep, company: Company) -> KnowledgeBase:
+    kb = (
+        await session.execute(
+            select(KnowledgeBase)
+            .where(KnowledgeBase.company_id == company.id)
+            .order_by(KnowledgeBase.created_at)
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+    if kb is None:
+        kb = KnowledgeBase(company_id=company.id, name="Catalogue", kind=company.company_type, row_count=0)
+        session.add(kb)
+        await session.flush()
+    return kb
+
+
+async def _batches(parsed: ParsedFile) -> AsyncIterator[list[tuple[int, KbItem]]]:
+    while batch := await asyncio.to_thread(parsed.next_batch):
+        yield batch
+
+
+@router.post(
+    "/upload-csv",
+    response_model=UploadResult,
+    responses=error_responses(BadRequest, NotFound, Forbidden, PayloadTooLarge),
+)
+async def upload(
+    request: Request,
+    user: CurrentUser,
+    session: SessionDep,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    file: Annotated[UploadFile, File(description=".csv or .xlsx catalogue")],
+    company_id: Annotated[uuid.UUID, Form()],
+    mode: Annotated[Literal["replace", "append"], Form()] = "replace",
+    kb_id: Annotated[uuid.UUID | None, Form()] = None,
+) -> UploadResult:
+    """Import a catalogue. Good rows go in; bad rows are reported with row and column. All in one transaction:
+    in ``replace`` mode a failed import leaves the previous rows untouched."""
+    company = await get_editable(session, user, company_id)
+    size = file.size if file.size is not None else 0
+    if size > settings.kb_max_bytes:
+        raise PayloadTooLarge(f"The file is {size / 1e6:.1f} MB; the limit is {settings.kb_max_bytes / 1e6:.0f} MB.")
+    if kb_id is not None:
+        kb, _ = await _kb(session, user, kb_id, edit=True)
+        if kb.company_id != company.id:
+            raise NotFound("Knowledge base not found.")
+    else:
+        kb = await _default_kb(session, company)
+    try:
+        parsed = await asyncio.to_thread(open_upload, file.file, file.filename or "")
+        async with tenant_session(db, company.id) as ts:
+            stats = await store.import_items(
+                ts, kb.id, _batches(parsed), language=company.language, replace=mode == "replace"
+            )
+            kb.row_count = await store.count_items(ts, kb.id)
+    except UnreadableFile as exc:
+        raise BadRequest(str(exc)) from exc
+    except store.NothingToImport as exc:
+        raise BadRequest(
+            f"None of the {parsed.rows_total} rows could be imported, so the knowledge base was not changed."
+            if parsed.rows_total
+            else "The file has a header but no rows.",
+            errors=[e.__dict__ for e in parsed.errors],
+        ) from exc
+    kb.source_filename = (file.filename or "")[:255]
+    kb.last_import_at = utcnow()
+    await audit(
+        session,
+        request,
+        user.id,
+        "kb.imported",
+        ("knowledge_base", kb.id),
+        {"mode": mode, "rows_imported": stats.imported, "rows_rejected": parsed.rows_rejected},
+    )
+    return UploadResult(
+        kb_id=kb.id,
+        mode=mode,
+        rows_total=parsed.rows_total,
+        rows_imported=stats.imported,
+        rows_rejected=parsed.rows_rejected,
+        errors=[RowErrorOut(**e.__dict__) for e in parsed.errors],
+        columns_mapped=parsed.columns_mapped,
+        updated_skus=stats.updated_skus,
+        encoding=parsed.table.encoding,
+        delimiter=parsed.table.delimiter,
+    )
+
+
+@router.get("/list", response_model=KnowledgeBaseList, responses=error_responses(NotFound))
+async def list_kbs(company_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> KnowledgeBaseList:
+    company = await get_visible(session, user, company_id)
+    rows = (
+        (
+            await session.execute(
+                select(KnowledgeBase).where(KnowledgeBase.company_id == company.id).order_by(KnowledgeBase.created_at)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    return KnowledgeBaseList(items=[_out(k) for k in rows], total=len(rows))
+
+
+@router.get("/search", response_model=SearchResults, responses=error_responses(NotFound))
+async def search(
+    company_id: uuid.UUID,
+    user: CurrentUser,
+    session: SessionDep,
+    db: DatabaseDep,
+    q: Annotated[str, Query(min_length=1, max_length=200)],
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> SearchResults:
+    """Hybrid search over the company's KBs, best first. Prices and durations come from the rows."""
+    company = await get_visible(session, user, company_id)
+    kb_ids = list(
+        (await session.execute(select(KnowledgeBase.id).where(KnowledgeBase.company_id == company.id))).scalars()
+    )
+    async with tenant_session(db, company.id) as ts:
+        hits = await kb_search.search(ts, kb_ids, q, language=company.language, limit=limit)
+    return SearchResults.model_validate({"results": hits})
+
+
+@router.get("/templates/{kind}", responses={200: {"content": {"text/csv": {}}}})
+async def template(kind: Literal["product", "service"]) -> Response:
+    """A CSV template with the expected columns and two example rows."""
+    return Response(
+        template_csv(kind),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="x8-{kind}-template.csv"'},
+    )
+
+
+@router.get("/{kb_id}", response_model=KbRows, responses=error_responses(NotFound))
+async def get_rows(
+    kb_id: uuid.UUID,
+    user: CurrentUser,
+    session: SessionDep,
+    db: DatabaseDep,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    q: Annotated[str | None, Query(max_length=200, description="Filter by name or SKU")] = None,
+) -> KbRows:
+    kb, company = await _kb(session, user, kb_id, edit=False)
+    async with tenant_session(db, company.id) as ts:
+        items = await store.list_items(ts, kb.id, limit=limit, offset=offset, q=q)
+        total = await store.count_items(ts, kb.id, q)
+    return KbRows(kb=_out(kb), items=[KbRowOut.model_validate(i) for i in items], total=total)
+
+
+@router.get("/{kb_id}/export", responses={200: {"content": {"text/csv": {}}}, **error_responses(NotFound)})
+async def export(kb_id: uuid.UUID, user: CurrentUser, session: SessionDep, db: DatabaseDep) -> Response:
+    """The KB as CSV; cells that a spreadsheet would run as formulas are escaped with a leading apostrophe."""
+    kb, company = await _kb(session, user, kb_id, edit=False)
+    async with tenant_session(db, company.id) as ts:
+        body = await store.export_csv(ts, kb.id)
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="knowledge-base-{kb.id}.csv"'},
+    )
+
+
+@router.delete("/{kb_id}", status_code=204, responses=error_responses(NotFound, Forbidden))
+async def delete_kb(
+    kb_id: uuid.UUID, request: Request, user: CurrentUser, session: SessionDep, db: DatabaseDep
+) -> Response:
+    kb, company = await _kb(session, user, kb_id, edit=True)
+    async with tenant_session(db, company.id) as ts:
+        await store.delete_kb_items(ts, kb.id)
+    await session.delete(kb)
+    await audit(session, request, user.id, "kb.deleted", ("knowledge_base", kb_id))
+    return Response(status_code=204)
+
+
+def _item(body: KbRowIn) -> KbItem:
+    data = body.model_dump()
+    data["website"] = str(body.website) if body.website else None
+    data["images"] = [str(u) for u in body.images]
+    return KbItem(**data)
+
+
+@router.post("/{kb_id}/rows", response_model=KbRowOut, status_code=201, responses=error_responses(NotFound))
+async def add_row(kb_id: uuid.UUID, body: KbRowIn, user: CurrentUser, session: SessionDep, db: DatabaseDep) -> KbRowOut:
+    kb, company = await _kb(session, user, kb_id, edit=True)
+    async with tenant_session(db, company.id) as ts:
+        await _refuse_duplicate_sku(ts, kb.id, body.sku, None)
+        row_id = await store.add_item(ts, kb.id, _item(body), language=company.language)
+        row = await store.get_item(ts, kb.id, row_id)
+        kb.row_count = await store.count_items(ts, kb.id)
+    return KbRowOut.model_validate(row)
+
+
+async def _refuse_duplicate_sku(ts: TenantSession, kb_id: uuid.UUID, sku: str | None, row_id: uuid.UUID | None) -> None:
+    if not sku:
+        return
+    for other in await store.list_items(ts, kb_id, limit=5, offset=0, q=sku):
+        if other["sku"] == sku and other["id"] != row_id:
+            raise BadRequest(f"Another row already has the SKU {sku!r}.")
+
+
+@router.patch("/{kb_id}/rows/{row_id}", response_model=KbRowOut, responses=error_responses(NotFound, BadRequest))
+async def update_row(
+    kb_id: uuid.UUID, row_id: uuid.UUID, body: KbRowPatch, user: CurrentUser, session: SessionDep, db: DatabaseDep
+) -> KbRowOut:
+    kb, company = await _kb(session, user, kb_id, edit=True)
+    async with tenant_session(db, company.id) as ts:
+        current = await store.get_item(ts, kb.id, row_id)
+        if current is None:
+            raise NotFound("Row not found.")
+        merged = {k: current.get(k) for k in KbRowIn.model_fields} | body.model_dump(exclude_unset=True)
+        try:
+            complete = KbRowIn.model_validate(merged)
+        except ValidationError as exc:
+            raise BadRequest("; ".join(str(e["msg"]) for e in exc.errors())) from exc
+        await _refuse_duplicate_sku(ts, kb.id, complete.sku, row_id)
+        await store.update_item(ts, kb.id, row_id, _item(complete), language=company.language)
+        row = await store.get_item(ts, kb.id, row_id)
+    return KbRowOut.model_validate(row)
+
+
+@router.delete("/{kb_id}/rows/{row_id}", status_code=204, responses=error_responses(NotFound))
+async def delete_row(
+    kb_id: uuid.UUID, row_id: uuid.UUID, user: CurrentUser, session: SessionDep, db: DatabaseDep
+) -> Response:
+    kb, company = await _kb(session, user, kb_id, edit=True)
+    async with tenant_session(db, company.id) as ts:
+        if not await store.delete_item(ts, kb.id, row_id):
+            raise NotFound("Row not found.")
+        kb.row_count = await store.count_items(ts, kb.id)
+    return Response(status_code=204)
