@@ -6,20 +6,32 @@ in production.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import AsyncIterator
+from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from x8.kb_engine import store
+from x8.kb_engine.importer import open_upload
+from x8.kb_engine.rows import KbItem
+from x8.kit.clock import utcnow
 from x8.kit.db import Database
 from x8.platform.companies.models import Company, CompanyType
 from x8.platform.companies.schemas import CompanyCreate
 from x8.platform.companies.service import create_company
+from x8.platform.knowledge_base.models import KnowledgeBase
 from x8.platform.users.models import Role, User
 from x8.platform.users.repository import create_user, get_by_email
 from x8.runtime import DatabaseUrls
 from x8.settings import Settings
+from x8.tenancy.session import tenant_session
 
 DEMO_BUSINESS = ("demo@x8.network", "DemoPass123", "Demo Business")
 DEMO_MANAGER = ("manager@x8.network", "ManagerPass123", "Maria Manager")
 DEMO_ADMIN = ("admin@x8.network", "AdminPass123", "Platform Admin")
+DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
+DEMO_CATALOGUES = {"Green Leaf Market": "green_leaf_market.csv", "Bright Smile Dental": "bright_smile_dental.csv"}
 DEMO_COMPANIES = [
     CompanyCreate(
         name="Green Leaf Market",
@@ -46,6 +58,30 @@ async def _account(db: Database, email: str, password: str, name: str, role: Rol
         return await create_user(session, email=email, password=password, full_name=name, role=role), True
 
 
+async def _load_catalogue(session: AsyncSession, db: Database, company: Company) -> None:
+    """Import the company's demo CSV through the same path as an upload."""
+    with (DEMO_DATA / DEMO_CATALOGUES[company.name]).open("rb") as stream:
+        parsed = open_upload(stream, "catalogue.csv")
+        kb = KnowledgeBase(
+            company_id=company.id,
+            name="Catalogue",
+            kind=company.company_type,
+            row_count=0,
+            source_filename=DEMO_CATALOGUES[company.name],
+            last_import_at=utcnow(),
+        )
+        session.add(kb)
+        await session.flush()
+
+        async def batches() -> AsyncIterator[list[tuple[int, KbItem]]]:
+            while batch := parsed.next_batch():
+                yield batch
+
+        async with tenant_session(db, company.id) as ts:
+            stats = await store.import_items(ts, kb.id, batches(), language=company.language, replace=True)
+        kb.row_count = stats.imported
+
+
 async def seed(settings: Settings, urls: DatabaseUrls) -> list[str]:
     if settings.is_production:
         raise RuntimeError("demo data is never seeded in production")
@@ -64,7 +100,10 @@ async def seed(settings: Settings, urls: DatabaseUrls) -> list[str]:
             existing = set((await session.execute(select(Company.name).where(Company.owner_id == owner.id))).scalars())
             for company in DEMO_COMPANIES:
                 if company.name not in existing:
-                    await create_company(session, owner_db, owner, company, app_role=settings.db_app_role)
+                    created_company = await create_company(
+                        session, owner_db, owner, company, app_role=settings.db_app_role
+                    )
+                    await _load_catalogue(session, db, created_company)
         lines.append("Demo data ready" + (" (created)" if created else " (already there)") + ":")
         for label, (email, password, _) in (
             ("business", DEMO_BUSINESS),

@@ -16,7 +16,7 @@ from x8.kb_engine.store import PUBLIC_COLUMNS, _row, search_config
 from x8.kb_engine.trigrams import query_trigrams, words
 from x8.tenancy.session import TenantSession
 
-MIN_TRIGRAM_SHARE = 0.34
+MIN_TRIGRAM_SHARE = 0.5  # typos of real words share ≥ 0.7 of trigrams; unrelated words ~0.4
 
 _SEARCH = text(f"""
 WITH q AS (
