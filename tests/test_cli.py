@@ -48,8 +48,10 @@ def test_demo_seed_is_idempotent_and_tenants_list_shows_it(owner_url: str) -> No
     assert "demo@x8.network / DemoPass123" in first.stdout
     assert _x8(owner_url, "demo", "seed").returncode == 0
     assert sql(owner_url, "SELECT count(*) FROM companies") == [(2,)]
-    catalogues = sql(owner_url, "SELECT c.name, k.row_count FROM knowledge_bases k "
-                                "JOIN companies c ON c.id = k.company_id ORDER BY c.name")
+    catalogues = sql(
+        owner_url,
+        "SELECT c.name, k.row_count FROM knowledge_bases k JOIN companies c ON c.id = k.company_id ORDER BY c.name",
+    )
     assert catalogues == [("Bright Smile Dental", 6), ("Green Leaf Market", 12)]
     listing = _x8(owner_url, "tenants", "list")
     assert "Green Leaf Market" in listing.stdout and "Bright Smile Dental" in listing.stdout

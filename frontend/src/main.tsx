@@ -9,6 +9,7 @@ import { I18nProvider } from "./i18n";
 import "./index.css";
 import { EditCompanyPage, NewCompanyPage } from "./pages/CompanyFormPage";
 import { DashboardPage } from "./pages/DashboardPage";
+import { KnowledgeBasePage } from "./pages/KnowledgeBasePage";
 import { LoginPage } from "./pages/LoginPage";
 import { MagicLinkPage } from "./pages/MagicLinkPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
@@ -38,6 +39,7 @@ function App() {
                 <Route path="/" element={<DashboardPage />} />
                 <Route path="/companies/new" element={<NewCompanyPage />} />
                 <Route path="/companies/:id/edit" element={<EditCompanyPage />} />
+                <Route path="/knowledge-base" element={<KnowledgeBasePage />} />
                 <Route path="/profile" element={<ProfilePage />} />
                 <Route path="*" element={<NotFoundPage />} />
               </Routes>

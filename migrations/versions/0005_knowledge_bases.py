@@ -28,8 +28,9 @@ def upgrade() -> None:
         sa.Column("last_import_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.ForeignKeyConstraint(["company_id"], ["companies.id"], name=op.f("fk_knowledge_bases_company_id_companies"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["company_id"], ["companies.id"], name=op.f("fk_knowledge_bases_company_id_companies"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_knowledge_bases")),
         sa.UniqueConstraint("company_id", "name", name="uq_knowledge_bases_company_name"),
     )

@@ -69,13 +69,16 @@ def upgrade() -> None:
         sa.CheckConstraint("price IS NULL OR price >= 0", name="ck_kb_items_price"),
     )
     op.create_index("ix_kb_items_kb_position", "kb_items", ["kb_id", "position"])
-    op.create_index("uq_kb_items_kb_sku", "kb_items", ["kb_id", "sku"], unique=True,
-                    postgresql_where=sa.text("sku IS NOT NULL"))
+    op.create_index(
+        "uq_kb_items_kb_sku", "kb_items", ["kb_id", "sku"], unique=True, postgresql_where=sa.text("sku IS NOT NULL")
+    )
     op.create_index("ix_kb_items_search", "kb_items", ["search_vector"], postgresql_using="gin")
     op.create_index("ix_kb_items_trigrams", "kb_items", ["trigrams"], postgresql_using="gin")
     op.execute(SEARCH_TRIGGER)
-    op.execute("CREATE TRIGGER kb_items_search BEFORE INSERT OR UPDATE ON kb_items "
-               "FOR EACH ROW EXECUTE FUNCTION kb_items_search()")
+    op.execute(
+        "CREATE TRIGGER kb_items_search BEFORE INSERT OR UPDATE ON kb_items "
+        "FOR EACH ROW EXECUTE FUNCTION kb_items_search()"
+    )
     secure_table(op, "kb_items")
 
 

@@ -12,18 +12,20 @@ from tests.conftest import app_client, bearer, make_settings
 from tests.kb_engine.helpers import PRODUCT_CSV, business_company, upload
 
 
-@pytest.mark.parametrize(("content", "filename", "detail"), [
-    (b"", "empty.csv", "The file is empty."),
-    (b"   \n\n", "blank.csv", "The file is empty."),
-    (b"name,description\n", "header.csv", "header but no rows"),
-    (b"title,price\nTea,2\n", "noname.csv", "no description column"),
-    (b"sku,price\nA,2\n", "neither.csv", "no name and no description column"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "image.csv", "binary data"),
-    (b"name,description\nTea,Tea\n", "notes.pdf", "Upload a .csv or .xlsx file."),
-    (b"this is plain text, not a zip", "fake.xlsx", "not a zip archive"),
-])
-async def test_unreadable_files_are_400(client: httpx.AsyncClient, content: bytes, filename: str,
-                                        detail: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "filename", "detail"),
+    [
+        (b"", "empty.csv", "The file is empty."),
+        (b"   \n\n", "blank.csv", "The file is empty."),
+        (b"name,description\n", "header.csv", "header but no rows"),
+        (b"title,price\nTea,2\n", "noname.csv", "no description column"),
+        (b"sku,price\nA,2\n", "neither.csv", "no name and no description column"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "image.csv", "binary data"),
+        (b"name,description\nTea,Tea\n", "notes.pdf", "Upload a .csv or .xlsx file."),
+        (b"this is plain text, not a zip", "fake.xlsx", "not a zip archive"),
+    ],
+)
+async def test_unreadable_files_are_400(client: httpx.AsyncClient, content: bytes, filename: str, detail: str) -> None:
     tokens, company = await business_company(client)
     r = await upload(client, tokens, company["id"], content, filename=filename)
     assert r.status_code == 400, r.text
@@ -79,22 +81,28 @@ async def test_encodings_and_delimiters_are_detected(client: httpx.AsyncClient) 
 
 async def test_long_cells_duplicate_skus_and_another_tenants_kb(client: httpx.AsyncClient) -> None:
     tokens, company = await business_company(client)
-    content = ("sku,name,description\n"
-               f"A1,Long description,{'d' * 10_000}\n"
-               f"A2,{'n' * 501},Too long a name\n"
-               "A1,Same SKU again,Duplicate\n")
+    content = (
+        "sku,name,description\n"
+        f"A1,Long description,{'d' * 10_000}\n"
+        f"A2,{'n' * 501},Too long a name\n"
+        "A1,Same SKU again,Duplicate\n"
+    )
     result = (await upload(client, tokens, company["id"], content.encode())).json()
     assert result["rows_imported"] == 1
     assert [(e["row"], e["column"]) for e in result["errors"]] == [(3, "name"), (4, "sku")]
     assert "already on row 2" in result["errors"][1]["message"]
     other_tokens, _ = await business_company(client, "other@example.com")
     kb = result["kb_id"]
-    for method, path in [("GET", f"/api/v1/knowledge-base/{kb}"), ("DELETE", f"/api/v1/knowledge-base/{kb}"),
-                         ("GET", f"/api/v1/knowledge-base/{kb}/export")]:
+    for method, path in [
+        ("GET", f"/api/v1/knowledge-base/{kb}"),
+        ("DELETE", f"/api/v1/knowledge-base/{kb}"),
+        ("GET", f"/api/v1/knowledge-base/{kb}/export"),
+    ]:
         r = await client.request(method, path, headers=bearer(other_tokens))
         assert r.status_code == 404, (method, path)
-    r = await client.get("/api/v1/knowledge-base/list", params={"company_id": company["id"]},
-                         headers=bearer(other_tokens))
+    r = await client.get(
+        "/api/v1/knowledge-base/list", params={"company_id": company["id"]}, headers=bearer(other_tokens)
+    )
     assert r.status_code == 404
     r = await upload(client, other_tokens, company["id"], PRODUCT_CSV.encode())
     assert r.status_code == 404

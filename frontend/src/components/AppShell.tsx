@@ -18,6 +18,7 @@ interface NavItem {
 const NAV: NavItem[] = [
   { to: "/", label: "nav.dashboard", icon: "M3 12l9-9 9 9M5 10v10h14V10", end: true },
   { to: "/companies/new", label: "nav.newCompany", icon: "M12 5v14M5 12h14", roles: ["CLIENT"] },
+  { to: "/knowledge-base", label: "nav.knowledgeBase", icon: "M4 5a2 2 0 012-2h12v16H6a2 2 0 00-2 2zM4 5v16M8 7h6" },
   { to: "/profile", label: "nav.profile", icon: "M12 12a4 4 0 100-8 4 4 0 000 8zm-7 9a7 7 0 0114 0" },
 ];
 

@@ -1,0 +1,52 @@
+"""Issue 4's browser journey: upload a CSV with one bad row, see the report, edit a row, search for it."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import shot
+from tests.e2e.helpers import create_company, register, unique_email
+
+CATALOGUE = (
+    "SKU;Название;Описание;Цена;Валюта\n"
+    "TEA-1;Green tea;Sencha green tea, 100 g;4,50;EUR\n"
+    "CF-2;Espresso beans;Colombian beans for espresso;cheap;EUR\n"
+    "HN-3;Wildflower honey;Raw honey from local beekeepers;7,40;EUR\n"
+).encode()
+
+
+def test_upload_report_edit_and_search(page: Page, live_server: str) -> None:
+    register(page, live_server, unique_email("kb"))
+    create_company(page, "Tea House", channel=None)
+    page.get_by_role("link", name="Knowledge base").click()
+    expect(page.get_by_role("heading", name="Knowledge base", exact=True)).to_be_visible()
+
+    page.get_by_label("CSV or Excel file").set_input_files(
+        files=[{"name": "catalogue.csv", "mimeType": "text/csv", "buffer": CATALOGUE}]
+    )
+    page.get_by_role("button", name="Upload catalogue").click()
+    result = page.get_by_test_id("upload-result")
+    expect(result).to_contain_text("Imported 2 of 3 rows.")
+    report = page.get_by_test_id("error-report")
+    expect(report).to_contain_text("Цена")
+    expect(report).to_contain_text("'cheap' is not a number")
+    expect(report.locator("tbody tr")).to_have_count(1)
+    expect(page.get_by_test_id("kb-row")).to_have_count(2)
+    shot(page, "kb-upload-report")
+
+    page.get_by_role("button", name="Edit Wildflower honey").click()
+    editor = page.get_by_role("form", name="Edit")
+    editor.get_by_label("Name").fill("Acacia honey")
+    editor.get_by_label("Price").fill("8,90")
+    editor.get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("kb-rows")).to_contain_text("Acacia honey")
+    expect(page.get_by_test_id("kb-rows")).to_contain_text("8.90 EUR")
+
+    page.get_by_label("Try a customer's question").fill("acasia")  # a typo
+    page.get_by_label("Try a customer's question").press("Enter")
+    first = page.get_by_test_id("search-results").locator("li").first
+    expect(first).to_contain_text("Acacia honey")
+    expect(first).to_contain_text("8.90 EUR")
+    page.get_by_label("Filter by name or SKU").fill("TEA")
+    expect(page.get_by_test_id("kb-row")).to_have_count(1)
+    shot(page, "kb-edited-search")
