@@ -6,14 +6,21 @@ import logging
 import sys
 import time
 
-from bench import tenancy
+from bench import kb, tenancy
+from bench.db import fresh_database
+from x8.kit.db_urls import with_role
+from x8.settings import Settings
 
 
 def main() -> int:
     logging.basicConfig(level=logging.WARNING)
     started = time.monotonic()
     print("X8 Network benchmarks (SPEC.md §16); machine: 2 cores. Ratios are against same-run baselines.")
-    for line in tenancy.run():
+    owner_url, _ = fresh_database()
+    for line in tenancy.run(owner_url):
+        print(line, flush=True)
+    app_url = with_role(owner_url, "x8_app", Settings(_env_file=None).db_app_password)  # type: ignore[call-arg]
+    for line in kb.run(owner_url, app_url, tenants_present=tenancy.TENANTS):
         print(line, flush=True)
     print(f"done in {time.monotonic() - started:.0f}s")
     return 0

@@ -15,7 +15,6 @@ import time
 import uuid
 from pathlib import Path
 
-from bench.db import fresh_database
 from bench.rows import BENCH_OWNER, INSERT_COMPANY, INSERT_OWNER
 from bench.tenant_track import rehearsal_track
 from x8.kit.db import Database
@@ -65,8 +64,7 @@ async def _provision(owner_url: str, count: int) -> tuple[list[float], list[floa
     return timings, baseline
 
 
-def run() -> list[str]:
-    owner_url, _ = fresh_database()
+def run(owner_url: str) -> list[str]:
     lines = []
     timings, baseline = asyncio.run(_provision(owner_url, TENANTS))
     mean, bare = statistics.mean(timings) * 1000, statistics.mean(baseline) * 1000

@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from x8.kit.db import Database
@@ -23,6 +24,7 @@ from x8.platform.companies.endpoints import router as companies_router
 from x8.platform.knowledge_base.endpoints import router as kb_router
 from x8.platform.mail.endpoints import router as mailbox_router
 from x8.platform.managers.endpoints import router as managers_router
+from x8.platform.media.endpoints import router as media_router
 from x8.platform.oauth.endpoints import router as oauth_router
 from x8.platform.users.endpoints import router as users_router
 from x8.runtime import DatabaseUrls
@@ -105,13 +107,22 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
         users_router,
         companies_router,
         kb_router,
+        media_router,
         admin_router,
         managers_router,
         mailbox_router,
     ):
         app.include_router(router)
+    _mount_local_media(app, settings)
     _mount_dashboard(app)
     return app
+
+
+def _mount_local_media(app: FastAPI, settings: Settings) -> None:
+    """Without Cloudinary, media are files under X8_DATA_DIR/media, served here (names are generated ids)."""
+    root = (settings.data_dir / "media").resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    app.mount("/media", StaticFiles(directory=root), name="media")
 
 
 def _mount_dashboard(app: FastAPI) -> None:

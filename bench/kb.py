@@ -1,0 +1,201 @@
+"""Knowledge-base benchmarks (SPEC.md §16).
+
+- Import of a 100k-row CSV through the real path (parse, stage with COPY, INSERT … SELECT with the search
+  trigger), beside a raw COPY of the same normalized rows into a plain table of the same shape, same run.
+  Peak memory of the import is the process's maximum RSS growth.
+- Search p95 on that 100k-row tenant, with the other tenants present, beside a bare full-text query.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import random
+import resource
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from sqlalchemy import text
+
+from bench.rows import BENCH_OWNER, INSERT_COMPANY
+from x8.kb_engine import search as kb_search
+from x8.kb_engine import store
+from x8.kb_engine.importer import open_upload
+from x8.kb_engine.rows import KbItem
+from x8.kit.db import Database
+from x8.tenancy.names import TenantNames
+from x8.tenancy.provisioning import provision_tenant
+from x8.tenancy.session import tenant_session
+
+ROWS = 100_000
+WORDS = ["apple", "banana", "cherry", "mango", "lemon", "orange", "grape", "melon", "peach", "plum", "berry", "honey", "bread", "cheese", "milk", "coffee", "tea", "pasta", "rice", "flour", "sugar", "salt", "pepper", "olive", "butter", "cream", "yogurt", "juice", "water", "soda", "chocolate", "cookie", "cake"]
+QUERIES = [
+    "apple",
+    "honey bread",
+    "chocolate cake",
+    "aple",
+    "choclate",
+    "bery",
+    "mango juice",
+    "ric",
+    "coffe beans",
+    "olive oil",
+    "SKU-04242",
+    "lemon tea",
+    "peach yogurt",
+    "salted butter",
+    "orange",
+]
+
+
+def _write_csv(path: Path) -> None:
+    rng = random.Random(8808)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["sku", "name", "description", "price", "currency", "category", "stock", "tags"])
+        for i in range(ROWS):
+            name = " ".join(rng.sample(WORDS, 3)).title()
+            description = " ".join(rng.choices(WORDS, k=14))
+            writer.writerow(
+                [
+                    f"SKU-{i:05d}",
+                    name,
+                    description,
+                    f"{rng.uniform(1, 500):.2f}",
+                    "EUR",
+                    rng.choice(WORDS).title(),
+                    rng.randint(0, 500),
+                    ",".join(rng.sample(WORDS, 2)),
+                ]
+            )
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def _tenant(owner_url: str) -> uuid.UUID:
+    owner = Database.connect(owner_url, pool_size=1)
+    tenant = uuid.uuid4()
+    try:
+        async with owner.engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO users (id, email, full_name, role, language, timezone, plan, "
+                    "subscription_status, is_active) VALUES (:id, 'kb-bench@example.com', 'B', "
+                    "'CLIENT', 'en', 'UTC', 'TRIAL', 'trialing', true) ON CONFLICT DO NOTHING"
+                ),
+                {"id": BENCH_OWNER},
+            )
+            await conn.execute(
+                INSERT_COMPANY,
+                {"id": tenant, "company_id": "KB-BENCH", "owner": BENCH_OWNER, "schema": TenantNames(tenant).schema},
+            )
+            await provision_tenant(conn, tenant, app_role="x8_app")
+    finally:
+        await owner.dispose()
+    return tenant
+
+
+async def _import(app_db: Database, tenant: uuid.UUID, kb_id: uuid.UUID, path: Path) -> tuple[float, int, float]:
+    rss_before = _rss_mb()
+    started = time.perf_counter()
+    with path.open("rb") as stream:
+        parsed = open_upload(stream, path.name)
+
+        async def batches() -> AsyncIterator[list[tuple[int, KbItem]]]:
+            while batch := await asyncio.to_thread(parsed.next_batch):
+                yield batch
+
+        async with tenant_session(app_db, tenant) as ts:
+            stats = await store.import_items(ts, kb_id, batches(), language="en", replace=True)
+    return time.perf_counter() - started, stats.imported, _rss_mb() - rss_before
+
+
+async def _raw_copy(owner_url: str, tenant: uuid.UUID, kb_id: uuid.UUID, path: Path) -> float:
+    """The baseline: COPY of the same normalized records into a plain table with kb_items' columns."""
+    with path.open("rb") as stream:
+        parsed = open_upload(stream, path.name)
+        records = []
+        while batch := parsed.next_batch():
+            records += [store._record(kb_id, line, item, "english") for line, item in batch]
+    owner = Database.connect(owner_url, pool_size=1)
+    schema = TenantNames(tenant).schema
+    try:
+        async with owner.engine.begin() as conn:
+            driver = (await conn.get_raw_connection()).driver_connection
+            assert driver is not None
+            await driver.execute(
+                f'CREATE TABLE bench_raw_copy (LIKE "{schema}".kb_items INCLUDING DEFAULTS INCLUDING INDEXES)'
+            )
+            await driver.execute(
+                "ALTER TABLE bench_raw_copy ALTER COLUMN extra TYPE text, ALTER COLUMN search_config TYPE text"
+            )
+            await driver.execute(f"SELECT set_config('app.tenant_id', '{tenant}', true)")  # tenant_id default
+            started = time.perf_counter()
+            await driver.copy_records_to_table("bench_raw_copy", records=records, columns=store.ITEM_COLUMNS)
+            elapsed = time.perf_counter() - started
+            await driver.execute("DROP TABLE bench_raw_copy")
+    finally:
+        await owner.dispose()
+    return elapsed
+
+
+async def _search_latencies(app_db: Database, tenant: uuid.UUID, kb_id: uuid.UUID) -> tuple[list[float], list[float]]:
+    hybrid: list[float] = []
+    bare: list[float] = []
+    async with tenant_session(app_db, tenant) as ts:
+        for _ in range(2):  # warm up caches
+            await kb_search.search(ts, [kb_id], "apple", language="en")
+        for _round in range(14):
+            for query in QUERIES:
+                started = time.perf_counter()
+                await kb_search.search(ts, [kb_id], query, language="en", limit=10)
+                hybrid.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                await ts.execute(
+                    text(
+                        "SELECT id FROM kb_items WHERE kb_id = :kb AND search_vector @@ "
+                        "websearch_to_tsquery('english', :q) LIMIT 10"
+                    ),
+                    {"kb": kb_id, "q": query},
+                )
+                bare.append(time.perf_counter() - started)
+    return hybrid, bare
+
+
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=100)[94]
+
+
+def run(owner_url: str, app_url: str, tenants_present: int) -> list[str]:
+    async def main() -> list[str]:
+        path = Path(tempfile.mkdtemp(prefix="x8b-kb-")) / "catalogue.csv"
+        _write_csv(path)
+        tenant = await _tenant(owner_url)
+        kb_id = uuid.uuid4()
+        app_db = Database.connect(app_url, pool_size=2)
+        try:
+            seconds, imported, rss = await _import(app_db, tenant, kb_id, path)
+            raw = await _raw_copy(owner_url, tenant, kb_id, path)
+            async with tenant_session(app_db, tenant) as ts:
+                await ts.execute(text("ANALYZE kb_items"))
+            hybrid, bare = await _search_latencies(app_db, tenant, kb_id)
+        finally:
+            await app_db.dispose()
+        assert imported == ROWS
+        ratio = seconds / raw
+        return [
+            f"KB import {ROWS // 1000}k rows        {seconds:6.1f} s  peak memory +{rss:4.0f} MB  | raw COPY of the same "
+            f"rows {raw:5.1f} s  ratio {ratio:4.2f}x  (target <= 2x, < 500 MB)"
+            f"{'  OK' if ratio <= 2 and rss < 500 else '  MISSED'}",
+            f"KB search, {ROWS // 1000}k rows, {tenants_present} tenants  p95 {_p95(hybrid) * 1000:5.1f} ms  "
+            f"p50 {statistics.median(hybrid) * 1000:5.1f}  | bare FTS p95 {_p95(bare) * 1000:5.1f} ms  "
+            f"(target < 20 ms){'  OK' if _p95(hybrid) < 0.020 else '  MISSED'}",
+        ]
+
+    return asyncio.run(main())
