@@ -169,7 +169,7 @@ async def _raw_copy(owner_url: str, tenant: uuid.UUID, kb_id: uuid.UUID, path: P
             await driver.execute(
                 "ALTER TABLE bench_raw_copy ALTER COLUMN extra TYPE text, ALTER COLUMN search_config TYPE text"
             )
-            await driver.execute(f"SELECT set_config('app.tenant_id', '{tenant}', true)")  # tenant_id default
+            await driver.execute(f"SELECT set_config('app.tenant_id', '{tenant}', false)")  # tenant_id default
             started = time.perf_counter()
             await driver.copy_records_to_table("bench_raw_copy", records=records, columns=store.ITEM_COLUMNS)
             elapsed = time.perf_counter() - started

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -54,6 +55,7 @@ def live_server_env() -> Iterator[dict[str, str]]:
         "PUBLIC_BASE_URL": base,
         "FRONTEND_URL": base,
         "X8_BCRYPT_ROUNDS": "4",
+        "X8_DATA_DIR": tempfile.mkdtemp(prefix="x8-e2e-data-"),
         # Every browser and the fuzzer share 127.0.0.1; rate limits have their own tests.
         "X8_RATE_LIMIT_CODES_PER_IP": "100000",
         "X8_RATE_LIMIT_LOGINS_PER_IP": "100000",

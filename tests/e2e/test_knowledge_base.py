@@ -50,3 +50,31 @@ def test_upload_report_edit_and_search(page: Page, live_server: str) -> None:
     page.get_by_label("Filter by name or SKU").fill("TEA")
     expect(page.get_by_test_id("kb-row")).to_have_count(1)
     shot(page, "kb-edited-search")
+
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
+
+
+def test_media_library_keeps_one_video_per_folder(page: Page, live_server: str) -> None:
+    register(page, live_server, unique_email("media"))
+    create_company(page, "Photo Shop", channel=None)
+    page.get_by_role("link", name="Knowledge base").click()
+    picker = page.get_by_label("Add a photo or the welcome video")
+    picker.set_input_files(files=[{"name": "apples.png", "mimeType": "image/png", "buffer": PNG}])
+    grid = page.get_by_test_id("media-grid")
+    expect(grid.locator("li")).to_have_count(1)
+    picker.set_input_files(files=[{"name": "welcome.mp4", "mimeType": "video/mp4", "buffer": MP4}])
+    expect(grid.locator("li")).to_have_count(2)
+    expect(grid).to_contain_text("Welcome video")
+    # With a video present, the picker offers photos only; a video sent anyway is refused by the server.
+    photos_only = page.get_by_label("Add a photo (this folder already has its video)")
+    photos_only.set_input_files(files=[{"name": "again.mp4", "mimeType": "video/mp4", "buffer": MP4}])
+    expect(page.get_by_role("alert")).to_contain_text("already has its welcome video")
+    expect(grid.locator("li")).to_have_count(2)
+    shot(page, "kb-media")
+    grid.locator("li", has_text="Welcome video").get_by_role("button", name="Delete").click()
+    expect(grid.locator("li")).to_have_count(1)

@@ -1,5 +1,6 @@
 import { useSearchParams } from "react-router-dom";
 
+import { MediaPanel } from "../components/kb/MediaPanel";
 import { RowsTable } from "../components/kb/RowsTable";
 import { SearchBox } from "../components/kb/SearchBox";
 import { UploadPanel } from "../components/kb/UploadPanel";
@@ -59,6 +60,9 @@ export function KnowledgeBasePage() {
             <SearchBox companyId={companyId} />
           </div>
           {kbs.data?.items.map((kb) => <RowsTable key={kb.id} kb={kb} canEdit={canEdit} />)}
+          {me.data?.role === "CLIENT" && (
+            <MediaPanel defaultFolder={items.find((c) => c.id === companyId)?.company_type === "Service" ? "service" : "product"} />
+          )}
         </>
       )}
     </div>
