@@ -86,14 +86,49 @@ QUERIES = [
 ]
 
 
+def _vocabulary(rng: random.Random, size: int = 6000) -> list[str]:
+    """The food words first, then made-up words: a catalogue's vocabulary is large and Zipf-distributed, so a
+    query term matches a few hundred rows, not half the table (which a 34-word vocabulary would make it)."""
+    syllables = [
+        "ka",
+        "lo",
+        "mi",
+        "ne",
+        "ru",
+        "sa",
+        "to",
+        "vi",
+        "be",
+        "da",
+        "fu",
+        "go",
+        "ha",
+        "je",
+        "po",
+        "ri",
+        "ze",
+        "mo",
+        "ta",
+        "li",
+        "an",
+        "er",
+        "on",
+        "us",
+    ]
+    made_up = {"".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(size * 2)}
+    return WORDS + sorted(made_up)[: size - len(WORDS)]
+
+
 def _write_csv(path: Path) -> None:
     rng = random.Random(8808)
+    vocabulary = _vocabulary(rng)
+    weights = [1 / (rank + 1) ** 1.05 for rank in range(len(vocabulary))]
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["sku", "name", "description", "price", "currency", "category", "stock", "tags"])
         for i in range(ROWS):
-            name = " ".join(rng.sample(WORDS, 3)).title()
-            description = " ".join(rng.choices(WORDS, k=14))
+            name = " ".join(rng.choices(vocabulary, weights, k=3)).title()
+            description = " ".join(rng.choices(vocabulary, weights, k=14))
             writer.writerow(
                 [
                     f"SKU-{i:05d}",
@@ -103,7 +138,7 @@ def _write_csv(path: Path) -> None:
                     "EUR",
                     rng.choice(WORDS).title(),
                     rng.randint(0, 500),
-                    ",".join(rng.sample(WORDS, 2)),
+                    ",".join(rng.choices(vocabulary, weights, k=2)),
                 ]
             )
 
@@ -150,13 +185,16 @@ async def _import(app_db: Database, tenant: uuid.UUID, kb_id: uuid.UUID, path: P
     return time.perf_counter() - started, stats.imported, _rss_mb() - rss_before
 
 
-async def _raw_copy(owner_url: str, tenant: uuid.UUID, kb_id: uuid.UUID, path: Path) -> float:
-    """The baseline: COPY of the same normalized records into a plain table with kb_items' columns."""
+async def _raw_copy(owner_url: str, tenant: uuid.UUID, kb_id: uuid.UUID, path: Path) -> tuple[float, float]:
+    """The baseline: COPY of the same normalized records into a plain table with kb_items' columns.
+    Also returns how long parsing and normalizing alone took (the Python share of an import)."""
+    started = time.perf_counter()
     with path.open("rb") as stream:
         parsed = open_upload(stream, path.name)
         records = []
         while batch := parsed.next_batch():
             records += [store._record(kb_id, line, item, "english") for line, item in batch]
+    parse_seconds = time.perf_counter() - started
     owner = Database.connect(owner_url, pool_size=1)
     schema = TenantNames(tenant).schema
     try:
@@ -176,7 +214,7 @@ async def _raw_copy(owner_url: str, tenant: uuid.UUID, kb_id: uuid.UUID, path: P
             await driver.execute("DROP TABLE bench_raw_copy")
     finally:
         await owner.dispose()
-    return elapsed
+    return elapsed, parse_seconds
 
 
 async def _search_latencies(app_db: Database, tenant: uuid.UUID, kb_id: uuid.UUID) -> tuple[list[float], list[float]]:
@@ -215,7 +253,7 @@ def run(owner_url: str, app_url: str, tenants_present: int) -> list[str]:
         app_db = Database.connect(app_url, pool_size=2)
         try:
             seconds, imported, rss = await _import(app_db, tenant, kb_id, path)
-            raw = await _raw_copy(owner_url, tenant, kb_id, path)
+            raw, parse_seconds = await _raw_copy(owner_url, tenant, kb_id, path)
             async with tenant_session(app_db, tenant) as ts:
                 await ts.execute(text("ANALYZE kb_items"))
             hybrid, bare = await _search_latencies(app_db, tenant, kb_id)
@@ -226,7 +264,7 @@ def run(owner_url: str, app_url: str, tenants_present: int) -> list[str]:
         return [
             f"KB import {ROWS // 1000}k rows        {seconds:6.1f} s  peak memory +{rss:4.0f} MB  "
             f"| raw COPY of the same rows {raw:5.1f} s  ratio {ratio:4.2f}x  (target <= 2x, < 500 MB)"
-            f"{'  OK' if ratio <= 2 and rss < 500 else '  MISSED'}",
+            f"{'  OK' if ratio <= 2 and rss < 500 else '  MISSED'}  (parsing alone {parse_seconds:4.1f} s)",
             f"KB search, {ROWS // 1000}k rows, {tenants_present} tenants  p95 {_p95(hybrid) * 1000:5.1f} ms  "
             f"p50 {statistics.median(hybrid) * 1000:5.1f}  | bare FTS p95 {_p95(bare) * 1000:5.1f} ms  "
             f"(target < 20 ms){'  OK' if _p95(hybrid) < 0.020 else '  MISSED'}",

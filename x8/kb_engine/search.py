@@ -1,7 +1,14 @@
-"""Hybrid KB search (SPEC.md R-K5): full-text (the company's language and ``simple``, with prefixes) plus
-character-trigram overlap for typos and partial words. Only the tenant's own schema is ever searched.
+"""Hybrid KB search (SPEC.md R-K5). Only the tenant's own schema is ever searched.
 
-score = 2·(language rank) + (simple rank) + 1.5·(share of the query's trigrams the item has)
+Two stages, so the common case stays an index lookup:
+1. Full text: the company's language (``websearch_to_tsquery``) and ``simple`` prefixes (``word:*``), ranked.
+   At most ``CANDIDATES`` matches are ranked, so a very common word costs a bounded amount.
+2. Only when stage 1 finds fewer than ``limit`` rows (a typo, a partial SKU…): character trigrams. A row
+   qualifies through the GIN index when it contains an adjacent *pair* of the query's trigrams, which a typo
+   rarely breaks everywhere and which is far more selective than one trigram; it is kept when it shares at
+   least ``MIN_TRIGRAM_SHARE`` of the query's trigrams.
+
+score = 2·(language rank) + (simple rank) + 1.5·(share of the query's trigrams the row has)
 """
 
 from __future__ import annotations
@@ -13,38 +20,53 @@ from typing import Any
 from sqlalchemy import text
 
 from x8.kb_engine.store import PUBLIC_COLUMNS, _row, search_config
-from x8.kb_engine.trigrams import query_trigrams, words
+from x8.kb_engine.trigrams import query_trigram_pairs, query_trigrams, words
 from x8.tenancy.session import TenantSession
 
-MIN_TRIGRAM_SHARE = 0.5  # typos of real words share ≥ 0.7 of trigrams; unrelated words ~0.4
-
-_SEARCH = text(f"""
-WITH q AS (
-    SELECT websearch_to_tsquery(CAST(:config AS regconfig), :query) AS lang,
-           to_tsquery('simple', :prefix) AS simple
+MIN_TRIGRAM_SHARE = 0.5  # typos of real words share >= 0.7 of trigrams; unrelated words about 0.4
+CANDIDATES = 300
+_COLUMNS = ", ".join("i." + c for c in PUBLIC_COLUMNS)
+_SHARE = (
+    "(SELECT count(*) FROM unnest(i.trigrams) t WHERE t = ANY(CAST(:trigrams AS text[])))::float "
+    "/ greatest(cardinality(CAST(:trigrams AS text[])), 1)"
 )
-SELECT *, 2 * rank_lang + rank_simple + 1.5 * trigram_share AS score
-FROM (
-    SELECT {", ".join("i." + c for c in PUBLIC_COLUMNS)},
-           ts_rank_cd(i.search_vector, q.lang) AS rank_lang,
-           ts_rank_cd(i.search_vector, q.simple) AS rank_simple,
-           (i.search_vector @@ q.lang OR i.search_vector @@ q.simple) AS text_match,
-           (SELECT count(*) FROM unnest(i.trigrams) t WHERE t = ANY(CAST(:trigrams AS text[])))::float
-               / greatest(cardinality(CAST(:trigrams AS text[])), 1) AS trigram_share
-    FROM kb_items i, q
-    WHERE i.kb_id = ANY(CAST(:kbs AS uuid[]))
-      AND (i.search_vector @@ q.lang OR i.search_vector @@ q.simple OR i.trigrams && CAST(:trigrams AS text[]))
-) ranked
-WHERE text_match OR trigram_share >= :min_share
-ORDER BY score DESC, position
+
+_FULL_TEXT = text(f"""
+WITH q AS (
+    SELECT websearch_to_tsquery(CAST(:config AS regconfig), :query) AS lang, to_tsquery('simple', :prefix) AS simple
+), hits AS (
+    SELECT i.* FROM kb_items i, q
+    WHERE i.kb_id = ANY(CAST(:kbs AS uuid[])) AND (i.search_vector @@ q.lang OR i.search_vector @@ q.simple)
+    LIMIT :candidates
+)
+SELECT {_COLUMNS},
+       2 * ts_rank_cd(i.search_vector, q.lang) + ts_rank_cd(i.search_vector, q.simple) + 1.5 * {_SHARE} AS score
+FROM hits i, q
+ORDER BY score DESC, i.position
 LIMIT :limit
 """)  # noqa: S608 - column names are constants
+
+_TRIGRAMS = text(f"""
+WITH hits AS (
+    SELECT i.* FROM kb_items i
+    WHERE i.kb_id = ANY(CAST(:kbs AS uuid[])) AND ({{pairs}}) AND NOT (i.id = ANY(CAST(:exclude AS uuid[])))
+    LIMIT :candidates
+)
+SELECT {_COLUMNS}, 1.5 * {_SHARE} AS score, {_SHARE} AS share
+FROM hits i
+ORDER BY score DESC, i.position
+""")  # noqa: S608
 
 
 def _prefix_query(query: str) -> str:
     """'red appl' → 'red:* & appl:*' for the simple configuration (only word characters reach it)."""
     terms = [re.sub(r"\W", "", w) for w in words(query)]
     return " & ".join(f"{t}:*" for t in terms if t) or "''"
+
+
+def _pair_filter(count: int) -> str:
+    """SQL that is true when the row holds any adjacent pair of query trigrams (bound as :p0, :p1, …)."""
+    return " OR ".join(f"i.trigrams @> CAST(:p{i} AS text[])" for i in range(count)) or "false"
 
 
 async def search(
@@ -54,17 +76,27 @@ async def search(
     if not query or not kb_ids:
         return []
     tris = query_trigrams(query)
-    result = await ts.execute(
-        _SEARCH,
-        {
-            "config": search_config(language),
-            "query": query,
-            "prefix": _prefix_query(query),
-            "trigrams": tris,
-            "kbs": kb_ids,
-            "limit": limit,
-            "min_share": MIN_TRIGRAM_SHARE,
-        },
+    params: dict[str, Any] = {
+        "config": search_config(language),
+        "query": query,
+        "prefix": _prefix_query(query),
+        "trigrams": tris,
+        "kbs": kb_ids,
+        "limit": limit,
+        "candidates": CANDIDATES,
+    }
+    result = await ts.execute(_FULL_TEXT, params)
+    hits: list[dict[str, Any]] = [{"row": _row(m), "score": round(float(m["score"]), 4)} for m in result.mappings()]
+    if len(hits) >= limit or len(tris) < 2:
+        return hits
+    pairs = query_trigram_pairs(query)
+    if not pairs:
+        return hits
+    statement = text(_TRIGRAMS.text.replace("{pairs}", _pair_filter(len(pairs))))
+    more = await ts.execute(
+        statement, {**params, **{f"p{i}": p for i, p in enumerate(pairs)}, "exclude": [h["row"]["id"] for h in hits]}
     )
-    # A hit found only by trigrams must share a good part of the query's trigrams, or it is noise.
-    return [{"row": _row(m), "score": round(float(m["score"]), 4)} for m in result.mappings()]
+    for mapping in more.mappings():
+        if float(mapping["share"]) >= MIN_TRIGRAM_SHARE and len(hits) < limit:
+            hits.append({"row": _row(mapping), "score": round(float(mapping["score"]), 4)})
+    return hits

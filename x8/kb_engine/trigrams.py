@@ -7,6 +7,7 @@ with "iphone", and "смартф" with "смартфон".
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_TRIGRAMS = 400
@@ -30,3 +31,13 @@ def trigrams(*texts: str | None) -> list[str]:
 def query_trigrams(query: str) -> list[str]:
     """Trigrams of a search query, without the leading-blank ones that every word shares a lot of."""
     return [t for t in trigrams(query) if not t.startswith("  ")]
+
+
+def query_trigram_pairs(query: str) -> list[list[str]]:
+    """Adjacent trigram pairs of each query word, in order ("ipone" → [" ip","ipo"], ["ipo","pon"], …)."""
+    pairs: list[list[str]] = []
+    for word in words(query):
+        padded = f"  {word} "
+        sequence = [padded[i : i + 3] for i in range(1, len(padded) - 2)]  # skips the "  x" trigram
+        pairs += [[a, b] for a, b in pairwise(sequence)]
+    return pairs[:40]
