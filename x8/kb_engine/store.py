@@ -19,27 +19,8 @@ from x8.kb_engine.trigrams import trigrams
 from x8.tenancy.session import TenantSession
 
 SEARCH_CONFIGS = {"en": "english", "ru": "russian"}
-ITEM_COLUMNS = [
-    "kb_id",
-    "position",
-    "sku",
-    "name",
-    "description",
-    "price",
-    "currency",
-    "category",
-    "unit",
-    "stock",
-    "website",
-    "tags",
-    "images",
-    "duration_minutes",
-    "format",
-    "location",
-    "extra",
-    "search_config",
-    "trigrams",
-]
+# The order is the COPY order of ``_record``.
+ITEM_COLUMNS = ["kb_id", "position", *FIELDS, "extra", "search_config", "trigrams"]
 _STAGE_TYPES = {
     "kb_id": "uuid",
     "position": "integer",
