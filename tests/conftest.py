@@ -17,6 +17,7 @@ from x8.runtime import DatabaseUrls, migrate_control_plane
 from x8.settings import Settings
 
 CONTROL_TABLES = [
+    "procrastinate_jobs",
     "tenant_migration_ledger",
     "audit_log",
     "dev_mailbox",

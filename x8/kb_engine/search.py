@@ -19,7 +19,8 @@ from typing import Any
 
 from sqlalchemy import text
 
-from x8.kb_engine.store import PUBLIC_COLUMNS, _row, search_config
+from x8.kb_engine.embeddings import to_pgvector
+from x8.kb_engine.store import PUBLIC_COLUMNS, _row, has_embeddings_table, search_config
 from x8.kb_engine.trigrams import query_trigram_pairs, query_trigrams, words
 from x8.tenancy.session import TenantSession
 
@@ -69,12 +70,53 @@ def _pair_filter(count: int) -> str:
     return " OR ".join(f"i.trigrams @> CAST(:p{i} AS text[])" for i in range(count)) or "false"
 
 
+MIN_SIMILARITY = 0.5
+
+_SEMANTIC = text(f"""
+SELECT {_COLUMNS}, 1 - (e.embedding <=> CAST(:vector AS vector)) AS similarity
+FROM kb_embeddings e JOIN kb_items i ON i.id = e.item_id
+WHERE i.kb_id = ANY(CAST(:kbs AS uuid[])) AND e.model = :model
+ORDER BY e.embedding <=> CAST(:vector AS vector)
+LIMIT :limit
+""")  # noqa: S608
+
+
 async def search(
-    ts: TenantSession, kb_ids: list[uuid.UUID], query: str, *, language: str, limit: int = 10
+    ts: TenantSession,
+    kb_ids: list[uuid.UUID],
+    query: str,
+    *,
+    language: str,
+    limit: int = 10,
+    query_vector: list[float] | None = None,
+    model: str | None = None,
 ) -> list[dict[str, Any]]:
+    """Lexical hits (full text, then trigrams), blended with pgvector similarity when a query vector is given."""
     query = query.strip()
     if not query or not kb_ids:
         return []
+    hits = await _lexical(ts, kb_ids, query, language=language, limit=limit)
+    if query_vector is None or model is None or not await has_embeddings_table(ts):
+        return hits
+    by_id = {h["row"]["id"]: h for h in hits}
+    result = await ts.execute(
+        _SEMANTIC, {"vector": to_pgvector(query_vector), "kbs": kb_ids, "model": model, "limit": limit}
+    )
+    for mapping in result.mappings():
+        similarity = float(mapping["similarity"])
+        if similarity < MIN_SIMILARITY:
+            continue
+        existing = by_id.get(mapping["id"])
+        if existing is not None:
+            existing["score"] = round(existing["score"] + similarity, 4)
+        else:
+            by_id[mapping["id"]] = {"row": _row(mapping), "score": round(similarity, 4)}
+    return sorted(by_id.values(), key=lambda h: -h["score"])[:limit]
+
+
+async def _lexical(
+    ts: TenantSession, kb_ids: list[uuid.UUID], query: str, *, language: str, limit: int
+) -> list[dict[str, Any]]:
     tris = query_trigrams(query)
     params: dict[str, Any] = {
         "config": search_config(language),

@@ -220,7 +220,10 @@ async def update_item(ts: TenantSession, kb_id: uuid.UUID, item_id: uuid.UUID, i
         text(f"UPDATE kb_items SET {sets} WHERE kb_id = :kb_id AND id = :id RETURNING id"),  # noqa: S608
         {**values, "id": item_id},
     )
-    return result.first() is not None
+    updated = result.first() is not None
+    if updated and await has_embeddings_table(ts):  # the text changed: the next embedding run redoes it
+        await ts.execute(text("DELETE FROM kb_embeddings WHERE item_id = :id"), {"id": item_id})
+    return updated
 
 
 async def delete_item(ts: TenantSession, kb_id: uuid.UUID, item_id: uuid.UUID) -> bool:
@@ -275,3 +278,37 @@ async def export_csv(ts: TenantSession, kb_id: uuid.UUID) -> str:
             [escape_cell(row[c]) for c in EXPORT_COLUMNS] + [escape_cell(row["extra"].get(k)) for k in extra_keys]
         )
     return buffer.getvalue()
+
+
+async def has_embeddings_table(ts: TenantSession) -> bool:
+    return bool(await ts.scalar(text("SELECT to_regclass('kb_embeddings') IS NOT NULL")))
+
+
+async def embed_pending(ts: TenantSession, embedder: Any, *, batch: int = 64) -> int:
+    """Embed rows that have no vector yet (or whose vector came from another model). Returns how many."""
+    from x8.kb_engine.embeddings import item_text, to_pgvector
+
+    if not await has_embeddings_table(ts):
+        return 0
+    done = 0
+    while True:
+        result = await ts.execute(
+            text(
+                "SELECT i.id, i.name, i.category, i.tags, i.description FROM kb_items i "
+                "LEFT JOIN kb_embeddings e ON e.item_id = i.id AND e.model = :model "
+                "WHERE e.item_id IS NULL ORDER BY i.position LIMIT :batch"
+            ),
+            {"model": embedder.model, "batch": batch},
+        )
+        rows = [dict(r) for r in result.mappings()]
+        if not rows:
+            return done
+        vectors = await embedder.embed([item_text(r) for r in rows])
+        await ts.execute(
+            text(
+                "INSERT INTO kb_embeddings (item_id, model, embedding) VALUES (:id, :model, CAST(:v AS vector)) "
+                "ON CONFLICT (item_id) DO UPDATE SET model = EXCLUDED.model, embedding = EXCLUDED.embedding"
+            ),
+            [{"id": r["id"], "model": embedder.model, "v": to_pgvector(v)} for r, v in zip(rows, vectors, strict=True)],
+        )
+        done += len(rows)

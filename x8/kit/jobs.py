@@ -6,6 +6,7 @@ The worker runs inside ``x8 serve`` or on its own as ``x8 worker``.
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 
@@ -34,11 +35,16 @@ def context() -> WorkerContext:
     return _context
 
 
+@functools.cache
 def build_app(app_url: str) -> procrastinate.App:
+    """One procrastinate app per process and database: adding a blueprint renames its tasks in place
+    (namespacing), so blueprints must be added exactly once."""
     from x8.platform.auth import tasks as auth_tasks
+    from x8.platform.knowledge_base import tasks as kb_tasks
 
     app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=app_url))
     app.add_tasks_from(auth_tasks.blueprint, namespace="auth")
+    app.add_tasks_from(kb_tasks.blueprint, namespace="kb")
     return app
 
 

@@ -7,6 +7,7 @@ work runs in the company's tenant session.
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated, Literal
@@ -17,6 +18,7 @@ from sqlalchemy import select
 
 from x8.kb_engine import search as kb_search
 from x8.kb_engine import store
+from x8.kb_engine.embeddings import EmbeddingsUnavailable, embedder_for
 from x8.kb_engine.importer import ParsedFile, open_upload
 from x8.kb_engine.reader import UnreadableFile
 from x8.kb_engine.rows import KbItem
@@ -42,10 +44,13 @@ from x8.platform.knowledge_base.schemas import (
     SearchResults,
     UploadResult,
 )
+from x8.platform.knowledge_base.tasks import schedule_embeddings
 from x8.platform.users.models import User
+from x8.settings import Settings
 from x8.tenancy.session import TenantSession, tenant_session
 
 router = APIRouter(prefix="/api/v1/knowledge-base", tags=["knowledge-base"])
+log = logging.getLogger(__name__)
 
 
 class PayloadTooLarge(X8Error):
@@ -136,6 +141,7 @@ async def upload(
         ) from exc
     kb.source_filename = (file.filename or "")[:255]
     kb.last_import_at = utcnow()
+    await schedule_embeddings(settings, company.id)
     await audit(
         session,
         request,
@@ -179,6 +185,7 @@ async def search(
     user: CurrentUser,
     session: SessionDep,
     db: DatabaseDep,
+    settings: SettingsDep,
     q: Annotated[str, Query(min_length=1, max_length=200)],
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> SearchResults:
@@ -187,9 +194,24 @@ async def search(
     kb_ids = list(
         (await session.execute(select(KnowledgeBase.id).where(KnowledgeBase.company_id == company.id))).scalars()
     )
+    vector, model = await _query_vector(settings, q)
     async with tenant_session(db, company.id) as ts:
-        hits = await kb_search.search(ts, kb_ids, q, language=company.language, limit=limit)
+        hits = await kb_search.search(
+            ts, kb_ids, q, language=company.language, limit=limit, query_vector=vector, model=model
+        )
     return SearchResults.model_validate({"results": hits})
+
+
+async def _query_vector(settings: Settings, query: str) -> tuple[list[float] | None, str | None]:
+    """The query's embedding when an embedder is configured; without one (or when it is down), lexical only."""
+    try:
+        embedder = embedder_for(settings)
+        if embedder is None:
+            return None, None
+        return (await embedder.embed([query]))[0], embedder.model
+    except EmbeddingsUnavailable:
+        log.warning("semantic search skipped: the embedder is unavailable")
+        return None, None
 
 
 @router.get("/templates/{kind}", responses={200: {"content": {"text/csv": {}}}})
@@ -252,13 +274,16 @@ def _item(body: KbRowIn) -> KbItem:
 
 
 @router.post("/{kb_id}/rows", response_model=KbRowOut, status_code=201, responses=error_responses(NotFound))
-async def add_row(kb_id: uuid.UUID, body: KbRowIn, user: CurrentUser, session: SessionDep, db: DatabaseDep) -> KbRowOut:
+async def add_row(
+    kb_id: uuid.UUID, body: KbRowIn, user: CurrentUser, session: SessionDep, db: DatabaseDep, settings: SettingsDep
+) -> KbRowOut:
     kb, company = await _kb(session, user, kb_id, edit=True)
     async with tenant_session(db, company.id) as ts:
         await _refuse_duplicate_sku(ts, kb.id, body.sku, None)
         row_id = await store.add_item(ts, kb.id, _item(body), language=company.language)
         row = await store.get_item(ts, kb.id, row_id)
         kb.row_count = await store.count_items(ts, kb.id)
+    await schedule_embeddings(settings, company.id)
     return KbRowOut.model_validate(row)
 
 
@@ -272,7 +297,13 @@ async def _refuse_duplicate_sku(ts: TenantSession, kb_id: uuid.UUID, sku: str | 
 
 @router.patch("/{kb_id}/rows/{row_id}", response_model=KbRowOut, responses=error_responses(NotFound, BadRequest))
 async def update_row(
-    kb_id: uuid.UUID, row_id: uuid.UUID, body: KbRowPatch, user: CurrentUser, session: SessionDep, db: DatabaseDep
+    kb_id: uuid.UUID,
+    row_id: uuid.UUID,
+    body: KbRowPatch,
+    user: CurrentUser,
+    session: SessionDep,
+    db: DatabaseDep,
+    settings: SettingsDep,
 ) -> KbRowOut:
     kb, company = await _kb(session, user, kb_id, edit=True)
     async with tenant_session(db, company.id) as ts:
@@ -287,6 +318,7 @@ async def update_row(
         await _refuse_duplicate_sku(ts, kb.id, complete.sku, row_id)
         await store.update_item(ts, kb.id, row_id, _item(complete), language=company.language)
         row = await store.get_item(ts, kb.id, row_id)
+    await schedule_embeddings(settings, company.id)
     return KbRowOut.model_validate(row)
 
 

@@ -1,0 +1,85 @@
+"""Semantic embeddings for KB rows (optional; SPEC.md R-K5).
+
+``X8_EMBEDDINGS`` picks the embedder:
+- ``openai:<model>`` (or just ``<model>``): an OpenAI-compatible ``POST {OPENAI_BASE_URL}/embeddings``;
+- ``local:<model>``: a sentence-transformers model, if that package is installed.
+Unset means no semantic vectors; full-text and trigram search work the same either way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Protocol
+
+import httpx
+
+from x8.settings import Settings
+
+
+class EmbeddingsUnavailable(Exception):
+    """The embedder could not be reached or answered something unusable."""
+
+
+class Embedder(Protocol):
+    model: str
+
+    async def embed(self, texts: list[str]) -> list[list[float]]: ...
+
+
+class OpenAIEmbedder:
+    def __init__(self, base_url: str, api_key: str | None, model: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.api_key = api_key
+        self.model = model
+
+    async def embed(self, texts: list[str]) -> list[list[float]]:
+        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+        try:
+            async with httpx.AsyncClient(timeout=30) as client:
+                response = await client.post(
+                    f"{self.base_url}/embeddings", headers=headers, json={"model": self.model, "input": texts}
+                )
+        except httpx.HTTPError as exc:
+            raise EmbeddingsUnavailable(f"the embeddings service is not answering ({type(exc).__name__})") from exc
+        if response.status_code != 200:
+            raise EmbeddingsUnavailable(f"the embeddings service answered {response.status_code}")
+        data: list[dict[str, Any]] = sorted(response.json().get("data", []), key=lambda d: d.get("index", 0))
+        vectors = [[float(x) for x in d["embedding"]] for d in data]
+        if len(vectors) != len(texts):
+            raise EmbeddingsUnavailable("the embeddings service returned the wrong number of vectors")
+        return vectors
+
+
+class LocalEmbedder:
+    def __init__(self, model: str) -> None:
+        try:
+            from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
+        except ImportError as exc:
+            raise EmbeddingsUnavailable("X8_EMBEDDINGS=local:… needs the sentence-transformers package") from exc
+        self.model = model
+        self._model = SentenceTransformer(model)
+
+    async def embed(self, texts: list[str]) -> list[list[float]]:
+        vectors = await asyncio.to_thread(self._model.encode, texts, normalize_embeddings=True)
+        return [list(map(float, v)) for v in vectors]
+
+
+def embedder_for(settings: Settings) -> Embedder | None:
+    spec = (settings.embeddings or "").strip()
+    if not spec:
+        return None
+    kind, _, model = spec.partition(":") if ":" in spec else ("openai", "", spec)
+    if kind == "local":
+        return LocalEmbedder(model)
+    if not settings.openai_base_url:
+        raise EmbeddingsUnavailable("X8_EMBEDDINGS needs OPENAI_BASE_URL for an OpenAI-compatible endpoint")
+    return OpenAIEmbedder(settings.openai_base_url, settings.openai_api_key, model)
+
+
+def item_text(row: dict[str, Any]) -> str:
+    parts = [row.get("name"), row.get("category"), " ".join(row.get("tags") or []), row.get("description")]
+    return ". ".join(p for p in parts if p)[:2000]
+
+
+def to_pgvector(vector: list[float]) -> str:
+    return "[" + ",".join(f"{x:.6f}" for x in vector) + "]"
