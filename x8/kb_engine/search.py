@@ -26,18 +26,20 @@ from x8.tenancy.session import TenantSession
 
 MIN_TRIGRAM_SHARE = 0.5  # typos of real words share >= 0.7 of trigrams; unrelated words about 0.4
 CANDIDATES = 300
+TRIGRAM_CANDIDATES = 100
 _COLUMNS = ", ".join("i." + c for c in PUBLIC_COLUMNS)
 _SHARE = (
     "(SELECT count(*) FROM unnest(i.trigrams) t WHERE t = ANY(CAST(:trigrams AS text[])))::float "
     "/ greatest(cardinality(CAST(:trigrams AS text[])), 1)"
 )
 
-_FULL_TEXT = text(f"""
+_FULL_TEXT_TEMPLATE = f"""  # noqa: S608 - constant column names and query shapes only
 WITH q AS (
-    SELECT websearch_to_tsquery(CAST(:config AS regconfig), :query) AS lang, to_tsquery('simple', :prefix) AS simple
+    SELECT {{lang}} AS lang, to_tsquery('simple', :prefix) AS simple
 ), hits AS (
     SELECT i.* FROM kb_items i, q
     WHERE i.kb_id = ANY(CAST(:kbs AS uuid[])) AND (i.search_vector @@ q.lang OR i.search_vector @@ q.simple)
+      AND NOT (i.id = ANY(CAST(:exclude AS uuid[])))
     LIMIT :candidates
 )
 SELECT {_COLUMNS},
@@ -45,7 +47,17 @@ SELECT {_COLUMNS},
 FROM hits i, q
 ORDER BY score DESC, i.position
 LIMIT :limit
-""")  # noqa: S608 - column names are constants
+"""
+# Every word must match ...
+_FULL_TEXT = text(_FULL_TEXT_TEMPLATE.replace("{lang}", "websearch_to_tsquery(CAST(:config AS regconfig), :query)"))
+# ... or, when that finds too little, any word ("olive oil" still finds the olives).
+_ANY_WORD = text(
+    _FULL_TEXT_TEMPLATE.replace(
+        "{lang}",
+        "to_tsquery(CAST(:config AS regconfig), "
+        "replace(plainto_tsquery(CAST(:config AS regconfig), :query)::text, ' & ', ' | '))",
+    )
+)
 
 _TRIGRAMS = text(f"""
 WITH hits AS (
@@ -59,10 +71,10 @@ ORDER BY score DESC, i.position
 """)  # noqa: S608
 
 
-def _prefix_query(query: str) -> str:
+def _prefix_query(query: str, joiner: str = " & ") -> str:
     """'red appl' → 'red:* & appl:*' for the simple configuration (only word characters reach it)."""
     terms = [re.sub(r"\W", "", w) for w in words(query)]
-    return " & ".join(f"{t}:*" for t in terms if t) or "''"
+    return joiner.join(f"{t}:*" for t in terms if t) or "''"
 
 
 def _pair_filter(count: int) -> str:
@@ -126,9 +138,21 @@ async def _lexical(
         "kbs": kb_ids,
         "limit": limit,
         "candidates": CANDIDATES,
+        "exclude": [],
     }
     result = await ts.execute(_FULL_TEXT, params)
     hits: list[dict[str, Any]] = [{"row": _row(m), "score": round(float(m["score"]), 4)} for m in result.mappings()]
+    if len(hits) < limit and len(words(query)) > 1:
+        more_text = await ts.execute(
+            _ANY_WORD,
+            {
+                **params,
+                "prefix": _prefix_query(query, " | "),
+                "exclude": [h["row"]["id"] for h in hits],
+                "limit": limit - len(hits),
+            },
+        )
+        hits += [{"row": _row(m), "score": round(float(m["score"]) / 2, 4)} for m in more_text.mappings()]
     if len(hits) >= limit or len(tris) < 2:
         return hits
     pairs = query_trigram_pairs(query)
@@ -136,7 +160,13 @@ async def _lexical(
         return hits
     statement = text(_TRIGRAMS.text.replace("{pairs}", _pair_filter(len(pairs))))
     more = await ts.execute(
-        statement, {**params, **{f"p{i}": p for i, p in enumerate(pairs)}, "exclude": [h["row"]["id"] for h in hits]}
+        statement,
+        {
+            **params,
+            **{f"p{i}": p for i, p in enumerate(pairs)},
+            "exclude": [h["row"]["id"] for h in hits],
+            "candidates": TRIGRAM_CANDIDATES,
+        },
     )
     for mapping in more.mappings():
         if float(mapping["share"]) >= MIN_TRIGRAM_SHARE and len(hits) < limit:

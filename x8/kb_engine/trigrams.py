@@ -11,6 +11,7 @@ from itertools import pairwise
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_TRIGRAMS = 400
+MAX_PAIRS = 8
 
 
 def words(text: str) -> list[str]:
@@ -40,4 +41,7 @@ def query_trigram_pairs(query: str) -> list[list[str]]:
         padded = f"  {word} "
         sequence = [padded[i : i + 3] for i in range(1, len(padded) - 2)]  # skips the "  x" trigram
         pairs += [[a, b] for a, b in pairwise(sequence)]
-    return pairs[:40]
+    if len(pairs) <= MAX_PAIRS:
+        return pairs
+    step = len(pairs) / MAX_PAIRS  # spread the pairs we keep over the whole query
+    return [pairs[int(i * step)] for i in range(MAX_PAIRS)]
