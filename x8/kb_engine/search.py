@@ -33,7 +33,7 @@ _SHARE = (
     "/ greatest(cardinality(CAST(:trigrams AS text[])), 1)"
 )
 
-_FULL_TEXT_TEMPLATE = f"""  # noqa: S608 - constant column names and query shapes only
+_FULL_TEXT_TEMPLATE = f"""
 WITH q AS (
     SELECT {{lang}} AS lang, to_tsquery('simple', :prefix) AS simple
 ), hits AS (
@@ -47,7 +47,7 @@ SELECT {_COLUMNS},
 FROM hits i, q
 ORDER BY score DESC, i.position
 LIMIT :limit
-"""
+"""  # noqa: S608 - constant column names and query shapes only
 # Every word must match ...
 _FULL_TEXT = text(_FULL_TEXT_TEMPLATE.replace("{lang}", "websearch_to_tsquery(CAST(:config AS regconfig), :query)"))
 # ... or, when that finds too little, any word ("olive oil" still finds the olives).
