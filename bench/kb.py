@@ -16,7 +16,6 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 from sqlalchemy import text
@@ -24,8 +23,7 @@ from sqlalchemy import text
 from bench.rows import BENCH_OWNER, INSERT_COMPANY
 from x8.kb_engine import search as kb_search
 from x8.kb_engine import store
-from x8.kb_engine.importer import open_upload
-from x8.kb_engine.rows import KbItem
+from x8.kb_engine.importer import open_upload, stream_batches
 from x8.kit.db import Database
 from x8.tenancy.names import TenantNames
 from x8.tenancy.provisioning import provision_tenant
@@ -176,12 +174,8 @@ async def _import(app_db: Database, tenant: uuid.UUID, kb_id: uuid.UUID, path: P
     with path.open("rb") as stream:
         parsed = open_upload(stream, path.name)
 
-        async def batches() -> AsyncIterator[list[tuple[int, KbItem]]]:
-            while batch := await asyncio.to_thread(parsed.next_batch):
-                yield batch
-
         async with tenant_session(app_db, tenant) as ts:
-            stats = await store.import_items(ts, kb_id, batches(), language="en", replace=True)
+            stats = await store.import_items(ts, kb_id, stream_batches(parsed), language="en", replace=True)
     return time.perf_counter() - started, stats.imported, _rss_mb() - rss_before
 
 

@@ -6,15 +6,13 @@ in production.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from x8.kb_engine import store
-from x8.kb_engine.importer import open_upload
-from x8.kb_engine.rows import KbItem
+from x8.kb_engine.importer import open_upload, stream_batches
 from x8.kit.clock import utcnow
 from x8.kit.db import Database
 from x8.platform.companies.models import Company, CompanyType
@@ -73,12 +71,8 @@ async def _load_catalogue(session: AsyncSession, db: Database, company: Company)
         session.add(kb)
         await session.flush()
 
-        async def batches() -> AsyncIterator[list[tuple[int, KbItem]]]:
-            while batch := parsed.next_batch():
-                yield batch
-
         async with tenant_session(db, company.id) as ts:
-            stats = await store.import_items(ts, kb.id, batches(), language=company.language, replace=True)
+            stats = await store.import_items(ts, kb.id, stream_batches(parsed), language=company.language, replace=True)
         kb.row_count = stats.imported
 
 

@@ -6,7 +6,8 @@ never held in memory whole.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -69,3 +70,15 @@ def open_upload(stream: IO[bytes], filename: str) -> ParsedFile:
 def batches(parsed: ParsedFile) -> Iterator[list[tuple[int, KbItem]]]:
     while batch := parsed.next_batch():
         yield batch
+
+
+async def stream_batches(parsed: ParsedFile) -> AsyncIterator[list[tuple[int, KbItem]]]:
+    """Batches parsed in a worker thread, one ahead: the next batch is parsed while the caller stores this one."""
+    pending = asyncio.ensure_future(asyncio.to_thread(parsed.next_batch))
+    try:
+        while batch := await pending:
+            pending = asyncio.ensure_future(asyncio.to_thread(parsed.next_batch))
+            yield batch
+    finally:
+        if not pending.done():
+            pending.cancel()

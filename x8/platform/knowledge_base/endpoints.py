@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
@@ -19,7 +18,7 @@ from sqlalchemy import select
 from x8.kb_engine import search as kb_search
 from x8.kb_engine import store
 from x8.kb_engine.embeddings import EmbeddingsUnavailable, embedder_for
-from x8.kb_engine.importer import ParsedFile, open_upload
+from x8.kb_engine.importer import open_upload, stream_batches
 from x8.kb_engine.reader import UnreadableFile
 from x8.kb_engine.rows import KbItem
 from x8.kb_engine.templates import template_csv
@@ -90,11 +89,6 @@ async def _default_kb(session: SessionDep, company: Company) -> KnowledgeBase:
     return kb
 
 
-async def _batches(parsed: ParsedFile) -> AsyncIterator[list[tuple[int, KbItem]]]:
-    while batch := await asyncio.to_thread(parsed.next_batch):
-        yield batch
-
-
 @router.post(
     "/upload-csv",
     response_model=UploadResult,
@@ -127,7 +121,7 @@ async def upload(
         parsed = await asyncio.to_thread(open_upload, file.file, file.filename or "")
         async with tenant_session(db, company.id) as ts:
             stats = await store.import_items(
-                ts, kb.id, _batches(parsed), language=company.language, replace=mode == "replace"
+                ts, kb.id, stream_batches(parsed), language=company.language, replace=mode == "replace"
             )
             kb.row_count = await store.count_items(ts, kb.id)
     except UnreadableFile as exc:
