@@ -143,8 +143,12 @@ async def import_items(
         f"ON CONFLICT (kb_id, sku) WHERE sku IS NOT NULL DO UPDATE SET {assignments}"
     )
     stats.imported = staged
-    log.info("kb import: %d rows parsed and staged in %.2fs, stored in %.2fs", staged, staged_at - started,
-             time.perf_counter() - staged_at)
+    log.info(
+        "kb import: %d rows parsed and staged in %.2fs, stored in %.2fs",
+        staged,
+        staged_at - started,
+        time.perf_counter() - staged_at,
+    )
     return stats
 
 
