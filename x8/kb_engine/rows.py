@@ -55,11 +55,18 @@ class KbItem:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+_SYMBOLS_LONGEST_FIRST = sorted(_CURRENCY_SYMBOLS.items(), key=lambda kv: -len(kv[0]))
+_PLAIN_NUMBER = re.compile(r"\d{1,12}(\.\d{1,2})?")
+_CENT = Decimal("0.01")
+
+
 def parse_price(raw: str) -> tuple[Decimal, str | None]:
     """'1 234,50 ₽' → (1234.50, 'RUB'). Raises ValueError with a readable reason."""
+    if _PLAIN_NUMBER.fullmatch(raw):  # the common case, "12.50"
+        return Decimal(raw).quantize(_CENT), None
     text = raw.strip().replace("\u00a0", "").replace(" ", "").replace("'", "")
     currency = None
-    for symbol, code in sorted(_CURRENCY_SYMBOLS.items(), key=lambda kv: -len(kv[0])):
+    for symbol, code in _SYMBOLS_LONGEST_FIRST:
         if text.lower().endswith(symbol) or text.lower().startswith(symbol):
             currency = code
             text = text[len(symbol) :] if text.lower().startswith(symbol) else text[: -len(symbol)]

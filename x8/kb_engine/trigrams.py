@@ -6,6 +6,7 @@ with "iphone", and "смартф" with "смартфон".
 
 from __future__ import annotations
 
+import functools
 import re
 from itertools import pairwise
 
@@ -18,12 +19,18 @@ def words(text: str) -> list[str]:
     return [w for w in _WORD.findall(text.casefold().replace("ё", "е")) if len(w) >= 2]
 
 
+@functools.lru_cache(maxsize=65536)
+def word_trigrams(word: str) -> frozenset[str]:
+    """Catalogue words repeat a lot (the same brands, units, categories), so each word is cut up once."""
+    padded = f"  {word} "
+    return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
+
+
 def trigrams(*texts: str | None) -> list[str]:
     found: set[str] = set()
     for text in texts:
         for word in words(text or ""):
-            padded = f"  {word} "
-            found.update(padded[i : i + 3] for i in range(len(padded) - 2))
+            found |= word_trigrams(word)
             if len(found) >= MAX_TRIGRAMS:
                 return sorted(found)[:MAX_TRIGRAMS]
     return sorted(found)
