@@ -110,6 +110,15 @@ async def test_rows_crud_and_search_follows_edits(client: httpx.AsyncClient) -> 
         f"/api/v1/knowledge-base/{kb}/rows/{row['id']}", headers=bearer(tokens), json={"sku": "APL-1"}
     )
     assert dup.status_code == 400 and "APL-1" in dup.json()["detail"]
+    # An exact duplicate is found even behind many earlier rows whose SKUs contain it (AB-10…AB-16 before AB-1),
+    # so the unique index never turns it into a 500.
+    for sku in [f"AB-1{n}" for n in range(7)] + ["AB-1"]:
+        similar = {"name": f"Item {sku}", "description": "Item", "sku": sku}
+        r = await client.post(f"/api/v1/knowledge-base/{kb}/rows", headers=bearer(tokens), json=similar)
+        assert r.status_code == 201
+    copy = {"name": "Copy", "description": "Copy", "sku": "AB-1"}
+    clash = await client.post(f"/api/v1/knowledge-base/{kb}/rows", headers=bearer(tokens), json=copy)
+    assert clash.status_code == 400
     assert (
         await client.post(f"/api/v1/knowledge-base/{kb}/rows", headers=bearer(tokens), json={"name": "No description"})
     ).status_code == 422
@@ -122,7 +131,7 @@ async def test_rows_crud_and_search_follows_edits(client: httpx.AsyncClient) -> 
     listing = (
         await client.get("/api/v1/knowledge-base/list", params={"company_id": company["id"]}, headers=bearer(tokens))
     ).json()
-    assert listing["total"] == 1 and listing["items"][0]["row_count"] == 3
+    assert listing["total"] == 1 and listing["items"][0]["row_count"] == 11  # 3 imported + 8 added
 
 
 async def test_paging_and_filter(client: httpx.AsyncClient) -> None:

@@ -197,19 +197,25 @@ async def get_item(ts: TenantSession, kb_id: uuid.UUID, item_id: uuid.UUID) -> d
     return _row(found) if found else None
 
 
+def _bind(column: str) -> str:
+    """The bind parameter for a column, cast where the driver sends text (``extra``, ``search_config``)."""
+    return {"extra": "CAST(:extra AS jsonb)", "search_config": "CAST(:search_config AS regconfig)"}.get(
+        column, f":{column}"
+    )
+
+
+async def sku_owner(ts: TenantSession, kb_id: uuid.UUID, sku: str) -> uuid.UUID | None:
+    """The row that holds this exact SKU in the KB, if any."""
+    found = await ts.scalar(text("SELECT id FROM kb_items WHERE kb_id = :kb AND sku = :sku"), {"kb": kb_id, "sku": sku})
+    return uuid.UUID(str(found)) if found else None
+
+
 async def add_item(ts: TenantSession, kb_id: uuid.UUID, item: KbItem, *, language: str) -> uuid.UUID:
     position = await ts.scalar(
-        text("SELECT coalesce(max(position), 1) + 1 FROM kb_items WHERE kb_id = :kb"), {"kb": kb_id}
+        text("SELECT coalesce(max(position), 0) + 1 FROM kb_items WHERE kb_id = :kb"), {"kb": kb_id}
     )
     values = dict(zip(ITEM_COLUMNS, _record(kb_id, int(position), item, search_config(language)), strict=True))
-    placeholders = ", ".join(
-        "CAST(:extra AS jsonb)"
-        if c == "extra"
-        else "CAST(:search_config AS regconfig)"
-        if c == "search_config"
-        else f":{c}"
-        for c in ITEM_COLUMNS
-    )
+    placeholders = ", ".join(_bind(c) for c in ITEM_COLUMNS)
     new_id = await ts.scalar(
         text(f"INSERT INTO kb_items ({', '.join(ITEM_COLUMNS)}) VALUES ({placeholders}) RETURNING id"),  # noqa: S608
         values,
@@ -219,14 +225,7 @@ async def add_item(ts: TenantSession, kb_id: uuid.UUID, item: KbItem, *, languag
 
 async def update_item(ts: TenantSession, kb_id: uuid.UUID, item_id: uuid.UUID, item: KbItem, *, language: str) -> bool:
     values = dict(zip(ITEM_COLUMNS, _record(kb_id, 0, item, search_config(language)), strict=True))
-    sets = ", ".join(
-        "extra = CAST(:extra AS jsonb)"
-        if c == "extra"
-        else "search_config = CAST(:search_config AS regconfig)"
-        if c == "search_config"
-        else f"{c} = :{c}"
-        for c in _UPDATABLE
-    )
+    sets = ", ".join(f"{c} = {_bind(c)}" for c in _UPDATABLE)
     result = await ts.execute(
         text(f"UPDATE kb_items SET {sets} WHERE kb_id = :kb_id AND id = :id RETURNING id"),  # noqa: S608
         {**values, "id": item_id},

@@ -117,6 +117,9 @@ async def upload(
             raise NotFound("Knowledge base not found.")
     else:
         kb = await _default_kb(session, company)
+        # Tenant rows commit in their own transaction: the registry row they point to must already exist,
+        # or a later failure in this request would leave rows nobody can see. An empty KB is harmless.
+        await session.commit()
     try:
         parsed = await asyncio.to_thread(open_upload, file.file, file.filename or "")
         async with tenant_session(db, company.id) as ts:
@@ -282,11 +285,9 @@ async def add_row(
 
 
 async def _refuse_duplicate_sku(ts: TenantSession, kb_id: uuid.UUID, sku: str | None, row_id: uuid.UUID | None) -> None:
-    if not sku:
-        return
-    for other in await store.list_items(ts, kb_id, limit=5, offset=0, q=sku):
-        if other["sku"] == sku and other["id"] != row_id:
-            raise BadRequest(f"Another row already has the SKU {sku!r}.")
+    owner = await store.sku_owner(ts, kb_id, sku) if sku else None
+    if owner is not None and owner != row_id:
+        raise BadRequest(f"Another row already has the SKU {sku!r}.")
 
 
 @router.patch("/{kb_id}/rows/{row_id}", response_model=KbRowOut, responses=error_responses(NotFound, BadRequest))
