@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
 from alembic import command
 from alembic.config import Config
 
@@ -12,6 +14,7 @@ from x8.kit import embedded_pg
 from x8.kit.db_urls import libpq_url, with_role
 from x8.settings import Settings
 
+log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -42,3 +45,16 @@ def alembic_config(settings: Settings, owner_url: str) -> Config:
 
 def migrate_control_plane(settings: Settings, owner_url: str) -> None:
     command.upgrade(alembic_config(settings, owner_url), "head")
+    warn_about_slow_search(owner_url)
+
+
+def warn_about_slow_search(owner_url: str) -> None:
+    """Migration 0007 needs a superuser to make full-text search index-friendly under RLS; say so if it could not."""
+    with psycopg.connect(owner_url, autocommit=True) as conn:
+        row = conn.execute("SELECT proleakproof FROM pg_proc WHERE oid = 'ts_match_vq'::regproc").fetchone()
+    if row is not None and not row[0]:
+        log.warning(
+            "tsvector @@ tsquery is not LEAKPROOF in this database, so KB search cannot use its index under "
+            "row-level security and reads whole catalogues. A superuser can run: "
+            "ALTER FUNCTION pg_catalog.ts_match_vq(tsvector, tsquery) LEAKPROOF; (see docs/decisions.md)"
+        )

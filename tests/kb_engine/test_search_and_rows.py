@@ -160,3 +160,26 @@ async def test_delete_kb_and_templates(client: httpx.AsyncClient) -> None:
         # A template uploads cleanly.
         result = (await upload(client, tokens, company["id"], r.content, filename=f"{kind}.csv")).json()
         assert result["rows_imported"] == 2 and result["rows_rejected"] == 0
+
+
+async def test_product_codes_whole_and_partial(client: httpx.AsyncClient) -> None:
+    tokens, company = await business_company(client)
+    # The other code comes first, so a tie would put it on top.
+    codes = "SKU,Name,Description\nSKU-05555,Olive tapenade,Spread\nSKU-04242,Olive oil,Cold pressed\n"
+    await upload(client, tokens, company["id"], codes.encode())
+    for query in ("SKU-04242", "sku-0424", "sku04242", "SKU 04242"):
+        results = await _search(client, tokens, company, query)
+        assert [r["row"]["sku"] for r in results][:1] == ["SKU-04242"], query
+    assert [r["row"]["sku"] for r in await _search(client, tokens, company, "sku-0424")] == ["SKU-04242"]
+    assert await _search(client, tokens, company, "SKU-09999") == []
+
+
+async def test_a_replaced_catalogue_forgets_its_old_words(client: httpx.AsyncClient) -> None:
+    """Typo correction works from the KB's vocabulary, which a replace import rebuilds."""
+    tokens, company = await business_company(client)
+    await upload(client, tokens, company["id"], PRODUCT_CSV.encode())
+    assert (await _search(client, tokens, company, "sourdugh"))[0]["row"]["name"] == "Sourdough bread"
+    replacement = "Name,Description\nBlueberry muffin,Baked fresh\n"
+    await upload(client, tokens, company["id"], replacement.encode(), mode="replace")
+    assert await _search(client, tokens, company, "sourdugh") == []
+    assert (await _search(client, tokens, company, "bluebery"))[0]["row"]["name"] == "Blueberry muffin"

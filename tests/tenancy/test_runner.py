@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from bench.rows import INSERT_COMPANY, INSERT_OWNER
 from bench.tenant_track import rehearsal_track
 from tests.conftest import sql
-from x8.kit.db import Database
 from x8.tenancy import drift, runner, track
-from x8.tenancy.names import TenantNames
-from x8.tenancy.provisioning import provision_tenant
 
 
 def _track(tmp_path: Path, sleep: float = 0) -> str:
@@ -32,35 +26,6 @@ def _track(tmp_path: Path, sleep: float = 0) -> str:
 @pytest.fixture
 def extra_track(tmp_path: Path) -> str:
     return _track(tmp_path)
-
-
-@pytest.fixture
-def make_tenants(owner_url: str) -> Callable[[int], list[str]]:
-    """Create n companies with provisioned tenant schemas, straight through the owner connection."""
-
-    def make(n: int) -> list[str]:
-        async def run() -> list[str]:
-            db = Database.connect(owner_url, pool_size=1)
-            schemas = []
-            try:
-                owner = uuid.uuid4()
-                async with db.engine.begin() as conn:
-                    await conn.execute(INSERT_OWNER, {"id": owner, "email": f"{owner}@example.com"})
-                for _ in range(n):
-                    tenant = uuid.uuid4()
-                    names = TenantNames(tenant)
-                    row = {"id": tenant, "company_id": f"C{tenant.hex[:8]}", "owner": owner, "schema": names.schema}
-                    async with db.engine.begin() as conn:
-                        await conn.execute(INSERT_COMPANY, row)
-                        await provision_tenant(conn, tenant, app_role="x8_app")
-                    schemas.append(names.schema)
-            finally:
-                await db.dispose()
-            return sorted(schemas)
-
-        return asyncio.run(run())
-
-    return make
 
 
 def _revision(owner_url: str, schema: str) -> str:

@@ -15,15 +15,15 @@ from typing import Any
 
 from sqlalchemy import text
 
+from x8.kb_engine import vocabulary
 from x8.kb_engine.columns import FIELDS
 from x8.kb_engine.rows import KbItem
-from x8.kb_engine.trigrams import trigrams
 from x8.tenancy.session import TenantSession
 
 log = logging.getLogger(__name__)
 SEARCH_CONFIGS = {"en": "english", "ru": "russian"}
 # The order is the COPY order of ``_record``.
-ITEM_COLUMNS = ["kb_id", "position", *FIELDS, "extra", "search_config", "trigrams"]
+ITEM_COLUMNS = ["kb_id", "position", *FIELDS, "extra", "search_config"]
 _STAGE_TYPES = {
     "kb_id": "uuid",
     "position": "integer",
@@ -43,7 +43,6 @@ _STAGE_TYPES = {
     "location": "text",
     "extra": "text",
     "search_config": "text",
-    "trigrams": "text[]",
 }
 _UPDATABLE = [c for c in ITEM_COLUMNS if c not in ("kb_id", "position")]
 PUBLIC_COLUMNS = ["id", *FIELDS, "extra", "position", "created_at", "updated_at"]
@@ -51,10 +50,6 @@ PUBLIC_COLUMNS = ["id", *FIELDS, "extra", "position", "created_at", "updated_at"
 
 def search_config(language: str) -> str:
     return SEARCH_CONFIGS.get(language, "simple")
-
-
-def item_trigrams(item: KbItem) -> list[str]:
-    return trigrams(item.name, item.sku, item.category, " ".join(item.tags))
 
 
 def _record(kb_id: uuid.UUID, position: int, item: KbItem, config: str) -> tuple[Any, ...]:
@@ -77,7 +72,6 @@ def _record(kb_id: uuid.UUID, position: int, item: KbItem, config: str) -> tuple
         item.location,
         json.dumps(item.extra, ensure_ascii=False),
         config,
-        item_trigrams(item),
     )
 
 
@@ -99,57 +93,70 @@ async def import_items(
     language: str,
     replace: bool,
 ) -> ImportStats:
-    """Load items through a temporary staging table with COPY, then one INSERT … SELECT.
+    """Load items batch by batch: COPY into a temporary staging table, then INSERT … SELECT into ``kb_items``.
 
     PostgreSQL refuses COPY FROM into a table with row-level security, so COPY goes to an unpoliced temp
-    table and the policies apply on the INSERT. ``replace`` deletes the KB's rows first, in the same
-    transaction: if anything fails, the previous rows are still there. In append mode a row whose SKU is
-    already in the KB updates that row.
+    table and the policies apply on the INSERT. Storing each batch as it comes lets the database work on one
+    batch while the next is parsed in a thread. Everything is one transaction: ``replace`` deletes the KB's rows
+    before the first batch, and if anything fails, the previous rows are still there. In append mode a row
+    whose SKU is already in the KB updates that row, and new rows come after the ones already there.
     """
     driver = await ts.driver_connection()
     columns = ", ".join(f"{c} {_STAGE_TYPES[c]}" for c in ITEM_COLUMNS)
     await driver.execute(f"CREATE TEMP TABLE kb_stage ({columns}) ON COMMIT DROP")
-    config = search_config(language)
-    staged = 0
-    started = time.perf_counter()
-    async for batch in batches:
-        records = [_record(kb_id, position, item, config) for position, item in batch]
-        await driver.copy_records_to_table("kb_stage", records=records, columns=ITEM_COLUMNS)
-        staged += len(records)
-    if staged == 0:
-        raise NothingToImport
-    staged_at = time.perf_counter()
-    stats = ImportStats()
-    if replace:
-        await ts.execute(text("DELETE FROM kb_items WHERE kb_id = :kb"), {"kb": kb_id})
-    else:
-        existing = await ts.execute(
-            text("SELECT s.sku FROM kb_stage s JOIN kb_items i ON i.kb_id = s.kb_id AND i.sku = s.sku")
-        )
-        stats.updated_skus = [r[0] for r in existing]
-        # Appended rows come after the ones already there.
-        offset = await ts.scalar(
-            text("SELECT coalesce(max(position), 0) FROM kb_items WHERE kb_id = :kb"), {"kb": kb_id}
-        )
-        await ts.execute(text("UPDATE kb_stage SET position = position + :o"), {"o": offset})
     assignments = ", ".join(f"{c} = EXCLUDED.{c}" for c in _UPDATABLE)
-    column_list = ", ".join(ITEM_COLUMNS)
     select_list = ", ".join(
         "extra::jsonb" if c == "extra" else "search_config::regconfig" if c == "search_config" else c
         for c in ITEM_COLUMNS
     )
-    await driver.execute(
-        f"INSERT INTO kb_items ({column_list}) SELECT {select_list} FROM kb_stage ORDER BY position "  # noqa: S608
+    move = (
+        f"INSERT INTO kb_items ({', '.join(ITEM_COLUMNS)}) SELECT {select_list} FROM kb_stage "  # noqa: S608
         f"ON CONFLICT (kb_id, sku) WHERE sku IS NOT NULL DO UPDATE SET {assignments}"
     )
+    config = search_config(language)
+    stats = ImportStats()
+    staged = 0
+    offset: int | None = None
+    started = time.perf_counter()
+    new_words: set[str] = set()
+    async for batch in batches:
+        if offset is None:
+            offset = await _prepare_kb(ts, kb_id, replace=replace)
+        records = [_record(kb_id, position + offset, item, config) for position, item in batch]
+        for _position, item in batch:
+            new_words |= vocabulary.item_words(item)
+        await driver.copy_records_to_table("kb_stage", records=records, columns=ITEM_COLUMNS)
+        if not replace:
+            existing = await driver.fetch(
+                "SELECT s.sku FROM kb_stage s JOIN kb_items i ON i.kb_id = s.kb_id AND i.sku = s.sku"
+            )
+            stats.updated_skus += [r[0] for r in existing]
+        await driver.execute(move)
+        await driver.execute("TRUNCATE kb_stage")
+        staged += len(records)
+    if staged == 0:
+        raise NothingToImport
+    stored_at = time.perf_counter()
+    await vocabulary.add_words(ts, kb_id, new_words)
+    await ts.execute(text("SELECT kb_after_bulk_load()"))  # flush GIN pending lists, ANALYZE: see t0004
     stats.imported = staged
     log.info(
-        "kb import: %d rows parsed and staged in %.2fs, stored in %.2fs",
+        "kb import: %d rows parsed and stored in %.2fs, vocabulary and statistics in %.2fs",
         staged,
-        staged_at - started,
-        time.perf_counter() - staged_at,
+        stored_at - started,
+        time.perf_counter() - stored_at,
     )
     return stats
+
+
+async def _prepare_kb(ts: TenantSession, kb_id: uuid.UUID, *, replace: bool) -> int:
+    """Before the first row goes in: empty the KB (replace), or return the position to append after."""
+    if replace:
+        await ts.execute(text("DELETE FROM kb_items WHERE kb_id = :kb"), {"kb": kb_id})
+        await vocabulary.clear(ts, kb_id)
+        return 0
+    last = await ts.scalar(text("SELECT coalesce(max(position), 0) FROM kb_items WHERE kb_id = :kb"), {"kb": kb_id})
+    return int(last)
 
 
 def _row(mapping: Any) -> dict[str, Any]:
@@ -220,6 +227,7 @@ async def add_item(ts: TenantSession, kb_id: uuid.UUID, item: KbItem, *, languag
         text(f"INSERT INTO kb_items ({', '.join(ITEM_COLUMNS)}) VALUES ({placeholders}) RETURNING id"),  # noqa: S608
         values,
     )
+    await vocabulary.add_words(ts, kb_id, vocabulary.item_words(item))
     return uuid.UUID(str(new_id))
 
 
@@ -231,6 +239,8 @@ async def update_item(ts: TenantSession, kb_id: uuid.UUID, item_id: uuid.UUID, i
         {**values, "id": item_id},
     )
     updated = result.first() is not None
+    if updated:
+        await vocabulary.add_words(ts, kb_id, vocabulary.item_words(item))
     if updated and await has_embeddings_table(ts):  # the text changed: the next embedding run redoes it
         await ts.execute(text("DELETE FROM kb_embeddings WHERE item_id = :id"), {"id": item_id})
     return updated
@@ -245,6 +255,7 @@ async def delete_item(ts: TenantSession, kb_id: uuid.UUID, item_id: uuid.UUID) -
 
 async def delete_kb_items(ts: TenantSession, kb_id: uuid.UUID) -> None:
     await ts.execute(text("DELETE FROM kb_items WHERE kb_id = :kb"), {"kb": kb_id})
+    await vocabulary.clear(ts, kb_id)
 
 
 def item_from_row(row: dict[str, Any]) -> KbItem:

@@ -80,7 +80,9 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             raise
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+# scope="function": the commit happens before the response is sent, so a client never sees a 200 for work that
+# is not committed yet (or that then fails to commit), and reads its own writes on the next request.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
 def get_owner_database(request: Request) -> Database:
