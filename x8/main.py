@@ -15,12 +15,15 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
+from x8.channel_adapters.endpoints import router as integrations_router
 from x8.kit.db import Database
 from x8.kit.errors import NotFound, install_error_handlers
 from x8.kit.jobs import build_app, open_queue
 from x8.platform.admin.endpoints import router as admin_router
 from x8.platform.auth.endpoints import router as auth_router
 from x8.platform.companies.endpoints import router as companies_router
+from x8.platform.conversations.endpoints import router as conversations_router
+from x8.platform.conversations.webhooks import router as webhooks_router
 from x8.platform.knowledge_base.endpoints import router as kb_router
 from x8.platform.mail.endpoints import router as mailbox_router
 from x8.platform.managers.endpoints import router as managers_router
@@ -108,6 +111,9 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
         companies_router,
         kb_router,
         media_router,
+        integrations_router,
+        conversations_router,
+        webhooks_router,
         admin_router,
         managers_router,
         mailbox_router,

@@ -1,5 +1,6 @@
 """Imports every control-plane model so metadata is complete (alembic, tests)."""
 
+from x8.channel_adapters.models import Channel, ConversationRef
 from x8.kit.db import Base
 from x8.kit.ratelimit_models import RateLimitHit
 from x8.platform.audit.models import AuditEntry
@@ -13,7 +14,9 @@ __all__ = [
     "AuditEntry",
     "AuthSession",
     "Base",
+    "Channel",
     "Company",
+    "ConversationRef",
     "DevMail",
     "EmailCode",
     "KnowledgeBase",

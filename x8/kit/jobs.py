@@ -40,11 +40,13 @@ def build_app(app_url: str) -> procrastinate.App:
     """One procrastinate app per process and database: adding a blueprint renames its tasks in place
     (namespacing), so blueprints must be added exactly once."""
     from x8.platform.auth import tasks as auth_tasks
+    from x8.platform.conversations import tasks as conversation_tasks
     from x8.platform.knowledge_base import tasks as kb_tasks
 
     app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=app_url))
     app.add_tasks_from(auth_tasks.blueprint, namespace="auth")
     app.add_tasks_from(kb_tasks.blueprint, namespace="kb")
+    app.add_tasks_from(conversation_tasks.blueprint, namespace="conversations")
     return app
 
 

@@ -1,0 +1,97 @@
+"""A fake Telegram Bot API (PROVIDERS.md §1): ``POST /bot<token>/<method>`` with JSON or form bodies,
+case-insensitive method names, Telegram's error envelope, and setWebhook's rules for ``secret_token``.
+
+Tests script failures with ``fail_next`` (429 with retry_after, 500, or a hang longer than the client's timeout)
+and read what was sent from ``sent``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+@dataclass
+class Bot:
+    id: int
+    username: str
+    webhook: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class FakeTelegram:
+    bots: dict[str, Bot] = field(default_factory=dict)
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    calls: list[str] = field(default_factory=list)
+    fail_next: list[str] = field(default_factory=list)  # "429", "500" or "hang", consumed by sendMessage
+    hang_seconds: float = 15.0
+    _message_id: int = 1000
+
+    def add_bot(self, token: str, username: str = "shop_bot") -> Bot:
+        bot = Bot(id=int(token.split(":")[0]), username=username)
+        self.bots[token] = bot
+        return bot
+
+
+def _error(code: int, description: str, **parameters: Any) -> JSONResponse:
+    body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return JSONResponse(body, status_code=code)
+
+
+def telegram_app(state: FakeTelegram) -> FastAPI:
+    app = FastAPI()
+
+    @app.post("/bot{token}/{method}")
+    async def call(token: str, method: str, request: Request) -> JSONResponse:
+        state.calls.append(method)
+        bot = state.bots.get(token)
+        if bot is None:
+            return _error(401, "Unauthorized")
+        if request.headers.get("content-type", "").startswith("application/json"):
+            body = await request.json() if await request.body() else {}
+        else:
+            body = dict(await request.form())
+        name = method.lower()
+        if name == "getme":
+            return JSONResponse(
+                {"ok": True, "result": {"id": bot.id, "is_bot": True, "first_name": "Shop", "username": bot.username}}
+            )
+        if name == "setwebhook":
+            url = body.get("url")
+            if url is None:
+                return _error(400, "Bad Request: bad webhook: URL must be provided")
+            secret = body.get("secret_token")
+            if secret is not None and not SECRET_TOKEN.match(str(secret)):
+                return _error(400, "Bad Request: secret token contains unallowed characters")
+            bot.webhook = {"url": url, "secret_token": secret, "allowed_updates": body.get("allowed_updates")}
+            return JSONResponse({"ok": True, "result": True, "description": "Webhook was set"})
+        if name == "deletewebhook":
+            bot.webhook = {}
+            return JSONResponse({"ok": True, "result": True, "description": "Webhook was deleted"})
+        if name == "sendmessage":
+            if "chat_id" not in body or not str(body.get("text") or ""):
+                return _error(400, "Bad Request: message text is empty")
+            if state.fail_next:
+                failure = state.fail_next.pop(0)
+                if failure == "429":
+                    return _error(429, "Too Many Requests: retry after 1", retry_after=1)
+                if failure == "hang":
+                    await asyncio.sleep(state.hang_seconds)
+                else:
+                    return _error(500, "Internal Server Error")
+            state._message_id += 1
+            message = {"message_id": state._message_id, "chat": {"id": body["chat_id"]}, "text": body["text"]}
+            state.sent.append({"chat_id": body["chat_id"], "text": body["text"]})
+            return JSONResponse({"ok": True, "result": message})
+        return _error(404, "Not Found")
+
+    return app

@@ -1,0 +1,144 @@
+"""Integrations API (SPEC.md R-CH1, R-CH2): what the plan allows, what is connected, connect and disconnect.
+
+Only channels the business chose for the company are offered; connecting one not chosen yet chooses it, within
+the plan's limit (402). The sandbox ``web`` channel (the playground) is always available and never counted.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Query, Request
+from sqlalchemy import func, select
+
+from x8.channel_adapters import service
+from x8.channel_adapters.base import ProviderError
+from x8.channel_adapters.models import Channel
+from x8.channel_adapters.registry import IMPLEMENTED
+from x8.channel_adapters.schemas import (
+    AvailableChannel,
+    AvailableChannels,
+    ChannelInfo,
+    ChannelList,
+    CompanyIn,
+    ConnectOut,
+    TelegramConnectIn,
+)
+from x8.kit.db import SessionDep
+from x8.kit.deps import SettingsDep
+from x8.kit.errors import BadRequest, Forbidden, NotFound, PaymentRequired, ServiceUnavailable, error_responses
+from x8.platform.audit.service import audit
+from x8.platform.auth.deps import CurrentUser
+from x8.platform.billing.plans import channel_limit
+from x8.platform.companies.models import Company
+from x8.platform.companies.schemas import SELECTABLE_CHANNELS
+from x8.platform.companies.service import get_editable, get_visible
+from x8.platform.users.models import User
+
+router = APIRouter(prefix="/api/v1/integrations", tags=["integrations"])
+CONNECT_ERRORS = error_responses(BadRequest, Forbidden, NotFound, PaymentRequired, ServiceUnavailable)
+
+
+def _info(channel: Channel) -> ChannelInfo:
+    return ChannelInfo(
+        channel_id=channel.id,
+        company_id=channel.company_id,
+        platform=channel.platform,
+        status=channel.status,
+        display_name=channel.display_name,
+        last_error=channel.last_error,
+        error_count=channel.error_count,
+        connected_at=channel.connected_at,
+    )
+
+
+async def _owner(session: SessionDep, company: Company) -> User:
+    owner = await session.get(User, company.owner_id)
+    if owner is None:
+        raise NotFound("Company not found.")
+    return owner
+
+
+@router.get("/available-channels", response_model=AvailableChannels, responses=error_responses(NotFound))
+async def available_channels(
+    user: CurrentUser, session: SessionDep, company_id: uuid.UUID = Query(...)
+) -> AvailableChannels:
+    """The platforms a company can use, whether each is chosen, and the plan's channel limit across companies."""
+    company = await get_visible(session, user, company_id)
+    owner = await _owner(session, company)
+    in_use = await session.scalar(
+        select(func.coalesce(func.sum(func.cardinality(Company.channels)), 0)).where(Company.owner_id == owner.id)
+    )
+    items = [
+        AvailableChannel(platform=p.value, chosen=p.value in company.channels, connectable=p.value in IMPLEMENTED)
+        for p in SELECTABLE_CHANNELS
+    ]
+    return AvailableChannels(items=items, limit=channel_limit(owner), in_use=int(in_use or 0))
+
+
+@router.get("/list", response_model=ChannelList, responses=error_responses(NotFound))
+async def list_channels(user: CurrentUser, session: SessionDep, company_id: uuid.UUID = Query(...)) -> ChannelList:
+    """Connected (or once connected) channels of the company: the playground and the chosen platforms."""
+    company = await get_visible(session, user, company_id)
+    rows = (
+        (await session.execute(select(Channel).where(Channel.company_id == company.id).order_by(Channel.created_at)))
+        .scalars()
+        .all()
+    )
+    visible = [c for c in rows if c.platform == service.SANDBOX or c.platform in company.channels]
+    return ChannelList(items=[_info(c) for c in visible], total=len(visible))
+
+
+async def _connect(
+    request: Request,
+    user: User,
+    session: SessionDep,
+    settings: SettingsDep,
+    company_id: uuid.UUID,
+    platform: str,
+    given: dict[str, str],
+) -> ConnectOut:
+    company = await get_editable(session, user, company_id)
+    try:
+        channel = await service.connect(session, settings, await _owner(session, company), company, platform, given)
+    except ProviderError as exc:
+        raise ServiceUnavailable(f"{exc} Please try again in a moment.") from exc
+    await audit(session, request, user.id, "channel.connected", ("channel", channel.id), {"platform": platform})
+    return ConnectOut(channel_id=channel.id, platform=channel.platform, status=channel.status)
+
+
+@router.post("/web/connect", response_model=ConnectOut, responses=CONNECT_ERRORS)
+async def connect_web(
+    body: CompanyIn, request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> ConnectOut:
+    """The sandbox channel behind the playground. Always available; not counted against the plan."""
+    return await _connect(request, user, session, settings, body.company_id, "web", {})
+
+
+@router.post("/telegram/connect", response_model=ConnectOut, responses=CONNECT_ERRORS)
+async def connect_telegram(
+    body: TelegramConnectIn, request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> ConnectOut:
+    """Validate the bot token with getMe (400 with Telegram's words if wrong), seal it, and set the webhook with
+    a random secret token."""
+    return await _connect(request, user, session, settings, body.company_id, "telegram", {"bot_token": body.bot_token})
+
+
+@router.post("/disconnect/{channel_id}", response_model=ConnectOut, responses=CONNECT_ERRORS)
+async def disconnect(
+    channel_id: uuid.UUID, request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> ConnectOut:
+    """Unregister at the provider (Telegram deleteWebhook), then forget the credentials."""
+    channel = await service.get_channel(session, channel_id)
+    try:
+        await get_editable(session, user, channel.company_id)
+    except NotFound as exc:
+        raise NotFound("Channel not found.") from exc
+    try:
+        await service.disconnect(session, settings, channel)
+    except ProviderError as exc:
+        raise ServiceUnavailable(f"{exc} The channel is still connected; please try again.") from exc
+    await audit(
+        session, request, user.id, "channel.disconnected", ("channel", channel.id), {"platform": channel.platform}
+    )
+    return ConnectOut(channel_id=channel.id, platform=channel.platform, status=channel.status)

@@ -1,0 +1,57 @@
+"""Connected channels (control plane). Messages themselves live in the company's tenant schema."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from x8.kit.db import Base, now_column, updated_column, uuid_pk
+
+
+class ChannelStatus(StrEnum):
+    DISCONNECTED = "DISCONNECTED"
+    CONNECTING = "CONNECTING"
+    CONNECTED = "CONNECTED"
+    ERROR = "ERROR"
+
+
+class Channel(Base):
+    """One platform connected for one company. ``credentials`` is sealed with X8_VAULT_KEY (x8/kit/secretbox)."""
+
+    __tablename__ = "channels"
+    __table_args__ = (UniqueConstraint("company_id", "platform", name="uq_channels_company_platform"),)
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    company_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("companies.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    platform: Mapped[str] = mapped_column(String(16), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default=ChannelStatus.DISCONNECTED)
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    webhook_secret_hash: Mapped[str | None] = mapped_column(String(64))
+    credentials: Mapped[bytes | None] = mapped_column(LargeBinary)
+    config: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, default=dict)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    error_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    connected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = now_column()
+    updated_at: Mapped[datetime] = updated_column()
+
+
+class ConversationRef(Base):
+    """Which company a conversation belongs to, so ``/api/v1/conversations/{id}`` finds its tenant schema.
+    Written before the tenant row; a ref whose conversation never got written simply answers 404."""
+
+    __tablename__ = "conversation_refs"
+
+    conversation_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    company_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("companies.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    created_at: Mapped[datetime] = now_column()

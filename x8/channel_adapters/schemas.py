@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+
+class ConnectOut(BaseModel):
+    channel_id: uuid.UUID
+    platform: str
+    status: str
+
+
+class CompanyIn(BaseModel):
+    company_id: uuid.UUID
+
+
+class TelegramConnectIn(BaseModel):
+    company_id: uuid.UUID
+    bot_token: str = Field(min_length=20, max_length=200, pattern=r"^\d+:[A-Za-z0-9_-]+$")
+
+
+class AvailableChannel(BaseModel):
+    platform: str
+    chosen: bool
+    connectable: bool  # an adapter exists in this build
+
+
+class AvailableChannels(BaseModel):
+    items: list[AvailableChannel]
+    limit: int | None
+    in_use: int
+
+
+class ChannelInfo(BaseModel):
+    channel_id: uuid.UUID
+    company_id: uuid.UUID
+    platform: str
+    status: str
+    display_name: str | None
+    last_error: str | None
+    error_count: int
+    connected_at: datetime | None
+
+
+class ChannelList(BaseModel):
+    items: list[ChannelInfo]
+    total: int

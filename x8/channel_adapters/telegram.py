@@ -1,0 +1,115 @@
+"""Telegram Bot API adapter (SPEC.md R-CH2, PROVIDERS.md §1), over httpx to ``TELEGRAM_API_URL``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from x8.channel_adapters.base import (
+    ConnectResult,
+    InboundMessage,
+    InvalidCredentials,
+    ProviderError,
+    SendResult,
+    WebhookRejected,
+)
+from x8.channel_adapters.models import Channel, ChannelStatus
+from x8.kit.secretbox import new_webhook_secret, secret_matches
+from x8.settings import Settings
+
+TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+SECRET_HEADER = "x-telegram-bot-api-secret-token"
+
+
+class TelegramAdapter:
+    platform = "telegram"
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+
+    def webhook_url(self, channel: Channel) -> str:
+        return f"{self._settings.public_base_url.rstrip('/')}/api/v1/webhooks/telegram/{channel.id}"
+
+    async def _call(self, token: str, method: str, payload: dict[str, Any] | None = None) -> Any:
+        url = f"{self._settings.telegram_api_url.rstrip('/')}/bot{token}/{method}"
+        try:
+            async with httpx.AsyncClient(timeout=TIMEOUT) as client:
+                response = await client.post(url, json=payload or {})
+        except httpx.TimeoutException as exc:
+            raise ProviderError("Telegram did not answer in time.", retryable=True) from exc
+        except httpx.TransportError as exc:
+            raise ProviderError("Telegram could not be reached.", retryable=True) from exc
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        if response.status_code < 300 and body.get("ok"):
+            return body.get("result")
+        description = str(body.get("description") or f"HTTP {response.status_code}")
+        retry_after = (body.get("parameters") or {}).get("retry_after")
+        retryable = response.status_code == 429 or response.status_code >= 500
+        raise ProviderError(
+            f"Telegram: {description}",
+            retryable=retryable,
+            retry_after=float(retry_after) if retry_after is not None else None,
+            status=response.status_code,
+        )
+
+    async def connect(self, channel: Channel, credentials: dict[str, Any]) -> ConnectResult:
+        token = str(credentials["bot_token"])
+        try:
+            me = await self._call(token, "getMe")
+        except ProviderError as exc:
+            if exc.retryable:
+                raise
+            raise InvalidCredentials(str(exc)) from exc
+        secret = new_webhook_secret()
+        await self._call(
+            token,
+            "setWebhook",
+            {"url": self.webhook_url(channel), "secret_token": secret, "allowed_updates": ["message"]},
+        )
+        username = me.get("username") or me.get("first_name") or "bot"
+        return ConnectResult(
+            status=ChannelStatus.CONNECTED,
+            display_name=f"@{username}",
+            credentials={"bot_token": token},
+            webhook_secret=secret,
+            config={"bot_id": me.get("id")},
+        )
+
+    async def disconnect(self, channel: Channel, credentials: dict[str, Any]) -> None:
+        await self._call(str(credentials["bot_token"]), "deleteWebhook", {"drop_pending_updates": False})
+
+    def verify(self, channel: Channel, headers: dict[str, str], body: bytes) -> None:
+        if not secret_matches(headers.get(SECRET_HEADER), channel.webhook_secret_hash):
+            raise WebhookRejected("The Telegram secret token is missing or wrong.")
+
+    def parse(self, payload: dict[str, Any]) -> list[InboundMessage]:
+        message = payload.get("message") or payload.get("edited_message")
+        if not isinstance(message, dict) or payload.get("edited_message"):
+            return []  # edits, joins, callbacks: not a new customer turn
+        chat = message.get("chat") or {}
+        sender = message.get("from") or {}
+        text = message.get("text") or message.get("caption") or ""
+        if not text or sender.get("is_bot"):
+            return []
+        name = " ".join(p for p in (sender.get("first_name"), sender.get("last_name")) if p)
+        return [
+            InboundMessage(
+                provider_message_id=f"telegram:{chat.get('id')}:{message.get('message_id')}",
+                external_id=str(chat.get("id")),
+                text=str(text),
+                display_name=name or str(sender.get("username") or ""),
+                language_hint=sender.get("language_code"),
+            )
+        ]
+
+    async def send(self, channel: Channel, credentials: dict[str, Any], to: str, text: str) -> SendResult:
+        result = await self._call(str(credentials["bot_token"]), "sendMessage", {"chat_id": int(to), "text": text})
+        return SendResult(provider_message_id=f"telegram:{to}:{result.get('message_id')}")
+
+    async def status(self, channel: Channel, credentials: dict[str, Any]) -> str:
+        await self._call(str(credentials["bot_token"]), "getMe")
+        return ChannelStatus.CONNECTED

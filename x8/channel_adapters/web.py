@@ -1,0 +1,41 @@
+"""The sandbox ``web`` channel: the dashboard's playground, where a business chats with its own assistant.
+
+There is no provider: the platform stores the reply and the playground reads it from the conversation. Its
+webhook is authenticated by the dashboard session of someone who may see the company.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from x8.channel_adapters.base import ConnectResult, InboundMessage, SendResult
+from x8.channel_adapters.models import Channel, ChannelStatus
+
+
+class WebAdapter:
+    platform = "web"
+
+    async def connect(self, channel: Channel, credentials: dict[str, Any]) -> ConnectResult:
+        return ConnectResult(status=ChannelStatus.CONNECTED, display_name="Playground")
+
+    async def disconnect(self, channel: Channel, credentials: dict[str, Any]) -> None:
+        return None
+
+    def verify(self, channel: Channel, headers: dict[str, str], body: bytes) -> None:
+        return None  # the endpoint requires a signed-in user who can see the company
+
+    def parse(self, payload: dict[str, Any]) -> list[InboundMessage]:
+        return [
+            InboundMessage(
+                provider_message_id=f"web:{payload['message_id']}",
+                external_id=str(payload["visitor_id"]),
+                text=str(payload["text"]),
+                display_name=str(payload.get("display_name") or "Playground"),
+            )
+        ]
+
+    async def send(self, channel: Channel, credentials: dict[str, Any], to: str, text: str) -> SendResult:
+        return SendResult(provider_message_id=None)  # the playground reads the stored reply
+
+    async def status(self, channel: Channel, credentials: dict[str, Any]) -> str:
+        return ChannelStatus.CONNECTED

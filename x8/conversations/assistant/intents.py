@@ -1,0 +1,74 @@
+"""What the customer wants, by keywords in English and Russian (the retrieval responder's understanding; an LLM,
+when configured, decides with tool calls instead)."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+
+class Intent(StrEnum):
+    GREETING = "greeting"
+    QUESTION = "question"
+    BUY = "buy"
+    BOOK = "book"
+    HUMAN = "human"
+
+
+_PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
+    (
+        Intent.HUMAN,
+        re.compile(
+            r"\b(human|real person|operator|manager|agent|someone real|talk to (a )?person|"
+            r"человек|оператор|менеджер|живой|позовите|свяжите)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        Intent.BOOK,
+        re.compile(
+            r"\b(book|booking|appointment|reserve|schedule|slot|"
+            r"запис|бронир|забронир|запиши|свободн\w* (время|слот))",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        Intent.BUY,
+        re.compile(
+            r"\b(buy|purchase|order|pay|checkout|i'?ll take|i want to get|"
+            r"купить|куплю|заказ|оплат|беру|хочу взять)",
+            re.IGNORECASE,
+        ),
+    ),
+]
+_GREETING = re.compile(
+    r"^\W*(hi|hello|hey|good (morning|afternoon|evening)|start|/start|привет|здравствуй\w*|добрый (день|вечер)|"
+    r"доброе утро|салют)\W*$",
+    re.IGNORECASE,
+)
+
+
+def classify(text: str) -> Intent:
+    stripped = text.strip()
+    for intent, pattern in _PATTERNS:
+        if pattern.search(stripped):
+            return intent
+    if _GREETING.match(stripped):
+        return Intent.GREETING
+    return Intent.QUESTION
+
+
+# Words that carry the question, not the thing asked about: dropped before the knowledge base is searched.
+_FILLER = re.compile(
+    r"\b(how much|what is|what's|do you have|is there|are there|can i|could you|please|price|prices|cost|costs|"
+    r"tell me about|i want to|i would like to|buy|purchase|order|book|"
+    r"сколько стоит|сколько стоят|какая цена|цена|стоимость|есть ли|у вас есть|подскажите|пожалуйста|"
+    r"хочу|купить|заказать|записаться|расскажите про|расскажите о)\b",
+    re.IGNORECASE,
+)
+
+
+def search_terms(text: str) -> str:
+    terms = _FILLER.sub(" ", text)
+    terms = re.sub(r"[?!.,;:]+", " ", terms)
+    return " ".join(terms.split()) or text

@@ -1,0 +1,110 @@
+"""Storing what customers write (SPEC.md R-M1, R-M7): contacts, one conversation per contact and channel, and
+messages de-duplicated by provider message id. Webhooks store and answer; the turn runs later from the queue.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import text
+
+from x8.channel_adapters.base import InboundMessage
+from x8.channel_adapters.models import Channel
+from x8.tenancy.session import TenantSession
+
+PREVIEW = 200
+
+
+@dataclass(frozen=True)
+class Received:
+    conversation_id: uuid.UUID
+    message_id: uuid.UUID | None  # None: a redelivery of a message already stored
+    from_owner: bool = False
+
+    @property
+    def duplicate(self) -> bool:
+        return self.message_id is None
+
+
+_FIND = text("""
+SELECT conv.id FROM conversations conv JOIN contacts c ON c.id = conv.contact_id
+WHERE c.channel = :platform AND c.external_id = :external AND conv.channel_id = :channel
+""")
+_UPSERT_CONTACT = text("""
+INSERT INTO contacts (channel, external_id, display_name, language) VALUES (:platform, :external, :name, :language)
+ON CONFLICT (channel, external_id) DO UPDATE
+SET display_name = CASE WHEN EXCLUDED.display_name <> '' THEN EXCLUDED.display_name ELSE contacts.display_name END
+RETURNING id
+""")
+_INSERT_CONVERSATION = text("""
+INSERT INTO conversations (id, contact_id, channel, channel_id) VALUES (:id, :contact, :platform, :channel)
+ON CONFLICT (contact_id, channel_id) DO NOTHING
+""")
+_INSERT_MESSAGE = text("""
+INSERT INTO messages (conversation_id, direction, sender, status, body, provider_message_id, processed_at, sent_at)
+VALUES (:conversation, CAST(:direction AS varchar), :sender, :status, :body, :provider_id,
+        CASE WHEN CAST(:direction AS varchar) = 'out' THEN now() END,
+        CASE WHEN CAST(:direction AS varchar) = 'out' THEN now() END)
+ON CONFLICT (provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING
+RETURNING id
+""")
+_TOUCH = text("""
+UPDATE conversations SET last_message_at = now(), last_message_preview = :preview,
+       unread_count = unread_count + CASE WHEN CAST(:direction AS text) = 'in' THEN 1 ELSE 0 END,
+       bot_paused_until = CASE WHEN CAST(:pause_minutes AS integer) > 0
+                               THEN now() + make_interval(mins => CAST(:pause_minutes AS integer))
+                               ELSE bot_paused_until END
+WHERE id = :id
+""")
+
+
+async def find_conversation(ts: TenantSession, channel: Channel, external_id: str) -> uuid.UUID | None:
+    found = await ts.scalar(_FIND, {"platform": channel.platform, "external": external_id, "channel": channel.id})
+    return uuid.UUID(str(found)) if found is not None else None
+
+
+async def store_inbound(
+    ts: TenantSession, channel: Channel, message: InboundMessage, *, new_conversation_id: uuid.UUID, pause_minutes: int
+) -> Received:
+    """Store one inbound message. Safe to call again with the same message: the second call stores nothing.
+
+    ``new_conversation_id`` is used when this contact has no conversation on this channel yet (the caller has
+    registered it on the control plane). A message the business wrote from its own phone is stored as the
+    owner's outbound message and pauses the bot for ``pause_minutes`` (R-M5)."""
+    params = {"platform": channel.platform, "external": message.external_id, "channel": channel.id}
+    conversation_id = await _conversation(ts, new_conversation_id, message, params)
+    direction, sender = ("out", "owner") if message.from_owner else ("in", "customer")
+    message_id = await ts.scalar(
+        _INSERT_MESSAGE,
+        {
+            "conversation": conversation_id,
+            "direction": direction,
+            "sender": sender,
+            "status": "sent" if message.from_owner else "received",
+            "body": message.text,
+            "provider_id": message.provider_message_id,
+        },
+    )
+    if message_id is not None:
+        await ts.execute(
+            _TOUCH,
+            {
+                "id": conversation_id,
+                "preview": message.text[:PREVIEW],
+                "direction": direction,
+                "pause_minutes": pause_minutes if message.from_owner else 0,
+            },
+        )
+    return Received(conversation_id, message_id, from_owner=message.from_owner)
+
+
+async def _conversation(
+    ts: TenantSession, wanted_id: uuid.UUID, message: InboundMessage, params: dict[str, object]
+) -> uuid.UUID:
+    contact = await ts.scalar(
+        _UPSERT_CONTACT, {**params, "name": message.display_name[:255], "language": message.language_hint}
+    )
+    await ts.execute(_INSERT_CONVERSATION, {**params, "id": wanted_id, "contact": contact})
+    found = await ts.scalar(_FIND, params)  # ours, or the one a concurrent first message created
+    return uuid.UUID(str(found))

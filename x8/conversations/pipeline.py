@@ -1,0 +1,180 @@
+"""The reply pipeline's tenant side (SPEC.md R-F1 steps 4–7): buffer, assistant, stored reply, delivery state.
+
+``take_turn`` runs when a conversation's buffer window has passed: under a row lock on the conversation it merges
+every unanswered inbound message into one turn, asks the assistant, and stores the reply as ``pending`` in the
+same transaction that marks the turn's messages processed. So a turn is answered once, however many jobs run it
+and whenever a worker dies. ``claim_outgoing`` / ``mark_sent`` / ``mark_failed`` bracket one send: a sent
+message is never claimed again. The queue jobs that drive this live in ``x8.platform.conversations.tasks``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+
+from x8.conversations.assistant.retrieval import CompanyProfile, Reply, respond
+from x8.kb_engine import search as kb_search
+from x8.tenancy.session import TenantSession
+
+
+@dataclass(frozen=True)
+class TurnOutcome:
+    reply_id: uuid.UUID | None  # the stored reply to send, if one was made
+    wait_seconds: float = 0.0  # > 0: the buffer window is still open; run the turn again after this long
+    pending_ids: tuple[uuid.UUID, ...] = ()  # every reply of the conversation still waiting to be sent
+    consumed: int = 0  # customer messages this turn took in
+    message_type: str | None = None
+
+
+_LOCK = text(
+    "SELECT id, contact_id, bot_paused_until > now() AS paused, handover_at FROM conversations "
+    "WHERE id = :id FOR UPDATE"
+)
+_UNANSWERED = text("""
+SELECT id, body, extract(epoch FROM (created_at + make_interval(secs => :buffer) - clock_timestamp())) AS wait
+FROM messages WHERE conversation_id = :id AND direction = 'in' AND processed_at IS NULL
+ORDER BY created_at, id
+""")
+_STORE_REPLY = text("""
+INSERT INTO messages (conversation_id, direction, sender, status, body, intent, message_type, reply_to_id)
+VALUES (:conversation, 'out', 'bot', 'pending', :body, :intent, :type, :reply_to)
+RETURNING id
+""")
+_CONSUME = text("""
+UPDATE messages SET processed_at = now(), intent = :intent, message_type = :type
+WHERE id = ANY(CAST(:ids AS uuid[]))
+""")
+_PENDING = text("SELECT id FROM messages WHERE conversation_id = :id AND status = 'pending' ORDER BY created_at")
+
+
+async def take_turn(
+    ts: TenantSession,
+    conversation_id: uuid.UUID,
+    profile: CompanyProfile,
+    kb_ids: list[uuid.UUID],
+    *,
+    buffer_seconds: float,
+) -> TurnOutcome:
+    conversation = (await ts.execute(_LOCK, {"id": conversation_id})).mappings().first()
+    if conversation is None:
+        return TurnOutcome(reply_id=None)
+    unanswered = (await ts.execute(_UNANSWERED, {"id": conversation_id, "buffer": buffer_seconds})).mappings().all()
+    pending = tuple(uuid.UUID(str(r[0])) for r in await ts.execute(_PENDING, {"id": conversation_id}))
+    if not unanswered:
+        return TurnOutcome(reply_id=None, pending_ids=pending)
+    wait = float(unanswered[-1]["wait"])
+    if wait > 0.02:
+        return TurnOutcome(reply_id=None, wait_seconds=wait, pending_ids=pending)
+    ids = [r["id"] for r in unanswered]
+    if conversation["paused"] or conversation["handover_at"] is not None or not profile.may_answer:
+        # A human is handling this conversation, or the business's trial or plan has ended (R-B3): the messages
+        # stay in the inbox for a person; the bot does not answer them.
+        await ts.execute(_CONSUME, {"ids": ids, "intent": None, "type": "TYPE1"})
+        return TurnOutcome(reply_id=None, pending_ids=pending, consumed=len(ids), message_type="TYPE1")
+    turn_text = "\n".join(str(r["body"]) for r in unanswered)
+    first_reply = await _first_reply(ts, conversation["contact_id"])
+    reply = await _assistant_reply(ts, turn_text, profile, kb_ids, first_reply=first_reply)
+    reply_id = await ts.scalar(
+        _STORE_REPLY,
+        {
+            "conversation": conversation_id,
+            "body": reply.text,
+            "intent": reply.intent.value,
+            "type": reply.message_type,
+            "reply_to": ids[-1],
+        },
+    )
+    await ts.execute(_CONSUME, {"ids": ids, "intent": reply.intent.value, "type": reply.message_type})
+    await ts.execute(
+        text(
+            "UPDATE conversations SET last_message_at = now(), last_message_preview = :preview, "
+            "handover_at = CASE WHEN :handover THEN now() ELSE handover_at END WHERE id = :id"
+        ),
+        {"id": conversation_id, "preview": reply.text[:200], "handover": reply.handover},
+    )
+    if first_reply and profile.privacy_policy_url:
+        await ts.execute(
+            text("UPDATE contacts SET privacy_policy_sent_at = now() WHERE id = :id"),
+            {"id": conversation["contact_id"]},
+        )
+    reply_uuid = uuid.UUID(str(reply_id))
+    return TurnOutcome(
+        reply_id=reply_uuid, pending_ids=(*pending, reply_uuid), consumed=len(ids), message_type=reply.message_type
+    )
+
+
+async def _first_reply(ts: TenantSession, contact_id: Any) -> bool:
+    sent = await ts.scalar(text("SELECT privacy_policy_sent_at FROM contacts WHERE id = :id"), {"id": contact_id})
+    if sent is not None:
+        return False
+    earlier = await ts.scalar(
+        text(
+            "SELECT count(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id "
+            "WHERE c.contact_id = :id AND m.direction = 'out'"
+        ),
+        {"id": contact_id},
+    )
+    return int(earlier) == 0
+
+
+async def _assistant_reply(
+    ts: TenantSession, turn_text: str, profile: CompanyProfile, kb_ids: list[uuid.UUID], *, first_reply: bool
+) -> Reply:
+    async def search(query: str, language: str) -> list[dict[str, Any]]:
+        # The catalogue is indexed in the company's language, whatever language the customer writes in.
+        return await kb_search.search(ts, kb_ids, query, language=profile.language, limit=5)
+
+    return await respond(turn_text, profile, search, first_reply=first_reply)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    id: uuid.UUID
+    body: str
+    channel_id: uuid.UUID
+    external_id: str
+    reply_to_id: uuid.UUID | None
+
+
+_FOR_SENDING = text("""
+SELECT m.id, m.status, m.body, m.reply_to_id, c.channel_id, ct.external_id
+FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN contacts ct ON ct.id = c.contact_id
+WHERE m.id = :id AND m.direction = 'out' FOR UPDATE OF m
+""")
+
+
+async def claim_outgoing(ts: TenantSession, message_id: uuid.UUID) -> Outgoing | None:
+    """The message to send, locked for this transaction; None when it is already sent, failed, or unknown."""
+    row = (await ts.execute(_FOR_SENDING, {"id": message_id})).mappings().first()
+    if row is None or row["status"] not in ("pending", "sending") or row["channel_id"] is None:
+        return None
+    return Outgoing(row["id"], str(row["body"]), row["channel_id"], str(row["external_id"]), row["reply_to_id"])
+
+
+async def mark_sent(ts: TenantSession, outgoing: Outgoing, provider_message_id: str | None) -> float | None:
+    """Record the send; returns how long the customer waited for this reply (seconds), for bot replies."""
+    await ts.execute(
+        text(
+            "UPDATE messages SET status = 'sent', sent_at = now(), attempts = attempts + 1, last_error = NULL, "
+            "provider_message_id = coalesce(:provider_id, provider_message_id) WHERE id = :id"
+        ),
+        {"id": outgoing.id, "provider_id": provider_message_id},
+    )
+    if outgoing.reply_to_id is None:
+        return None
+    waited = await ts.scalar(
+        text("SELECT extract(epoch FROM (now() - created_at)) FROM messages WHERE id = :id"),
+        {"id": outgoing.reply_to_id},
+    )
+    return float(waited) if waited is not None else None
+
+
+async def mark_failed(ts: TenantSession, outgoing: Outgoing, error: str, *, final: bool) -> None:
+    """Record a failed attempt: still ``pending`` while it will be retried, ``failed`` when it will not."""
+    await ts.execute(
+        text("UPDATE messages SET attempts = attempts + 1, last_error = :error, status = :status WHERE id = :id"),
+        {"id": outgoing.id, "error": error[:1000], "status": "failed" if final else "pending"},
+    )

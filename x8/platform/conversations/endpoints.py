@@ -1,0 +1,179 @@
+"""Inbox API (SPEC.md R-M5, R-M7): conversations, history, human replies, pausing and resuming the bot.
+
+A conversation id is resolved to its company through the control plane's ``conversation_refs``; access is then
+decided on the company (read: visible; write: editor) and the work runs in its tenant session.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+
+from x8.channel_adapters.models import ConversationRef
+from x8.conversations import queries
+from x8.kit.db import SessionDep
+from x8.kit.deps import DatabaseDep, SettingsDep
+from x8.kit.errors import Forbidden, NotFound, error_responses
+from x8.kit.pagination import Limit, Offset
+from x8.platform.audit.service import audit
+from x8.platform.auth.deps import CurrentUser
+from x8.platform.companies.models import Company
+from x8.platform.companies.service import get_editable, get_visible
+from x8.platform.conversations.schemas import (
+    ContactOut,
+    ConversationList,
+    ConversationOut,
+    HumanReplyIn,
+    MessageList,
+    MessageOut,
+)
+from x8.platform.conversations.tasks import schedule_send
+from x8.platform.users.models import User
+from x8.tenancy.session import tenant_session
+
+router = APIRouter(prefix="/api/v1/conversations", tags=["conversations"])
+
+
+def conversation_out(company_id: uuid.UUID, row: dict[str, Any]) -> ConversationOut:
+    return ConversationOut(
+        id=row["id"],
+        company_id=company_id,
+        channel=row["channel"],
+        channel_id=row["channel_id"],
+        status=row["status"],
+        contact=ContactOut(
+            id=row["contact_id"],
+            display_name=row["display_name"],
+            external_id=row["external_id"],
+            language=row["language"],
+            lead_source=row["lead_source"],
+        ),
+        last_message_at=row["last_message_at"],
+        last_message_preview=row["last_message_preview"],
+        unread_count=row["unread_count"],
+        bot_paused=bool(row["bot_paused"]) or row["handover_at"] is not None,
+        bot_paused_until=row["bot_paused_until"],
+        handover=row["handover_at"] is not None,
+        payment_status=None,
+        lead_source=row["lead_source"],
+    )
+
+
+async def _company_of(session: SessionDep, user: User, conversation_id: uuid.UUID, *, edit: bool) -> Company:
+    ref = await session.get(ConversationRef, conversation_id)
+    if ref is None:
+        raise NotFound("Conversation not found.")
+    try:
+        return await (get_editable if edit else get_visible)(session, user, ref.company_id)
+    except NotFound as exc:
+        raise NotFound("Conversation not found.") from exc
+
+
+@router.get("", response_model=ConversationList, responses=error_responses(NotFound))
+async def list_conversations(
+    user: CurrentUser,
+    session: SessionDep,
+    db: DatabaseDep,
+    company_id: uuid.UUID = Query(...),
+    channel: str | None = Query(None, max_length=16),
+    status: str | None = Query(None, pattern=r"^(open|closed|paused|unread)$"),
+    q: str | None = Query(None, min_length=1, max_length=200),
+    lead_source: str | None = Query(None, max_length=32),
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> ConversationList:
+    """Newest activity first, with the last message, unread count, channel, bot state and lead source."""
+    company = await get_visible(session, user, company_id)
+    async with tenant_session(db, company.id) as ts:
+        rows, total = await queries.list_conversations(
+            ts, channel=channel, status=status, q=q, lead_source=lead_source, limit=limit, offset=offset
+        )
+    return ConversationList(items=[conversation_out(company.id, r) for r in rows], total=total)
+
+
+@router.get("/{conversation_id}", response_model=ConversationOut, responses=error_responses(NotFound))
+async def get_conversation(
+    conversation_id: uuid.UUID, user: CurrentUser, session: SessionDep, db: DatabaseDep
+) -> ConversationOut:
+    company = await _company_of(session, user, conversation_id, edit=False)
+    async with tenant_session(db, company.id) as ts:
+        row = await queries.get_conversation(ts, conversation_id)
+    if row is None:
+        raise NotFound("Conversation not found.")
+    return conversation_out(company.id, row)
+
+
+@router.get("/{conversation_id}/messages", response_model=MessageList, responses=error_responses(NotFound))
+async def list_messages(
+    conversation_id: uuid.UUID,
+    user: CurrentUser,
+    session: SessionDep,
+    db: DatabaseDep,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> MessageList:
+    """History, a page at a time: ``offset`` counts back from the newest message; each page is oldest first."""
+    company = await _company_of(session, user, conversation_id, edit=False)
+    async with tenant_session(db, company.id) as ts:
+        if await queries.get_conversation(ts, conversation_id) is None:
+            raise NotFound("Conversation not found.")
+        rows, total = await queries.list_messages(ts, conversation_id, limit=limit, offset=offset)
+    return MessageList(items=[MessageOut(**r) for r in rows], total=total)
+
+
+@router.post(
+    "/{conversation_id}/messages",
+    response_model=MessageOut,
+    status_code=201,
+    responses=error_responses(NotFound, Forbidden),
+)
+async def reply_as_human(
+    conversation_id: uuid.UUID,
+    body: HumanReplyIn,
+    request: Request,
+    user: CurrentUser,
+    session: SessionDep,
+    db: DatabaseDep,
+    settings: SettingsDep,
+) -> MessageOut:
+    """Send a reply written by a person. It is stored first, then sent with retries; the bot pauses for this
+    conversation until resumed or until ``X8_HUMAN_PAUSE_MINUTES`` pass."""
+    company = await _company_of(session, user, conversation_id, edit=True)
+    async with tenant_session(db, company.id) as ts:
+        if await queries.get_conversation(ts, conversation_id) is None:
+            raise NotFound("Conversation not found.")
+        message = await queries.add_human_reply(
+            ts, conversation_id, body.text, pause_minutes=settings.human_pause_minutes
+        )
+    await schedule_send(company.id, message["id"])
+    await audit(session, request, user.id, "conversation.human_reply", ("conversation", conversation_id))
+    return MessageOut(**message)
+
+
+@router.post("/{conversation_id}/resume-bot", response_model=ConversationOut, responses=error_responses(NotFound))
+async def resume_bot(
+    conversation_id: uuid.UUID, user: CurrentUser, session: SessionDep, db: DatabaseDep
+) -> ConversationOut:
+    """The assistant answers this conversation again (after a human reply or a handover)."""
+    company = await _company_of(session, user, conversation_id, edit=True)
+    async with tenant_session(db, company.id) as ts:
+        await queries.resume_bot(ts, conversation_id)
+        row = await queries.get_conversation(ts, conversation_id)
+    if row is None:
+        raise NotFound("Conversation not found.")
+    return conversation_out(company.id, row)
+
+
+@router.post("/{conversation_id}/read", response_model=ConversationOut, responses=error_responses(NotFound))
+async def mark_read(
+    conversation_id: uuid.UUID, user: CurrentUser, session: SessionDep, db: DatabaseDep
+) -> ConversationOut:
+    company = await _company_of(session, user, conversation_id, edit=False)
+    async with tenant_session(db, company.id) as ts:
+        await queries.mark_read(ts, conversation_id)
+        row = await queries.get_conversation(ts, conversation_id)
+    if row is None:
+        raise NotFound("Conversation not found.")
+    return conversation_out(company.id, row)

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+
+class ContactOut(BaseModel):
+    id: uuid.UUID
+    display_name: str
+    external_id: str
+    language: str | None
+    lead_source: str | None
+
+
+class ConversationOut(BaseModel):
+    id: uuid.UUID
+    company_id: uuid.UUID
+    channel: str
+    channel_id: uuid.UUID | None
+    status: str
+    contact: ContactOut
+    last_message_at: datetime | None
+    last_message_preview: str
+    unread_count: int
+    bot_paused: bool
+    bot_paused_until: datetime | None
+    handover: bool
+    payment_status: str | None  # set by the payments issue
+    lead_source: str | None
+
+
+class ConversationList(BaseModel):
+    items: list[ConversationOut]
+    total: int
+
+
+class MessageOut(BaseModel):
+    id: uuid.UUID
+    direction: str
+    sender: str
+    body: str
+    status: str
+    intent: str | None
+    message_type: str | None
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
+class MessageList(BaseModel):
+    items: list[MessageOut]
+    total: int
+
+
+class HumanReplyIn(BaseModel):
+    text: str = Field(min_length=1, max_length=4000)
+
+
+class WebMessageIn(BaseModel):
+    text: str = Field(min_length=1, max_length=4000)
+    visitor_id: str | None = Field(None, min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")
+    message_id: uuid.UUID | None = Field(None, description="Client-made id; sending it again is accepted once.")
+
+
+class Accepted(BaseModel):
+    conversation_id: uuid.UUID
+    message_id: uuid.UUID | None
+    duplicate: bool

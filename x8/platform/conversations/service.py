@@ -1,0 +1,144 @@
+"""The control-plane side of the reply pipeline: which company and channel, conversation refs, counters, and
+the provider call. Tenant data is reached only through ``x8.conversations`` inside tenant sessions.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from sqlalchemy import select, text, update
+
+from x8.channel_adapters.base import InboundMessage, ProviderError
+from x8.channel_adapters.models import Channel, ConversationRef
+from x8.channel_adapters.registry import adapter_for
+from x8.channel_adapters.service import credentials_of
+from x8.conversations import inbox, pipeline
+from x8.conversations.assistant.retrieval import CompanyProfile
+from x8.kit.db import Database
+from x8.platform.billing.plans import can_operate
+from x8.platform.companies.models import Company
+from x8.platform.knowledge_base.models import KnowledgeBase
+from x8.platform.users.models import User
+from x8.settings import Settings
+from x8.tenancy.session import tenant_session
+
+log = logging.getLogger(__name__)
+
+
+async def receive(db: Database, channel: Channel, message: InboundMessage, *, pause_minutes: int) -> inbox.Received:
+    """Store an inbound message in the channel's company. The first message of a new contact registers the
+    conversation on the control plane first, so ``/api/v1/conversations/{id}`` can find it."""
+    async with tenant_session(db, channel.company_id) as ts:
+        existing = await inbox.find_conversation(ts, channel, message.external_id)
+    if existing is None:
+        existing = uuid.uuid4()
+        async with db.sessions() as session, session.begin():
+            session.add(ConversationRef(conversation_id=existing, company_id=channel.company_id))
+    async with tenant_session(db, channel.company_id) as ts:
+        return await inbox.store_inbound(
+            ts, channel, message, new_conversation_id=existing, pause_minutes=pause_minutes
+        )
+
+
+async def company_profile(db: Database, company_id: uuid.UUID) -> tuple[CompanyProfile, list[uuid.UUID]]:
+    async with db.sessions() as session:
+        company = await session.get(Company, company_id)
+        if company is None:
+            raise LookupError(f"company {company_id} is gone")
+        owner = await session.get(User, company.owner_id)
+        kb_ids = list(
+            (await session.execute(select(KnowledgeBase.id).where(KnowledgeBase.company_id == company_id))).scalars()
+        )
+    profile = CompanyProfile(
+        name=company.name,
+        language=company.language,
+        company_type=company.company_type,
+        privacy_policy_url=company.privacy_policy_url,
+        may_answer=owner is not None and can_operate(owner),
+    )
+    return profile, kb_ids
+
+
+async def run_turn(
+    db: Database, settings: Settings, company_id: uuid.UUID, conversation_id: uuid.UUID
+) -> pipeline.TurnOutcome:
+    profile, kb_ids = await company_profile(db, company_id)
+    async with tenant_session(db, company_id) as ts:
+        outcome = await pipeline.take_turn(ts, conversation_id, profile, kb_ids, buffer_seconds=settings.buffer_seconds)
+    if outcome.consumed and outcome.message_type:
+        await count_turn(db, company_id, turn_messages=outcome.consumed, message_type=outcome.message_type)
+    return outcome
+
+
+async def count_turn(db: Database, company_id: uuid.UUID, *, turn_messages: int, message_type: str) -> None:
+    """R-M8 counters on the company: every customer message, classified by what its turn was."""
+    values: dict[str, Any] = {"total_messages": Company.total_messages + turn_messages}
+    if message_type == "TYPE2":
+        values.update(type2_count=Company.type2_count + turn_messages, type2_unpaid=Company.type2_unpaid + 1)
+    elif message_type == "TYPE3":
+        values["type3_count"] = Company.type3_count + turn_messages
+    else:
+        values["type1_count"] = Company.type1_count + turn_messages
+    async with db.sessions() as session, session.begin():
+        await session.execute(update(Company).where(Company.id == company_id).values(**values))
+
+
+async def deliver(db: Database, settings: Settings, company_id: uuid.UUID, message_id: uuid.UUID) -> str:
+    """Send one stored outbound message. Returns what became of it; raises ``ProviderError`` when the provider
+    failed in a way worth retrying (after recording the attempt)."""
+    retry: ProviderError | None = None
+    waited: float | None = None
+    async with tenant_session(db, company_id) as ts:
+        outgoing = await pipeline.claim_outgoing(ts, message_id)
+        if outgoing is None:
+            return "nothing to send"
+        channel = await load_channel(db, outgoing.channel_id)
+        adapter = adapter_for(channel.platform, settings)
+        try:
+            result = await adapter.send(channel, credentials_of(settings, channel), outgoing.external_id, outgoing.body)
+        except ProviderError as exc:
+            await pipeline.mark_failed(ts, outgoing, str(exc), final=not exc.retryable)
+            await record_channel_error(db, channel.id, str(exc))
+            if not exc.retryable:
+                return "failed"
+            retry = exc
+        else:
+            waited = await pipeline.mark_sent(ts, outgoing, result.provider_message_id)
+    if retry is not None:
+        raise retry
+    if waited is not None:
+        await record_response_time(db, company_id, waited)
+    return "sent"
+
+
+async def load_channel(db: Database, channel_id: uuid.UUID) -> Channel:
+    async with db.sessions() as session:
+        channel = await session.get(Channel, channel_id)
+    if channel is None:
+        raise LookupError(f"channel {channel_id} is gone")
+    return channel
+
+
+async def record_channel_error(db: Database, channel_id: uuid.UUID, error: str) -> None:
+    """R-CH7: provider errors are kept on the channel (last_error, error_count) and shown on the Integrations page."""
+    async with db.sessions() as session, session.begin():
+        await session.execute(
+            update(Channel)
+            .where(Channel.id == channel_id)
+            .values(last_error=error[:1000], error_count=Channel.error_count + 1)
+        )
+
+
+async def record_response_time(db: Database, company_id: uuid.UUID, seconds: float) -> None:
+    """R-M8 avg_response_time in seconds: an exponentially weighted mean, so recent replies count most."""
+    async with db.sessions() as session, session.begin():
+        await session.execute(
+            text(
+                "UPDATE companies SET avg_response_time = CASE WHEN avg_response_time IS NULL "
+                "THEN CAST(:s AS double precision) "
+                "ELSE avg_response_time * 0.9 + CAST(:s AS double precision) * 0.1 END WHERE id = :id"
+            ),
+            {"s": seconds, "id": company_id},
+        )

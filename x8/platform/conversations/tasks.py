@@ -1,0 +1,83 @@
+"""Queue jobs for the reply pipeline: take a turn when the buffer window has passed, send a stored message.
+
+Both are idempotent (see ``x8.conversations.pipeline``), so a job that runs twice, or is retried after its worker
+died, answers once and sends once.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import uuid
+
+import procrastinate
+from procrastinate.jobs import Job
+
+from x8.channel_adapters.base import ProviderError
+from x8.kit.jobs import context
+from x8.platform.conversations import service
+
+blueprint = procrastinate.Blueprint()
+log = logging.getLogger(__name__)
+
+SEND_ATTEMPTS = 12
+MAX_BACKOFF_SECONDS = 600
+
+
+class ProviderRetry(procrastinate.BaseRetryStrategy):
+    """Retry provider errors marked retryable, after the provider's ``retry_after`` when it gives one (Telegram's
+    429), else with exponential backoff. Other errors are not retried: the message is already marked failed."""
+
+    def get_retry_decision(self, *, exception: BaseException, job: Job) -> procrastinate.RetryDecision | None:
+        if not isinstance(exception, ProviderError) or not exception.retryable or job.attempts >= SEND_ATTEMPTS:
+            return None
+        wait = exception.retry_after if exception.retry_after is not None else min(2**job.attempts, MAX_BACKOFF_SECONDS)
+        return procrastinate.RetryDecision(retry_in={"seconds": int(wait) or 1})
+
+
+@blueprint.task(retry=procrastinate.RetryStrategy(max_attempts=5, exponential_wait=2), pass_context=False)
+async def take_turn(company_id: str, conversation_id: str) -> None:
+    ctx = context()
+    outcome = await service.run_turn(ctx.db, ctx.settings, uuid.UUID(company_id), uuid.UUID(conversation_id))
+    if outcome.wait_seconds > 0:
+        await schedule_turn(uuid.UUID(company_id), uuid.UUID(conversation_id), delay=outcome.wait_seconds)
+    for message_id in outcome.pending_ids:  # a retried turn also re-queues replies a dead worker left unsent
+        await schedule_send(uuid.UUID(company_id), message_id)
+
+
+@blueprint.task(retry=ProviderRetry(), pass_context=False)
+async def send_message(company_id: str, message_id: str) -> None:
+    ctx = context()
+    try:
+        status = await service.deliver(ctx.db, ctx.settings, uuid.UUID(company_id), uuid.UUID(message_id))
+    except ProviderError as exc:
+        log.warning("sending message %s failed, will retry: %s", message_id, exc)
+        raise
+    log.info("message %s: %s", message_id, status)
+
+
+@blueprint.periodic(cron="* * * * *")
+@blueprint.task(queueing_lock="retry_stalled_jobs", pass_context=True)
+async def retry_stalled_jobs(job_context: procrastinate.JobContext, timestamp: int) -> None:
+    """Jobs of a worker that died (no heartbeat) go back to the queue; the pipeline's jobs are idempotent."""
+    app = job_context.app
+    assert app is not None
+    for job in await app.job_manager.get_stalled_jobs():
+        assert job.id is not None
+        log.warning("retrying job %s (%s) left behind by a stalled worker", job.id, job.task_name)
+        await app.job_manager.retry_job_by_id_async(job.id, retry_at=datetime.datetime.now(datetime.UTC))
+
+
+async def schedule_turn(company_id: uuid.UUID, conversation_id: uuid.UUID, *, delay: float) -> None:
+    await take_turn.configure(schedule_in={"milliseconds": max(int(delay * 1000), 0)}).defer_async(
+        company_id=str(company_id), conversation_id=str(conversation_id)
+    )
+
+
+async def schedule_send(company_id: uuid.UUID, message_id: uuid.UUID) -> None:
+    try:
+        await send_message.configure(queueing_lock=f"send:{message_id}").defer_async(
+            company_id=str(company_id), message_id=str(message_id)
+        )
+    except procrastinate.exceptions.AlreadyEnqueued:
+        log.debug("message %s is already queued for sending", message_id)

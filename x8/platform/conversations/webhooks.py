@@ -1,0 +1,103 @@
+"""Inbound webhooks (SPEC.md R-M1): verify, store (de-duplicated), enqueue the turn, answer at once.
+
+A webhook that fails verification gets 401 and nothing is stored. A redelivered message is accepted (200) and
+stored once; its turn is queued again, which costs nothing (the turn is idempotent) and recovers the case where
+the first delivery was stored but its job could not be queued.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+
+from x8.channel_adapters.base import WebhookRejected
+from x8.channel_adapters.models import Channel
+from x8.channel_adapters.registry import adapter_for
+from x8.conversations.inbox import Received
+from x8.kit.db import SessionDep
+from x8.kit.deps import DatabaseDep, SettingsDep
+from x8.kit.errors import BadRequest, NotFound, Unauthorized, error_responses
+from x8.platform.auth.deps import CurrentUser
+from x8.platform.companies.service import get_visible
+from x8.platform.conversations.schemas import Accepted, WebMessageIn
+from x8.platform.conversations.service import receive
+from x8.platform.conversations.tasks import schedule_turn
+from x8.settings import Settings
+
+router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
+log = logging.getLogger(__name__)
+
+
+class Ok(BaseModel):
+    ok: bool
+
+
+async def _channel(session: SessionDep, channel_id: uuid.UUID, platform: str) -> Channel:
+    channel = await session.get(Channel, channel_id)
+    if channel is None or channel.platform != platform:
+        raise NotFound("Channel not found.")
+    return channel
+
+
+async def _after_store(settings: Settings, channel: Channel, received: Received) -> None:
+    if not received.from_owner:
+        await schedule_turn(channel.company_id, received.conversation_id, delay=settings.buffer_seconds)
+
+
+@router.post("/telegram/{channel_id}", response_model=Ok, responses=error_responses(BadRequest, Unauthorized, NotFound))
+async def telegram(
+    channel_id: uuid.UUID, request: Request, session: SessionDep, db: DatabaseDep, settings: SettingsDep
+) -> Ok:
+    """Telegram updates; ``X-Telegram-Bot-Api-Secret-Token`` must match the secret set with setWebhook."""
+    channel = await _channel(session, channel_id, "telegram")
+    body = await request.body()
+    adapter = adapter_for("telegram", settings)
+    try:
+        adapter.verify(channel, {k.lower(): v for k, v in request.headers.items()}, body)
+    except WebhookRejected as exc:
+        log.warning("rejected a Telegram webhook for channel %s: %s", channel_id, exc)
+        raise Unauthorized(str(exc)) from exc
+    try:
+        payload = json.loads(body)
+    except ValueError as exc:
+        raise BadRequest("The update is not JSON.") from exc
+    if not isinstance(payload, dict):
+        raise BadRequest("The update is not a JSON object.")
+    for message in adapter.parse(payload):
+        received = await receive(db, channel, message, pause_minutes=settings.human_pause_minutes)
+        await _after_store(settings, channel, received)
+    return Ok(ok=True)
+
+
+@router.post("/web/{channel_id}", response_model=Accepted, status_code=202, responses=error_responses(NotFound))
+async def web(
+    channel_id: uuid.UUID,
+    body: WebMessageIn,
+    user: CurrentUser,
+    session: SessionDep,
+    db: DatabaseDep,
+    settings: SettingsDep,
+) -> Accepted:
+    """The playground: a signed-in user who can see the company writes to its assistant as a customer would."""
+    channel = await _channel(session, channel_id, "web")
+    try:
+        await get_visible(session, user, channel.company_id)
+    except NotFound as exc:
+        raise NotFound("Channel not found.") from exc
+    message = adapter_for("web", settings).parse(
+        {
+            "message_id": str(body.message_id or uuid.uuid4()),
+            "visitor_id": body.visitor_id or f"user-{user.id}",
+            "text": body.text,
+            "display_name": user.full_name,
+        }
+    )[0]
+    received = await receive(db, channel, message, pause_minutes=settings.human_pause_minutes)
+    await _after_store(settings, channel, received)
+    return Accepted(
+        conversation_id=received.conversation_id, message_id=received.message_id, duplicate=received.duplicate
+    )
