@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     platform_fee_percent: float = Field(0.0, alias="X8_PLATFORM_FEE_PERCENT", ge=0, le=100)
 
     # --- channels ---
+    # Not in SPEC §3: how long an adapter waits for a provider before it counts as an outage (then retried).
+    provider_timeout_seconds: float = Field(10.0, alias="X8_PROVIDER_TIMEOUT_SECONDS", gt=0)
     telegram_api_url: str = Field("https://api.telegram.org", alias="TELEGRAM_API_URL")
     waha_api_url: str | None = Field(None, alias="WAHA_API_URL")
     waha_api_key: str | None = Field(None, alias="WAHA_API_KEY")

@@ -18,7 +18,6 @@ from x8.channel_adapters.models import Channel, ChannelStatus
 from x8.kit.secretbox import new_webhook_secret, secret_matches
 from x8.settings import Settings
 
-TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
 
 
@@ -34,7 +33,8 @@ class TelegramAdapter:
     async def _call(self, token: str, method: str, payload: dict[str, Any] | None = None) -> Any:
         url = f"{self._settings.telegram_api_url.rstrip('/')}/bot{token}/{method}"
         try:
-            async with httpx.AsyncClient(timeout=TIMEOUT) as client:
+            timeout = self._settings.provider_timeout_seconds
+            async with httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0))) as client:
                 response = await client.post(url, json=payload or {})
         except httpx.TimeoutException as exc:
             raise ProviderError("Telegram did not answer in time.", retryable=True) from exc

@@ -1,0 +1,220 @@
+"""Telegram end to end over real HTTP to a fake Bot API (PROVIDERS.md §1): connect, webhooks, replies, retries."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import app_client, bearer, make_settings, sql
+from tests.conversations.helpers import bot_replies, history, run_jobs, shop_with_catalogue
+from tests.fakes.server import serve_in_thread
+from tests.fakes.telegram import FakeTelegram, telegram_app
+
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+
+
+@pytest.fixture
+def fake_telegram() -> Iterator[tuple[FakeTelegram, str]]:
+    state = FakeTelegram()
+    state.add_bot(TOKEN)
+    with serve_in_thread(telegram_app(state)) as url:
+        yield state, url
+
+
+@pytest.fixture
+async def tg_client(
+    owner_url: str, app_url: str, fake_telegram: tuple[FakeTelegram, str]
+) -> AsyncIterator[httpx.AsyncClient]:
+    settings = make_settings(owner_url, TELEGRAM_API_URL=fake_telegram[1], PUBLIC_BASE_URL="https://x8.example")
+    async with app_client(settings, app_url) as client:
+        yield client
+
+
+def update(update_id: int, text: str, *, chat: int = 555001, message_id: int | None = None) -> dict[str, Any]:
+    sender = {"id": chat, "is_bot": False, "first_name": "Jane", "username": "janesmith", "language_code": "en"}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": message_id or update_id,
+            "from": sender,
+            "chat": {"id": chat, "first_name": "Jane", "username": "janesmith", "type": "private"},
+            "date": 1746268800,
+            "text": text,
+        },
+    }
+
+
+async def _connect(client: httpx.AsyncClient, fake: FakeTelegram) -> tuple[dict[str, str], dict[str, Any], str, str]:
+    tokens, company = await shop_with_catalogue(client)
+    r = await client.post(
+        "/api/v1/integrations/telegram/connect",
+        headers=bearer(tokens),
+        json={"company_id": company["id"], "bot_token": TOKEN},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["platform"] == "telegram" and r.json()["status"] == "CONNECTED"
+    channel_id = str(r.json()["channel_id"])
+    webhook = fake.bots[TOKEN].webhook
+    assert webhook["url"] == f"https://x8.example/api/v1/webhooks/telegram/{channel_id}"
+    return tokens, company, channel_id, str(webhook["secret_token"])
+
+
+async def _post(client: httpx.AsyncClient, channel_id: str, body: Any, secret: str | None) -> httpx.Response:
+    headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
+    return await client.post(f"/api/v1/webhooks/telegram/{channel_id}", json=body, headers=headers)
+
+
+async def _conversations(client: httpx.AsyncClient, tokens: dict[str, str], company: dict[str, Any]) -> list[Any]:
+    r = await client.get("/api/v1/conversations", params={"company_id": company["id"]}, headers=bearer(tokens))
+    items: list[Any] = r.json()["items"]
+    return items
+
+
+async def test_connect_answer_and_disconnect(
+    tg_client: httpx.AsyncClient, app_url: str, owner_url: str, fake_telegram: tuple[FakeTelegram, str]
+) -> None:
+    fake, _ = fake_telegram
+    tokens, company, channel_id, secret = await _connect(tg_client, fake)
+    stored = sql(owner_url, "SELECT credentials, webhook_secret_hash FROM channels WHERE id = %s", channel_id)[0]
+    assert TOKEN.encode() not in bytes(stored[0]) and secret not in str(stored[1])  # sealed and hashed, never plain
+
+    listed = (
+        await tg_client.get("/api/v1/integrations/list", params={"company_id": company["id"]}, headers=bearer(tokens))
+    ).json()
+    assert [(c["platform"], c["display_name"]) for c in listed["items"]] == [("telegram", "@shop_bot")]
+
+    assert (
+        await _post(tg_client, channel_id, update(1, "How much is the sourdough bread?"), secret)
+    ).status_code == 200
+    await run_jobs(app_url)
+    assert fake.sent == [{"chat_id": 555001, "text": fake.sent[0]["text"]}]
+    assert "Sourdough bread: 4.20 USD" in fake.sent[0]["text"]
+    [conversation] = await _conversations(tg_client, tokens, company)
+    assert conversation["channel"] == "telegram" and conversation["contact"]["display_name"] == "Jane"
+
+    r = await tg_client.post(f"/api/v1/integrations/disconnect/{channel_id}", headers=bearer(tokens))
+    assert r.status_code == 200 and r.json()["status"] == "DISCONNECTED"
+    assert fake.bots[TOKEN].webhook == {} and "deleteWebhook" in fake.calls
+    assert (await _post(tg_client, channel_id, update(2, "hello?"), secret)).status_code == 401
+
+
+async def test_a_bad_token_is_refused_with_telegrams_words(
+    tg_client: httpx.AsyncClient, fake_telegram: tuple[FakeTelegram, str]
+) -> None:
+    tokens, company = await shop_with_catalogue(tg_client)
+    r = await tg_client.post(
+        "/api/v1/integrations/telegram/connect",
+        headers=bearer(tokens),
+        json={"company_id": company["id"], "bot_token": "999999999:WRONGwrongWRONGwrongWRONG"},
+    )
+    assert r.status_code == 400 and "Unauthorized" in r.json()["detail"]
+    r = await tg_client.post(
+        "/api/v1/integrations/telegram/connect",
+        headers=bearer(tokens),
+        json={"company_id": company["id"], "bot_token": "not a token"},
+    )
+    assert r.status_code == 422
+
+
+async def test_forged_and_duplicate_webhooks(
+    tg_client: httpx.AsyncClient, app_url: str, fake_telegram: tuple[FakeTelegram, str]
+) -> None:
+    fake, _ = fake_telegram
+    tokens, company, channel_id, secret = await _connect(tg_client, fake)
+    for forged in (None, "", "wrong-secret", secret + "x"):
+        assert (await _post(tg_client, channel_id, update(7, "apples"), forged)).status_code == 401
+    assert await _conversations(tg_client, tokens, company) == []  # nothing stored
+
+    bad = await tg_client.post(
+        f"/api/v1/webhooks/telegram/{channel_id}",
+        content=b"{not json",
+        headers={"X-Telegram-Bot-Api-Secret-Token": secret, "content-type": "application/json"},
+    )
+    assert bad.status_code == 400
+    for _ in range(3):  # Telegram redelivers when it did not see a 2xx in time
+        assert (await _post(tg_client, channel_id, update(8, "apples"), secret)).status_code == 200
+    await run_jobs(app_url)
+    assert len(fake.sent) == 1
+    [conversation] = await _conversations(tg_client, tokens, company)
+    assert [m["sender"] for m in await history(tg_client, tokens, conversation["id"])] == ["customer", "bot"]
+
+
+async def test_provider_429_and_500_are_retried_and_nothing_is_lost(
+    tg_client: httpx.AsyncClient, app_url: str, owner_url: str, fake_telegram: tuple[FakeTelegram, str]
+) -> None:
+    fake, _ = fake_telegram
+    tokens, company, channel_id, secret = await _connect(tg_client, fake)
+    fake.fail_next = ["429", "500"]
+    await _post(tg_client, channel_id, update(20, "apples"), secret)
+    await run_jobs(app_url)  # the turn is taken; the send meets a 429 (retry_after 1)
+    [conversation] = await _conversations(tg_client, tokens, company)
+    [reply] = bot_replies(await history(tg_client, tokens, conversation["id"]))
+    assert reply["status"] == "pending" and "Too Many Requests" in reply["last_error"]
+    for _ in range(12):  # 1 s after the 429 (its retry_after), then 2 s of backoff after the 500
+        await asyncio.sleep(0.5)
+        await run_jobs(app_url)
+        [reply] = bot_replies(await history(tg_client, tokens, conversation["id"]))
+        if reply["status"] != "pending":
+            break
+    assert reply["status"] == "sent" and reply["attempts"] == 3 and reply["last_error"] is None
+    assert len(fake.sent) == 1
+    channel = sql(owner_url, "SELECT error_count, last_error FROM channels WHERE id = %s", channel_id)[0]
+    assert channel[0] == 2 and "Internal Server Error" in channel[1]
+
+
+async def test_plan_channel_limit_is_enforced(
+    tg_client: httpx.AsyncClient, fake_telegram: tuple[FakeTelegram, str]
+) -> None:
+    tokens, company = await shop_with_catalogue(tg_client)
+    r = await tg_client.patch(
+        f"/api/v1/companies/{company['id']}", headers=bearer(tokens), json={"channels": ["whatsapp"]}
+    )
+    assert r.status_code == 200, r.text
+    r = await tg_client.post(
+        "/api/v1/integrations/telegram/connect",
+        headers=bearer(tokens),
+        json={"company_id": company["id"], "bot_token": TOKEN},
+    )
+    assert r.status_code == 402 and r.json()["limit"] == 1
+    available = (
+        await tg_client.get(
+            "/api/v1/integrations/available-channels", params={"company_id": company["id"]}, headers=bearer(tokens)
+        )
+    ).json()
+    assert available["limit"] == 1 and available["in_use"] == 1
+    assert {i["platform"]: i["chosen"] for i in available["items"]}["whatsapp"] is True
+    # The playground is always there, whatever the plan.
+    r = await tg_client.post(
+        "/api/v1/integrations/web/connect", headers=bearer(tokens), json={"company_id": company["id"]}
+    )
+    assert r.status_code == 200
+
+
+async def test_a_provider_timeout_is_retried(
+    owner_url: str, app_url: str, fake_telegram: tuple[FakeTelegram, str]
+) -> None:
+    fake, url = fake_telegram
+    fake.hang_seconds = 2
+    settings = make_settings(
+        owner_url, TELEGRAM_API_URL=url, PUBLIC_BASE_URL="https://x8.example", X8_PROVIDER_TIMEOUT_SECONDS="0.5"
+    )
+    async with app_client(settings, app_url) as client:
+        tokens, company, channel_id, secret = await _connect(client, fake)
+        fake.fail_next = ["hang"]
+        await _post(client, channel_id, update(30, "bread"), secret)
+        await run_jobs(app_url)
+        [conversation] = await _conversations(client, tokens, company)
+        [reply] = bot_replies(await history(client, tokens, conversation["id"]))
+        assert reply["status"] == "pending" and "did not answer in time" in reply["last_error"]
+        for _ in range(10):
+            await asyncio.sleep(0.5)
+            await run_jobs(app_url)
+            [reply] = bot_replies(await history(client, tokens, conversation["id"]))
+            if reply["status"] == "sent":
+                break
+        assert reply["status"] == "sent"
+        assert len(fake.sent) == 1
