@@ -77,7 +77,7 @@ def serve(host: str, port: int, no_worker: bool, seed_demo: bool) -> None:
 def worker(concurrency: int) -> None:
     """Run a job worker on its own, to scale out."""
     from x8.kit.db import Database
-    from x8.kit.jobs import build_app, open_queue
+    from x8.kit.jobs import WORKER_POLLING_SECONDS, build_app, open_queue
 
     settings, urls = _prepare()
     _migrate_tenants_on_start(settings, urls.owner)
@@ -88,7 +88,7 @@ def worker(concurrency: int) -> None:
         queue = build_app(urls.app)
         try:
             async with queue.open_async():
-                await queue.run_worker_async(concurrency=concurrency)
+                await queue.run_worker_async(concurrency=concurrency, fetch_job_polling_interval=WORKER_POLLING_SECONDS)
         finally:
             await db.dispose()
 

@@ -18,7 +18,7 @@ from sqlalchemy import text
 from x8.channel_adapters.endpoints import router as integrations_router
 from x8.kit.db import Database
 from x8.kit.errors import NotFound, install_error_handlers
-from x8.kit.jobs import build_app, open_queue
+from x8.kit.jobs import WORKER_POLLING_SECONDS, build_app, open_queue
 from x8.platform.admin.endpoints import router as admin_router
 from x8.platform.auth.endpoints import router as auth_router
 from x8.platform.companies.endpoints import router as companies_router
@@ -50,7 +50,11 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
         async with queue.open_async():
             app.state.queue = queue
             if run_worker:
-                worker = asyncio.create_task(queue.run_worker_async(install_signal_handlers=False))
+                worker = asyncio.create_task(
+                    queue.run_worker_async(
+                        install_signal_handlers=False, fetch_job_polling_interval=WORKER_POLLING_SECONDS
+                    )
+                )
             try:
                 yield
             finally:

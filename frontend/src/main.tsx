@@ -8,12 +8,15 @@ import { AppShell } from "./components/AppShell";
 import { I18nProvider } from "./i18n";
 import "./index.css";
 import { EditCompanyPage, NewCompanyPage } from "./pages/CompanyFormPage";
+import { ConversationsPage } from "./pages/ConversationsPage";
 import { DashboardPage } from "./pages/DashboardPage";
+import { IntegrationsPage } from "./pages/IntegrationsPage";
 import { KnowledgeBasePage } from "./pages/KnowledgeBasePage";
 import { LoginPage } from "./pages/LoginPage";
 import { MagicLinkPage } from "./pages/MagicLinkPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { OAuthCompletePage } from "./pages/OAuthCompletePage";
+import { PlaygroundPage } from "./pages/PlaygroundPage";
 import { ProfilePage } from "./pages/ProfilePage";
 import { RegisterPage } from "./pages/RegisterPage";
 import { ResetPasswordPage } from "./pages/ResetPasswordPage";
@@ -40,6 +43,9 @@ function App() {
                 <Route path="/companies/new" element={<NewCompanyPage />} />
                 <Route path="/companies/:id/edit" element={<EditCompanyPage />} />
                 <Route path="/knowledge-base" element={<KnowledgeBasePage />} />
+                <Route path="/conversations" element={<ConversationsPage />} />
+                <Route path="/playground" element={<PlaygroundPage />} />
+                <Route path="/integrations" element={<IntegrationsPage />} />
                 <Route path="/profile" element={<ProfilePage />} />
                 <Route path="*" element={<NotFoundPage />} />
               </Routes>

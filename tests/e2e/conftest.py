@@ -55,6 +55,8 @@ def live_server_env() -> Iterator[dict[str, str]]:
         "PUBLIC_BASE_URL": base,
         "FRONTEND_URL": base,
         "X8_BCRYPT_ROUNDS": "4",
+        "X8_BUFFER_SECONDS": "1",
+        "TELEGRAM_API_URL": "http://127.0.0.1:9",  # nothing listens: an outage, without waiting on DNS
         "X8_DATA_DIR": tempfile.mkdtemp(prefix="x8-e2e-data-"),
         # Every browser and the fuzzer share 127.0.0.1; rate limits have their own tests.
         "X8_RATE_LIMIT_CODES_PER_IP": "100000",

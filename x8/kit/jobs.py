@@ -50,6 +50,11 @@ def build_app(app_url: str) -> procrastinate.App:
     return app
 
 
+# A turn is scheduled for the end of its buffer window, and a worker only notices scheduled jobs when it polls:
+# poll often enough that the window, not the poll, decides when a customer gets the answer.
+WORKER_POLLING_SECONDS = 0.5
+
+
 def open_queue(settings: Settings, db: Database) -> None:
     global _context
     _context = WorkerContext(settings=settings, db=db)

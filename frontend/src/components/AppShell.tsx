@@ -13,12 +13,16 @@ interface NavItem {
   icon: string;
   end?: boolean;
   roles?: string[];
+  drawerOnly?: boolean; // on phones, in the menu drawer but not in the bottom bar (which fits five)
 }
 
 const NAV: NavItem[] = [
   { to: "/", label: "nav.dashboard", icon: "M3 12l9-9 9 9M5 10v10h14V10", end: true },
-  { to: "/companies/new", label: "nav.newCompany", icon: "M12 5v14M5 12h14", roles: ["CLIENT"] },
+  { to: "/companies/new", label: "nav.newCompany", icon: "M12 5v14M5 12h14", roles: ["CLIENT"], drawerOnly: true },
+  { to: "/conversations", label: "nav.conversations", icon: "M21 12a8 8 0 01-11.6 7.1L4 20l1-4.6A8 8 0 1121 12z" },
   { to: "/knowledge-base", label: "nav.knowledgeBase", icon: "M4 5a2 2 0 012-2h12v16H6a2 2 0 00-2 2zM4 5v16M8 7h6" },
+  { to: "/playground", label: "nav.playground", icon: "M8 10h8M8 14h5M5 4h14a2 2 0 012 2v9a2 2 0 01-2 2h-6l-5 4v-4H5a2 2 0 01-2-2V6a2 2 0 012-2z", roles: ["CLIENT", "ADMIN"], drawerOnly: true },
+  { to: "/integrations", label: "nav.integrations", icon: "M9 7V3m6 4V3M7 7h10v4a5 5 0 01-10 0zM12 16v5" },
   { to: "/profile", label: "nav.profile", icon: "M12 12a4 4 0 100-8 4 4 0 000 8zm-7 9a7 7 0 0114 0" },
 ];
 
@@ -90,6 +94,7 @@ function Account({ compact = false }: { compact?: boolean }) {
 export function AppShell({ children }: { children: ReactNode }) {
   const { t } = useI18n();
   const nav = useNav();
+  const bottomNav = nav.filter((item) => !item.drawerOnly);
   const [drawer, setDrawer] = useState(false);
   return (
     <div className="min-h-screen md:flex">
@@ -125,11 +130,11 @@ export function AppShell({ children }: { children: ReactNode }) {
 
       <nav
         className="fixed inset-x-0 bottom-0 z-20 grid border-t border-slate-200 bg-white md:hidden"
-        style={{ gridTemplateColumns: `repeat(${nav.length}, minmax(0, 1fr))` }}
+        style={{ gridTemplateColumns: `repeat(${bottomNav.length}, minmax(0, 1fr))` }}
         aria-label="Bottom"
         data-testid="bottom-nav"
       >
-        {nav.map((item) => (
+        {bottomNav.map((item) => (
           <NavLink
             key={item.to}
             to={item.to}

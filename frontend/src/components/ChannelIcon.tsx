@@ -8,6 +8,7 @@ const COLORS: Record<string, string> = {
   facebook: "bg-blue-600",
   email: "bg-amber-500",
   tiktok: "bg-slate-900",
+  web: "bg-violet-500",
 };
 
 const LETTERS: Record<string, string> = {
@@ -17,6 +18,7 @@ const LETTERS: Record<string, string> = {
   facebook: "FB",
   email: "@",
   tiktok: "TT",
+  web: "PG",
 };
 
 export function ChannelIcon({ platform, decorative = false }: { platform: string; decorative?: boolean }) {

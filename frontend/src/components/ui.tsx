@@ -77,9 +77,19 @@ export function fieldError(error: unknown, field: string): string | undefined {
   return (error as Partial<ApiError> | null)?.fields?.[field];
 }
 
-export function Card({ children, className = "", testId }: { children: ReactNode; className?: string; testId?: string }) {
+export function Card({
+  children,
+  className = "",
+  testId,
+  padded = true,
+}: {
+  children: ReactNode;
+  className?: string;
+  testId?: string;
+  padded?: boolean;
+}) {
   return (
-    <div data-testid={testId} className={`rounded-xl border border-slate-200 bg-white p-5 shadow-sm ${className}`}>
+    <div data-testid={testId} className={`rounded-xl border border-slate-200 bg-white shadow-sm ${padded ? "p-5" : "overflow-hidden"} ${className}`}>
       {children}
     </div>
   );

@@ -24,10 +24,10 @@ from x8.platform.companies.service import get_editable, get_visible
 from x8.platform.conversations.schemas import (
     ContactOut,
     ConversationList,
+    ConversationMessage,
+    ConversationMessages,
     ConversationOut,
     HumanReplyIn,
-    MessageList,
-    MessageOut,
 )
 from x8.platform.conversations.tasks import schedule_send
 from x8.platform.users.models import User
@@ -105,7 +105,7 @@ async def get_conversation(
     return conversation_out(company.id, row)
 
 
-@router.get("/{conversation_id}/messages", response_model=MessageList, responses=error_responses(NotFound))
+@router.get("/{conversation_id}/messages", response_model=ConversationMessages, responses=error_responses(NotFound))
 async def list_messages(
     conversation_id: uuid.UUID,
     user: CurrentUser,
@@ -113,19 +113,19 @@ async def list_messages(
     db: DatabaseDep,
     limit: Limit = 50,
     offset: Offset = 0,
-) -> MessageList:
+) -> ConversationMessages:
     """History, a page at a time: ``offset`` counts back from the newest message; each page is oldest first."""
     company = await _company_of(session, user, conversation_id, edit=False)
     async with tenant_session(db, company.id) as ts:
         if await queries.get_conversation(ts, conversation_id) is None:
             raise NotFound("Conversation not found.")
         rows, total = await queries.list_messages(ts, conversation_id, limit=limit, offset=offset)
-    return MessageList(items=[MessageOut(**r) for r in rows], total=total)
+    return ConversationMessages(items=[ConversationMessage(**r) for r in rows], total=total)
 
 
 @router.post(
     "/{conversation_id}/messages",
-    response_model=MessageOut,
+    response_model=ConversationMessage,
     status_code=201,
     responses=error_responses(NotFound, Forbidden),
 )
@@ -137,7 +137,7 @@ async def reply_as_human(
     session: SessionDep,
     db: DatabaseDep,
     settings: SettingsDep,
-) -> MessageOut:
+) -> ConversationMessage:
     """Send a reply written by a person. It is stored first, then sent with retries; the bot pauses for this
     conversation until resumed or until ``X8_HUMAN_PAUSE_MINUTES`` pass."""
     company = await _company_of(session, user, conversation_id, edit=True)
@@ -149,7 +149,7 @@ async def reply_as_human(
         )
     await schedule_send(company.id, message["id"])
     await audit(session, request, user.id, "conversation.human_reply", ("conversation", conversation_id))
-    return MessageOut(**message)
+    return ConversationMessage(**message)
 
 
 @router.post("/{conversation_id}/resume-bot", response_model=ConversationOut, responses=error_responses(NotFound))

@@ -36,7 +36,7 @@ class ConversationList(BaseModel):
     total: int
 
 
-class MessageOut(BaseModel):
+class ConversationMessage(BaseModel):
     id: uuid.UUID
     direction: str
     sender: str
@@ -50,8 +50,8 @@ class MessageOut(BaseModel):
     sent_at: datetime | None
 
 
-class MessageList(BaseModel):
-    items: list[MessageOut]
+class ConversationMessages(BaseModel):
+    items: list[ConversationMessage]
     total: int
 
 

@@ -1,0 +1,153 @@
+import { useState, type FormEvent } from "react";
+import { Link } from "react-router-dom";
+
+import { ChannelIcon } from "../components/ChannelIcon";
+import { CompanyPicker, useSelectedCompany } from "../components/CompanyPicker";
+import { Alert, Button, Card, ErrorAlert, Spinner, TextField } from "../components/ui";
+import { useI18n } from "../i18n";
+import type { MessageKey } from "../i18n/en";
+import { useMe } from "../queries/auth";
+import { useAvailableChannels, useChannels, useConnectTelegram, useDisconnect, type ChannelInfo } from "../queries/integrations";
+
+function StatusBadge({ status }: { status: string }) {
+  const { t } = useI18n();
+  const style =
+    status === "CONNECTED" ? "bg-emerald-100 text-emerald-800" : status === "ERROR" ? "bg-red-100 text-red-800" : "bg-slate-100 text-slate-700";
+  return <span className={`rounded-full px-2.5 py-0.5 text-xs font-semibold ${style}`}>{t(`integrations.status.${status}` as MessageKey)}</span>;
+}
+
+function TelegramConnect({ companyId }: { companyId: string }) {
+  const { t } = useI18n();
+  const connect = useConnectTelegram();
+  const [token, setToken] = useState("");
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    connect.mutate({ company_id: companyId, bot_token: token.trim() }, { onSuccess: () => setToken("") });
+  }
+  return (
+    <form onSubmit={submit} className="space-y-3">
+      <TextField
+        label={t("integrations.botToken")}
+        hint={t("integrations.botTokenHint")}
+        value={token}
+        onChange={(e) => setToken(e.target.value)}
+        autoComplete="off"
+        spellCheck={false}
+      />
+      <ErrorAlert error={connect.error} />
+      <Button type="submit" disabled={connect.isPending || token.trim().length < 20}>
+        {connect.isPending ? t("integrations.connecting") : t("integrations.connect")}
+      </Button>
+    </form>
+  );
+}
+
+function ChannelCard({ platform, channel, companyId, connectable, canEdit }: {
+  platform: string;
+  channel: ChannelInfo | undefined;
+  companyId: string;
+  connectable: boolean;
+  canEdit: boolean;
+}) {
+  const { t } = useI18n();
+  const disconnect = useDisconnect();
+  const connected = channel && channel.status !== "DISCONNECTED";
+  return (
+    <Card testId={`channel-${platform}`}>
+      <div className="flex items-start justify-between gap-3">
+        <div className="flex items-center gap-3">
+          <ChannelIcon platform={platform} />
+          <div>
+            <div className="font-semibold text-slate-900">{t(`channel.${platform}` as MessageKey)}</div>
+            {channel?.display_name && <div className="text-sm text-slate-600">{channel.display_name}</div>}
+          </div>
+        </div>
+        <StatusBadge status={channel?.status ?? "DISCONNECTED"} />
+      </div>
+      {channel?.last_error && (
+        <div className="mt-3">
+          <Alert kind="warning">
+            {t("integrations.lastError", { n: channel.error_count })} {channel.last_error}
+          </Alert>
+        </div>
+      )}
+      <div className="mt-4">
+        {connected && canEdit && platform !== "web" && (
+          <Button variant="danger" onClick={() => disconnect.mutate(channel.channel_id)} disabled={disconnect.isPending}>
+            {t("integrations.disconnect")}
+          </Button>
+        )}
+        {!connected && canEdit && platform === "telegram" && <TelegramConnect companyId={companyId} />}
+        {!connected && !connectable && <p className="text-sm text-slate-500">{t("integrations.comingSoon")}</p>}
+        <ErrorAlert error={disconnect.error} />
+      </div>
+    </Card>
+  );
+}
+
+export function IntegrationsPage() {
+  const { t } = useI18n();
+  const me = useMe(true);
+  const { companies, company, isPending, error } = useSelectedCompany();
+  const available = useAvailableChannels(company?.id);
+  const channels = useChannels(company?.id);
+  const canEdit = me.data?.role !== "MANAGER";
+  const chosen = available.data?.items.filter((c) => c.chosen) ?? [];
+  const byPlatform = new Map((channels.data?.items ?? []).map((c) => [c.platform, c]));
+
+  return (
+    <div className="mx-auto max-w-4xl space-y-6">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-bold tracking-tight">{t("integrations.title")}</h1>
+          <p className="text-sm text-slate-600">{t("integrations.subtitle")}</p>
+        </div>
+        <CompanyPicker companies={companies} value={company?.id} />
+      </div>
+      {isPending && <Spinner label={t("common.loading")} />}
+      <ErrorAlert error={error ?? available.error ?? channels.error} />
+      {!isPending && !company && <Card>{t("kb.noCompanies")}</Card>}
+      {company && available.data && (
+        <>
+          <p className="text-sm text-slate-600" data-testid="plan-usage">
+            {available.data.limit === null
+              ? t("integrations.unlimited", { used: available.data.in_use })
+              : t("integrations.usage", { used: available.data.in_use, limit: available.data.limit })}{" "}
+            {canEdit && (
+              <Link className="text-brand-700 hover:underline" to={`/companies/${company.id}/edit`}>
+                {t("integrations.chooseChannels")}
+              </Link>
+            )}
+          </p>
+          {chosen.length === 0 && <Card>{t("integrations.noneChosen")}</Card>}
+          <div className="grid gap-4 md:grid-cols-2">
+            {chosen.map((c) => (
+              <ChannelCard
+                key={c.platform}
+                platform={c.platform}
+                channel={byPlatform.get(c.platform)}
+                companyId={company.id}
+                connectable={c.connectable}
+                canEdit={canEdit}
+              />
+            ))}
+          </div>
+          <Card>
+            <div className="flex flex-wrap items-center justify-between gap-3">
+              <div className="flex items-center gap-3">
+                <ChannelIcon platform="web" />
+                <div>
+                  <div className="font-semibold text-slate-900">{t("channel.web")}</div>
+                  <div className="text-sm text-slate-600">{t("integrations.playgroundHint")}</div>
+                </div>
+              </div>
+              <Link to={`/playground?company=${company.id}`} className="text-sm font-semibold text-brand-700 hover:underline">
+                {t("integrations.openPlayground")}
+              </Link>
+            </div>
+          </Card>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,94 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+
+import { api, unwrap } from "../api/client";
+import type { components } from "../api/schema";
+
+export type Conversation = components["schemas"]["ConversationOut"];
+export type Message = components["schemas"]["ConversationMessage"];
+
+export interface ConversationFilters {
+  channel?: string;
+  status?: "open" | "closed" | "paused" | "unread";
+  q?: string;
+}
+
+/** How often open inbox views refresh (ms): new customer messages and bot replies appear without a reload. */
+export const LIVE_INTERVAL = 2000;
+
+export const conversationKeys = {
+  all: ["conversations"] as const,
+  list: (companyId: string, filters: ConversationFilters) => [...conversationKeys.all, "list", companyId, filters] as const,
+  detail: (id: string) => [...conversationKeys.all, "detail", id] as const,
+  messages: (id: string) => [...conversationKeys.all, "messages", id] as const,
+};
+
+export function useConversations(companyId: string | undefined, filters: ConversationFilters) {
+  return useQuery({
+    queryKey: conversationKeys.list(companyId ?? "", filters),
+    queryFn: () =>
+      unwrap(
+        api.GET("/api/v1/conversations", {
+          params: {
+            query: {
+              company_id: companyId ?? "",
+              channel: filters.channel || undefined,
+              status: filters.status,
+              q: filters.q?.trim() || undefined,
+              limit: 100,
+            },
+          },
+        }),
+      ),
+    enabled: Boolean(companyId),
+    refetchInterval: LIVE_INTERVAL,
+    placeholderData: (previous) => previous,
+  });
+}
+
+export function useConversation(id: string | undefined) {
+  return useQuery({
+    queryKey: conversationKeys.detail(id ?? ""),
+    queryFn: () => unwrap(api.GET("/api/v1/conversations/{conversation_id}", { params: { path: { conversation_id: id ?? "" } } })),
+    enabled: Boolean(id),
+    refetchInterval: LIVE_INTERVAL,
+  });
+}
+
+export function useMessages(id: string | undefined) {
+  return useQuery({
+    queryKey: conversationKeys.messages(id ?? ""),
+    queryFn: () =>
+      unwrap(
+        api.GET("/api/v1/conversations/{conversation_id}/messages", {
+          params: { path: { conversation_id: id ?? "" }, query: { limit: 100 } },
+        }),
+      ),
+    enabled: Boolean(id),
+    refetchInterval: LIVE_INTERVAL,
+  });
+}
+
+export function useHumanReply(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (text: string) =>
+      unwrap(api.POST("/api/v1/conversations/{conversation_id}/messages", { params: { path: { conversation_id: id } }, body: { text } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: conversationKeys.all }),
+  });
+}
+
+export function useResumeBot(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(api.POST("/api/v1/conversations/{conversation_id}/resume-bot", { params: { path: { conversation_id: id } } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: conversationKeys.all }),
+  });
+}
+
+export function useMarkRead() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => unwrap(api.POST("/api/v1/conversations/{conversation_id}/read", { params: { path: { conversation_id: id } } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: [...conversationKeys.all, "list"] }),
+  });
+}

@@ -1,0 +1,79 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+
+import { api, unwrap } from "../api/client";
+import type { components } from "../api/schema";
+import { companyKeys } from "./companies";
+import { conversationKeys } from "./conversations";
+
+export type ChannelInfo = components["schemas"]["ChannelInfo"];
+export type AvailableChannel = components["schemas"]["AvailableChannel"];
+
+export const integrationKeys = {
+  all: ["integrations"] as const,
+  list: (companyId: string) => [...integrationKeys.all, "list", companyId] as const,
+  available: (companyId: string) => [...integrationKeys.all, "available", companyId] as const,
+};
+
+export function useChannels(companyId: string | undefined) {
+  return useQuery({
+    queryKey: integrationKeys.list(companyId ?? ""),
+    queryFn: () => unwrap(api.GET("/api/v1/integrations/list", { params: { query: { company_id: companyId ?? "" } } })),
+    enabled: Boolean(companyId),
+  });
+}
+
+export function useAvailableChannels(companyId: string | undefined) {
+  return useQuery({
+    queryKey: integrationKeys.available(companyId ?? ""),
+    queryFn: () =>
+      unwrap(api.GET("/api/v1/integrations/available-channels", { params: { query: { company_id: companyId ?? "" } } })),
+    enabled: Boolean(companyId),
+  });
+}
+
+function useInvalidate() {
+  const queryClient = useQueryClient();
+  return () => {
+    void queryClient.invalidateQueries({ queryKey: integrationKeys.all });
+    void queryClient.invalidateQueries({ queryKey: companyKeys.all });
+  };
+}
+
+export function useConnectWeb() {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: (companyId: string) => unwrap(api.POST("/api/v1/integrations/web/connect", { body: { company_id: companyId } })),
+    onSuccess: invalidate,
+  });
+}
+
+export function useConnectTelegram() {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: (body: { company_id: string; bot_token: string }) => unwrap(api.POST("/api/v1/integrations/telegram/connect", { body })),
+    onSuccess: invalidate,
+  });
+}
+
+export function useDisconnect() {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: (channelId: string) =>
+      unwrap(api.POST("/api/v1/integrations/disconnect/{channel_id}", { params: { path: { channel_id: channelId } } })),
+    onSuccess: invalidate,
+  });
+}
+
+export function useSendToPlayground() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ channelId, text, messageId }: { channelId: string; text: string; messageId: string }) =>
+      unwrap(
+        api.POST("/api/v1/webhooks/web/{channel_id}", {
+          params: { path: { channel_id: channelId } },
+          body: { text, message_id: messageId },
+        }),
+      ),
+    onSuccess: (result) => queryClient.invalidateQueries({ queryKey: conversationKeys.messages(result.conversation_id) }),
+  });
+}

@@ -1,0 +1,68 @@
+"""Issue 5's browser journey: ask the playground about a catalogue product and get its real price; reply as a
+human in Conversations and see the assistant paused."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import shot
+from tests.e2e.helpers import create_company, register, unique_email
+
+CATALOGUE = (
+    b"SKU,Name,Description,Price,Currency\n"
+    b"TEA-1,Green tea,Sencha green tea 100 g,4.50,EUR\n"
+    b"HN-3,Wildflower honey,Raw honey from local beekeepers,7.40,EUR\n"
+)
+
+
+def test_playground_answers_with_the_real_price_and_a_human_reply_pauses_the_bot(page: Page, live_server: str) -> None:
+    register(page, live_server, unique_email("chat"))
+    create_company(page, "Tea Room", channel=None)
+    page.get_by_role("link", name="Knowledge base").click()
+    page.get_by_label("CSV or Excel file").set_input_files(
+        files=[{"name": "catalogue.csv", "mimeType": "text/csv", "buffer": CATALOGUE}]
+    )
+    page.get_by_role("button", name="Upload catalogue").click()
+    expect(page.get_by_test_id("upload-result")).to_contain_text("Imported 2 of 2 rows.")
+
+    page.get_by_role("link", name="Playground").click()
+    expect(page.get_by_role("heading", name="Playground")).to_be_visible()
+    box = page.get_by_label("Write a message…")
+    box.fill("How much is the green tea?")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_test_id("message-customer")).to_contain_text("How much is the green tea?")
+    reply = page.get_by_test_id("message-bot").first
+    expect(reply).to_contain_text("Green tea: 4.50 EUR", timeout=15000)
+    shot(page, "playground-answer")
+
+    page.get_by_role("link", name="Open this chat in Conversations").click()
+    expect(page.get_by_role("heading", name="Conversations")).to_be_visible()
+    thread = page.get_by_test_id("thread")
+    expect(thread.get_by_test_id("bot-state")).to_have_text("The assistant answers this chat")
+    expect(page.get_by_test_id("conversation-row")).to_have_count(1)
+    page.get_by_label("Reply as yourself…").fill("Hello, this is Anna from Tea Room.")
+    thread.get_by_role("button", name="Send").click()
+    expect(thread.get_by_test_id("message-human")).to_contain_text("Hello, this is Anna")
+    expect(thread.get_by_test_id("bot-state")).to_have_text("The assistant is paused: a person is answering")
+    expect(page.get_by_test_id("conversation-row")).to_contain_text("Paused")
+    shot(page, "conversations-human-reply")
+
+    thread.get_by_role("button", name="Resume assistant").click()
+    expect(thread.get_by_test_id("bot-state")).to_have_text("The assistant answers this chat")
+
+
+def test_integrations_show_only_chosen_channels(page: Page, live_server: str) -> None:
+    register(page, live_server, unique_email("integrations"))
+    create_company(page, "Bakery", channel="Telegram")
+    page.get_by_role("link", name="Integrations").click()
+    expect(page.get_by_role("heading", name="Integrations")).to_be_visible()
+    expect(page.get_by_test_id("plan-usage")).to_contain_text("1 of 1 channels")
+    expect(page.get_by_test_id("channel-telegram")).to_contain_text("Not connected")
+    expect(page.get_by_test_id("channel-whatsapp")).to_have_count(0)
+    card = page.get_by_test_id("channel-telegram")
+    card.get_by_label("Bot token from @BotFather").fill("123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw")
+    card.get_by_role("button", name="Connect").click()
+    # No Telegram is reachable from the test machine: the failure is shown, and nothing claims to be connected.
+    expect(card.get_by_role("alert")).to_be_visible(timeout=20000)
+    expect(card).to_contain_text("Not connected")
+    shot(page, "integrations")
