@@ -22,8 +22,10 @@ from x8.channel_adapters.schemas import (
     ChannelList,
     CompanyIn,
     ConnectOut,
+    QrOut,
     TelegramConnectIn,
 )
+from x8.channel_adapters.waha import WahaAdapter, WahaNotConfigured
 from x8.kit.db import SessionDep
 from x8.kit.deps import SettingsDep
 from x8.kit.errors import BadRequest, Forbidden, NotFound, PaymentRequired, ServiceUnavailable, error_responses
@@ -103,6 +105,8 @@ async def _connect(
         channel = await service.connect(session, settings, await _owner(session, company), company, platform, given)
     except ProviderError as exc:
         raise ServiceUnavailable(f"{exc} Please try again in a moment.") from exc
+    except WahaNotConfigured as exc:
+        raise ServiceUnavailable(str(exc)) from exc
     await audit(session, request, user.id, "channel.connected", ("channel", channel.id), {"platform": platform})
     return ConnectOut(channel_id=channel.id, platform=channel.platform, status=channel.status)
 
@@ -122,6 +126,47 @@ async def connect_telegram(
     """Validate the bot token with getMe (400 with Telegram's words if wrong), seal it, and set the webhook with
     a random secret token."""
     return await _connect(request, user, session, settings, body.company_id, "telegram", {"bot_token": body.bot_token})
+
+
+@router.post("/whatsapp/connect", response_model=ConnectOut, responses=CONNECT_ERRORS)
+async def connect_whatsapp(
+    body: CompanyIn, request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> ConnectOut:
+    """Create and start a WAHA session for the company, with the webhook and its HMAC key. The channel is
+    CONNECTING until the business scans the QR code (``GET /whatsapp/qr``) and WAHA reports WORKING."""
+    return await _connect(request, user, session, settings, body.company_id, "whatsapp", {})
+
+
+async def _whatsapp_channel(session: SessionDep, user: User, channel_id: uuid.UUID) -> Channel:
+    channel = await service.get_channel(session, channel_id)
+    if channel.platform != "whatsapp":
+        raise NotFound("Channel not found.")
+    try:
+        await get_visible(session, user, channel.company_id)
+    except NotFound as exc:
+        raise NotFound("Channel not found.") from exc
+    return channel
+
+
+@router.get("/whatsapp/qr", response_model=QrOut, responses=CONNECT_ERRORS)
+async def whatsapp_qr(
+    user: CurrentUser, session: SessionDep, settings: SettingsDep, channel_id: uuid.UUID = Query(...)
+) -> QrOut:
+    """The QR code to scan with WhatsApp on the business's phone, as a PNG data URL."""
+    channel = await _whatsapp_channel(session, user, channel_id)
+    try:
+        return QrOut(qr=await WahaAdapter(settings).qr_code(channel))
+    except ProviderError as exc:
+        raise ServiceUnavailable(f"{exc} Please try again in a moment.") from exc
+    except WahaNotConfigured as exc:
+        raise ServiceUnavailable(str(exc)) from exc
+
+
+@router.get("/whatsapp/status", response_model=ChannelInfo, responses=error_responses(NotFound))
+async def whatsapp_status(user: CurrentUser, session: SessionDep, channel_id: uuid.UUID = Query(...)) -> ChannelInfo:
+    """The channel's status as WAHA's ``session.status`` webhooks left it: DISCONNECTED, CONNECTING, CONNECTED
+    or ERROR."""
+    return _info(await _whatsapp_channel(session, user, channel_id))
 
 
 @router.post("/disconnect/{channel_id}", response_model=ConnectOut, responses=CONNECT_ERRORS)

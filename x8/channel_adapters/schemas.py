@@ -47,3 +47,7 @@ class ChannelInfo(BaseModel):
 class ChannelList(BaseModel):
     items: list[ChannelInfo]
     total: int
+
+
+class QrOut(BaseModel):
+    qr: str = Field(description="data:image/png;base64,…")

@@ -74,6 +74,8 @@ async def store_inbound(
     owner's outbound message and pauses the bot for ``pause_minutes`` (R-M5)."""
     params = {"platform": channel.platform, "external": message.external_id, "channel": channel.id}
     conversation_id = await _conversation(ts, new_conversation_id, message, params)
+    if message.from_owner and await _is_our_echo(ts, conversation_id, message.text):
+        return Received(conversation_id, None, from_owner=True)
     direction, sender = ("out", "owner") if message.from_owner else ("in", "customer")
     message_id = await ts.scalar(
         _INSERT_MESSAGE,
@@ -97,6 +99,20 @@ async def store_inbound(
             },
         )
     return Received(conversation_id, message_id, from_owner=message.from_owner)
+
+
+_ECHO = text("""
+SELECT 1 FROM messages
+WHERE conversation_id = :id AND direction = 'out' AND sender IN ('bot', 'human') AND body = :body
+  AND (status IN ('pending', 'sending') OR sent_at > now() - interval '10 minutes')
+LIMIT 1
+""")
+
+
+async def _is_our_echo(ts: TenantSession, conversation_id: uuid.UUID, body: str) -> bool:
+    """WhatsApp reports the platform's own sends back as the business's messages (``fromMe``). One that matches
+    a reply we are sending or just sent is that echo, not the owner typing on their phone."""
+    return await ts.scalar(_ECHO, {"id": conversation_id, "body": body}) is not None
 
 
 async def _conversation(

@@ -217,6 +217,9 @@ export const en = {
   "integrations.status.CONNECTING": "Connecting",
   "integrations.status.DISCONNECTED": "Not connected",
   "integrations.status.ERROR": "Error",
+  "integrations.whatsappIntro": "Link the WhatsApp account of your business phone. You will scan a QR code with it.",
+  "integrations.scanQr": "On your phone open WhatsApp → Settings → Linked devices → Link a device, and scan this code.",
+  "integrations.qrAlt": "WhatsApp QR code",
 } as const;
 
 export type MessageKey = keyof typeof en;

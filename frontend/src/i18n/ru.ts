@@ -219,4 +219,7 @@ export const ru: Record<MessageKey, string> = {
   "integrations.status.CONNECTING": "Подключается",
   "integrations.status.DISCONNECTED": "Не подключён",
   "integrations.status.ERROR": "Ошибка",
+  "integrations.whatsappIntro": "Привяжите WhatsApp рабочего телефона. Понадобится отсканировать QR-код.",
+  "integrations.scanQr": "На телефоне откройте WhatsApp → Настройки → Связанные устройства → Привязка устройства и отсканируйте код.",
+  "integrations.qrAlt": "QR-код WhatsApp",
 };

@@ -7,7 +7,15 @@ import { Alert, Button, Card, ErrorAlert, Spinner, TextField } from "../componen
 import { useI18n } from "../i18n";
 import type { MessageKey } from "../i18n/en";
 import { useMe } from "../queries/auth";
-import { useAvailableChannels, useChannels, useConnectTelegram, useDisconnect, type ChannelInfo } from "../queries/integrations";
+import {
+  useAvailableChannels,
+  useChannels,
+  useConnectTelegram,
+  useConnectWhatsapp,
+  useDisconnect,
+  useWhatsappQr,
+  type ChannelInfo,
+} from "../queries/integrations";
 
 function StatusBadge({ status }: { status: string }) {
   const { t } = useI18n();
@@ -39,6 +47,32 @@ function TelegramConnect({ companyId }: { companyId: string }) {
         {connect.isPending ? t("integrations.connecting") : t("integrations.connect")}
       </Button>
     </form>
+  );
+}
+
+function WhatsappConnect({ companyId }: { companyId: string }) {
+  const { t } = useI18n();
+  const connect = useConnectWhatsapp();
+  return (
+    <div className="space-y-3">
+      <p className="text-sm text-slate-600">{t("integrations.whatsappIntro")}</p>
+      <ErrorAlert error={connect.error} />
+      <Button onClick={() => connect.mutate(companyId)} disabled={connect.isPending}>
+        {connect.isPending ? t("integrations.connecting") : t("integrations.connect")}
+      </Button>
+    </div>
+  );
+}
+
+function WhatsappQr({ channelId }: { channelId: string }) {
+  const { t } = useI18n();
+  const qr = useWhatsappQr(channelId);
+  return (
+    <div className="space-y-3">
+      <p className="text-sm text-slate-600">{t("integrations.scanQr")}</p>
+      <ErrorAlert error={qr.error} />
+      {qr.data && <img src={qr.data.qr} alt={t("integrations.qrAlt")} className="h-56 w-56 rounded-lg border border-slate-200" data-testid="whatsapp-qr" />}
+    </div>
   );
 }
 
@@ -78,6 +112,8 @@ function ChannelCard({ platform, channel, companyId, connectable, canEdit }: {
           </Button>
         )}
         {!connected && canEdit && platform === "telegram" && <TelegramConnect companyId={companyId} />}
+        {!connected && canEdit && platform === "whatsapp" && <WhatsappConnect companyId={companyId} />}
+        {channel?.status === "CONNECTING" && platform === "whatsapp" && <WhatsappQr channelId={channel.channel_id} />}
         {!connected && !connectable && <p className="text-sm text-slate-500">{t("integrations.comingSoon")}</p>}
         <ErrorAlert error={disconnect.error} />
       </div>

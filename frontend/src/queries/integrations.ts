@@ -19,6 +19,25 @@ export function useChannels(companyId: string | undefined) {
     queryKey: integrationKeys.list(companyId ?? ""),
     queryFn: () => unwrap(api.GET("/api/v1/integrations/list", { params: { query: { company_id: companyId ?? "" } } })),
     enabled: Boolean(companyId),
+    // While a WhatsApp session waits for its QR to be scanned, watch for WAHA's status to arrive.
+    refetchInterval: (query) => (query.state.data?.items.some((c) => c.status === "CONNECTING") ? 3000 : false),
+  });
+}
+
+export function useWhatsappQr(channelId: string | undefined) {
+  return useQuery({
+    queryKey: [...integrationKeys.all, "qr", channelId ?? ""] as const,
+    queryFn: () => unwrap(api.GET("/api/v1/integrations/whatsapp/qr", { params: { query: { channel_id: channelId ?? "" } } })),
+    enabled: Boolean(channelId),
+    refetchInterval: 20000, // WhatsApp replaces the code about every 20 seconds
+  });
+}
+
+export function useConnectWhatsapp() {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: (companyId: string) => unwrap(api.POST("/api/v1/integrations/whatsapp/connect", { body: { company_id: companyId } })),
+    onSuccess: invalidate,
   });
 }
 

@@ -142,3 +142,11 @@ async def record_response_time(db: Database, company_id: uuid.UUID, seconds: flo
             ),
             {"s": seconds, "id": company_id},
         )
+
+
+async def set_channel_status(db: Database, channel_id: uuid.UUID, status: str, error: str | None = None) -> None:
+    values: dict[str, Any] = {"status": status}
+    if error is not None:
+        values.update(last_error=error[:1000], error_count=Channel.error_count + 1)
+    async with db.sessions() as session, session.begin():
+        await session.execute(update(Channel).where(Channel.id == channel_id).values(**values))

@@ -14,6 +14,8 @@ import procrastinate
 from procrastinate.jobs import Job
 
 from x8.channel_adapters.base import ProviderError
+from x8.channel_adapters.models import ChannelStatus
+from x8.channel_adapters.waha import WahaAdapter
 from x8.kit.jobs import context
 from x8.platform.conversations import service
 
@@ -66,6 +68,36 @@ async def retry_stalled_jobs(job_context: procrastinate.JobContext, timestamp: i
         assert job.id is not None
         log.warning("retrying job %s (%s) left behind by a stalled worker", job.id, job.task_name)
         await app.job_manager.retry_job_by_id_async(job.id, retry_at=datetime.datetime.now(datetime.UTC))
+
+
+WAHA_RESTARTS = 8
+
+
+@blueprint.task(pass_context=False)
+async def restart_waha_session(channel_id: str, attempt: int) -> None:
+    """Restart a lost WhatsApp session; if WAHA cannot do it now, try again later, waiting longer each time."""
+    ctx = context()
+    channel = await service.load_channel(ctx.db, uuid.UUID(channel_id))
+    if channel.status != ChannelStatus.ERROR:
+        return  # it came back, or the business disconnected it
+    try:
+        await WahaAdapter(ctx.settings).restart(channel)
+    except ProviderError as exc:
+        await service.record_channel_error(ctx.db, channel.id, str(exc))
+        if attempt + 1 < WAHA_RESTARTS:
+            await schedule_waha_restart(channel.id, attempt=attempt + 1)
+        else:
+            log.error("gave up restarting the WhatsApp session of channel %s: %s", channel_id, exc)
+
+
+async def schedule_waha_restart(channel_id: uuid.UUID, *, attempt: int) -> None:
+    delay = min(5 * 2**attempt, MAX_BACKOFF_SECONDS)
+    try:
+        await restart_waha_session.configure(
+            schedule_in={"seconds": delay}, queueing_lock=f"waha_restart:{channel_id}"
+        ).defer_async(channel_id=str(channel_id), attempt=attempt)
+    except procrastinate.exceptions.AlreadyEnqueued:
+        log.debug("a restart of channel %s is already queued", channel_id)
 
 
 async def schedule_turn(company_id: uuid.UUID, conversation_id: uuid.UUID, *, delay: float) -> None:

@@ -15,17 +15,18 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from x8.channel_adapters.base import WebhookRejected
-from x8.channel_adapters.models import Channel
+from x8.channel_adapters.models import Channel, ChannelStatus
 from x8.channel_adapters.registry import adapter_for
+from x8.channel_adapters.waha import LOST, STATUS_MAP, WahaAdapter
 from x8.conversations.inbox import Received
-from x8.kit.db import SessionDep
+from x8.kit.db import Database, SessionDep
 from x8.kit.deps import DatabaseDep, SettingsDep
 from x8.kit.errors import BadRequest, NotFound, Unauthorized, error_responses
 from x8.platform.auth.deps import CurrentUser
 from x8.platform.companies.service import get_visible
 from x8.platform.conversations.schemas import Accepted, WebMessageIn
-from x8.platform.conversations.service import receive
-from x8.platform.conversations.tasks import schedule_turn
+from x8.platform.conversations.service import receive, set_channel_status
+from x8.platform.conversations.tasks import schedule_turn, schedule_waha_restart
 from x8.settings import Settings
 
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
@@ -101,3 +102,62 @@ async def web(
     return Accepted(
         conversation_id=received.conversation_id, message_id=received.message_id, duplicate=received.duplicate
     )
+
+
+def _waha_channel_id(session_name: object) -> uuid.UUID | None:
+    """Our WAHA sessions are named ``x8_<channel id hex>``."""
+    if not isinstance(session_name, str) or not session_name.startswith("x8_"):
+        return None
+    try:
+        return uuid.UUID(hex=session_name[3:])
+    except ValueError:
+        return None
+
+
+@router.post("/waha", response_model=Ok, responses=error_responses(BadRequest, Unauthorized, NotFound))
+async def waha(request: Request, session: SessionDep, db: DatabaseDep, settings: SettingsDep) -> Ok:
+    """WAHA events for every WhatsApp session: ``message.any`` and ``session.status``. Verified with
+    ``X-Webhook-Hmac`` (HMAC-SHA512 of the raw body) when ``WAHA_WEBHOOK_HMAC_KEY`` is set."""
+    body = await request.body()
+    adapter = WahaAdapter(settings)
+    try:
+        adapter.verify(None, {k.lower(): v for k, v in request.headers.items()}, body)
+    except WebhookRejected as exc:
+        log.warning("rejected a WAHA webhook: %s", exc)
+        raise Unauthorized(str(exc)) from exc
+    try:
+        payload = json.loads(body)
+    except ValueError as exc:
+        raise BadRequest("The event is not JSON.") from exc
+    if not isinstance(payload, dict):
+        raise BadRequest("The event is not a JSON object.")
+    channel_id = _waha_channel_id(payload.get("session"))
+    channel = await session.get(Channel, channel_id) if channel_id else None
+    if channel is None or channel.platform != "whatsapp":
+        raise NotFound("No WhatsApp channel has this session.")
+    if payload.get("event") == "session.status":
+        await _waha_status(db, channel, payload)
+        return Ok(ok=True)
+    if channel.status == ChannelStatus.DISCONNECTED:
+        return Ok(ok=True)  # a late event for a session the business disconnected
+    for message in adapter.parse(payload):
+        received = await receive(db, channel, message, pause_minutes=settings.human_pause_minutes)
+        await _after_store(settings, channel, received)
+    return Ok(ok=True)
+
+
+async def _waha_status(db: Database, channel: Channel, payload: dict[str, object]) -> None:
+    event = payload.get("payload")
+    waha_status = str(event.get("status", "")) if isinstance(event, dict) else ""
+    status = STATUS_MAP.get(waha_status)
+    if status is None:
+        return
+    if channel.status == ChannelStatus.DISCONNECTED and status != ChannelStatus.CONNECTED:
+        return  # the business disconnected it: a stopping session is expected, not an outage
+    if waha_status in LOST:
+        # R-CH3: a lost session raises an alert (the channel shows the error) and is restarted with backoff.
+        log.warning("WhatsApp session of channel %s is %s; restarting it", channel.id, waha_status)
+        await set_channel_status(db, channel.id, ChannelStatus.ERROR, f"The WhatsApp session is {waha_status}.")
+        await schedule_waha_restart(channel.id, attempt=0)
+        return
+    await set_channel_status(db, channel.id, status)

@@ -1,0 +1,169 @@
+"""WhatsApp through WAHA (SPEC.md R-CH3, PROVIDERS.md §2), over httpx to ``WAHA_API_URL`` with ``X-Api-Key``.
+
+One WAHA session per channel, named after the channel. Its webhook sends ``message.any`` (customers' messages and
+the business's own, ``fromMe``, which pause the bot) and ``session.status`` (which drives the channel's status),
+signed with HMAC-SHA512 when ``WAHA_WEBHOOK_HMAC_KEY`` is set.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from typing import Any
+
+import httpx
+
+from x8.channel_adapters.base import ConnectResult, InboundMessage, ProviderError, SendResult, WebhookRejected
+from x8.channel_adapters.models import Channel, ChannelStatus
+from x8.settings import Settings
+
+HMAC_HEADER = "x-webhook-hmac"
+EVENTS = ["message.any", "session.status"]
+# WAHA's session statuses → the channel's (R-CH3). SCAN_QR_CODE repeats each time the QR refreshes.
+STATUS_MAP = {
+    "STARTING": ChannelStatus.CONNECTING,
+    "SCAN_QR_CODE": ChannelStatus.CONNECTING,
+    "WORKING": ChannelStatus.CONNECTED,
+    "FAILED": ChannelStatus.ERROR,
+    "STOPPED": ChannelStatus.DISCONNECTED,
+}
+LOST = ("FAILED", "STOPPED")
+
+
+class WahaNotConfigured(Exception):
+    """``WAHA_API_URL`` is not set on this server."""
+
+
+def session_name(channel: Channel) -> str:
+    return f"x8_{channel.id.hex}"
+
+
+def signature(key: str, body: bytes) -> str:
+    return hmac.new(key.encode(), body, hashlib.sha512).hexdigest()
+
+
+class WahaAdapter:
+    platform = "whatsapp"
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+
+    def webhook_url(self) -> str:
+        return f"{self._settings.public_base_url.rstrip('/')}/api/v1/webhooks/waha"
+
+    async def _request(
+        self, method: str, path: str, *, json: dict[str, Any] | None = None, accept: str = "application/json"
+    ) -> httpx.Response:
+        if not self._settings.waha_api_url:
+            raise WahaNotConfigured("WhatsApp (WAHA) is not configured on this server.")
+        headers = {"Accept": accept}
+        if self._settings.waha_api_key:
+            headers["X-Api-Key"] = self._settings.waha_api_key
+        timeout = self._settings.provider_timeout_seconds
+        try:
+            async with httpx.AsyncClient(
+                base_url=self._settings.waha_api_url.rstrip("/"),
+                timeout=httpx.Timeout(timeout, connect=min(timeout, 5)),
+            ) as client:
+                response = await client.request(method, path, json=json, headers=headers)
+        except httpx.TimeoutException as exc:
+            raise ProviderError("WhatsApp (WAHA) did not answer in time.", retryable=True) from exc
+        except httpx.TransportError as exc:
+            raise ProviderError("WhatsApp (WAHA) could not be reached.", retryable=True) from exc
+        if response.status_code >= 300:
+            detail = response.text[:300]
+            retryable = response.status_code == 429 or response.status_code >= 500
+            retry_after = response.headers.get("retry-after")
+            raise ProviderError(
+                f"WhatsApp (WAHA) answered {response.status_code}: {detail}",
+                retryable=retryable,
+                retry_after=float(retry_after) if retry_after and retry_after.isdigit() else None,
+                status=response.status_code,
+            )
+        return response
+
+    async def connect(self, channel: Channel, credentials: dict[str, Any]) -> ConnectResult:
+        name = session_name(channel)
+        webhook: dict[str, Any] = {
+            "url": self.webhook_url(),
+            "events": EVENTS,
+            "retries": {"policy": "exponential", "delaySeconds": 2, "attempts": 15},
+        }
+        if self._settings.waha_webhook_hmac_key:
+            webhook["hmac"] = {"key": self._settings.waha_webhook_hmac_key}
+        config = {
+            "metadata": {"x8.channel": str(channel.id), "x8.company": str(channel.company_id)},
+            "webhooks": [webhook],
+        }
+        existing = await self._request("GET", "/api/sessions", json=None)
+        if any(s.get("name") == name for s in existing.json()):
+            await self._request("PUT", f"/api/sessions/{name}", json={"name": name, "config": config})
+        else:
+            await self._request("POST", "/api/sessions", json={"name": name, "config": config})
+        await self._request("POST", f"/api/sessions/{name}/start")
+        return ConnectResult(status=ChannelStatus.CONNECTING, display_name="WhatsApp", config={"session": name})
+
+    async def disconnect(self, channel: Channel, credentials: dict[str, Any]) -> None:
+        name = session_name(channel)
+        try:
+            await self._request("POST", f"/api/sessions/{name}/logout")
+        except ProviderError as exc:
+            if exc.status != 404:
+                raise
+        try:
+            await self._request("DELETE", f"/api/sessions/{name}")
+        except ProviderError as exc:
+            if exc.status != 404:  # already gone is what we wanted
+                raise
+
+    async def restart(self, channel: Channel) -> None:
+        await self._request("POST", f"/api/sessions/{session_name(channel)}/restart")
+
+    async def qr_code(self, channel: Channel) -> str:
+        """The QR to scan, as a data URL of a PNG."""
+        response = await self._request("GET", f"/api/{session_name(channel)}/auth/qr?format=image", accept="image/png")
+        if response.headers.get("content-type", "").startswith("image/"):
+            return "data:image/png;base64," + base64.b64encode(response.content).decode()
+        body = response.json()  # some WAHA versions answer base64 JSON even so
+        return f"data:{body.get('mimetype', 'image/png')};base64,{body['data']}"
+
+    def verify(self, channel: Channel | None, headers: dict[str, str], body: bytes) -> None:
+        key = self._settings.waha_webhook_hmac_key
+        if not key:
+            return
+        presented = headers.get(HMAC_HEADER, "")
+        if not presented or not hmac.compare_digest(presented.lower(), signature(key, body)):
+            raise WebhookRejected("The WAHA webhook signature (X-Webhook-Hmac) is missing or wrong.")
+
+    def parse(self, payload: dict[str, Any]) -> list[InboundMessage]:
+        if payload.get("event") not in ("message", "message.any"):
+            return []
+        message = payload.get("payload") or {}
+        body = message.get("body") or ""
+        chat = message.get("to") if message.get("fromMe") else message.get("from")
+        if not body or not chat or not message.get("id") or str(chat).endswith("@g.us"):
+            return []  # media without caption, groups and broadcasts are not customer turns
+        return [
+            InboundMessage(
+                provider_message_id=f"whatsapp:{message['id']}",
+                external_id=str(chat),
+                text=str(body),
+                display_name=str((message.get("_data") or {}).get("notifyName") or ""),
+                from_owner=bool(message.get("fromMe")),
+            )
+        ]
+
+    async def send(self, channel: Channel, credentials: dict[str, Any], to: str, text: str) -> SendResult:
+        response = await self._request(
+            "POST", "/api/sendText", json={"session": session_name(channel), "chatId": to, "text": text}
+        )
+        sent = response.json() if response.content else {}
+        sent_id = sent.get("id") if isinstance(sent, dict) else None
+        if isinstance(sent_id, dict):  # WEBJS answers {"id": {"_serialized": …}}
+            sent_id = sent_id.get("_serialized")
+        return SendResult(provider_message_id=f"whatsapp:{sent_id}" if sent_id else None)
+
+    async def status(self, channel: Channel, credentials: dict[str, Any]) -> str:
+        session = (await self._request("GET", f"/api/sessions/{session_name(channel)}")).json()
+        return STATUS_MAP.get(str(session.get("status")), ChannelStatus.ERROR)
