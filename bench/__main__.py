@@ -6,7 +6,7 @@ import logging
 import sys
 import time
 
-from bench import kb, tenancy
+from bench import conversations, kb, tenancy
 from bench.db import fresh_database
 from x8.kit.db_urls import with_role
 from x8.settings import Settings
@@ -21,6 +21,8 @@ def main() -> int:
         print(line, flush=True)
     app_url = with_role(owner_url, "x8_app", Settings(_env_file=None).db_app_password)  # type: ignore[call-arg]
     for line in kb.run(owner_url, app_url, tenants_present=tenancy.TENANTS):
+        print(line, flush=True)
+    for line in conversations.run(owner_url):
         print(line, flush=True)
     print(f"done in {time.monotonic() - started:.0f}s")
     return 0

@@ -42,6 +42,7 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database.connect(urls.app)
         app.state.db = db
+        app.state.request_db = Database.connect(urls.app)  # see x8.kit.db.get_session
         # The owner pool only provisions and drops tenants; requests never read through it.
         app.state.owner_db = Database.connect(urls.owner, pool_size=2)
         open_queue(settings, db)
@@ -52,7 +53,9 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
             if run_worker:
                 worker = asyncio.create_task(
                     queue.run_worker_async(
-                        install_signal_handlers=False, fetch_job_polling_interval=WORKER_POLLING_SECONDS
+                        install_signal_handlers=False,
+                        concurrency=settings.worker_concurrency,
+                        fetch_job_polling_interval=WORKER_POLLING_SECONDS,
                     )
                 )
             try:
@@ -63,6 +66,7 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
                     with contextlib.suppress(asyncio.CancelledError):
                         await worker
                 await db.dispose()
+                await app.state.request_db.dispose()
                 await app.state.owner_db.dispose()
 
     app = FastAPI(

@@ -146,6 +146,18 @@ WHERE m.id = :id AND m.direction = 'out' FOR UPDATE OF m
 """)
 
 
+async def channel_of(ts: TenantSession, message_id: uuid.UUID) -> uuid.UUID | None:
+    """The channel an outbound message waiting to be sent goes out on (None if there is nothing to send)."""
+    found = await ts.scalar(
+        text(
+            "SELECT c.channel_id FROM messages m JOIN conversations c ON c.id = m.conversation_id "
+            "WHERE m.id = :id AND m.direction = 'out' AND m.status IN ('pending', 'sending')"
+        ),
+        {"id": message_id},
+    )
+    return uuid.UUID(str(found)) if found is not None else None
+
+
 async def claim_outgoing(ts: TenantSession, message_id: uuid.UUID) -> Outgoing | None:
     """The message to send, locked for this transaction; None when it is already sent, failed, or unknown."""
     row = (await ts.execute(_FOR_SENDING, {"id": message_id})).mappings().first()

@@ -70,7 +70,11 @@ def get_database(request: Request) -> Database:
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    db = get_database(request)
+    # The request's session comes from its own pool. A request holds it while it opens a tenant session from
+    # the main pool; tenant work and jobs never wait on this pool while holding the other, so no wait cycle
+    # can exhaust both under load (which one shared pool did: every request holding one connection, waiting
+    # for a second).
+    db: Database = request.app.state.request_db
     async with db.sessions() as session:
         try:
             yield session

@@ -65,12 +65,23 @@ class TenantSession:
         return raw.driver_connection
 
 
+_ENTER = text(
+    "SELECT set_config('role', :role, true), set_config('search_path', :path, true), set_config(:name, :tenant, true)"
+)
+
+
 async def enter_tenant(session: AsyncSession, names: TenantNames) -> None:
-    await session.execute(text(f"SET LOCAL ROLE {ident(names.app_role)}"))
-    await session.execute(text(f"SET LOCAL search_path = {ident(names.schema)}, public"))
+    """``SET LOCAL ROLE``, ``SET LOCAL search_path`` and the tenant id, in one round trip (``set_config`` with
+    ``is_local`` is the function form of ``SET LOCAL``)."""
+    ident(names.app_role)  # raises on anything that is not one of our generated names
     await session.execute(
-        text("SELECT set_config(:name, :tenant, true)"),
-        {"name": TENANT_SETTING, "tenant": str(names.tenant_id)},
+        _ENTER,
+        {
+            "role": names.app_role,
+            "path": f"{ident(names.schema)}, public",
+            "name": TENANT_SETTING,
+            "tenant": str(names.tenant_id),
+        },
     )
 
 

@@ -32,14 +32,15 @@ async def receive(db: Database, channel: Channel, message: InboundMessage, *, pa
     conversation on the control plane first, so ``/api/v1/conversations/{id}`` can find it."""
     async with tenant_session(db, channel.company_id) as ts:
         existing = await inbox.find_conversation(ts, channel, message.external_id)
-    if existing is None:
-        existing = uuid.uuid4()
-        async with db.sessions() as session, session.begin():
-            session.add(ConversationRef(conversation_id=existing, company_id=channel.company_id))
+        if existing is not None:  # the common case: one transaction
+            return await inbox.store_inbound(
+                ts, channel, message, new_conversation_id=existing, pause_minutes=pause_minutes
+            )
+    new_id = uuid.uuid4()
+    async with db.sessions() as session, session.begin():
+        session.add(ConversationRef(conversation_id=new_id, company_id=channel.company_id))
     async with tenant_session(db, channel.company_id) as ts:
-        return await inbox.store_inbound(
-            ts, channel, message, new_conversation_id=existing, pause_minutes=pause_minutes
-        )
+        return await inbox.store_inbound(ts, channel, message, new_conversation_id=new_id, pause_minutes=pause_minutes)
 
 
 async def company_profile(db: Database, company_id: uuid.UUID) -> tuple[CompanyProfile, list[uuid.UUID]]:
@@ -87,35 +88,47 @@ async def count_turn(db: Database, company_id: uuid.UUID, *, turn_messages: int,
 
 async def deliver(db: Database, settings: Settings, company_id: uuid.UUID, message_id: uuid.UUID) -> str:
     """Send one stored outbound message. Returns what became of it; raises ``ProviderError`` when the provider
-    failed in a way worth retrying (after recording the attempt)."""
-    retry: ProviderError | None = None
+    failed in a way worth retrying (after recording the attempt).
+
+    Never holds a tenant connection while waiting for a control-plane one (or the other way round): the channel
+    is looked up between two tenant transactions, so a busy pool cannot deadlock on itself."""
+    async with tenant_session(db, company_id) as ts:
+        channel_id = await pipeline.channel_of(ts, message_id)
+    if channel_id is None:
+        return "nothing to send"
+    channel = await load_channel(db, channel_id)
+    adapter = adapter_for(channel.platform, settings)
+    credentials = credentials_of(settings, channel)
+    failure: ProviderError | None = None
     waited: float | None = None
     async with tenant_session(db, company_id) as ts:
         outgoing = await pipeline.claim_outgoing(ts, message_id)
         if outgoing is None:
-            return "nothing to send"
-        channel = await load_channel(db, outgoing.channel_id)
-        adapter = adapter_for(channel.platform, settings)
+            return "nothing to send"  # sent meanwhile by another run of this job
         try:
-            result = await adapter.send(channel, credentials_of(settings, channel), outgoing.external_id, outgoing.body)
+            result = await adapter.send(channel, credentials, outgoing.external_id, outgoing.body)
         except ProviderError as exc:
             await pipeline.mark_failed(ts, outgoing, str(exc), final=not exc.retryable)
-            await record_channel_error(db, channel.id, str(exc))
-            if not exc.retryable:
-                return "failed"
-            retry = exc
+            failure = exc
         else:
             waited = await pipeline.mark_sent(ts, outgoing, result.provider_message_id)
-    if retry is not None:
-        raise retry
+    if failure is not None:
+        await record_channel_error(db, channel.id, str(failure))
+        if failure.retryable:
+            raise failure
+        return "failed"
     if waited is not None:
         await record_response_time(db, company_id, waited)
     return "sent"
 
 
-async def load_channel(db: Database, channel_id: uuid.UUID) -> Channel:
+async def load_channel_or_none(db: Database, channel_id: uuid.UUID) -> Channel | None:
     async with db.sessions() as session:
-        channel = await session.get(Channel, channel_id)
+        return await session.get(Channel, channel_id)
+
+
+async def load_channel(db: Database, channel_id: uuid.UUID) -> Channel:
+    channel = await load_channel_or_none(db, channel_id)
     if channel is None:
         raise LookupError(f"channel {channel_id} is gone")
     return channel

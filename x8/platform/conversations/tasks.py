@@ -101,9 +101,9 @@ async def schedule_waha_restart(channel_id: uuid.UUID, *, attempt: int) -> None:
 
 
 async def schedule_turn(company_id: uuid.UUID, conversation_id: uuid.UUID, *, delay: float) -> None:
-    await take_turn.configure(schedule_in={"milliseconds": max(int(delay * 1000), 0)}).defer_async(
-        company_id=str(company_id), conversation_id=str(conversation_id)
-    )
+    """A job due now wakes a worker at once (LISTEN/NOTIFY); a scheduled one waits for the worker's next poll."""
+    task = take_turn.configure(schedule_in={"milliseconds": int(delay * 1000)}) if delay > 0 else take_turn
+    await task.defer_async(company_id=str(company_id), conversation_id=str(conversation_id))
 
 
 async def schedule_send(company_id: uuid.UUID, message_id: uuid.UUID) -> None:

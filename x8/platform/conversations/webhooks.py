@@ -25,7 +25,7 @@ from x8.kit.errors import BadRequest, NotFound, Unauthorized, error_responses
 from x8.platform.auth.deps import CurrentUser
 from x8.platform.companies.service import get_visible
 from x8.platform.conversations.schemas import Accepted, WebMessageIn
-from x8.platform.conversations.service import receive, set_channel_status
+from x8.platform.conversations.service import load_channel_or_none, receive, set_channel_status
 from x8.platform.conversations.tasks import schedule_turn, schedule_waha_restart
 from x8.settings import Settings
 
@@ -37,8 +37,9 @@ class Ok(BaseModel):
     ok: bool
 
 
-async def _channel(session: SessionDep, channel_id: uuid.UUID, platform: str) -> Channel:
-    channel = await session.get(Channel, channel_id)
+async def _channel(db: Database, channel_id: uuid.UUID | None, platform: str) -> Channel:
+    """A short read on its own connection: provider webhooks hold no connection while they store the message."""
+    channel = await load_channel_or_none(db, channel_id) if channel_id else None
     if channel is None or channel.platform != platform:
         raise NotFound("Channel not found.")
     return channel
@@ -50,11 +51,9 @@ async def _after_store(settings: Settings, channel: Channel, received: Received)
 
 
 @router.post("/telegram/{channel_id}", response_model=Ok, responses=error_responses(BadRequest, Unauthorized, NotFound))
-async def telegram(
-    channel_id: uuid.UUID, request: Request, session: SessionDep, db: DatabaseDep, settings: SettingsDep
-) -> Ok:
+async def telegram(channel_id: uuid.UUID, request: Request, db: DatabaseDep, settings: SettingsDep) -> Ok:
     """Telegram updates; ``X-Telegram-Bot-Api-Secret-Token`` must match the secret set with setWebhook."""
-    channel = await _channel(session, channel_id, "telegram")
+    channel = await _channel(db, channel_id, "telegram")
     body = await request.body()
     adapter = adapter_for("telegram", settings)
     try:
@@ -84,7 +83,7 @@ async def web(
     settings: SettingsDep,
 ) -> Accepted:
     """The playground: a signed-in user who can see the company writes to its assistant as a customer would."""
-    channel = await _channel(session, channel_id, "web")
+    channel = await _channel(db, channel_id, "web")
     try:
         await get_visible(session, user, channel.company_id)
     except NotFound as exc:
@@ -115,7 +114,7 @@ def _waha_channel_id(session_name: object) -> uuid.UUID | None:
 
 
 @router.post("/waha", response_model=Ok, responses=error_responses(BadRequest, Unauthorized, NotFound))
-async def waha(request: Request, session: SessionDep, db: DatabaseDep, settings: SettingsDep) -> Ok:
+async def waha(request: Request, db: DatabaseDep, settings: SettingsDep) -> Ok:
     """WAHA events for every WhatsApp session: ``message.any`` and ``session.status``. Verified with
     ``X-Webhook-Hmac`` (HMAC-SHA512 of the raw body) when ``WAHA_WEBHOOK_HMAC_KEY`` is set."""
     body = await request.body()
@@ -131,10 +130,10 @@ async def waha(request: Request, session: SessionDep, db: DatabaseDep, settings:
         raise BadRequest("The event is not JSON.") from exc
     if not isinstance(payload, dict):
         raise BadRequest("The event is not a JSON object.")
-    channel_id = _waha_channel_id(payload.get("session"))
-    channel = await session.get(Channel, channel_id) if channel_id else None
-    if channel is None or channel.platform != "whatsapp":
-        raise NotFound("No WhatsApp channel has this session.")
+    try:
+        channel = await _channel(db, _waha_channel_id(payload.get("session")), "whatsapp")
+    except NotFound as exc:
+        raise NotFound("No WhatsApp channel has this session.") from exc
     if payload.get("event") == "session.status":
         await _waha_status(db, channel, payload)
         return Ok(ok=True)

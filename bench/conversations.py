@@ -1,0 +1,255 @@
+"""Conversation benchmarks (SPEC.md §16), against a real `x8 serve` and a fake Telegram Bot API on loopback.
+
+- Webhook acknowledgements: signed Telegram updates posted as fast as 32 connections allow, to a server without
+  a worker (store + enqueue only), beside GET /api/v1/health on the same server as the baseline.
+- Inbound → reply sent: 100 messages a second for 10 seconds from 100 chats, with the retrieval responder and the
+  worker inside `x8 serve`; latency from posting an update until the fake Telegram receives the reply for that
+  chat. The buffer window is set to 0: the target excludes it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+
+from tests.fakes.server import serve_in_thread
+from tests.fakes.telegram import FakeTelegram, telegram_app
+
+TOKEN = "424242424:AAbenchBENCHbenchBENCHbenchBENCH01"
+CATALOGUE = "SKU,Name,Description,Price,Currency\n" + "".join(
+    f"SKU-{i},Item {i} {w},A fine {w} for everyday use,{i}.50,EUR\n"
+    for i, w in enumerate(
+        ["apple", "bread", "honey", "coffee", "tea", "cheese", "olive oil", "pasta", "rice", "juice"] * 20
+    )
+)
+ACK_REQUESTS = 4000
+CONCURRENCY = 32
+RATE = 100
+SECONDS = 10
+CHATS = 100
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def _server(owner_url: str, telegram_url: str, *, worker: bool) -> Iterator[str]:
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": owner_url,
+        "X8_ENV": "dev",
+        "PUBLIC_BASE_URL": base,
+        "TELEGRAM_API_URL": telegram_url,
+        "X8_BUFFER_SECONDS": "0",
+        "X8_WORKER_CONCURRENCY": "8",
+        "X8_DATA_DIR": tempfile.mkdtemp(prefix="x8b-conv-"),
+        "X8_BCRYPT_ROUNDS": "4",
+    }
+    args = [sys.executable, "-m", "x8.cli", "serve", "--port", str(port)] + ([] if worker else ["--no-worker"])
+    log = open(Path(env["X8_DATA_DIR"]) / "server.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError(f"x8 serve did not start; see {log.name}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def _business(base: str, email: str) -> tuple[str, str]:
+    """Sign up, create a company with a catalogue, connect Telegram: the channel id and its webhook secret."""
+    with httpx.Client(base_url=base, timeout=30) as api:
+        api.post("/api/v1/auth/send-verification-code", json={"email": email}).raise_for_status()
+        for _ in range(100):
+            items = api.get("/dev/mailbox", params={"to": email, "format": "json"}).json()["items"]
+            if items:
+                break
+            time.sleep(0.1)
+        code = re.search(r"\b(\d{6})\b", items[0]["body"])
+        assert code
+        api.post("/api/v1/auth/verify-code", json={"email": email, "code": code.group(1)}).raise_for_status()
+        tokens = api.post(
+            "/api/v1/auth/complete-registration", json={"email": email, "password": "BenchPass123", "full_name": "B"}
+        ).json()
+        auth = {"Authorization": f"Bearer {tokens['access_token']}"}
+        company = api.post(
+            "/api/v1/companies/", headers=auth, json={"name": "Bench Shop", "company_type": "Product"}
+        ).json()
+        api.post(
+            "/api/v1/knowledge-base/upload-csv",
+            headers=auth,
+            data={"company_id": company["id"]},
+            files={"file": ("catalogue.csv", CATALOGUE.encode(), "text/csv")},
+        ).raise_for_status()
+        channel = api.post(
+            "/api/v1/integrations/telegram/connect",
+            headers=auth,
+            json={"company_id": company["id"], "bot_token": TOKEN},
+        )
+        channel.raise_for_status()
+        return str(channel.json()["channel_id"]), ""
+
+
+def _update(update_id: int, chat: int, text: str) -> dict[str, Any]:
+    sender = {"id": chat, "is_bot": False, "first_name": "Bench"}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "from": sender,
+            "chat": {"id": chat, "type": "private"},
+            "date": 0,
+            "text": text,
+        },
+    }
+
+
+async def _hammer(
+    base: str, requests: list[tuple[str, str, dict[str, Any] | None, dict[str, str]]]
+) -> tuple[float, list[float]]:
+    latencies: list[float] = []
+    queue: asyncio.Queue[tuple[str, str, dict[str, Any] | None, dict[str, str]]] = asyncio.Queue()
+    for r in requests:
+        queue.put_nowait(r)
+    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+
+        async def worker() -> None:
+            while not queue.empty():
+                method, path, body, headers = queue.get_nowait()
+                started = time.perf_counter()
+                response = await client.request(method, path, json=body, headers=headers)
+                latencies.append(time.perf_counter() - started)
+                if response.status_code >= 300:
+                    raise RuntimeError(f"{path}: {response.status_code} {response.text[:200]}")
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+        elapsed = time.perf_counter() - started
+    return len(requests) / elapsed, latencies
+
+
+def _p(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100)[q - 1] * 1000
+
+
+def run(owner_url: str) -> list[str]:
+    fake = FakeTelegram()
+    fake.add_bot(TOKEN)
+    lines: list[str] = []
+    with serve_in_thread(telegram_app(fake)) as telegram_url:
+        with _server(owner_url, telegram_url, worker=False) as base:
+            channel_id, _ = _business(base, "bench-ack@example.com")
+            secret = str(fake.bots[TOKEN].webhook["secret_token"])
+            headers = {"X-Telegram-Bot-Api-Secret-Token": secret}
+            path = f"/api/v1/webhooks/telegram/{channel_id}"
+            warm = [("POST", path, _update(i, 9000 + i % 50, "hello"), headers) for i in range(200)]
+            asyncio.run(_hammer(base, warm))
+            updates = [
+                ("POST", path, _update(10_000 + i, 9000 + i % 500, f"question {i}"), headers)
+                for i in range(ACK_REQUESTS)
+            ]
+            rate, latencies = asyncio.run(_hammer(base, updates))
+            health = [("GET", "/api/v1/health", None, {}) for _ in range(ACK_REQUESTS)]
+            base_rate, base_latencies = asyncio.run(_hammer(base, health))
+        ok = rate >= 1000 and _p(latencies, 99) < 50
+        lines.append(
+            f"webhook ack (store + enqueue)  {rate:6.0f}/s  p50 {_p(latencies, 50):5.1f} ms"
+            f"  p99 {_p(latencies, 99):5.1f} ms"
+            f"  | GET /health on the same server {base_rate:6.0f}/s p99 {_p(base_latencies, 99):5.1f} ms"
+            f"  ratio {rate / base_rate:4.2f}  (target >= 1000/s, p99 < 50 ms){'  OK' if ok else '  MISSED'}"
+        )
+        # The acknowledged updates queued thousands of turns; they were for the first measurement only.
+        with psycopg.connect(owner_url, autocommit=True) as conn:
+            conn.execute("DELETE FROM procrastinate_jobs WHERE status = 'todo'")
+        lines.append(_end_to_end(owner_url, telegram_url, fake))
+    return lines
+
+
+def _end_to_end(owner_url: str, telegram_url: str, fake: FakeTelegram) -> str:
+    with _server(owner_url, telegram_url, worker=True) as base:
+        channel_id, _ = _business(base, "bench-e2e@example.com")
+        secret = str(fake.bots[TOKEN].webhook["secret_token"])
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret}
+        path = f"/api/v1/webhooks/telegram/{channel_id}"
+        posted: dict[int, list[float]] = {}
+        answered: list[float] = []
+        seen = 0
+        lock = threading.Lock()
+
+        def collect() -> None:
+            nonlocal seen
+            with lock:
+                fresh = fake.sent[seen:]
+                seen = len(fake.sent)
+            now = time.perf_counter()
+            for message in fresh:
+                waiting = posted.get(int(message["chat_id"]))
+                if waiting:
+                    answered.append(now - waiting.pop(0))
+
+        async def drive() -> None:
+            limits = httpx.Limits(max_connections=CONCURRENCY)
+            async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+                tasks = []
+                started = time.perf_counter()
+                for i in range(RATE * SECONDS):
+                    due = started + i / RATE
+                    await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                    chat = 50_000 + i % CHATS
+                    words = ["apple", "bread", "honey", "coffee", "tea"][i % 5]
+                    posted.setdefault(chat, []).append(time.perf_counter())
+                    tasks.append(
+                        asyncio.create_task(
+                            client.post(
+                                path, json=_update(100_000 + i, chat, f"How much is the {words}?"), headers=headers
+                            )
+                        )
+                    )
+                    collect()
+                await asyncio.gather(*tasks)
+                deadline = time.perf_counter() + 30
+                while sum(len(v) for v in posted.values()) and time.perf_counter() < deadline:
+                    collect()
+                    await asyncio.sleep(0.01)
+
+        fake.sent.clear()
+        asyncio.run(drive())
+    missing = sum(len(v) for v in posted.values())
+    ok = missing == 0 and _p(answered, 95) < 500
+    return (
+        f"inbound -> reply sent at {RATE} msg/s for {SECONDS} s  p50 {_p(answered, 50):5.0f} ms"
+        f"  p95 {_p(answered, 95):5.0f} ms"
+        f"  answered {len(answered)}/{RATE * SECONDS}  (target p95 < 500 ms, retrieval responder, buffer excluded)"
+        f"{'  OK' if ok else '  MISSED'}"
+    )
