@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlalchemy import text
 
-from x8.conversations.assistant.retrieval import CompanyProfile, Reply, respond
+from x8.conversations.assistant.choice import Assistant
+from x8.conversations.assistant.retrieval import CompanyProfile, Reply
 from x8.kb_engine import search as kb_search
 from x8.tenancy.session import TenantSession
 
@@ -56,6 +57,7 @@ async def take_turn(
     profile: CompanyProfile,
     kb_ids: list[uuid.UUID],
     *,
+    assistant: Assistant,
     buffer_seconds: float,
 ) -> TurnOutcome:
     conversation = (await ts.execute(_LOCK, {"id": conversation_id})).mappings().first()
@@ -76,7 +78,8 @@ async def take_turn(
         return TurnOutcome(reply_id=None, pending_ids=pending, consumed=len(ids), message_type="TYPE1")
     turn_text = "\n".join(str(r["body"]) for r in unanswered)
     first_reply = await _first_reply(ts, conversation["contact_id"])
-    reply = await _assistant_reply(ts, turn_text, profile, kb_ids, first_reply=first_reply)
+    history = await _history(ts, conversation_id, before=ids[0])
+    reply = await _assistant_reply(ts, assistant, turn_text, history, profile, kb_ids, first_reply=first_reply)
     reply_id = await ts.scalar(
         _STORE_REPLY,
         {
@@ -120,14 +123,39 @@ async def _first_reply(ts: TenantSession, contact_id: Any) -> bool:
     return int(earlier) == 0
 
 
+HISTORY_MESSAGES = 10
+
+
+async def _history(ts: TenantSession, conversation_id: uuid.UUID, *, before: Any) -> list[dict[str, str]]:
+    """The conversation so far (up to ``HISTORY_MESSAGES``), as chat messages for an LLM's context (R-M6)."""
+    rows = await ts.execute(
+        text(
+            "SELECT direction, body FROM (SELECT direction, body, created_at FROM messages "
+            "WHERE conversation_id = :id AND created_at < (SELECT created_at FROM messages WHERE id = :before) "
+            "ORDER BY created_at DESC LIMIT :n) recent ORDER BY created_at"
+        ),
+        {"id": conversation_id, "before": before, "n": HISTORY_MESSAGES},
+    )
+    return [
+        {"role": "user" if r["direction"] == "in" else "assistant", "content": str(r["body"])} for r in rows.mappings()
+    ]
+
+
 async def _assistant_reply(
-    ts: TenantSession, turn_text: str, profile: CompanyProfile, kb_ids: list[uuid.UUID], *, first_reply: bool
+    ts: TenantSession,
+    assistant: Assistant,
+    turn_text: str,
+    history: list[dict[str, str]],
+    profile: CompanyProfile,
+    kb_ids: list[uuid.UUID],
+    *,
+    first_reply: bool,
 ) -> Reply:
     async def search(query: str, language: str) -> list[dict[str, Any]]:
         # The catalogue is indexed in the company's language, whatever language the customer writes in.
         return await kb_search.search(ts, kb_ids, query, language=profile.language, limit=5)
 
-    return await respond(turn_text, profile, search, first_reply=first_reply)
+    return await assistant.reply(turn_text, history, profile, search, first_reply=first_reply)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from x8.channel_adapters.models import Channel, ConversationRef
 from x8.channel_adapters.registry import adapter_for
 from x8.channel_adapters.service import credentials_of
 from x8.conversations import inbox, pipeline
+from x8.conversations.assistant.choice import assistant_for
 from x8.conversations.assistant.retrieval import CompanyProfile
 from x8.kit.db import Database
 from x8.platform.billing.plans import can_operate
@@ -67,7 +68,14 @@ async def run_turn(
 ) -> pipeline.TurnOutcome:
     profile, kb_ids = await company_profile(db, company_id)
     async with tenant_session(db, company_id) as ts:
-        outcome = await pipeline.take_turn(ts, conversation_id, profile, kb_ids, buffer_seconds=settings.buffer_seconds)
+        outcome = await pipeline.take_turn(
+            ts,
+            conversation_id,
+            profile,
+            kb_ids,
+            assistant=assistant_for(settings),
+            buffer_seconds=settings.buffer_seconds,
+        )
     if outcome.consumed and outcome.message_type:
         await count_turn(db, company_id, turn_messages=outcome.consumed, message_type=outcome.message_type)
     return outcome

@@ -1,0 +1,196 @@
+"""The assistant with an LLM (SPEC.md R-M3): an OpenAI-compatible ``POST {OPENAI_BASE_URL}/chat/completions`` with
+tool calls. The model looks things up with ``kb_search``; buying, booking and handing over are tools too.
+
+Guard rails, because a model can be fluent and wrong:
+- Facts come from tool results: a reply quoting a price that no ``kb_search`` result holds is discarded, and the
+  retrieval responder answers instead (a price is never invented).
+- If the model's service fails or answers nonsense, the retrieval responder answers: the customer always gets an
+  honest reply.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any
+
+import httpx
+
+from x8.conversations.assistant.intents import Intent, classify
+from x8.conversations.assistant.language import detect
+from x8.conversations.assistant.retrieval import CompanyProfile, Reply, Search, price_text, respond
+
+log = logging.getLogger(__name__)
+MAX_ROUNDS = 4
+TOOLS: list[dict[str, Any]] = [
+    {
+        "type": "function",
+        "function": {
+            "name": "kb_search",
+            "description": "Search the company's catalogue (products or services) for what the customer asks about.",
+            "parameters": {
+                "type": "object",
+                "properties": {"query": {"type": "string", "description": "a few keywords"}},
+                "required": ["query"],
+            },
+        },
+    },
+    {
+        "type": "function",
+        "function": {
+            "name": "create_payment_link",
+            "description": "The customer wants to buy an item from kb_search results.",
+            "parameters": {
+                "type": "object",
+                "properties": {"item_id": {"type": "string"}, "quantity": {"type": "integer", "minimum": 1}},
+                "required": ["item_id"],
+            },
+        },
+    },
+    {
+        "type": "function",
+        "function": {
+            "name": "list_slots",
+            "description": "Free appointment or delivery slots for a service or item.",
+            "parameters": {"type": "object", "properties": {"item_id": {"type": "string"}}, "required": ["item_id"]},
+        },
+    },
+    {
+        "type": "function",
+        "function": {
+            "name": "book_slot",
+            "description": "Book a slot the customer chose.",
+            "parameters": {
+                "type": "object",
+                "properties": {"item_id": {"type": "string"}, "slot": {"type": "string"}},
+                "required": ["item_id", "slot"],
+            },
+        },
+    },
+    {
+        "type": "function",
+        "function": {
+            "name": "handover",
+            "description": "The customer wants a person, or you cannot help: a team member takes over.",
+            "parameters": {"type": "object", "properties": {"reason": {"type": "string"}}, "required": ["reason"]},
+        },
+    },
+]
+_AMOUNT = re.compile(r"\d+(?:[.,]\d{1,2})")
+
+
+class LlmUnavailable(Exception):
+    pass
+
+
+def system_prompt(company: CompanyProfile, language: str) -> str:
+    offer = "services" if company.company_type == "Service" else "products"
+    return (
+        f"You are the customer assistant of {company.name}, which sells {offer}. "
+        f"Answer in the customer's language ({language}), briefly and kindly. "
+        "Use kb_search for every question about what the company offers, and state names, prices, currencies and "
+        "durations exactly as the results give them. Never guess a price or a fact: if kb_search finds nothing, "
+        "say you do not know and that a team member will follow up. When the customer wants to buy, call "
+        "create_payment_link; to book, call list_slots then book_slot; when they ask for a person, call handover."
+    )
+
+
+class LlmAssistant:
+    def __init__(self, base_url: str, api_key: str | None, model: str, *, timeout: float) -> None:
+        self._url = base_url.rstrip("/") + "/chat/completions"
+        self._headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self._model = model
+        self._timeout = timeout
+
+    async def reply(
+        self, turn: str, history: list[dict[str, str]], company: CompanyProfile, search: Search, *, first_reply: bool
+    ) -> Reply:
+        try:
+            return await self._converse(turn, history, company, search, first_reply=first_reply)
+        except LlmUnavailable as exc:
+            log.warning("the LLM is unavailable (%s); the retrieval responder answers", exc)
+            return await respond(turn, company, search, first_reply=first_reply)
+
+    async def _converse(
+        self, turn: str, history: list[dict[str, str]], company: CompanyProfile, search: Search, *, first_reply: bool
+    ) -> Reply:
+        language = detect(turn, fallback=company.language)
+        messages: list[dict[str, Any]] = [{"role": "system", "content": system_prompt(company, language)}]
+        messages += history
+        messages.append({"role": "user", "content": turn})
+        grounded: list[str] = []  # what kb_search returned, so the answer can be checked against it
+        intent: Intent | None = None
+        handover = False
+        for _ in range(MAX_ROUNDS):
+            answer = await self._complete(messages)
+            calls = answer.get("tool_calls") or []
+            if not calls:
+                text = str(answer.get("content") or "").strip()
+                if not text or not _grounded(text, grounded):
+                    log.warning("the LLM answer was empty or quoted an amount no catalogue row has; not sent")
+                    return await respond(turn, company, search, first_reply=first_reply)
+                intent = intent or classify(turn)
+                message_type = "TYPE2" if intent == Intent.BUY else "TYPE1"
+                if first_reply and company.privacy_policy_url:
+                    text = f"{text}\n\n{company.privacy_policy_url}"
+                return Reply(text, intent, language, message_type, handover=handover)
+            messages.append({"role": "assistant", "content": answer.get("content"), "tool_calls": calls})
+            for call in calls:
+                name = call.get("function", {}).get("name")
+                result, call_intent = await self._run_tool(name, call, search, language, grounded)
+                intent = call_intent or intent
+                handover = handover or name == "handover"
+                messages.append({"role": "tool", "tool_call_id": call.get("id"), "content": json.dumps(result)})
+        raise LlmUnavailable("no answer after several tool rounds")
+
+    async def _run_tool(
+        self, name: str | None, call: dict[str, Any], search: Search, language: str, grounded: list[str]
+    ) -> tuple[dict[str, Any], Intent | None]:
+        try:
+            arguments = json.loads(call.get("function", {}).get("arguments") or "{}")
+        except ValueError:
+            return {"error": "arguments are not JSON"}, None
+        if name == "kb_search":
+            hits = await search(str(arguments.get("query", "")), language)
+            rows = [
+                {
+                    "item_id": str(h["row"]["id"]),
+                    "name": h["row"]["name"],
+                    "price": price_text(h["row"], language),
+                    "duration_minutes": h["row"].get("duration_minutes"),
+                    "description": (h["row"].get("description") or "")[:300],
+                }
+                for h in hits[:5]
+            ]
+            grounded += [json.dumps(r, ensure_ascii=False) for r in rows]
+            return {"results": rows}, None
+        if name == "create_payment_link":
+            # Payments arrive with their own issue; until then a person sends the link.
+            return {"status": "a team member will send the payment link in this chat"}, Intent.BUY
+        if name in ("list_slots", "book_slot"):
+            return {"status": "a team member will confirm a time in this chat"}, Intent.BOOK
+        if name == "handover":
+            return {"status": "a team member has been asked to take over"}, Intent.HUMAN
+        return {"error": f"unknown tool {name}"}, None
+
+    async def _complete(self, messages: list[dict[str, Any]]) -> dict[str, Any]:
+        body = {"model": self._model, "messages": messages, "tools": TOOLS, "temperature": 0.2}
+        try:
+            async with httpx.AsyncClient(timeout=self._timeout) as client:
+                response = await client.post(self._url, json=body, headers=self._headers)
+        except httpx.HTTPError as exc:
+            raise LlmUnavailable(type(exc).__name__) from exc
+        if response.status_code != 200:
+            raise LlmUnavailable(f"HTTP {response.status_code}")
+        try:
+            message: dict[str, Any] = response.json()["choices"][0]["message"]
+        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            raise LlmUnavailable("an unexpected response shape") from exc
+        return message
+
+
+def _grounded(text: str, grounded: list[str]) -> bool:
+    """Every amount the answer quotes appears in some kb_search result."""
+    source = " ".join(grounded)
+    return all(amount.replace(",", ".") in source or amount in source for amount in _AMOUNT.findall(text))
