@@ -20,6 +20,7 @@ from x8.kit.db import Database
 from x8.kit.errors import NotFound, install_error_handlers
 from x8.kit.jobs import WORKER_POLLING_SECONDS, build_app, open_queue
 from x8.platform.admin.endpoints import router as admin_router
+from x8.platform.assistant.endpoints import router as assistant_router
 from x8.platform.auth.endpoints import router as auth_router
 from x8.platform.companies.endpoints import router as companies_router
 from x8.platform.conversations.endpoints import router as conversations_router
@@ -117,6 +118,7 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
         oauth_router,
         users_router,
         companies_router,
+        assistant_router,
         kb_router,
         media_router,
         integrations_router,

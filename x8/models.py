@@ -3,6 +3,7 @@
 from x8.channel_adapters.models import Channel, ConversationRef
 from x8.kit.db import Base
 from x8.kit.ratelimit_models import RateLimitHit
+from x8.platform.assistant.models import AssistantSettings
 from x8.platform.audit.models import AuditEntry
 from x8.platform.companies.models import Company
 from x8.platform.knowledge_base.models import KnowledgeBase
@@ -11,6 +12,7 @@ from x8.platform.users.models import AuthSession, EmailCode, User
 from x8.tenancy.models import LedgerEntry
 
 __all__ = [
+    "AssistantSettings",
     "AuditEntry",
     "AuthSession",
     "Base",

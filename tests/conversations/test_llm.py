@@ -34,12 +34,16 @@ async def test_the_model_looks_up_the_catalogue_and_quotes_its_price(
 ) -> None:
     state, _ = fake_chat
     tokens, company = await shop_with_catalogue(llm_client)
+    rules = {"instructions": "Mention free delivery over 20 USD.", "rules": ["Never promise discounts"]}
+    await llm_client.put(f"/api/v1/companies/{company['id']}/assistant", headers=bearer(tokens), json=rules)
     channel = await connect_web(llm_client, tokens, company["id"])
     first = await say(llm_client, tokens, channel, "sourdough bread")
     await run_jobs(app_url)
     [reply] = bot_replies(await history(llm_client, tokens, first["conversation_id"]))
     assert reply["body"] == "Sourdough bread costs 4.20 USD."
     assert state.requests[0]["model"] == "fake-1"
+    system = state.requests[0]["messages"][0]["content"]
+    assert "Mention free delivery over 20 USD." in system and "- Never promise discounts" in system
     assert {t["function"]["name"] for t in state.requests[0]["tools"]} == {
         "kb_search",
         "create_payment_link",

@@ -10,7 +10,7 @@ message is never claimed again. The queue jobs that drive this live in ``x8.plat
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import text
@@ -31,7 +31,7 @@ class TurnOutcome:
 
 
 _LOCK = text(
-    "SELECT id, contact_id, bot_paused_until > now() AS paused, handover_at FROM conversations "
+    "SELECT id, contact_id, channel_id, bot_paused_until > now() AS paused, handover_at FROM conversations "
     "WHERE id = :id FOR UPDATE"
 )
 _UNANSWERED = text("""
@@ -71,9 +71,12 @@ async def take_turn(
     if wait > 0.02:
         return TurnOutcome(reply_id=None, wait_seconds=wait, pending_ids=pending)
     ids = [r["id"] for r in unanswered]
-    if conversation["paused"] or conversation["handover_at"] is not None or not profile.may_answer:
-        # A human is handling this conversation, or the business's trial or plan has ended (R-B3): the messages
-        # stay in the inbox for a person; the bot does not answer them.
+    channel_id = str(conversation["channel_id"]) if conversation["channel_id"] else None
+    profile = replace(profile, channel_id=channel_id)
+    switched_off = profile.behaviour.for_channel(channel_id).enabled is False
+    if conversation["paused"] or conversation["handover_at"] is not None or not profile.may_answer or switched_off:
+        # A human is handling this conversation, the business switched the assistant off here (R-M4), or its
+        # trial or plan has ended (R-B3): the messages stay in the inbox for a person; the bot does not answer.
         await ts.execute(_CONSUME, {"ids": ids, "intent": None, "type": "TYPE1"})
         return TurnOutcome(reply_id=None, pending_ids=pending, consumed=len(ids), message_type="TYPE1")
     turn_text = "\n".join(str(r["body"]) for r in unanswered)

@@ -84,8 +84,14 @@ class LlmUnavailable(Exception):
     pass
 
 
-def system_prompt(company: CompanyProfile, language: str) -> str:
+def system_prompt(company: CompanyProfile, language: str, intent: Intent | None = None) -> str:
     offer = "services" if company.company_type == "Service" else "products"
+    behaviour = company.behaviour.resolve(company.channel_id, intent)
+    custom = ""
+    if behaviour.instructions:
+        custom += f"\nThe business's instructions: {behaviour.instructions}"
+    if behaviour.rules:
+        custom += "\nRules you must follow:\n" + "\n".join(f"- {rule}" for rule in behaviour.rules)
     return (
         f"You are the customer assistant of {company.name}, which sells {offer}. "
         f"Answer in the customer's language ({language}), briefly and kindly. "
@@ -93,6 +99,7 @@ def system_prompt(company: CompanyProfile, language: str) -> str:
         "durations exactly as the results give them. Never guess a price or a fact: if kb_search finds nothing, "
         "say you do not know and that a team member will follow up. When the customer wants to buy, call "
         "create_payment_link; to book, call list_slots then book_slot; when they ask for a person, call handover."
+        + custom
     )
 
 
@@ -116,7 +123,8 @@ class LlmAssistant:
         self, turn: str, history: list[dict[str, str]], company: CompanyProfile, search: Search, *, first_reply: bool
     ) -> Reply:
         language = detect(turn, fallback=company.language)
-        messages: list[dict[str, Any]] = [{"role": "system", "content": system_prompt(company, language)}]
+        prompt = system_prompt(company, language, classify(turn))
+        messages: list[dict[str, Any]] = [{"role": "system", "content": prompt}]
         messages += history
         messages.append({"role": "user", "content": turn})
         grounded: list[str] = []  # what kb_search returned, so the answer can be checked against it

@@ -7,9 +7,10 @@ says so and a human follows up. Nothing is ever invented.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from x8.conversations.assistant.behaviour import BehaviourSet
 from x8.conversations.assistant.intents import Intent, classify, search_terms
 from x8.conversations.assistant.language import detect
 from x8.conversations.assistant.texts import t
@@ -27,6 +28,8 @@ class CompanyProfile:
     company_type: str  # Product | Service
     privacy_policy_url: str | None
     may_answer: bool = True  # False when the business's trial or plan has ended
+    behaviour: BehaviourSet = field(default_factory=BehaviourSet)
+    channel_id: str | None = None  # the conversation's channel, for channel-level behaviour
 
 
 @dataclass(frozen=True)
@@ -65,19 +68,14 @@ async def respond(text: str, company: CompanyProfile, search: Search, *, first_r
     if intent == Intent.HUMAN:
         reply = Reply(t(language, "human"), intent, language, "TYPE1", handover=True)
     elif intent == Intent.GREETING:
-        reply = Reply(t(language, "greeting", company=company.name, offer=offer), intent, language, "TYPE1")
+        custom = company.behaviour.resolve(company.channel_id, intent).greeting
+        text_ = custom or t(language, "greeting", company=company.name, offer=offer)
+        reply = Reply(text_, intent, language, "TYPE1")
     else:
         hits = [h for h in await search(search_terms(text), language) if h["score"] >= MIN_SCORE][:MAX_ITEMS]
         reply = _answer(intent, hits, language, offer)
     if first_reply and company.privacy_policy_url:
-        reply = Reply(
-            f"{reply.text}\n\n{t(language, 'privacy', url=company.privacy_policy_url)}",
-            reply.intent,
-            reply.language,
-            reply.message_type,
-            reply.handover,
-            reply.items,
-        )
+        reply = replace(reply, text=f"{reply.text}\n\n{t(language, 'privacy', url=company.privacy_policy_url)}")
     return reply
 
 

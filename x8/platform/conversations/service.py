@@ -18,6 +18,7 @@ from x8.conversations import inbox, pipeline
 from x8.conversations.assistant.choice import assistant_for
 from x8.conversations.assistant.retrieval import CompanyProfile
 from x8.kit.db import Database
+from x8.platform.assistant.service import behaviour_set
 from x8.platform.billing.plans import can_operate
 from x8.platform.companies.models import Company
 from x8.platform.knowledge_base.models import KnowledgeBase
@@ -50,6 +51,7 @@ async def company_profile(db: Database, company_id: uuid.UUID) -> tuple[CompanyP
         if company is None:
             raise LookupError(f"company {company_id} is gone")
         owner = await session.get(User, company.owner_id)
+        behaviour = await behaviour_set(session, company_id)
         kb_ids = list(
             (await session.execute(select(KnowledgeBase.id).where(KnowledgeBase.company_id == company_id))).scalars()
         )
@@ -59,6 +61,7 @@ async def company_profile(db: Database, company_id: uuid.UUID) -> tuple[CompanyP
         company_type=company.company_type,
         privacy_policy_url=company.privacy_policy_url,
         may_answer=owner is not None and can_operate(owner),
+        behaviour=behaviour,
     )
     return profile, kb_ids
 

@@ -1,0 +1,90 @@
+"""R-M4 behaviour settings: versioned company, channel and scenario levels; precedence; preview; access."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.conftest import bearer
+from tests.conversations.helpers import bot_replies, connect_web, history, run_jobs, say, shop_with_catalogue
+
+
+async def test_versions_are_kept(client: httpx.AsyncClient) -> None:
+    tokens, company = await shop_with_catalogue(client)
+    url = f"/api/v1/companies/{company['id']}/assistant"
+    empty = (await client.get(url, headers=bearer(tokens))).json()
+    assert empty["version"] == 0 and empty["settings"]["greeting"] is None
+    first = await client.put(url, headers=bearer(tokens), json={"greeting": "Hi from the bakery!"})
+    assert first.status_code == 200 and first.json()["version"] == 1
+    second = await client.put(url, headers=bearer(tokens), json={"greeting": "Welcome!", "rules": ["No discounts"]})
+    assert second.json()["version"] == 2
+    assert (await client.get(url, headers=bearer(tokens))).json()["settings"]["greeting"] == "Welcome!"
+    old = await client.get(url, params={"version": 1}, headers=bearer(tokens))
+    assert old.json()["settings"] == {
+        "instructions": None,
+        "rules": None,
+        "greeting": "Hi from the bakery!",
+        "enabled": None,
+    }
+    assert (await client.get(url, params={"version": 9}, headers=bearer(tokens))).status_code == 404
+    too_many = await client.put(url, headers=bearer(tokens), json={"rules": ["x"] * 51})
+    assert too_many.status_code == 422
+    unknown = await client.get(f"{url}/scenarios/dancing", headers=bearer(tokens))
+    assert unknown.status_code == 404
+
+
+async def test_scenario_beats_channel_beats_company(client: httpx.AsyncClient, app_url: str) -> None:
+    tokens, company = await shop_with_catalogue(client)
+    channel = await connect_web(client, tokens, company["id"])
+    base = f"/api/v1/companies/{company['id']}/assistant"
+    await client.put(base, headers=bearer(tokens), json={"greeting": "Company hello"})
+
+    async def greeting() -> str:
+        sent = await say(client, tokens, channel, "Hello")
+        await run_jobs(app_url)
+        return str(bot_replies(await history(client, tokens, sent["conversation_id"]))[-1]["body"])
+
+    assert await greeting() == "Company hello"
+    await client.put(f"{base}/channels/{channel}", headers=bearer(tokens), json={"greeting": "Channel hello"})
+    assert await greeting() == "Channel hello"
+    await client.put(f"{base}/scenarios/greeting", headers=bearer(tokens), json={"greeting": "Scenario hello"})
+    assert await greeting() == "Scenario hello"
+
+
+async def test_switching_the_assistant_off_for_a_channel(client: httpx.AsyncClient, app_url: str) -> None:
+    tokens, company = await shop_with_catalogue(client)
+    channel = await connect_web(client, tokens, company["id"])
+    url = f"/api/v1/companies/{company['id']}/assistant/channels/{channel}"
+    assert (await client.put(url, headers=bearer(tokens), json={"enabled": False})).status_code == 200
+    sent = await say(client, tokens, channel, "apples")
+    await run_jobs(app_url)
+    messages = await history(client, tokens, sent["conversation_id"])
+    assert [m["sender"] for m in messages] == ["customer"]  # kept for a person, not answered
+
+
+async def test_preview_tries_a_draft_without_saving_it(client: httpx.AsyncClient) -> None:
+    tokens, company = await shop_with_catalogue(client)
+    url = f"/api/v1/companies/{company['id']}/assistant"
+    r = await client.post(
+        f"{url}/preview", headers=bearer(tokens), json={"text": "Hi", "draft": {"greeting": "Draft hi"}}
+    )
+    assert r.status_code == 200 and r.json() == {
+        "reply": "Draft hi",
+        "intent": "greeting",
+        "scenario": "greeting",
+        "language": "en",
+    }
+    price = await client.post(
+        f"{url}/preview", headers=bearer(tokens), json={"text": "How much is the sourdough bread?"}
+    )
+    assert "Sourdough bread: 4.20 USD" in price.json()["reply"] and price.json()["scenario"] == "product_question"
+    assert (await client.get(url, headers=bearer(tokens))).json()["version"] == 0
+
+
+async def test_who_may_read_and_write(client: httpx.AsyncClient) -> None:
+    tokens, company = await shop_with_catalogue(client)
+    other, _ = await shop_with_catalogue(client, "other@example.com")
+    url = f"/api/v1/companies/{company['id']}/assistant"
+    assert (await client.get(url, headers=bearer(other))).status_code == 404
+    assert (await client.put(url, headers=bearer(other), json={"greeting": "x"})).status_code == 404
+    missing_channel = f"{url}/channels/00000000-0000-0000-0000-000000000000"
+    assert (await client.put(missing_channel, headers=bearer(tokens), json={"greeting": "x"})).status_code == 404

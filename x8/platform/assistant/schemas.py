@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StringConstraints
+
+Rule = Annotated[str, StringConstraints(min_length=1, max_length=500, strip_whitespace=True)]
+
+
+class BehaviourIn(BaseModel):
+    """Leave a field out (or null) to inherit it from the wider scope: scenario > channel > company."""
+
+    instructions: str | None = Field(None, max_length=4000, description="Custom prompt: tone, what to stress, policies")
+    rules: list[Rule] | None = Field(None, max_length=50, description="Rules the assistant must follow")
+    greeting: str | None = Field(None, max_length=1000, description="The greeting, word for word")
+    enabled: bool | None = Field(None, description="False switches the assistant off here (company or channel)")
+
+
+class BehaviourOut(BaseModel):
+    scope: str
+    key: str
+    version: int  # 0: nothing saved yet
+    settings: BehaviourIn
+    created_at: datetime | None
+
+
+class PreviewIn(BaseModel):
+    text: str = Field(min_length=1, max_length=4000)
+    channel_id: uuid.UUID | None = None
+    draft: BehaviourIn | None = Field(None, description="Unsaved company-level settings to try")
+
+
+class PreviewOut(BaseModel):
+    reply: str
+    intent: str
+    scenario: str | None
+    language: str
