@@ -24,6 +24,7 @@ from x8.platform.assistant.endpoints import router as assistant_router
 from x8.platform.auth.endpoints import router as auth_router
 from x8.platform.companies.endpoints import router as companies_router
 from x8.platform.conversations.endpoints import router as conversations_router
+from x8.platform.conversations.live import InboxBroker
 from x8.platform.conversations.webhooks import router as webhooks_router
 from x8.platform.knowledge_base.endpoints import router as kb_router
 from x8.platform.mail.endpoints import router as mailbox_router
@@ -44,6 +45,7 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
         db = Database.connect(urls.app)
         app.state.db = db
         app.state.request_db = Database.connect(urls.app)  # see x8.kit.db.get_session
+        app.state.inbox_broker = InboxBroker(urls.app)
         # The owner pool only provisions and drops tenants; requests never read through it.
         app.state.owner_db = Database.connect(urls.owner, pool_size=2)
         open_queue(settings, db)
@@ -68,6 +70,7 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
                         await worker
                 await db.dispose()
                 await app.state.request_db.dispose()
+                await app.state.inbox_broker.close()
                 await app.state.owner_db.dispose()
 
     app = FastAPI(

@@ -29,7 +29,10 @@ def upgrade() -> None:
         sa.Column("created_by", sa.UUID(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.ForeignKeyConstraint(
-            ["company_id"], ["companies.id"], name=op.f("fk_assistant_settings_company_id_companies"), ondelete="CASCADE"
+            ["company_id"],
+            ["companies.id"],
+            name=op.f("fk_assistant_settings_company_id_companies"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_assistant_settings")),
         sa.UniqueConstraint("company_id", "scope", "scope_key", "version", name="uq_assistant_settings_version"),

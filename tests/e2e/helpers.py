@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import re
+import time
 import uuid
 
+import httpx
 from playwright.sync_api import Page, expect
 
 
@@ -47,3 +49,25 @@ def create_company(page: Page, name: str, kind: str = "Product", channel: str | 
         page.get_by_role("checkbox", name=channel).check()
     page.get_by_role("button", name="Create company").click()
     expect(page.get_by_role("heading", name="Your companies")).to_be_visible()
+
+
+def api_business_token(base: str, prefix: str) -> str:
+    """Register a business through the API (the code from the dev mailbox) and return its access token."""
+    email = unique_email(prefix)
+    with httpx.Client(base_url=base) as api:
+        api.post("/api/v1/auth/send-verification-code", json={"email": email}).raise_for_status()
+        body = ""
+        for _ in range(100):  # the code goes out from a background job
+            items = api.get("/dev/mailbox", params={"to": email, "format": "json"}).json()["items"]
+            if items:
+                body = str(items[0]["body"])
+                break
+            time.sleep(0.1)
+        code = re.search(r"\b(\d{6})\b", body)
+        assert code, f"no code mailed to {email}"
+        api.post("/api/v1/auth/verify-code", json={"email": email, "code": code.group(1)}).raise_for_status()
+        r = api.post(
+            "/api/v1/auth/complete-registration", json={"email": email, "password": "Business123", "full_name": "Biz"}
+        )
+        r.raise_for_status()
+        return str(r.json()["access_token"])

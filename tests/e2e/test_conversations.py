@@ -3,10 +3,13 @@ human in Conversations and see the assistant paused."""
 
 from __future__ import annotations
 
+import json
+
+import httpx
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import shot
-from tests.e2e.helpers import create_company, register, unique_email
+from tests.e2e.helpers import api_business_token, create_company, register, unique_email
 
 CATALOGUE = (
     b"SKU,Name,Description,Price,Currency\n"
@@ -32,7 +35,8 @@ def test_playground_answers_with_the_real_price_and_a_human_reply_pauses_the_bot
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_test_id("message-customer")).to_contain_text("How much is the green tea?")
     reply = page.get_by_test_id("message-bot").first
-    expect(reply).to_contain_text("Green tea: 4.50 EUR", timeout=15000)
+    # Within 10 s: only the live stream can deliver it that soon (the fallback poll runs every 15 s).
+    expect(reply).to_contain_text("Green tea: 4.50 EUR", timeout=10000)
     shot(page, "playground-answer")
 
     page.get_by_role("link", name="Open this chat in Conversations").click()
@@ -66,3 +70,24 @@ def test_integrations_show_only_chosen_channels(page: Page, live_server: str) ->
     expect(card.get_by_role("alert")).to_be_visible(timeout=20000)
     expect(card).to_contain_text("Not connected")
     shot(page, "integrations")
+
+
+def test_the_event_stream_announces_new_messages(live_server: str) -> None:
+    token = api_business_token(live_server, "live")
+    auth = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=live_server, timeout=30) as api:
+        company = api.post("/api/v1/companies/", headers=auth, json={"name": "Live", "company_type": "Product"}).json()
+        channel = api.post("/api/v1/integrations/web/connect", headers=auth, json={"company_id": company["id"]}).json()
+        params = {"company_id": company["id"], "token": token}
+        assert api.get("/api/v1/conversations/events", params={**params, "token": "not-a-token"}).status_code == 401
+        with api.stream("GET", "/api/v1/conversations/events", params=params) as stream:
+            assert stream.headers["content-type"].startswith("text/event-stream")
+            sent = api.post(f"/api/v1/webhooks/web/{channel['channel_id']}", headers=auth, json={"text": "hello"})
+            conversation = sent.json()["conversation_id"]
+            seen: list[str] = []
+            for line in stream.iter_lines():
+                if line.startswith("data:"):
+                    seen.append(json.loads(line[5:])["conversation_id"])
+                    if len(seen) >= 2:  # the customer's message, then the assistant's reply
+                        break
+    assert seen[:2] == [conversation, conversation]

@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from x8.channel_adapters.base import InboundMessage
 from x8.channel_adapters.models import Channel
+from x8.conversations.events import conversation_changed
 from x8.tenancy.session import TenantSession
 
 PREVIEW = 200
@@ -89,6 +90,7 @@ async def store_inbound(
         },
     )
     if message_id is not None:
+        await conversation_changed(ts, conversation_id)
         await ts.execute(
             _TOUCH,
             {

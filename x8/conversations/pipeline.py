@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from x8.conversations.assistant.choice import Assistant
 from x8.conversations.assistant.retrieval import CompanyProfile, Reply
+from x8.conversations.events import conversation_changed
 from x8.kb_engine import search as kb_search
 from x8.tenancy.session import TenantSession
 
@@ -106,6 +107,7 @@ async def take_turn(
             text("UPDATE contacts SET privacy_policy_sent_at = now() WHERE id = :id"),
             {"id": conversation["contact_id"]},
         )
+    await conversation_changed(ts, conversation_id)
     reply_uuid = uuid.UUID(str(reply_id))
     return TurnOutcome(
         reply_id=reply_uuid, pending_ids=(*pending, reply_uuid), consumed=len(ids), message_type=reply.message_type
@@ -164,6 +166,7 @@ async def _assistant_reply(
 @dataclass(frozen=True)
 class Outgoing:
     id: uuid.UUID
+    conversation_id: uuid.UUID
     body: str
     channel_id: uuid.UUID
     external_id: str
@@ -171,7 +174,7 @@ class Outgoing:
 
 
 _FOR_SENDING = text("""
-SELECT m.id, m.status, m.body, m.reply_to_id, c.channel_id, ct.external_id
+SELECT m.id, m.conversation_id, m.status, m.body, m.reply_to_id, c.channel_id, ct.external_id
 FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN contacts ct ON ct.id = c.contact_id
 WHERE m.id = :id AND m.direction = 'out' FOR UPDATE OF m
 """)
@@ -194,7 +197,14 @@ async def claim_outgoing(ts: TenantSession, message_id: uuid.UUID) -> Outgoing |
     row = (await ts.execute(_FOR_SENDING, {"id": message_id})).mappings().first()
     if row is None or row["status"] not in ("pending", "sending") or row["channel_id"] is None:
         return None
-    return Outgoing(row["id"], str(row["body"]), row["channel_id"], str(row["external_id"]), row["reply_to_id"])
+    return Outgoing(
+        row["id"],
+        row["conversation_id"],
+        str(row["body"]),
+        row["channel_id"],
+        str(row["external_id"]),
+        row["reply_to_id"],
+    )
 
 
 async def mark_sent(ts: TenantSession, outgoing: Outgoing, provider_message_id: str | None) -> float | None:
@@ -206,6 +216,7 @@ async def mark_sent(ts: TenantSession, outgoing: Outgoing, provider_message_id: 
         ),
         {"id": outgoing.id, "provider_id": provider_message_id},
     )
+    await conversation_changed(ts, outgoing.conversation_id)
     if outgoing.reply_to_id is None:
         return None
     waited = await ts.scalar(
@@ -221,3 +232,4 @@ async def mark_failed(ts: TenantSession, outgoing: Outgoing, error: str, *, fina
         text("UPDATE messages SET attempts = attempts + 1, last_error = :error, status = :status WHERE id = :id"),
         {"id": outgoing.id, "error": error[:1000], "status": "failed" if final else "pending"},
     )
+    await conversation_changed(ts, outgoing.conversation_id)

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from x8.conversations.events import conversation_changed
 from x8.tenancy.session import TenantSession
 
 _CONVERSATION_COLUMNS = """
@@ -112,6 +113,7 @@ async def add_human_reply(
         ),
         {"id": conversation_id, "minutes": pause_minutes, "preview": body[:200]},
     )
+    await conversation_changed(ts, conversation_id)
     return message
 
 

@@ -14,6 +14,7 @@ import {
   useHumanReply,
   useMarkRead,
   useMessages,
+  useInboxEvents,
   useResumeBot,
   type Conversation,
   type ConversationFilters,
@@ -135,6 +136,7 @@ export function ConversationsPage() {
   const [params, setParams] = useSearchParams();
   const [filters, setFilters] = useState<ConversationFilters>({});
   const list = useConversations(company?.id, filters);
+  useInboxEvents(company?.id);
   const markRead = useMarkRead();
   const selected = params.get("conversation") ?? undefined;
   const canReply = me.data?.role !== "MANAGER";

@@ -6,7 +6,7 @@ import { CompanyPicker, useSelectedCompany } from "../components/CompanyPicker";
 import { Button, Card, ErrorAlert, Spinner } from "../components/ui";
 import { useI18n } from "../i18n";
 import { newId } from "../lib/ids";
-import { useMessages } from "../queries/conversations";
+import { useInboxEvents, useMessages } from "../queries/conversations";
 import { useConnectWeb, useSendToPlayground } from "../queries/integrations";
 
 const storageKey = (companyId: string) => `x8.playground.${companyId}`;
@@ -25,6 +25,7 @@ export function PlaygroundPage() {
   const channelId = connect.variables === companyId ? connect.data?.channel_id : undefined;
   const conversationId = companyId ? (started[companyId] ?? localStorage.getItem(storageKey(companyId)) ?? undefined) : undefined;
   const messages = useMessages(conversationId);
+  useInboxEvents(companyId);
   const connectCompany = connect.mutate;
 
   useEffect(() => {

@@ -1,7 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
 
 import { api, unwrap } from "../api/client";
 import type { components } from "../api/schema";
+import { getTokens, onTokensChange } from "../auth/tokens";
 
 export type Conversation = components["schemas"]["ConversationOut"];
 export type Message = components["schemas"]["ConversationMessage"];
@@ -12,8 +14,8 @@ export interface ConversationFilters {
   q?: string;
 }
 
-/** How often open inbox views refresh (ms): new customer messages and bot replies appear without a reload. */
-export const LIVE_INTERVAL = 2000;
+/** A fallback refresh (ms) for when the live stream is down; normally ``useInboxEvents`` refreshes at once. */
+export const LIVE_INTERVAL = 15000;
 
 export const conversationKeys = {
   all: ["conversations"] as const,
@@ -91,4 +93,37 @@ export function useMarkRead() {
     mutationFn: (id: string) => unwrap(api.POST("/api/v1/conversations/{conversation_id}/read", { params: { path: { conversation_id: id } } })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: [...conversationKeys.all, "list"] }),
   });
+}
+
+/** Live updates: a Server-Sent-Events stream of "this conversation changed"; each event refreshes the inbox.
+ * EventSource cannot send headers, so the access token goes in the query string (the server redacts it in logs);
+ * the stream is reopened with the new token whenever the tokens rotate, and after an error. */
+export function useInboxEvents(companyId: string | undefined) {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    if (!companyId) return;
+    let source: EventSource | null = null;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const open = () => {
+      source?.close();
+      const token = getTokens()?.access_token;
+      if (!token) return;
+      const params = new URLSearchParams({ company_id: companyId, token });
+      source = new EventSource(`/api/v1/conversations/events?${params.toString()}`);
+      source.addEventListener("conversation", () => {
+        void queryClient.invalidateQueries({ queryKey: conversationKeys.all });
+      });
+      source.onerror = () => {
+        source?.close();
+        retry = setTimeout(open, 5000);
+      };
+    };
+    open();
+    const stop = onTokensChange(() => open());
+    return () => {
+      stop();
+      clearTimeout(retry);
+      source?.close();
+    };
+  }, [companyId, queryClient]);
 }

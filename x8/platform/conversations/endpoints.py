@@ -6,21 +6,26 @@ decided on the company (read: visible; write: editor) and the work runs in its t
 
 from __future__ import annotations
 
+import asyncio
+import json
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
 
 from x8.channel_adapters.models import ConversationRef
 from x8.conversations import queries
 from x8.kit.db import SessionDep
 from x8.kit.deps import DatabaseDep, SettingsDep
-from x8.kit.errors import Forbidden, NotFound, error_responses
+from x8.kit.errors import Forbidden, NotFound, Unauthorized, error_responses
 from x8.kit.pagination import Limit, Offset
 from x8.platform.audit.service import audit
-from x8.platform.auth.deps import CurrentUser
+from x8.platform.auth.deps import CurrentUser, principal_from_token
 from x8.platform.companies.models import Company
 from x8.platform.companies.service import get_editable, get_visible
+from x8.platform.conversations.live import InboxBroker
 from x8.platform.conversations.schemas import (
     ContactOut,
     ConversationList,
@@ -34,6 +39,7 @@ from x8.platform.users.models import User
 from x8.tenancy.session import tenant_session
 
 router = APIRouter(prefix="/api/v1/conversations", tags=["conversations"])
+KEEPALIVE_SECONDS = 15
 
 
 def conversation_out(company_id: uuid.UUID, row: dict[str, Any]) -> ConversationOut:
@@ -69,6 +75,45 @@ async def _company_of(session: SessionDep, user: User, conversation_id: uuid.UUI
         return await (get_editable if edit else get_visible)(session, user, ref.company_id)
     except NotFound as exc:
         raise NotFound("Conversation not found.") from exc
+
+
+@router.get(
+    "/events",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}, **error_responses(NotFound, Unauthorized)},
+)
+async def events(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    company_id: uuid.UUID = Query(...),
+    token: str = Query(
+        ..., min_length=10, max_length=4000, description="The access token (EventSource sends no headers)"
+    ),
+) -> StreamingResponse:
+    """Server-Sent Events: ``event: conversation`` with ``{"conversation_id"}`` whenever one of the company's
+    conversations changes (a message in, a reply stored or sent, a human reply). A comment every 15 s keeps
+    proxies from closing the stream."""
+    principal = await principal_from_token(session, settings.secret_key, token)
+    await get_visible(session, principal.user, company_id)
+    broker: InboxBroker = request.app.state.inbox_broker
+    queue = await broker.subscribe(company_id)
+
+    async def stream() -> AsyncIterator[str]:
+        try:
+            yield "retry: 3000\n\n"
+            while not await request.is_disconnected():
+                try:
+                    conversation = await asyncio.wait_for(queue.get(), timeout=KEEPALIVE_SECONDS)
+                except TimeoutError:
+                    yield ": keep-alive\n\n"
+                    continue
+                yield f"event: conversation\ndata: {json.dumps({'conversation_id': conversation})}\n\n"
+        finally:
+            broker.unsubscribe(company_id, queue)
+
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
 
 
 @router.get("", response_model=ConversationList, responses=error_responses(NotFound))
