@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     # Not in SPEC §3: how long a human reply (dashboard or the owner's phone) keeps the bot quiet (R-M5).
     # Not in SPEC §3: jobs the worker inside `x8 serve` runs at once (`x8 worker --concurrency` for separate ones).
     worker_concurrency: int = Field(4, alias="X8_WORKER_CONCURRENCY", ge=1, le=64)
+    # Not in SPEC §3: how long conversation messages are kept in PostgreSQL (R-M6); 0 keeps them forever.
+    history_retention_days: int = Field(365, alias="X8_HISTORY_RETENTION_DAYS", ge=0)
     human_pause_minutes: int = Field(60, alias="X8_HUMAN_PAUSE_MINUTES", ge=1)
     data_dir: Path = Field(Path(".x8-data"), alias="X8_DATA_DIR")
     kb_max_bytes: int = Field(20 * 1024 * 1024, alias="X8_KB_MAX_BYTES")

@@ -14,7 +14,7 @@ from x8.channel_adapters.base import InboundMessage, ProviderError
 from x8.channel_adapters.models import Channel, ConversationRef
 from x8.channel_adapters.registry import adapter_for
 from x8.channel_adapters.service import credentials_of
-from x8.conversations import inbox, pipeline
+from x8.conversations import inbox, pipeline, retention
 from x8.conversations.assistant.choice import assistant_for
 from x8.conversations.assistant.retrieval import CompanyProfile
 from x8.kit.db import Database
@@ -174,3 +174,18 @@ async def set_channel_status(db: Database, channel_id: uuid.UUID, status: str, e
         values.update(last_error=error[:1000], error_count=Channel.error_count + 1)
     async with db.sessions() as session, session.begin():
         await session.execute(update(Channel).where(Channel.id == channel_id).values(**values))
+
+
+async def prune_history(db: Database, days: int) -> int:
+    """Apply the retention period to every company's history, one short transaction per batch."""
+    async with db.sessions() as session:
+        companies = list((await session.execute(select(Company.id))).scalars())
+    removed = 0
+    for company_id in companies:
+        while True:
+            async with tenant_session(db, company_id) as ts:
+                count = await retention.prune_batch(ts, days)
+            removed += count
+            if count < retention.BATCH:
+                break
+    return removed

@@ -70,6 +70,17 @@ async def retry_stalled_jobs(job_context: procrastinate.JobContext, timestamp: i
         await app.job_manager.retry_job_by_id_async(job.id, retry_at=datetime.datetime.now(datetime.UTC))
 
 
+@blueprint.periodic(cron="17 3 * * *")
+@blueprint.task(queueing_lock="prune_history", pass_context=False)
+async def prune_history(timestamp: int) -> None:
+    """Daily: every company's messages older than X8_HISTORY_RETENTION_DAYS are deleted (R-M6)."""
+    ctx = context()
+    if ctx.settings.history_retention_days == 0:
+        return
+    removed = await service.prune_history(ctx.db, ctx.settings.history_retention_days)
+    log.info("history retention: %d old messages removed", removed)
+
+
 WAHA_RESTARTS = 8
 
 
