@@ -91,3 +91,25 @@ def test_the_event_stream_announces_new_messages(live_server: str) -> None:
                     if len(seen) >= 2:  # the customer's message, then the assistant's reply
                         break
     assert seen[:2] == [conversation, conversation]
+
+
+def test_behaviour_is_tried_then_saved_and_used(page: Page, live_server: str) -> None:
+    register(page, live_server, unique_email("behaviour"))
+    create_company(page, "Flower Shop", channel=None)
+    page.get_by_role("link", name="Playground").click()
+    panel = page.get_by_test_id("behaviour-panel")
+    expect(panel).to_contain_text("version 0")
+    panel.get_by_label("Greeting (word for word)").fill("Welcome to Flower Shop! Ask me about bouquets.")
+    panel.get_by_label("A customer's question to try").fill("Hi")
+    panel.get_by_role("button", name="Try it").click()
+    expect(page.get_by_test_id("preview-reply")).to_have_text("Welcome to Flower Shop! Ask me about bouquets.")
+    expect(panel).to_contain_text("version 0")  # trying saves nothing
+    panel.get_by_role("button", name="Save as a new version").click()
+    expect(panel).to_contain_text("version 1")
+    shot(page, "playground-behaviour")
+
+    page.get_by_label("Write a message…").fill("Hello")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_test_id("message-bot").first).to_contain_text(
+        "Welcome to Flower Shop! Ask me about bouquets.", timeout=10000
+    )

@@ -220,6 +220,17 @@ export const en = {
   "integrations.whatsappIntro": "Link the WhatsApp account of your business phone. You will scan a QR code with it.",
   "integrations.scanQr": "On your phone open WhatsApp → Settings → Linked devices → Link a device, and scan this code.",
   "integrations.qrAlt": "WhatsApp QR code",
+  "behaviour.title": "Assistant behaviour",
+  "behaviour.subtitle": "Tell the assistant how to talk to your customers. Try a question before you save; each save is a new version.",
+  "behaviour.version": "version {n}",
+  "behaviour.greeting": "Greeting (word for word)",
+  "behaviour.instructions": "Instructions (tone, what to stress)",
+  "behaviour.rules": "Rules, one per line",
+  "behaviour.enabled": "The assistant answers customers",
+  "behaviour.tryQuestion": "A customer's question to try",
+  "behaviour.preview": "Try it",
+  "behaviour.save": "Save as a new version",
+  "behaviour.saved": "Saved as version {n}.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,10 +1,12 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Link } from "react-router-dom";
 
+import { BehaviourPanel } from "../components/chat/BehaviourPanel";
 import { MessageBubble } from "../components/chat/MessageBubble";
 import { CompanyPicker, useSelectedCompany } from "../components/CompanyPicker";
 import { Button, Card, ErrorAlert, Spinner } from "../components/ui";
 import { useI18n } from "../i18n";
+import { useMe } from "../queries/auth";
 import { newId } from "../lib/ids";
 import { useInboxEvents, useMessages } from "../queries/conversations";
 import { useConnectWeb, useSendToPlayground } from "../queries/integrations";
@@ -16,6 +18,7 @@ export function PlaygroundPage() {
   const { t } = useI18n();
   const { companies, company, isPending, error } = useSelectedCompany();
   const connect = useConnectWeb();
+  const canEdit = useMe(true).data?.role !== "MANAGER";
   const send = useSendToPlayground();
   const [started, setStarted] = useState<Record<string, string>>({});
   const [text, setText] = useState("");
@@ -98,6 +101,7 @@ export function PlaygroundPage() {
           </form>
         </Card>
       )}
+      {company && canEdit && <BehaviourPanel companyId={company.id} />}
       {company && conversationId && (
         <p className="text-sm text-slate-600">
           <Link className="text-brand-700 hover:underline" to={`/conversations?company=${company.id}&conversation=${conversationId}`}>

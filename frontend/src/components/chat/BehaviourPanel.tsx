@@ -1,0 +1,85 @@
+import { useState, type FormEvent } from "react";
+
+import { useI18n } from "../../i18n";
+import { useBehaviour, usePreview, useSaveBehaviour, type Behaviour } from "../../queries/assistant";
+import { Alert, Button, Card, ErrorAlert, TextField } from "../ui";
+
+function toDraft(form: { greeting: string; instructions: string; rules: string; enabled: boolean }): Behaviour {
+  const rules = form.rules.split("\n").map((r) => r.trim()).filter(Boolean);
+  return {
+    greeting: form.greeting.trim() || null,
+    instructions: form.instructions.trim() || null,
+    rules: rules.length ? rules : null,
+    enabled: form.enabled ? null : false,
+  };
+}
+
+function Editor({ companyId, saved, version }: { companyId: string; saved: Behaviour; version: number }) {
+  const { t } = useI18n();
+  const save = useSaveBehaviour(companyId);
+  const preview = usePreview(companyId);
+  const [form, setForm] = useState({
+    greeting: saved.greeting ?? "",
+    instructions: saved.instructions ?? "",
+    rules: (saved.rules ?? []).join("\n"),
+    enabled: saved.enabled !== false,
+  });
+  const [question, setQuestion] = useState("");
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    save.mutate(toDraft(form));
+  }
+
+  return (
+    <Card testId="behaviour-panel">
+      <form onSubmit={submit} className="space-y-4" aria-label={t("behaviour.title")}>
+        <div className="flex items-baseline justify-between">
+          <h2 className="text-lg font-semibold">{t("behaviour.title")}</h2>
+          <span className="text-xs text-slate-500">{t("behaviour.version", { n: version })}</span>
+        </div>
+        <p className="text-sm text-slate-600">{t("behaviour.subtitle")}</p>
+        <TextField label={t("behaviour.greeting")} value={form.greeting} maxLength={1000} onChange={(e) => setForm({ ...form, greeting: e.target.value })} />
+        <label className="block space-y-1 text-sm font-medium text-slate-700">
+          <span>{t("behaviour.instructions")}</span>
+          <textarea value={form.instructions} maxLength={4000} rows={3} onChange={(e) => setForm({ ...form, instructions: e.target.value })} className="block w-full rounded-lg border border-slate-300 px-3 py-2 text-sm" />
+        </label>
+        <label className="block space-y-1 text-sm font-medium text-slate-700">
+          <span>{t("behaviour.rules")}</span>
+          <textarea value={form.rules} rows={3} onChange={(e) => setForm({ ...form, rules: e.target.value })} className="block w-full rounded-lg border border-slate-300 px-3 py-2 text-sm" />
+        </label>
+        <label className="flex items-center gap-2 text-sm text-slate-700">
+          <input type="checkbox" checked={form.enabled} onChange={(e) => setForm({ ...form, enabled: e.target.checked })} />
+          {t("behaviour.enabled")}
+        </label>
+        <div className="flex gap-2">
+          <input
+            aria-label={t("behaviour.tryQuestion")}
+            placeholder={t("behaviour.tryQuestion")}
+            value={question}
+            onChange={(e) => setQuestion(e.target.value)}
+            className="flex-1 rounded-lg border border-slate-300 px-3 py-2 text-sm"
+          />
+          <Button type="button" variant="secondary" disabled={!question.trim() || preview.isPending} onClick={() => preview.mutate({ text: question.trim(), draft: toDraft(form) })}>
+            {t("behaviour.preview")}
+          </Button>
+        </div>
+        {preview.data && (
+          <div className="whitespace-pre-wrap rounded-lg bg-slate-50 p-3 text-sm text-slate-800" data-testid="preview-reply">
+            {preview.data.reply}
+          </div>
+        )}
+        <ErrorAlert error={save.error ?? preview.error} />
+        {save.isSuccess && <Alert kind="success">{t("behaviour.saved", { n: save.data.version })}</Alert>}
+        <Button type="submit" disabled={save.isPending}>{t("behaviour.save")}</Button>
+      </form>
+    </Card>
+  );
+}
+
+/** The company-level behaviour settings (R-M4): edit, try on a question without saving, save a new version. */
+export function BehaviourPanel({ companyId }: { companyId: string }) {
+  const behaviour = useBehaviour(companyId);
+  if (!behaviour.data) return <ErrorAlert error={behaviour.error} />;
+  return <Editor key={`${companyId}-${behaviour.data.version}`} companyId={companyId} saved={behaviour.data.settings} version={behaviour.data.version} />;
+}
