@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 
 from tests.conftest import bearer
@@ -24,6 +26,7 @@ async def test_versions_are_kept(client: httpx.AsyncClient) -> None:
         "rules": None,
         "greeting": "Hi from the bakery!",
         "enabled": None,
+        "buffer_seconds": None,
     }
     assert (await client.get(url, params={"version": 9}, headers=bearer(tokens))).status_code == 404
     too_many = await client.put(url, headers=bearer(tokens), json={"rules": ["x"] * 51})
@@ -88,3 +91,19 @@ async def test_who_may_read_and_write(client: httpx.AsyncClient) -> None:
     assert (await client.put(url, headers=bearer(other), json={"greeting": "x"})).status_code == 404
     missing_channel = f"{url}/channels/00000000-0000-0000-0000-000000000000"
     assert (await client.put(missing_channel, headers=bearer(tokens), json={"greeting": "x"})).status_code == 404
+
+
+async def test_a_company_sets_its_own_buffer_window(client: httpx.AsyncClient, app_url: str) -> None:
+    tokens, company = await shop_with_catalogue(client)
+    channel = await connect_web(client, tokens, company["id"])
+    url = f"/api/v1/companies/{company['id']}/assistant"
+    assert (await client.put(url, headers=bearer(tokens), json={"buffer_seconds": 0.6})).status_code == 200
+    assert (await client.put(url, headers=bearer(tokens), json={"buffer_seconds": 61})).status_code == 422
+    first = await say(client, tokens, channel, "Hi, I'm looking for")
+    await say(client, tokens, channel, "sourdough")
+    await run_jobs(app_url)
+    assert bot_replies(await history(client, tokens, first["conversation_id"])) == []  # the window is open
+    await asyncio.sleep(0.8)
+    await run_jobs(app_url)
+    [reply] = bot_replies(await history(client, tokens, first["conversation_id"]))
+    assert "Sourdough bread" in reply["body"]

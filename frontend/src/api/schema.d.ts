@@ -1272,6 +1272,11 @@ export interface components {
              * @description False switches the assistant off here (company or channel)
              */
             enabled?: boolean | null;
+            /**
+             * Buffer Seconds
+             * @description Company level: messages within this many seconds become one turn (R-M2)
+             */
+            buffer_seconds?: number | null;
         };
         /** BehaviourOut */
         BehaviourOut: {

@@ -231,6 +231,8 @@ export const en = {
   "behaviour.preview": "Try it",
   "behaviour.save": "Save as a new version",
   "behaviour.saved": "Saved as version {n}.",
+  "behaviour.buffer": "Merge messages sent within (seconds)",
+  "behaviour.bufferHint": "Customers often send several short messages; they are answered as one. Empty: the server's default.",
 } as const;
 
 export type MessageKey = keyof typeof en;

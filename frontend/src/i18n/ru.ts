@@ -233,4 +233,6 @@ export const ru: Record<MessageKey, string> = {
   "behaviour.preview": "Проверить",
   "behaviour.save": "Сохранить новую версию",
   "behaviour.saved": "Сохранено как версия {n}.",
+  "behaviour.buffer": "Объединять сообщения в пределах (секунд)",
+  "behaviour.bufferHint": "Клиенты часто пишут несколько коротких сообщений подряд; на них отвечают одним. Пусто — значение сервера.",
 };

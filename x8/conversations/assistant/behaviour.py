@@ -36,6 +36,7 @@ class Behaviour:
     rules: tuple[str, ...] | None = None
     greeting: str | None = None
     enabled: bool | None = None
+    buffer_seconds: float | None = None  # the merge window (R-M2); honoured at company level
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> Behaviour:
@@ -45,6 +46,7 @@ class Behaviour:
             rules=tuple(rules) if rules is not None else None,
             greeting=settings.get("greeting"),
             enabled=settings.get("enabled"),
+            buffer_seconds=settings.get("buffer_seconds"),
         )
 
     def over(self, base: Behaviour) -> Behaviour:
@@ -54,6 +56,7 @@ class Behaviour:
             rules=self.rules if self.rules is not None else base.rules,
             greeting=self.greeting if self.greeting is not None else base.greeting,
             enabled=self.enabled if self.enabled is not None else base.enabled,
+            buffer_seconds=self.buffer_seconds if self.buffer_seconds is not None else base.buffer_seconds,
         )
 
 

@@ -16,6 +16,9 @@ class BehaviourIn(BaseModel):
     rules: list[Rule] | None = Field(None, max_length=50, description="Rules the assistant must follow")
     greeting: str | None = Field(None, max_length=1000, description="The greeting, word for word")
     enabled: bool | None = Field(None, description="False switches the assistant off here (company or channel)")
+    buffer_seconds: float | None = Field(
+        None, ge=0, le=60, description="Company level: messages within this many seconds become one turn (R-M2)"
+    )
 
 
 class BehaviourOut(BaseModel):

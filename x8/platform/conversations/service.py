@@ -5,6 +5,7 @@ the provider call. Tenant data is reached only through ``x8.conversations`` insi
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from typing import Any
 
@@ -77,7 +78,7 @@ async def run_turn(
             profile,
             kb_ids,
             assistant=assistant_for(settings),
-            buffer_seconds=settings.buffer_seconds,
+            buffer_seconds=buffer_of(profile, settings),
         )
     if outcome.consumed and outcome.message_type:
         await count_turn(db, company_id, turn_messages=outcome.consumed, message_type=outcome.message_type)
@@ -189,3 +190,28 @@ async def prune_history(db: Database, days: int) -> int:
             if count < retention.BATCH:
                 break
     return removed
+
+
+def buffer_of(profile: CompanyProfile, settings: Settings) -> float:
+    """The company's own merge window if it set one (R-M2), else ``X8_BUFFER_SECONDS``."""
+    own = profile.behaviour.company.buffer_seconds
+    return float(own) if own is not None else settings.buffer_seconds
+
+
+_BUFFER_CACHE: dict[uuid.UUID, tuple[float, float]] = {}
+BUFFER_CACHE_SECONDS = 30.0
+
+
+async def buffer_seconds_for(db: Database, settings: Settings, company_id: uuid.UUID) -> float:
+    """For webhooks, which run hot: the company's window, remembered for half a minute. A stale value only
+    shifts when the turn job first looks; the job itself always uses the current setting."""
+    now = time.monotonic()
+    cached = _BUFFER_CACHE.get(company_id)
+    if cached is not None and cached[1] > now:
+        return cached[0]
+    async with db.sessions() as session:
+        behaviour = await behaviour_set(session, company_id)
+    own = behaviour.company.buffer_seconds
+    value = float(own) if own is not None else settings.buffer_seconds
+    _BUFFER_CACHE[company_id] = (value, now + BUFFER_CACHE_SECONDS)
+    return value

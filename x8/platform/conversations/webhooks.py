@@ -25,7 +25,12 @@ from x8.kit.errors import BadRequest, NotFound, Unauthorized, error_responses
 from x8.platform.auth.deps import CurrentUser
 from x8.platform.companies.service import get_visible
 from x8.platform.conversations.schemas import Accepted, WebMessageIn
-from x8.platform.conversations.service import load_channel_or_none, receive, set_channel_status
+from x8.platform.conversations.service import (
+    buffer_seconds_for,
+    load_channel_or_none,
+    receive,
+    set_channel_status,
+)
 from x8.platform.conversations.tasks import schedule_turn, schedule_waha_restart
 from x8.settings import Settings
 
@@ -45,9 +50,10 @@ async def _channel(db: Database, channel_id: uuid.UUID | None, platform: str) ->
     return channel
 
 
-async def _after_store(settings: Settings, channel: Channel, received: Received) -> None:
+async def _after_store(db: Database, settings: Settings, channel: Channel, received: Received) -> None:
     if not received.from_owner:
-        await schedule_turn(channel.company_id, received.conversation_id, delay=settings.buffer_seconds)
+        delay = await buffer_seconds_for(db, settings, channel.company_id)
+        await schedule_turn(channel.company_id, received.conversation_id, delay=delay)
 
 
 @router.post("/telegram/{channel_id}", response_model=Ok, responses=error_responses(BadRequest, Unauthorized, NotFound))
@@ -69,7 +75,7 @@ async def telegram(channel_id: uuid.UUID, request: Request, db: DatabaseDep, set
         raise BadRequest("The update is not a JSON object.")
     for message in adapter.parse(payload):
         received = await receive(db, channel, message, pause_minutes=settings.human_pause_minutes)
-        await _after_store(settings, channel, received)
+        await _after_store(db, settings, channel, received)
     return Ok(ok=True)
 
 
@@ -97,7 +103,7 @@ async def web(
         }
     )[0]
     received = await receive(db, channel, message, pause_minutes=settings.human_pause_minutes)
-    await _after_store(settings, channel, received)
+    await _after_store(db, settings, channel, received)
     return Accepted(
         conversation_id=received.conversation_id, message_id=received.message_id, duplicate=received.duplicate
     )
@@ -141,7 +147,7 @@ async def waha(request: Request, db: DatabaseDep, settings: SettingsDep) -> Ok:
         return Ok(ok=True)  # a late event for a session the business disconnected
     for message in adapter.parse(payload):
         received = await receive(db, channel, message, pause_minutes=settings.human_pause_minutes)
-        await _after_store(settings, channel, received)
+        await _after_store(db, settings, channel, received)
     return Ok(ok=True)
 
 

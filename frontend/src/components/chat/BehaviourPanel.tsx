@@ -4,13 +4,23 @@ import { useI18n } from "../../i18n";
 import { useBehaviour, usePreview, useSaveBehaviour, type Behaviour } from "../../queries/assistant";
 import { Alert, Button, Card, ErrorAlert, TextField } from "../ui";
 
-function toDraft(form: { greeting: string; instructions: string; rules: string; enabled: boolean }): Behaviour {
+interface Form {
+  greeting: string;
+  instructions: string;
+  rules: string;
+  enabled: boolean;
+  buffer: string;
+}
+
+function toDraft(form: Form): Behaviour {
   const rules = form.rules.split("\n").map((r) => r.trim()).filter(Boolean);
+  const buffer = form.buffer.trim() === "" ? null : Number(form.buffer);
   return {
     greeting: form.greeting.trim() || null,
     instructions: form.instructions.trim() || null,
     rules: rules.length ? rules : null,
     enabled: form.enabled ? null : false,
+    buffer_seconds: buffer !== null && Number.isFinite(buffer) ? buffer : null,
   };
 }
 
@@ -18,11 +28,12 @@ function Editor({ companyId, saved, version }: { companyId: string; saved: Behav
   const { t } = useI18n();
   const save = useSaveBehaviour(companyId);
   const preview = usePreview(companyId);
-  const [form, setForm] = useState({
+  const [form, setForm] = useState<Form>({
     greeting: saved.greeting ?? "",
     instructions: saved.instructions ?? "",
     rules: (saved.rules ?? []).join("\n"),
     enabled: saved.enabled !== false,
+    buffer: saved.buffer_seconds == null ? "" : String(saved.buffer_seconds),
   });
   const [question, setQuestion] = useState("");
 
@@ -48,6 +59,16 @@ function Editor({ companyId, saved, version }: { companyId: string; saved: Behav
           <span>{t("behaviour.rules")}</span>
           <textarea value={form.rules} rows={3} onChange={(e) => setForm({ ...form, rules: e.target.value })} className="block w-full rounded-lg border border-slate-300 px-3 py-2 text-sm" />
         </label>
+        <TextField
+          label={t("behaviour.buffer")}
+          hint={t("behaviour.bufferHint")}
+          type="number"
+          min={0}
+          max={60}
+          step={0.5}
+          value={form.buffer}
+          onChange={(e) => setForm({ ...form, buffer: e.target.value })}
+        />
         <label className="flex items-center gap-2 text-sm text-slate-700">
           <input type="checkbox" checked={form.enabled} onChange={(e) => setForm({ ...form, enabled: e.target.checked })} />
           {t("behaviour.enabled")}
