@@ -53,6 +53,11 @@ def test_demo_seed_is_idempotent_and_tenants_list_shows_it(owner_url: str) -> No
         "SELECT c.name, k.row_count FROM knowledge_bases k JOIN companies c ON c.id = k.company_id ORDER BY c.name",
     )
     assert catalogues == [("Bright Smile Dental", 6), ("Green Leaf Market", 12)]
+    # Each demo company has a first playground chat, answered from its catalogue with the real price.
+    schema = sql(owner_url, "SELECT tenant_schema FROM companies WHERE name = 'Green Leaf Market'")[0][0]
+    chat = sql(owner_url, f"SELECT sender, status, body FROM {schema}.messages ORDER BY created_at")
+    assert [(sender, status) for sender, status, _ in chat] == [("customer", "received"), ("bot", "sent")]
+    assert "Green apples: 3.50 EUR" in chat[1][2]
     listing = _x8(owner_url, "tenants", "list")
     assert "Green Leaf Market" in listing.stdout and "Bright Smile Dental" in listing.stdout
     assert "2 tenant(s)" in listing.stdout

@@ -11,6 +11,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from x8.channel_adapters import service as channels
+from x8.channel_adapters.base import InboundMessage
 from x8.kb_engine import store
 from x8.kb_engine.importer import open_upload, stream_batches
 from x8.kit.clock import utcnow
@@ -18,6 +20,7 @@ from x8.kit.db import Database
 from x8.platform.companies.models import Company, CompanyType
 from x8.platform.companies.schemas import CompanyCreate
 from x8.platform.companies.service import create_company
+from x8.platform.conversations import service as conversations
 from x8.platform.knowledge_base.models import KnowledgeBase
 from x8.platform.users.models import Role, User
 from x8.platform.users.repository import create_user, get_by_email
@@ -30,6 +33,11 @@ DEMO_MANAGER = ("manager@x8.network", "ManagerPass123", "Maria Manager")
 DEMO_ADMIN = ("admin@x8.network", "AdminPass123", "Platform Admin")
 DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
 DEMO_CATALOGUES = {"Green Leaf Market": "green_leaf_market.csv", "Bright Smile Dental": "bright_smile_dental.csv"}
+# A first playground chat per demo company, answered by the assistant, so Conversations is not empty.
+DEMO_QUESTIONS = {
+    "Green Leaf Market": "How much are the green apples?",
+    "Bright Smile Dental": "How much is a check-up?",
+}
 DEMO_COMPANIES = [
     CompanyCreate(
         name="Green Leaf Market",
@@ -76,6 +84,23 @@ async def _load_catalogue(session: AsyncSession, db: Database, company: Company)
         kb.row_count = stats.imported
 
 
+async def _first_chat(db: Database, settings: Settings, owner: User, company: Company) -> None:
+    """Connect the playground and run one real turn through the pipeline (retrieval responder)."""
+    async with db.sessions() as session, session.begin():
+        channel = await channels.connect(session, settings, owner, company, "web", {})
+    message = InboundMessage(
+        provider_message_id=f"web:demo-{company.id}",
+        external_id=f"user-{owner.id}",
+        text=DEMO_QUESTIONS[company.name],
+        display_name="Demo customer",
+    )
+    received = await conversations.receive(db, channel, message, pause_minutes=settings.human_pause_minutes)
+    now = settings.model_copy(update={"buffer_seconds": 0.0})  # answer at once, not after the merge window
+    outcome = await conversations.run_turn(db, now, company.id, received.conversation_id)
+    if outcome.reply_id is not None:
+        await conversations.deliver(db, settings, company.id, outcome.reply_id)
+
+
 async def seed(settings: Settings, urls: DatabaseUrls) -> list[str]:
     if settings.is_production:
         raise RuntimeError("demo data is never seeded in production")
@@ -92,12 +117,16 @@ async def seed(settings: Settings, urls: DatabaseUrls) -> list[str]:
             if owner.manager_id is None:
                 owner.manager_id = manager.id
             existing = set((await session.execute(select(Company.name).where(Company.owner_id == owner.id))).scalars())
+            new_companies = []
             for company in DEMO_COMPANIES:
                 if company.name not in existing:
                     created_company = await create_company(
                         session, owner_db, owner, company, app_role=settings.db_app_role
                     )
                     await _load_catalogue(session, db, created_company)
+                    new_companies.append(created_company)
+        for created_company in new_companies:
+            await _first_chat(db, settings, owner, created_company)
         lines.append("Demo data ready" + (" (created)" if created else " (already there)") + ":")
         for label, (email, password, _) in (
             ("business", DEMO_BUSINESS),
