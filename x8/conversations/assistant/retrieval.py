@@ -17,6 +17,7 @@ from x8.conversations.assistant.texts import t
 
 MAX_ITEMS = 3
 MIN_SCORE = 0.01  # below this a "hit" shares only a stray word with the question
+RELATIVE_FLOOR = 0.5
 
 Search = Callable[[str, str], Awaitable[list[dict[str, Any]]]]
 
@@ -40,6 +41,15 @@ class Reply:
     message_type: str  # TYPE1 informational, TYPE2 payment request (R-M8)
     handover: bool = False
     items: tuple[str, ...] = ()  # ids of the KB rows the answer quotes
+
+
+def relevant(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows worth quoting: a few, and none far weaker than the best (a row that only shares "green" with
+    "green apples" is noise next to the green apples)."""
+    if not hits:
+        return []
+    floor = max(MIN_SCORE, max(float(h["score"]) for h in hits) * RELATIVE_FLOOR)
+    return [h for h in hits if h["score"] >= floor][:MAX_ITEMS]
 
 
 def price_text(row: dict[str, Any], language: str) -> str:
@@ -72,7 +82,7 @@ async def respond(text: str, company: CompanyProfile, search: Search, *, first_r
         text_ = custom or t(language, "greeting", company=company.name, offer=offer)
         reply = Reply(text_, intent, language, "TYPE1")
     else:
-        hits = [h for h in await search(search_terms(text), language) if h["score"] >= MIN_SCORE][:MAX_ITEMS]
+        hits = relevant(await search(search_terms(text), language))
         reply = _answer(intent, hits, language, offer)
     if first_reply and company.privacy_policy_url:
         reply = replace(reply, text=f"{reply.text}\n\n{t(language, 'privacy', url=company.privacy_policy_url)}")
