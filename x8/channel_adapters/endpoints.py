@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from x8.channel_adapters import service
 from x8.channel_adapters.base import ProviderError
+from x8.channel_adapters.cache import forget_channel
 from x8.channel_adapters.models import Channel
 from x8.channel_adapters.registry import IMPLEMENTED
 from x8.channel_adapters.schemas import (
@@ -108,6 +109,8 @@ async def _connect(
     except WahaNotConfigured as exc:
         raise ServiceUnavailable(str(exc)) from exc
     await audit(session, request, user.id, "channel.connected", ("channel", channel.id), {"platform": platform})
+    await session.commit()  # before the cache is dropped, so this process's next webhook reads the new row
+    forget_channel(channel.id)
     return ConnectOut(channel_id=channel.id, platform=channel.platform, status=channel.status)
 
 
@@ -186,4 +189,6 @@ async def disconnect(
     await audit(
         session, request, user.id, "channel.disconnected", ("channel", channel.id), {"platform": channel.platform}
     )
+    await session.commit()  # before the cache is dropped, so this process's next webhook reads the new row
+    forget_channel(channel.id)
     return ConnectOut(channel_id=channel.id, platform=channel.platform, status=channel.status)

@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from x8.channel_adapters.base import InboundMessage
 from x8.channel_adapters.models import Channel
-from x8.conversations.events import conversation_changed
+from x8.conversations.events import CHANNEL
 from x8.tenancy.session import TenantSession
 
 PREVIEW = 200
@@ -42,21 +42,26 @@ _INSERT_CONVERSATION = text("""
 INSERT INTO conversations (id, contact_id, channel, channel_id) VALUES (:id, :contact, :platform, :channel)
 ON CONFLICT (contact_id, channel_id) DO NOTHING
 """)
-_INSERT_MESSAGE = text("""
-INSERT INTO messages (conversation_id, direction, sender, status, body, provider_message_id, processed_at, sent_at)
-VALUES (:conversation, CAST(:direction AS varchar), :sender, :status, :body, :provider_id,
-        CASE WHEN CAST(:direction AS varchar) = 'out' THEN now() END,
-        CASE WHEN CAST(:direction AS varchar) = 'out' THEN now() END)
-ON CONFLICT (provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING
-RETURNING id
-""")
-_TOUCH = text("""
-UPDATE conversations SET last_message_at = now(), last_message_preview = :preview,
-       unread_count = unread_count + CASE WHEN CAST(:direction AS text) = 'in' THEN 1 ELSE 0 END,
-       bot_paused_until = CASE WHEN CAST(:pause_minutes AS integer) > 0
-                               THEN now() + make_interval(mins => CAST(:pause_minutes AS integer))
-                               ELSE bot_paused_until END
-WHERE id = :id
+# One round trip: the message (unless it is a redelivery), the conversation's preview and counters, and the
+# live-update notice (sent at commit) happen together; a redelivery changes nothing.
+_STORE = text("""
+WITH stored AS (
+    INSERT INTO messages (conversation_id, direction, sender, status, body, provider_message_id, processed_at, sent_at)
+    VALUES (:conversation, CAST(:direction AS varchar), :sender, :status, :body, :provider_id,
+            CASE WHEN CAST(:direction AS varchar) = 'out' THEN now() END,
+            CASE WHEN CAST(:direction AS varchar) = 'out' THEN now() END)
+    ON CONFLICT (provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING
+    RETURNING id
+), touched AS (
+    UPDATE conversations SET last_message_at = now(), last_message_preview = :preview,
+           unread_count = unread_count + CASE WHEN CAST(:direction AS text) = 'in' THEN 1 ELSE 0 END,
+           bot_paused_until = CASE WHEN CAST(:pause_minutes AS integer) > 0
+                                   THEN now() + make_interval(mins => CAST(:pause_minutes AS integer))
+                                   ELSE bot_paused_until END
+    WHERE id = :conversation AND EXISTS (SELECT 1 FROM stored)
+    RETURNING pg_notify(:notify_channel, :notify_payload)
+)
+SELECT (SELECT id FROM stored), (SELECT count(*) FROM touched)
 """)
 
 
@@ -66,40 +71,46 @@ async def find_conversation(ts: TenantSession, channel: Channel, external_id: st
 
 
 async def store_inbound(
-    ts: TenantSession, channel: Channel, message: InboundMessage, *, new_conversation_id: uuid.UUID, pause_minutes: int
+    ts: TenantSession,
+    channel: Channel,
+    message: InboundMessage,
+    *,
+    conversation_id: uuid.UUID | None = None,
+    new_conversation_id: uuid.UUID | None = None,
+    pause_minutes: int,
 ) -> Received:
     """Store one inbound message. Safe to call again with the same message: the second call stores nothing.
 
-    ``new_conversation_id`` is used when this contact has no conversation on this channel yet (the caller has
-    registered it on the control plane). A message the business wrote from its own phone is stored as the
-    owner's outbound message and pauses the bot for ``pause_minutes`` (R-M5)."""
-    params = {"platform": channel.platform, "external": message.external_id, "channel": channel.id}
-    conversation_id = await _conversation(ts, new_conversation_id, message, params)
+    Give ``conversation_id`` when the contact's conversation on this channel is known; otherwise
+    ``new_conversation_id`` is used to create it (the caller has registered it on the control plane). A message the
+    business wrote from its own phone is stored as the owner's outbound message and pauses the bot for
+    ``pause_minutes`` (R-M5)."""
+    if conversation_id is None:
+        if new_conversation_id is None:
+            raise ValueError("a new contact needs the id its conversation was registered under")
+        params = {"platform": channel.platform, "external": message.external_id, "channel": channel.id}
+        conversation_id = await _conversation(ts, new_conversation_id, message, params)
     if message.from_owner and await _is_our_echo(ts, conversation_id, message.text):
         return Received(conversation_id, None, from_owner=True)
     direction, sender = ("out", "owner") if message.from_owner else ("in", "customer")
-    message_id = await ts.scalar(
-        _INSERT_MESSAGE,
-        {
-            "conversation": conversation_id,
-            "direction": direction,
-            "sender": sender,
-            "status": "sent" if message.from_owner else "received",
-            "body": message.text,
-            "provider_id": message.provider_message_id,
-        },
-    )
-    if message_id is not None:
-        await conversation_changed(ts, conversation_id)
+    row = (
         await ts.execute(
-            _TOUCH,
+            _STORE,
             {
-                "id": conversation_id,
-                "preview": message.text[:PREVIEW],
+                "conversation": conversation_id,
                 "direction": direction,
+                "sender": sender,
+                "status": "sent" if message.from_owner else "received",
+                "body": message.text,
+                "provider_id": message.provider_message_id,
+                "preview": message.text[:PREVIEW],
                 "pause_minutes": pause_minutes if message.from_owner else 0,
+                "notify_channel": CHANNEL,
+                "notify_payload": f"{ts.tenant_id}:{conversation_id}",
             },
         )
+    ).one()
+    message_id = uuid.UUID(str(row[0])) if row[0] is not None else None
     return Received(conversation_id, message_id, from_owner=message.from_owner)
 
 

@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import select, text, update
 
 from x8.channel_adapters.base import InboundMessage, ProviderError
-from x8.channel_adapters.models import Channel, ConversationRef
+from x8.channel_adapters.cache import forget_channel
+from x8.channel_adapters.models import Channel, ChannelStatus, ConversationRef
 from x8.channel_adapters.registry import adapter_for
 from x8.channel_adapters.service import credentials_of
 from x8.conversations import inbox, pipeline, retention
@@ -37,7 +38,7 @@ async def receive(db: Database, channel: Channel, message: InboundMessage, *, pa
         existing = await inbox.find_conversation(ts, channel, message.external_id)
         if existing is not None:  # the common case: one transaction
             return await inbox.store_inbound(
-                ts, channel, message, new_conversation_id=existing, pause_minutes=pause_minutes
+                ts, channel, message, conversation_id=existing, pause_minutes=pause_minutes
             )
     new_id = uuid.uuid4()
     async with db.sessions() as session, session.begin():
@@ -109,6 +110,12 @@ async def deliver(db: Database, settings: Settings, company_id: uuid.UUID, messa
     if channel_id is None:
         return "nothing to send"
     channel = await load_channel(db, channel_id)
+    if channel.status == ChannelStatus.DISCONNECTED:
+        async with tenant_session(db, company_id) as ts:
+            outgoing = await pipeline.claim_outgoing(ts, message_id)
+            if outgoing is not None:
+                await pipeline.mark_failed(ts, outgoing, "The channel was disconnected.", final=True)
+        return "failed"
     adapter = adapter_for(channel.platform, settings)
     credentials = credentials_of(settings, channel)
     failure: ProviderError | None = None
@@ -175,6 +182,7 @@ async def set_channel_status(db: Database, channel_id: uuid.UUID, status: str, e
         values.update(last_error=error[:1000], error_count=Channel.error_count + 1)
     async with db.sessions() as session, session.begin():
         await session.execute(update(Channel).where(Channel.id == channel_id).values(**values))
+    forget_channel(channel_id)
 
 
 async def prune_history(db: Database, days: int) -> int:

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from x8.channel_adapters.base import WebhookRejected
+from x8.channel_adapters.cache import channel_for_webhook
 from x8.channel_adapters.models import Channel, ChannelStatus
 from x8.channel_adapters.registry import adapter_for
 from x8.channel_adapters.waha import LOST, STATUS_MAP, WahaAdapter
@@ -27,7 +28,6 @@ from x8.platform.companies.service import get_visible
 from x8.platform.conversations.schemas import Accepted, WebMessageIn
 from x8.platform.conversations.service import (
     buffer_seconds_for,
-    load_channel_or_none,
     receive,
     set_channel_status,
 )
@@ -44,7 +44,7 @@ class Ok(BaseModel):
 
 async def _channel(db: Database, channel_id: uuid.UUID | None, platform: str) -> Channel:
     """A short read on its own connection: provider webhooks hold no connection while they store the message."""
-    channel = await load_channel_or_none(db, channel_id) if channel_id else None
+    channel = await channel_for_webhook(db, channel_id) if channel_id else None
     if channel is None or channel.platform != platform:
         raise NotFound("Channel not found.")
     return channel
