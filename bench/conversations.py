@@ -2,8 +2,9 @@
 
 - Webhook acknowledgements: signed Telegram updates posted as fast as 32 connections allow, to a server without
   a worker (store + enqueue only), beside GET /api/v1/health on the same server as the baseline.
-- Inbound → reply sent: 100 messages a second for 10 seconds from 100 chats, with the retrieval responder and the
-  worker inside `x8 serve`; latency from posting an update until the fake Telegram receives the reply for that
+- Inbound → reply sent: 100 messages a second for 10 seconds from 100 chats, with the retrieval responder, the
+  API (`x8 serve --no-worker`) and one `x8 worker` process; latency from posting an update until the fake
+  Telegram receives the reply for that
   chat. The buffer window is set to 0: the target excludes it.
 """
 
@@ -50,24 +51,34 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@contextmanager
-def _server(owner_url: str, telegram_url: str, *, worker: bool) -> Iterator[str]:
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
+def _env(owner_url: str, telegram_url: str, base: str) -> dict[str, str]:
+    return {
         **os.environ,
         "DATABASE_URL": owner_url,
         "X8_ENV": "dev",
         "PUBLIC_BASE_URL": base,
         "TELEGRAM_API_URL": telegram_url,
         "X8_BUFFER_SECONDS": "0",
-        "X8_WORKER_CONCURRENCY": "8",
         "X8_DATA_DIR": tempfile.mkdtemp(prefix="x8b-conv-"),
         "X8_BCRYPT_ROUNDS": "4",
     }
-    args = [sys.executable, "-m", "x8.cli", "serve", "--port", str(port)] + ([] if worker else ["--no-worker"])
+
+
+@contextmanager
+def _server(owner_url: str, telegram_url: str, *, worker: bool) -> Iterator[str]:
+    """`x8 serve --no-worker`, plus (for the end-to-end run) one `x8 worker` process beside it: the production
+    shape (compose runs the API and the worker as separate services), each on its own core."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = _env(owner_url, telegram_url, base)
     log = open(Path(env["X8_DATA_DIR"]) / "server.log", "w")  # noqa: SIM115
-    process = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT)
+    api = subprocess.Popen(
+        [sys.executable, "-m", "x8.cli", "serve", "--port", str(port), "--no-worker"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    processes = [api]
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -76,13 +87,24 @@ def _server(owner_url: str, telegram_url: str, *, worker: bool) -> Iterator[str]
                     break
             except httpx.HTTPError:
                 pass
-            if time.monotonic() > deadline or process.poll() is not None:
+            if time.monotonic() > deadline or api.poll() is not None:
                 raise RuntimeError(f"x8 serve did not start; see {log.name}")
             time.sleep(0.2)
+        if worker:
+            processes.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "x8.cli", "worker", "--concurrency", "8"],
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
         yield base
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
         log.close()
 
 

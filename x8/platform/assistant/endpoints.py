@@ -20,7 +20,7 @@ from x8.platform.assistant.schemas import BehaviourIn, BehaviourOut, PreviewIn, 
 from x8.platform.audit.service import audit
 from x8.platform.auth.deps import CurrentUser
 from x8.platform.companies.service import get_editable, get_visible
-from x8.platform.conversations.service import company_profile
+from x8.platform.conversations.service import company_profile, forget_company_profile
 from x8.tenancy.session import tenant_session
 
 router = APIRouter(prefix="/api/v1/companies", tags=["assistant"])
@@ -52,6 +52,8 @@ async def _write(
     body: BehaviourIn,
 ) -> BehaviourOut:
     row = await service.save(session, company_id, scope, key, body.model_dump(), user_id)
+    await session.commit()  # then drop the cached profile, so the next turn in this process reads the new version
+    forget_company_profile(company_id)
     await audit(
         session,
         request,

@@ -47,6 +47,29 @@ async def receive(db: Database, channel: Channel, message: InboundMessage, *, pa
         return await inbox.store_inbound(ts, channel, message, new_conversation_id=new_id, pause_minutes=pause_minutes)
 
 
+_PROFILE_CACHE: dict[uuid.UUID, tuple[tuple[CompanyProfile, list[uuid.UUID]], float]] = {}
+PROFILE_CACHE_SECONDS = 2.0
+
+
+async def cached_company_profile(db: Database, company_id: uuid.UUID) -> tuple[CompanyProfile, list[uuid.UUID]]:
+    """For turns, which come in bursts per company: the profile is at most two seconds old (a settings change
+    or a plan change reaches the assistant within that)."""
+    now = time.monotonic()
+    cached = _PROFILE_CACHE.get(company_id)
+    if cached is not None and cached[1] > now:
+        return cached[0]
+    value = await company_profile(db, company_id)
+    if len(_PROFILE_CACHE) > 10_000:
+        _PROFILE_CACHE.clear()
+    _PROFILE_CACHE[company_id] = (value, now + PROFILE_CACHE_SECONDS)
+    return value
+
+
+def forget_company_profile(company_id: uuid.UUID) -> None:
+    """Settings changed in this process: its next turn reads them fresh."""
+    _PROFILE_CACHE.pop(company_id, None)
+
+
 async def company_profile(db: Database, company_id: uuid.UUID) -> tuple[CompanyProfile, list[uuid.UUID]]:
     async with db.sessions() as session:
         company = await session.get(Company, company_id)
@@ -71,7 +94,7 @@ async def company_profile(db: Database, company_id: uuid.UUID) -> tuple[CompanyP
 async def run_turn(
     db: Database, settings: Settings, company_id: uuid.UUID, conversation_id: uuid.UUID
 ) -> pipeline.TurnOutcome:
-    profile, kb_ids = await company_profile(db, company_id)
+    profile, kb_ids = await cached_company_profile(db, company_id)
     async with tenant_session(db, company_id) as ts:
         outcome = await pipeline.take_turn(
             ts,

@@ -23,6 +23,7 @@ blueprint = procrastinate.Blueprint()
 log = logging.getLogger(__name__)
 
 SEND_ATTEMPTS = 12
+SEND_PRIORITY = 10
 MAX_BACKOFF_SECONDS = 600
 
 
@@ -119,7 +120,8 @@ async def schedule_turn(company_id: uuid.UUID, conversation_id: uuid.UUID, *, de
 
 async def schedule_send(company_id: uuid.UUID, message_id: uuid.UUID) -> None:
     try:
-        await send_message.configure(queueing_lock=f"send:{message_id}").defer_async(
+        # Sending what is already written goes before taking new turns: under load, replies never starve.
+        await send_message.configure(queueing_lock=f"send:{message_id}", priority=SEND_PRIORITY).defer_async(
             company_id=str(company_id), message_id=str(message_id)
         )
     except procrastinate.exceptions.AlreadyEnqueued:
