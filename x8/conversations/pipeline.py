@@ -207,8 +207,40 @@ async def claim_outgoing(ts: TenantSession, message_id: uuid.UUID) -> Outgoing |
     )
 
 
-async def mark_sent(ts: TenantSession, outgoing: Outgoing, provider_message_id: str | None) -> float | None:
-    """Record the send; returns how long the customer waited for this reply (seconds), for bot replies."""
+@dataclass(frozen=True)
+class ReplyStats:
+    """What a finished bot reply adds to the company's R-M8 counters."""
+
+    turn_size: int  # customer messages the turn answered
+    message_type: str
+    waited: float | None  # seconds from the turn's last message to the send; None when it failed
+
+
+_REPLY_STATS = text("""
+SELECT r.message_type,
+       extract(epoch FROM (now() - q.created_at)) AS waited,
+       (SELECT count(*) FROM messages i
+        WHERE i.conversation_id = r.conversation_id AND i.direction = 'in' AND i.processed_at = q.processed_at) AS size
+FROM messages r JOIN messages q ON q.id = r.reply_to_id
+WHERE r.id = :id
+""")
+
+
+async def _reply_stats(ts: TenantSession, outgoing: Outgoing, *, sent: bool) -> ReplyStats | None:
+    if outgoing.reply_to_id is None:
+        return None  # a person's reply: not a turn
+    row = (await ts.execute(_REPLY_STATS, {"id": outgoing.id})).mappings().first()
+    if row is None:
+        return None
+    return ReplyStats(
+        turn_size=int(row["size"]),
+        message_type=str(row["message_type"] or "TYPE1"),
+        waited=float(row["waited"]) if sent else None,
+    )
+
+
+async def mark_sent(ts: TenantSession, outgoing: Outgoing, provider_message_id: str | None) -> ReplyStats | None:
+    """Record the send; for a bot reply, what its turn adds to the company's counters."""
     await ts.execute(
         text(
             "UPDATE messages SET status = 'sent', sent_at = now(), attempts = attempts + 1, last_error = NULL, "
@@ -217,19 +249,15 @@ async def mark_sent(ts: TenantSession, outgoing: Outgoing, provider_message_id: 
         {"id": outgoing.id, "provider_id": provider_message_id},
     )
     await conversation_changed(ts, outgoing.conversation_id)
-    if outgoing.reply_to_id is None:
-        return None
-    waited = await ts.scalar(
-        text("SELECT extract(epoch FROM (now() - created_at)) FROM messages WHERE id = :id"),
-        {"id": outgoing.reply_to_id},
-    )
-    return float(waited) if waited is not None else None
+    return await _reply_stats(ts, outgoing, sent=True)
 
 
-async def mark_failed(ts: TenantSession, outgoing: Outgoing, error: str, *, final: bool) -> None:
-    """Record a failed attempt: still ``pending`` while it will be retried, ``failed`` when it will not."""
+async def mark_failed(ts: TenantSession, outgoing: Outgoing, error: str, *, final: bool) -> ReplyStats | None:
+    """Record a failed attempt: still ``pending`` while it will be retried, ``failed`` when it will not (then the
+    turn still counts in the company's statistics)."""
     await ts.execute(
         text("UPDATE messages SET attempts = attempts + 1, last_error = :error, status = :status WHERE id = :id"),
         {"id": outgoing.id, "error": error[:1000], "status": "failed" if final else "pending"},
     )
     await conversation_changed(ts, outgoing.conversation_id)
+    return await _reply_stats(ts, outgoing, sent=False) if final else None

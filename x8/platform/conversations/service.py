@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select, text, update
 
 from x8.channel_adapters.base import InboundMessage, ProviderError
-from x8.channel_adapters.cache import forget_channel
+from x8.channel_adapters.cache import channel_for_webhook, forget_channel
 from x8.channel_adapters.models import Channel, ChannelStatus, ConversationRef
 from x8.channel_adapters.registry import adapter_for
 from x8.channel_adapters.service import credentials_of
@@ -104,7 +104,8 @@ async def run_turn(
             assistant=assistant_for(settings),
             buffer_seconds=buffer_of(profile, settings),
         )
-    if outcome.consumed and outcome.message_type:
+    if outcome.consumed and outcome.message_type and outcome.reply_id is None:
+        # Turns left to a person count now; answered ones count when their reply is sent or fails (record_reply).
         await count_turn(db, company_id, turn_messages=outcome.consumed, message_type=outcome.message_type)
     return outcome
 
@@ -127,40 +128,41 @@ async def deliver(db: Database, settings: Settings, company_id: uuid.UUID, messa
     failed in a way worth retrying (after recording the attempt).
 
     Never holds a tenant connection while waiting for a control-plane one (or the other way round): the channel
-    is looked up between two tenant transactions, so a busy pool cannot deadlock on itself."""
+    is looked up between two tenant transactions, so a busy pool cannot deadlock on itself. The channel row comes
+    from the short-lived cache the webhooks use."""
     async with tenant_session(db, company_id) as ts:
         channel_id = await pipeline.channel_of(ts, message_id)
-    if channel_id is None:
+    channel = await channel_for_webhook(db, channel_id) if channel_id is not None else None
+    if channel is None:
         return "nothing to send"
-    channel = await load_channel(db, channel_id)
-    if channel.status == ChannelStatus.DISCONNECTED:
-        async with tenant_session(db, company_id) as ts:
-            outgoing = await pipeline.claim_outgoing(ts, message_id)
-            if outgoing is not None:
-                await pipeline.mark_failed(ts, outgoing, "The channel was disconnected.", final=True)
-        return "failed"
-    adapter = adapter_for(channel.platform, settings)
-    credentials = credentials_of(settings, channel)
     failure: ProviderError | None = None
-    waited: float | None = None
+    stats: pipeline.ReplyStats | None = None
     async with tenant_session(db, company_id) as ts:
         outgoing = await pipeline.claim_outgoing(ts, message_id)
         if outgoing is None:
             return "nothing to send"  # sent meanwhile by another run of this job
-        try:
-            result = await adapter.send(channel, credentials, outgoing.external_id, outgoing.body)
-        except ProviderError as exc:
-            await pipeline.mark_failed(ts, outgoing, str(exc), final=not exc.retryable)
-            failure = exc
+        if channel.status == ChannelStatus.DISCONNECTED:
+            stats = await pipeline.mark_failed(ts, outgoing, "The channel was disconnected.", final=True)
+            failure = ProviderError("The channel was disconnected.", retryable=False)
         else:
-            waited = await pipeline.mark_sent(ts, outgoing, result.provider_message_id)
+            adapter = adapter_for(channel.platform, settings)
+            try:
+                result = await adapter.send(
+                    channel, credentials_of(settings, channel), outgoing.external_id, outgoing.body
+                )
+            except ProviderError as exc:
+                stats = await pipeline.mark_failed(ts, outgoing, str(exc), final=not exc.retryable)
+                failure = exc
+            else:
+                stats = await pipeline.mark_sent(ts, outgoing, result.provider_message_id)
+    if stats is not None:
+        await record_reply(db, company_id, stats)
     if failure is not None:
-        await record_channel_error(db, channel.id, str(failure))
+        if channel.status != ChannelStatus.DISCONNECTED:
+            await record_channel_error(db, channel.id, str(failure))
         if failure.retryable:
             raise failure
         return "failed"
-    if waited is not None:
-        await record_response_time(db, company_id, waited)
     return "sent"
 
 
@@ -186,16 +188,31 @@ async def record_channel_error(db: Database, channel_id: uuid.UUID, error: str) 
         )
 
 
-async def record_response_time(db: Database, company_id: uuid.UUID, seconds: float) -> None:
-    """R-M8 avg_response_time in seconds: an exponentially weighted mean, so recent replies count most."""
+async def record_reply(db: Database, company_id: uuid.UUID, stats: pipeline.ReplyStats) -> None:
+    """One statement per finished reply: the turn's messages by type (R-M8) and avg_response_time in seconds, an
+    exponentially weighted mean so recent replies count most."""
+    type2 = stats.message_type == "TYPE2"
+    type3 = stats.message_type == "TYPE3"
     async with db.sessions() as session, session.begin():
         await session.execute(
             text(
-                "UPDATE companies SET avg_response_time = CASE WHEN avg_response_time IS NULL "
-                "THEN CAST(:s AS double precision) "
+                "UPDATE companies SET total_messages = total_messages + :n, "
+                "type1_count = type1_count + CASE WHEN :t1 THEN :n ELSE 0 END, "
+                "type2_count = type2_count + CASE WHEN :t2 THEN :n ELSE 0 END, "
+                "type2_unpaid = type2_unpaid + CASE WHEN :t2 THEN 1 ELSE 0 END, "
+                "type3_count = type3_count + CASE WHEN :t3 THEN :n ELSE 0 END, "
+                "avg_response_time = CASE WHEN CAST(:s AS double precision) IS NULL THEN avg_response_time "
+                "WHEN avg_response_time IS NULL THEN CAST(:s AS double precision) "
                 "ELSE avg_response_time * 0.9 + CAST(:s AS double precision) * 0.1 END WHERE id = :id"
             ),
-            {"s": seconds, "id": company_id},
+            {
+                "n": stats.turn_size,
+                "t1": not (type2 or type3),
+                "t2": type2,
+                "t3": type3,
+                "s": stats.waited,
+                "id": company_id,
+            },
         )
 
 
