@@ -59,3 +59,14 @@ def test_full_text_search_can_use_its_index_under_row_level_security(
         plan = conn.execute("EXPLAIN SELECT id FROM kb_items WHERE search_vector @@ to_tsquery('simple', 'bread')")
         plan = plan.fetchall()
     assert "ix_kb_items_search" in " ".join(str(r[0]) for r in plan)
+
+
+def test_only_the_tenants_app_role_may_call_the_bulk_load_function(
+    owner_url: str, make_tenants: Callable[[int], list[str]]
+) -> None:
+    first, second = make_tenants(2)
+    function = f"{first}.kb_after_bulk_load()"
+    check = "SELECT has_function_privilege(%s, %s, 'EXECUTE')"
+    assert sql(owner_url, check, f"{first}_app", function) == [(True,)]
+    assert sql(owner_url, check, f"{second}_app", function) == [(False,)]
+    assert sql(owner_url, check, "x8_app", function) == [(False,)]
