@@ -206,3 +206,36 @@ async def test_bad_webhooks_and_an_unconfigured_server(
             "/api/v1/integrations/whatsapp/connect", headers=bearer(tokens), json={"company_id": company["id"]}
         )
         assert r.status_code == 503 and "not configured" in r.json()["detail"]
+
+
+async def test_sessions_spread_over_several_waha_servers(owner_url: str, app_url: str) -> None:
+    fakes = [FakeWaha(api_key=API_KEY), FakeWaha(api_key=API_KEY)]
+    with serve_in_thread(waha_app(fakes[0])) as first_url, serve_in_thread(waha_app(fakes[1])) as second_url:
+        settings = make_settings(
+            owner_url,
+            WAHA_API_URL=f"{first_url}, {second_url}",
+            WAHA_API_KEY=API_KEY,
+            WAHA_WEBHOOK_HMAC_KEY=HMAC_KEY,
+            PUBLIC_BASE_URL="https://x8.example",
+        )
+        async with app_client(settings, app_url) as client:
+            placed = []
+            for i in range(4):
+                tokens, company = await shop_with_catalogue(client, f"wa{i}@example.com")
+                r = await client.post(
+                    "/api/v1/integrations/whatsapp/connect", headers=bearer(tokens), json={"company_id": company["id"]}
+                )
+                assert r.status_code == 200, r.text
+                name = "x8_" + r.json()["channel_id"].replace("-", "")
+                homes = [n for n, fake in enumerate(fakes) if name in fake.sessions]
+                assert len(homes) == 1  # each session lives on exactly one server
+                recorded = sql(
+                    owner_url, "SELECT config->>'waha_server' FROM channels WHERE id = %s", r.json()["channel_id"]
+                )
+                assert recorded == [([first_url, second_url][homes[0]],)]
+                placed.append((tokens, r.json()["channel_id"], homes[0]))
+            tokens, channel_id, home = placed[0]
+            qr = await client.get(
+                "/api/v1/integrations/whatsapp/qr", params={"channel_id": channel_id}, headers=bearer(tokens)
+            )
+            assert qr.status_code == 200 and f"GET /api/x8_{channel_id.replace('-', '')}/auth/qr" in fakes[home].calls

@@ -49,21 +49,41 @@ class WahaAdapter:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
 
+    def servers(self) -> list[str]:
+        """``WAHA_API_URL`` may list several servers (comma-separated) to spread sessions over (R-CH3)."""
+        return [u.strip().rstrip("/") for u in (self._settings.waha_api_url or "").split(",") if u.strip()]
+
+    def server_for(self, channel: Channel) -> str:
+        """The server a channel's session lives on: the one recorded at connect while it is still listed, else a
+        stable pick by channel id (so adding a server moves no existing session)."""
+        servers = self.servers()
+        if not servers:
+            raise WahaNotConfigured("WhatsApp (WAHA) is not configured on this server.")
+        recorded = (channel.config or {}).get("waha_server")
+        if recorded in servers:
+            return str(recorded)
+        return servers[int(hashlib.sha256(channel.id.bytes).hexdigest(), 16) % len(servers)]
+
     def webhook_url(self) -> str:
         return f"{self._settings.public_base_url.rstrip('/')}/api/v1/webhooks/waha"
 
     async def _request(
-        self, method: str, path: str, *, json: dict[str, Any] | None = None, accept: str = "application/json"
+        self,
+        channel: Channel,
+        method: str,
+        path: str,
+        *,
+        json: dict[str, Any] | None = None,
+        accept: str = "application/json",
     ) -> httpx.Response:
-        if not self._settings.waha_api_url:
-            raise WahaNotConfigured("WhatsApp (WAHA) is not configured on this server.")
+        server = self.server_for(channel)
         headers = {"Accept": accept}
         if self._settings.waha_api_key:
             headers["X-Api-Key"] = self._settings.waha_api_key
         timeout = self._settings.provider_timeout_seconds
         try:
             async with httpx.AsyncClient(
-                base_url=self._settings.waha_api_url.rstrip("/"),
+                base_url=server,
                 timeout=httpx.Timeout(timeout, connect=min(timeout, 5)),
             ) as client:
                 response = await client.request(method, path, json=json, headers=headers)
@@ -96,33 +116,38 @@ class WahaAdapter:
             "metadata": {"x8.channel": str(channel.id), "x8.company": str(channel.company_id)},
             "webhooks": [webhook],
         }
-        existing = await self._request("GET", "/api/sessions", json=None)
+        existing = await self._request(channel, "GET", "/api/sessions")
         if any(s.get("name") == name for s in existing.json()):
-            await self._request("PUT", f"/api/sessions/{name}", json={"name": name, "config": config})
+            await self._request(channel, "PUT", f"/api/sessions/{name}", json={"name": name, "config": config})
         else:
-            await self._request("POST", "/api/sessions", json={"name": name, "config": config})
-        await self._request("POST", f"/api/sessions/{name}/start")
-        return ConnectResult(status=ChannelStatus.CONNECTING, display_name="WhatsApp", config={"session": name})
+            await self._request(channel, "POST", "/api/sessions", json={"name": name, "config": config})
+        await self._request(channel, "POST", f"/api/sessions/{name}/start")
+        return ConnectResult(
+            status=ChannelStatus.CONNECTING,
+            display_name="WhatsApp",
+            config={"session": name, "waha_server": self.server_for(channel)},
+        )
 
     async def disconnect(self, channel: Channel, credentials: dict[str, Any]) -> None:
         name = session_name(channel)
         try:
-            await self._request("POST", f"/api/sessions/{name}/logout")
+            await self._request(channel, "POST", f"/api/sessions/{name}/logout")
         except ProviderError as exc:
             if exc.status != 404:
                 raise
         try:
-            await self._request("DELETE", f"/api/sessions/{name}")
+            await self._request(channel, "DELETE", f"/api/sessions/{name}")
         except ProviderError as exc:
             if exc.status != 404:  # already gone is what we wanted
                 raise
 
     async def restart(self, channel: Channel) -> None:
-        await self._request("POST", f"/api/sessions/{session_name(channel)}/restart")
+        await self._request(channel, "POST", f"/api/sessions/{session_name(channel)}/restart")
 
     async def qr_code(self, channel: Channel) -> str:
         """The QR to scan, as a data URL of a PNG."""
-        response = await self._request("GET", f"/api/{session_name(channel)}/auth/qr?format=image", accept="image/png")
+        path = f"/api/{session_name(channel)}/auth/qr?format=image"
+        response = await self._request(channel, "GET", path, accept="image/png")
         if response.headers.get("content-type", "").startswith("image/"):
             return "data:image/png;base64," + base64.b64encode(response.content).decode()
         body = response.json()  # some WAHA versions answer base64 JSON even so
@@ -156,7 +181,7 @@ class WahaAdapter:
 
     async def send(self, channel: Channel, credentials: dict[str, Any], to: str, text: str) -> SendResult:
         response = await self._request(
-            "POST", "/api/sendText", json={"session": session_name(channel), "chatId": to, "text": text}
+            channel, "POST", "/api/sendText", json={"session": session_name(channel), "chatId": to, "text": text}
         )
         sent = response.json() if response.content else {}
         sent_id = sent.get("id") if isinstance(sent, dict) else None
@@ -165,5 +190,5 @@ class WahaAdapter:
         return SendResult(provider_message_id=f"whatsapp:{sent_id}" if sent_id else None)
 
     async def status(self, channel: Channel, credentials: dict[str, Any]) -> str:
-        session = (await self._request("GET", f"/api/sessions/{session_name(channel)}")).json()
+        session = (await self._request(channel, "GET", f"/api/sessions/{session_name(channel)}")).json()
         return STATUS_MAP.get(str(session.get("status")), ChannelStatus.ERROR)
