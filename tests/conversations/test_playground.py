@@ -7,7 +7,7 @@ import uuid
 
 import httpx
 
-from tests.conftest import app_client, bearer, make_settings
+from tests.conftest import app_client, bearer, mailbox, make_settings
 from tests.conversations.helpers import bot_replies, connect_web, history, run_jobs, say, shop_with_catalogue
 
 
@@ -65,6 +65,8 @@ async def test_greeting_buy_and_human_handover(client: httpx.AsyncClient, app_ur
     assert "take over" in bot_replies(await history(client, tokens, conversation))[-1]["body"]
     state = (await client.get(f"/api/v1/conversations/{conversation}", headers=bearer(tokens))).json()
     assert state["handover"] is True and state["bot_paused"] is True
+    notice = (await mailbox(client, "shop@example.com"))[0]
+    assert "asked for a person" in notice["subject"] and f"conversation={conversation}" in notice["body"]
 
     await say(client, tokens, channel, "Hello?")  # the bot stays quiet after a handover
     await run_jobs(app_url)

@@ -29,6 +29,7 @@ class TurnOutcome:
     pending_ids: tuple[uuid.UUID, ...] = ()  # every reply of the conversation still waiting to be sent
     consumed: int = 0  # customer messages this turn took in
     message_type: str | None = None
+    handover: bool = False  # the customer asked for a person in this turn
 
 
 _LOCK = text(
@@ -110,7 +111,11 @@ async def take_turn(
     await conversation_changed(ts, conversation_id)
     reply_uuid = uuid.UUID(str(reply_id))
     return TurnOutcome(
-        reply_id=reply_uuid, pending_ids=(*pending, reply_uuid), consumed=len(ids), message_type=reply.message_type
+        reply_id=reply_uuid,
+        pending_ids=(*pending, reply_uuid),
+        consumed=len(ids),
+        message_type=reply.message_type,
+        handover=reply.handover,
     )
 
 

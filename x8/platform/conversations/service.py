@@ -24,6 +24,7 @@ from x8.platform.assistant.service import behaviour_set
 from x8.platform.billing.plans import can_operate
 from x8.platform.companies.models import Company
 from x8.platform.knowledge_base.models import KnowledgeBase
+from x8.platform.mail.sender import send_mail
 from x8.platform.users.models import User
 from x8.settings import Settings
 from x8.tenancy.session import tenant_session
@@ -263,3 +264,23 @@ async def buffer_seconds_for(db: Database, settings: Settings, company_id: uuid.
     value = float(own) if own is not None else settings.buffer_seconds
     _BUFFER_CACHE[company_id] = (value, now + BUFFER_CACHE_SECONDS)
     return value
+
+
+async def notify_handover(db: Database, settings: Settings, company_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
+    """Email the business that a customer asked for a person, with a link to the conversation."""
+    async with db.sessions() as session, session.begin():
+        company = await session.get(Company, company_id)
+        owner = await session.get(User, company.owner_id) if company else None
+        if company is None or owner is None:
+            return
+        link = f"{settings.frontend_url.rstrip('/')}/conversations?company={company_id}&conversation={conversation_id}"
+        await send_mail(
+            session,
+            settings,
+            to=owner.email,
+            subject=f"{company.name}: a customer asked for a person",
+            body=(
+                f"A customer of {company.name} asked to talk to a person. The assistant has stopped answering in "
+                f"this conversation until you resume it.\n\nOpen the conversation: {link}\n"
+            ),
+        )

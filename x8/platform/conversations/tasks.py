@@ -46,6 +46,15 @@ async def take_turn(company_id: str, conversation_id: str) -> None:
         await schedule_turn(uuid.UUID(company_id), uuid.UUID(conversation_id), delay=outcome.wait_seconds)
     for message_id in outcome.pending_ids:  # a retried turn also re-queues replies a dead worker left unsent
         await schedule_send(uuid.UUID(company_id), message_id)
+    if outcome.handover:
+        await notify_handover.defer_async(company_id=company_id, conversation_id=conversation_id)
+
+
+@blueprint.task(retry=procrastinate.RetryStrategy(max_attempts=6, exponential_wait=10), pass_context=False)
+async def notify_handover(company_id: str, conversation_id: str) -> None:
+    """R-M5: a customer asked for a person; the business hears of it by email (retried while mail is down)."""
+    ctx = context()
+    await service.notify_handover(ctx.db, ctx.settings, uuid.UUID(company_id), uuid.UUID(conversation_id))
 
 
 @blueprint.task(retry=ProviderRetry(), pass_context=False)
