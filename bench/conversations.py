@@ -28,6 +28,7 @@ from typing import Any
 import httpx
 import psycopg
 
+from bench import loadgen
 from tests.fakes.server import serve_in_thread
 from tests.fakes.telegram import FakeTelegram, telegram_app
 
@@ -39,6 +40,7 @@ CATALOGUE = "SKU,Name,Description,Price,Currency\n" + "".join(
     )
 )
 ACK_REQUESTS = 4000
+API_PROCESSES = 2
 CONCURRENCY = 32
 RATE = 100
 SECONDS = 10
@@ -73,7 +75,7 @@ def _server(owner_url: str, telegram_url: str, *, worker: bool) -> Iterator[str]
     env = _env(owner_url, telegram_url, base)
     log = open(Path(env["X8_DATA_DIR"]) / "server.log", "w")  # noqa: SIM115
     api = subprocess.Popen(
-        [sys.executable, "-m", "x8.cli", "serve", "--port", str(port), "--no-worker"],
+        [sys.executable, "-m", "x8.cli", "serve", "--port", str(port), "--no-worker", "--workers", str(API_PROCESSES)],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -202,15 +204,18 @@ def run(owner_url: str) -> list[str]:
             secret = str(fake.bots[TOKEN].webhook["secret_token"])
             headers = {"X-Telegram-Bot-Api-Secret-Token": secret}
             path = f"/api/v1/webhooks/telegram/{channel_id}"
-            warm = [("POST", path, _update(i, 9000 + i % 50, "hello"), headers) for i in range(200)]
-            asyncio.run(_hammer(base, warm))
+            host = base.split("//", 1)[1]
+            warm = [loadgen.build("POST", path, _update(i, 9000 + i % 50, "hello"), headers, host) for i in range(200)]
+            asyncio.run(loadgen.hammer(base, warm, CONCURRENCY))
             updates = [
-                ("POST", path, _update(10_000 + i, 9000 + i % 500, f"question {i}"), headers)
+                loadgen.build("POST", path, _update(10_000 + i, 9000 + i % 500, f"question {i}"), headers, host)
                 for i in range(ACK_REQUESTS)
             ]
-            rate, latencies = asyncio.run(_hammer(base, updates))
-            health = [("GET", "/api/v1/health", None, {}) for _ in range(ACK_REQUESTS)]
-            base_rate, base_latencies = asyncio.run(_hammer(base, health))
+            rate, latencies, errors = asyncio.run(loadgen.hammer(base, updates, CONCURRENCY))
+            health = [loadgen.build("GET", "/api/v1/health", None, {}, host) for _ in range(ACK_REQUESTS)]
+            base_rate, base_latencies, _ = asyncio.run(loadgen.hammer(base, health, CONCURRENCY))
+            if errors:
+                raise RuntimeError(f"{errors} webhook requests were refused")
         ok = rate >= 1000 and _p(latencies, 99) < 50
         lines.append(
             f"webhook ack (store + enqueue)  {rate:6.0f}/s  p50 {_p(latencies, 50):5.1f} ms"

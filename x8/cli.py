@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -55,8 +56,15 @@ def main() -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--no-worker", is_flag=True, help="Do not run the job worker in this process.")
 @click.option("--seed-demo", is_flag=True, help="Create the demo accounts and companies first (dev only).")
-def serve(host: str, port: int, no_worker: bool, seed_demo: bool) -> None:
-    """Migrate, then serve the API, the dashboard and the worker in one process."""
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="API processes. With more than one, jobs run in separate `x8 worker` processes.",
+)
+def serve(host: str, port: int, no_worker: bool, seed_demo: bool, workers: int) -> None:
+    """Migrate, then serve the API, the dashboard and (with one process) the job worker."""
     from x8.main import create_app
 
     settings, urls = _prepare()
@@ -66,9 +74,26 @@ def serve(host: str, port: int, no_worker: bool, seed_demo: bool) -> None:
 
         for line in asyncio.run(seed(settings, urls)):
             click.echo(line)
-    app = create_app(settings, urls, run_worker=not no_worker)
     click.echo(f"X8 Network on http://{host}:{port}  (API docs: /docs)")
     log_redaction.install()
+    if workers > 1:
+        # Every process builds its app from the environment; the database URLs resolved here (the embedded
+        # server included) are handed down so no process starts a database of its own.
+        os.environ["DATABASE_URL"] = urls.owner
+        os.environ["DATABASE_APP_URL"] = urls.app
+        if not no_worker:
+            click.echo("Several API processes run no jobs: start `x8 worker` beside them.")
+        uvicorn.run(
+            "x8.main:app_from_environment",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_level="info",
+            proxy_headers=True,
+        )
+        return
+    app = create_app(settings, urls, run_worker=not no_worker)
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
 
 

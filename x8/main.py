@@ -162,3 +162,14 @@ def _mount_dashboard(app: FastAPI) -> None:
         if path and candidate.is_file() and candidate.is_relative_to(FRONTEND_DIST):
             return FileResponse(candidate)
         return FileResponse(index, headers={"Cache-Control": "no-cache"})
+
+
+def app_from_environment() -> FastAPI:
+    """The app factory for `x8 serve --workers N`: settings and database URLs from the environment, no job worker
+    (jobs run in `x8 worker` processes)."""
+    from x8 import runtime
+    from x8.kit import log_redaction
+
+    settings = Settings()
+    log_redaction.install()
+    return create_app(settings, runtime.resolve(settings), run_worker=False)

@@ -124,6 +124,7 @@ async def test_connect_scan_and_answer(
     # WhatsApp reports our own reply back as fromMe: an echo, not the owner typing, so the bot stays on.
     echo = _message("true_4915112345678@c.us_3EB0ECHO", fake.sent[0]["text"], from_me=True)
     assert (await _emit(wa_client, fake, session, "message.any", echo)).status_code == 200
+    await run_jobs(app_url)
     conversations = await wa_client.get(
         "/api/v1/conversations", params={"company_id": company["id"]}, headers=bearer(tokens)
     )

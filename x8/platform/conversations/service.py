@@ -284,3 +284,7 @@ async def notify_handover(db: Database, settings: Settings, company_id: uuid.UUI
                 f"this conversation until you resume it.\n\nOpen the conversation: {link}\n"
             ),
         )
+
+
+async def channel_for_ingest(db: Database, channel_id: uuid.UUID) -> Channel | None:
+    return await channel_for_webhook(db, channel_id)

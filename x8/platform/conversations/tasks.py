@@ -6,14 +6,16 @@ died, answers once and sends once.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import logging
 import uuid
+from typing import Any
 
 import procrastinate
 from procrastinate.jobs import Job
 
-from x8.channel_adapters.base import ProviderError
+from x8.channel_adapters.base import InboundMessage, ProviderError
 from x8.channel_adapters.models import ChannelStatus
 from x8.channel_adapters.waha import WahaAdapter
 from x8.kit.jobs import context
@@ -89,6 +91,29 @@ async def prune_history(timestamp: int) -> None:
         return
     removed = await service.prune_history(ctx.db, ctx.settings.history_retention_days)
     log.info("history retention: %d old messages removed", removed)
+
+
+@blueprint.task(retry=procrastinate.RetryStrategy(max_attempts=10, exponential_wait=2), pass_context=False)
+async def ingest(channel_id: str, message: dict[str, Any]) -> None:
+    """Store a provider's message in the company's inbox (de-duplicated) and queue its turn. Webhooks defer this
+    job with the normalized message and answer at once: the job queue in PostgreSQL is the durable webhook inbox."""
+    ctx = context()
+    channel = await service.channel_for_ingest(ctx.db, uuid.UUID(channel_id))
+    if channel is None:
+        return  # the channel was deleted with its company
+    received = await service.receive(
+        ctx.db, channel, InboundMessage(**message), pause_minutes=ctx.settings.human_pause_minutes
+    )
+    if not received.from_owner:
+        delay = await service.buffer_seconds_for(ctx.db, ctx.settings, channel.company_id)
+        await schedule_turn(channel.company_id, received.conversation_id, delay=delay)
+
+
+async def schedule_ingest(channel_id: uuid.UUID, message: InboundMessage) -> None:
+    # One contact's messages are stored in the order they came (procrastinate runs jobs sharing a lock in order).
+    await ingest.configure(lock=f"ingest:{channel_id}:{message.external_id}").defer_async(
+        channel_id=str(channel_id), message=dataclasses.asdict(message)
+    )
 
 
 WAHA_RESTARTS = 8

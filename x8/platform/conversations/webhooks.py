@@ -1,8 +1,10 @@
-"""Inbound webhooks (SPEC.md R-M1): verify, store (de-duplicated), enqueue the turn, answer at once.
+"""Inbound webhooks (SPEC.md R-M1): verify, store, answer at once.
 
-A webhook that fails verification gets 401 and nothing is stored. A redelivered message is accepted (200) and
-stored once; its turn is queued again, which costs nothing (the turn is idempotent) and recovers the case where
-the first delivery was stored but its job could not be queued.
+A provider webhook is verified, its messages normalized and stored as ``ingest`` jobs: one INSERT into the
+PostgreSQL job queue, the durable webhook inbox, committed before the 200 goes back. The job then writes the
+message into the company's inbox (de-duplicated by provider message id) and queues its turn. A webhook that fails
+verification gets 401 and nothing is stored; a redelivered message is accepted and stored once. The playground's
+webhook stores synchronously, because it answers with the conversation id.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from x8.platform.conversations.service import (
     receive,
     set_channel_status,
 )
-from x8.platform.conversations.tasks import schedule_turn, schedule_waha_restart
+from x8.platform.conversations.tasks import schedule_ingest, schedule_turn, schedule_waha_restart
 from x8.settings import Settings
 
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
@@ -74,8 +76,7 @@ async def telegram(channel_id: uuid.UUID, request: Request, db: DatabaseDep, set
     if not isinstance(payload, dict):
         raise BadRequest("The update is not a JSON object.")
     for message in adapter.parse(payload):
-        received = await receive(db, channel, message, pause_minutes=settings.human_pause_minutes)
-        await _after_store(db, settings, channel, received)
+        await schedule_ingest(channel.id, message)
     return Ok(ok=True)
 
 
@@ -146,8 +147,7 @@ async def waha(request: Request, db: DatabaseDep, settings: SettingsDep) -> Ok:
     if channel.status == ChannelStatus.DISCONNECTED:
         return Ok(ok=True)  # a late event for a session the business disconnected
     for message in adapter.parse(payload):
-        received = await receive(db, channel, message, pause_minutes=settings.human_pause_minutes)
-        await _after_store(db, settings, channel, received)
+        await schedule_ingest(channel.id, message)
     return Ok(ok=True)
 
 
