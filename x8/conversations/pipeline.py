@@ -163,7 +163,7 @@ async def _assistant_reply(
 ) -> Reply:
     async def search(query: str, language: str) -> list[dict[str, Any]]:
         # The catalogue is indexed in the company's language, whatever language the customer writes in.
-        return await kb_search.search(ts, kb_ids, query, language=profile.language, limit=5)
+        return await kb_search.search(ts, kb_ids, query, language=profile.language, limit=5, enough=1)
 
     return await assistant.reply(turn_text, history, profile, search, first_reply=first_reply)
 

@@ -98,6 +98,7 @@ async def search(
     *,
     language: str,
     limit: int = 10,
+    enough: int | None = None,
     query_vector: list[float] | None = None,
     model: str | None = None,
 ) -> list[dict[str, Any]]:
@@ -105,7 +106,7 @@ async def search(
     query = query.strip()
     if not query or not kb_ids:
         return []
-    hits = await _lexical(ts, kb_ids, query, language=language, limit=limit)
+    hits = await _lexical(ts, kb_ids, query, language=language, limit=limit, enough=enough or limit)
     if query_vector is None or model is None or not await has_embeddings_table(ts):
         return hits
     by_id = {h["row"]["id"]: h for h in hits}
@@ -125,7 +126,7 @@ async def search(
 
 
 async def _lexical(
-    ts: TenantSession, kb_ids: list[uuid.UUID], query: str, *, language: str, limit: int
+    ts: TenantSession, kb_ids: list[uuid.UUID], query: str, *, language: str, limit: int, enough: int
 ) -> list[dict[str, Any]]:
     params: dict[str, Any] = {
         "config": search_config(language),
@@ -137,7 +138,9 @@ async def _lexical(
         "exclude": [],
     }
     hits = await _run(ts, _FULL_TEXT, params, weight=1.0)
-    if len(hits) >= limit or _looks_like_code(query):
+    # Later stages only run while fewer than ``enough`` rows were found (the assistant is content with one good
+    # stage; the search box fills up to ``limit``).
+    if len(hits) >= enough or _looks_like_code(query):
         return hits
     query_words = words(query)
     fixes = await vocabulary.corrections(ts, kb_ids, [w for w in vocabulary_words(query) if len(w) >= 3])
@@ -148,9 +151,9 @@ async def _lexical(
     # coffee beans before everything else that has beans.
     if changed:
         hits += await _run_corrected(ts, params, hits, groups, " & ", weight=certainty)
-    if len(hits) < limit and len(query_words) > 1:
+    if len(hits) < enough and len(query_words) > 1:
         hits += await _run(ts, _ANY_WORD, _more(params, hits, prefix=_prefix_query(query, " | ")), weight=0.5)
-    if changed and len(hits) < limit and len(groups) > 1:
+    if changed and len(hits) < enough and len(groups) > 1:
         hits += await _run_corrected(ts, params, hits, groups, " | ", weight=certainty / 2)
     return hits
 

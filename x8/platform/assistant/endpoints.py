@@ -163,7 +163,7 @@ async def preview(
     async with tenant_session(db, company_id) as ts:
 
         async def search(query: str, language: str) -> list[dict[str, Any]]:
-            return await kb_search.search(ts, kb_ids, query, language=profile.language, limit=5)
+            return await kb_search.search(ts, kb_ids, query, language=profile.language, limit=5, enough=1)
 
         reply = await assistant_for(settings).reply(body.text, [], profile, search, first_reply=False)
     return PreviewOut(
