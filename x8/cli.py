@@ -49,6 +49,9 @@ def _migrate_tenants_on_start(settings: Settings, owner_url: str) -> None:
 def main() -> None:
     """X8 Network: multi-tenant platform for automating conversations with customers."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # procrastinate logs every job's start and end at INFO: at a few messages a second that buries everything else.
+    # Failures and retries still show (WARNING and up); the platform logs what each job did.
+    logging.getLogger("procrastinate").setLevel(logging.WARNING)
 
 
 @main.command()
