@@ -110,7 +110,7 @@ def _server(owner_url: str, telegram_url: str, *, worker: bool) -> Iterator[str]
         log.close()
 
 
-def _business(base: str, email: str) -> tuple[str, str]:
+def _business(base: str, email: str) -> str:
     """Sign up, create a company with a catalogue, connect Telegram: the channel id and its webhook secret."""
     with httpx.Client(base_url=base, timeout=30) as api:
         api.post("/api/v1/auth/send-verification-code", json={"email": email}).raise_for_status()
@@ -141,7 +141,7 @@ def _business(base: str, email: str) -> tuple[str, str]:
             json={"company_id": company["id"], "bot_token": TOKEN},
         )
         channel.raise_for_status()
-        return str(channel.json()["channel_id"]), ""
+        return str(channel.json()["channel_id"])
 
 
 def _update(update_id: int, chat: int, text: str) -> dict[str, Any]:
@@ -158,38 +158,6 @@ def _update(update_id: int, chat: int, text: str) -> dict[str, Any]:
     }
 
 
-async def _hammer(
-    base: str, requests: list[tuple[str, str, dict[str, Any] | None, dict[str, str]]]
-) -> tuple[float, list[float]]:
-    latencies: list[float] = []
-    errors: list[str] = []
-    queue: asyncio.Queue[tuple[str, str, dict[str, Any] | None, dict[str, str]]] = asyncio.Queue()
-    for r in requests:
-        queue.put_nowait(r)
-    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
-
-        async def worker() -> None:
-            while not queue.empty():
-                method, path, body, headers = queue.get_nowait()
-                started = time.perf_counter()
-                try:
-                    response = await client.request(method, path, json=body, headers=headers)
-                except httpx.TransportError:
-                    errors.append(path)  # a dropped connection under load: reported, not fatal
-                    continue
-                latencies.append(time.perf_counter() - started)
-                if response.status_code >= 300:
-                    raise RuntimeError(f"{path}: {response.status_code} {response.text[:200]}")
-
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
-        elapsed = time.perf_counter() - started
-    if errors:
-        print(f"  ({len(errors)} of {len(requests)} requests lost their connection)", flush=True)
-    return len(latencies) / elapsed, latencies
-
-
 def _p(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100)[q - 1] * 1000
 
@@ -200,7 +168,7 @@ def run(owner_url: str) -> list[str]:
     lines: list[str] = []
     with serve_in_thread(telegram_app(fake)) as telegram_url:
         with _server(owner_url, telegram_url, worker=False) as base:
-            channel_id, _ = _business(base, "bench-ack@example.com")
+            channel_id = _business(base, "bench-ack@example.com")
             secret = str(fake.bots[TOKEN].webhook["secret_token"])
             headers = {"X-Telegram-Bot-Api-Secret-Token": secret}
             path = f"/api/v1/webhooks/telegram/{channel_id}"
@@ -232,7 +200,7 @@ def run(owner_url: str) -> list[str]:
 
 def _end_to_end(owner_url: str, telegram_url: str, fake: FakeTelegram) -> str:
     with _server(owner_url, telegram_url, worker=True) as base:
-        channel_id, _ = _business(base, "bench-e2e@example.com")
+        channel_id = _business(base, "bench-e2e@example.com")
         secret = str(fake.bots[TOKEN].webhook["secret_token"])
         headers = {"X-Telegram-Bot-Api-Secret-Token": secret}
         path = f"/api/v1/webhooks/telegram/{channel_id}"
