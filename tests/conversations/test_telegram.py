@@ -179,7 +179,8 @@ async def test_plan_channel_limit_is_enforced(
         headers=bearer(tokens),
         json={"company_id": company["id"], "bot_token": TOKEN},
     )
-    assert r.status_code == 402 and r.json()["limit"] == 1
+    assert r.status_code == 402 and r.json()["limit"] == 1 and r.json()["in_use"] == 1
+    assert "1 is already in use" in r.json()["detail"]
     available = (
         await tg_client.get(
             "/api/v1/integrations/available-channels", params={"company_id": company["id"]}, headers=bearer(tokens)

@@ -69,6 +69,11 @@ def test_integrations_show_only_chosen_channels(page: Page, live_server: str) ->
     # No Telegram is reachable from the test machine: the failure is shown, and nothing claims to be connected.
     expect(card.get_by_role("alert")).to_be_visible(timeout=20000)
     expect(card).to_contain_text("Not connected")
+    # A second channel is beyond the trial's one: the plan says so, and nothing is added.
+    add = page.get_by_test_id("add-channel")
+    add.get_by_role("button", name="WhatsApp").click()
+    expect(add.get_by_role("alert")).to_contain_text("Your plan allows 1 channel")
+    expect(page.get_by_test_id("channel-whatsapp")).to_have_count(0)
     shot(page, "integrations")
 
 

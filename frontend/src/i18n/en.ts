@@ -233,6 +233,8 @@ export const en = {
   "behaviour.saved": "Saved as version {n}.",
   "behaviour.buffer": "Merge messages sent within (seconds)",
   "behaviour.bufferHint": "Customers often send several short messages; they are answered as one. Empty: the server's default.",
+  "integrations.addChannel": "Add a channel",
+  "integrations.addChannelHint": "Channels count against your plan across all your companies.",
 } as const;
 
 export type MessageKey = keyof typeof en;

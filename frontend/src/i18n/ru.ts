@@ -235,4 +235,6 @@ export const ru: Record<MessageKey, string> = {
   "behaviour.saved": "Сохранено как версия {n}.",
   "behaviour.buffer": "Объединять сообщения в пределах (секунд)",
   "behaviour.bufferHint": "Клиенты часто пишут несколько коротких сообщений подряд; на них отвечают одним. Пусто — значение сервера.",
+  "integrations.addChannel": "Добавить канал",
+  "integrations.addChannelHint": "Каналы считаются по тарифу для всех ваших компаний вместе.",
 };

@@ -6,7 +6,10 @@ import { CompanyPicker, useSelectedCompany } from "../components/CompanyPicker";
 import { Alert, Button, Card, ErrorAlert, Spinner, TextField } from "../components/ui";
 import { useI18n } from "../i18n";
 import type { MessageKey } from "../i18n/en";
+import { useQueryClient } from "@tanstack/react-query";
+
 import { useMe } from "../queries/auth";
+import { useUpdateCompany, type ChannelPlatform, type Company } from "../queries/companies";
 import {
   useAvailableChannels,
   useChannels,
@@ -14,6 +17,8 @@ import {
   useConnectWhatsapp,
   useDisconnect,
   useWhatsappQr,
+  integrationKeys,
+  type AvailableChannel,
   type ChannelInfo,
 } from "../queries/integrations";
 
@@ -121,6 +126,41 @@ function ChannelCard({ platform, channel, companyId, connectable, canEdit }: {
   );
 }
 
+function AddChannel({ company, available }: { company: Company; available: AvailableChannel[] }) {
+  const { t } = useI18n();
+  const update = useUpdateCompany(company.id);
+  const queryClient = useQueryClient();
+  const unchosen = available.filter((c) => !c.chosen);
+  if (unchosen.length === 0) return null;
+  return (
+    <Card testId="add-channel">
+      <h2 className="text-base font-semibold">{t("integrations.addChannel")}</h2>
+      <p className="mt-1 text-sm text-slate-600">{t("integrations.addChannelHint")}</p>
+      <div className="mt-3 flex flex-wrap gap-2">
+        {unchosen.map((c) => (
+          <Button
+            key={c.platform}
+            variant="secondary"
+            disabled={update.isPending}
+            onClick={() =>
+              update.mutate(
+                { channels: [...company.channels, c.platform] as ChannelPlatform[] },
+                { onSuccess: () => void queryClient.invalidateQueries({ queryKey: integrationKeys.all }) },
+              )
+            }
+          >
+            <ChannelIcon platform={c.platform} decorative />
+            {t(`channel.${c.platform}` as MessageKey)}
+          </Button>
+        ))}
+      </div>
+      <div className="mt-3">
+        <ErrorAlert error={update.error} />
+      </div>
+    </Card>
+  );
+}
+
 export function IntegrationsPage() {
   const { t } = useI18n();
   const me = useMe(true);
@@ -156,6 +196,7 @@ export function IntegrationsPage() {
             )}
           </p>
           {chosen.length === 0 && <Card>{t("integrations.noneChosen")}</Card>}
+          {canEdit && <AddChannel company={company} available={available.data.items} />}
           <div className="grid gap-4 md:grid-cols-2">
             {chosen.map((c) => (
               <ChannelCard

@@ -82,8 +82,9 @@ async def check_channel_choice(
     limit = channel_limit(owner)
     if limit is None:
         return
-    in_use = await _channels_in_use(session, owner.id, excluding=company_id)
-    if in_use + len(wanted) > limit:
+    others = await _channels_in_use(session, owner.id, excluding=company_id)
+    if others + len(wanted) > limit:
+        in_use = others + len(previous)  # what the business has chosen right now, this company included
         raise PaymentRequired(
             f"Your plan allows {limit} channel{'s' if limit != 1 else ''} across all companies and "
             f"{in_use} {'is' if in_use == 1 else 'are'} already in use. Upgrade your plan to add more.",
