@@ -219,3 +219,57 @@ async def test_a_provider_timeout_is_retried(
                 break
         assert reply["status"] == "sent"
         assert len(fake.sent) == 1
+
+
+async def test_updates_telegram_does_not_send_are_acknowledged_and_not_stored(
+    tg_client: httpx.AsyncClient, app_url: str, fake_telegram: tuple[FakeTelegram, str]
+) -> None:
+    fake, _ = fake_telegram
+    tokens, company, channel_id, secret = await _connect(tg_client, fake)
+    odd: list[Any] = [
+        {"update_id": 1},
+        {"update_id": 2, "message": "text"},
+        {"update_id": 3, "message": {"message_id": 5, "chat": "nope", "text": "hi"}},
+        {"update_id": 4, "message": {"message_id": "5", "chat": {"id": 1}, "text": "hi"}},
+        {"update_id": 5, "message": {"message_id": 6, "chat": {"id": 1}, "text": ["hi"]}},
+        {"update_id": 6, "message": {"message_id": 7, "chat": {"id": 1}, "from": {"is_bot": True}, "text": "hi"}},
+        {"update_id": 7, "edited_message": {"message_id": 8, "chat": {"id": 1}, "text": "edited"}},
+    ]
+    for body in odd:
+        assert (await _post(tg_client, channel_id, body, secret)).status_code == 200, body
+    assert (await _post(tg_client, channel_id, [1, 2], secret)).status_code == 400
+    long_language = update(9, "apples")
+    long_language["message"]["from"]["language_code"] = "x" * 50  # would not fit the contact's column
+    assert (await _post(tg_client, channel_id, long_language, secret)).status_code == 200
+    await run_jobs(app_url)
+    [conversation] = await _conversations(tg_client, tokens, company)
+    assert [m["body"] for m in await history(tg_client, tokens, conversation["id"])][:1] == ["apples"]
+    assert len(fake.sent) == 1
+
+
+async def test_a_webhook_url_telegram_refuses_is_a_clear_400(
+    owner_url: str, app_url: str, fake_telegram: tuple[FakeTelegram, str]
+) -> None:
+    settings = make_settings(owner_url, TELEGRAM_API_URL=fake_telegram[1], PUBLIC_BASE_URL="http://localhost:8000")
+    async with app_client(settings, app_url) as client:
+        tokens, company = await shop_with_catalogue(client)
+        r = await client.post(
+            "/api/v1/integrations/telegram/connect",
+            headers=bearer(tokens),
+            json={"company_id": company["id"], "bot_token": TOKEN},
+        )
+        assert r.status_code == 400 and "HTTPS URL must be provided" in r.json()["detail"]
+        listed = await client.get(
+            "/api/v1/integrations/list", params={"company_id": company["id"]}, headers=bearer(tokens)
+        )
+        assert listed.json()["items"] == []  # nothing half-connected is left behind
+
+
+async def test_a_revoked_token_still_lets_the_business_disconnect(
+    tg_client: httpx.AsyncClient, fake_telegram: tuple[FakeTelegram, str]
+) -> None:
+    fake, _ = fake_telegram
+    tokens, _company, channel_id, _secret = await _connect(tg_client, fake)
+    del fake.bots[TOKEN]  # the business revoked the token in @BotFather
+    r = await tg_client.post(f"/api/v1/integrations/disconnect/{channel_id}", headers=bearer(tokens))
+    assert r.status_code == 200 and r.json()["status"] == "DISCONNECTED"

@@ -240,3 +240,23 @@ async def test_sessions_spread_over_several_waha_servers(owner_url: str, app_url
                 "/api/v1/integrations/whatsapp/qr", params={"channel_id": channel_id}, headers=bearer(tokens)
             )
             assert qr.status_code == 200 and f"GET /api/x8_{channel_id.replace('-', '')}/auth/qr" in fakes[home].calls
+
+
+async def test_events_waha_does_not_send_are_acknowledged_and_not_stored(
+    wa_client: httpx.AsyncClient, app_url: str, fake_waha: tuple[FakeWaha, str]
+) -> None:
+    fake, _ = fake_waha
+    tokens, company, _channel_id, session = await _connect(wa_client, fake)
+    for payload in (
+        "text",
+        {"id": 5, "from": CUSTOMER, "body": "hi"},
+        {"id": "m1", "from": CUSTOMER, "body": {"text": "hi"}},
+        {"id": "m2", "from": "120363@g.us", "body": "group chatter"},
+        {"id": "x" * 500, "from": CUSTOMER, "body": "too long an id"},
+    ):
+        assert (await _emit(wa_client, fake, session, "message", payload)).status_code == 200, payload  # type: ignore[arg-type]
+    assert (await _emit(wa_client, fake, session, "session.status", {"status": 7})).status_code == 200
+    await run_jobs(app_url)
+    listed = await wa_client.get("/api/v1/conversations", params={"company_id": company["id"]}, headers=bearer(tokens))
+    assert listed.json()["total"] == 0
+    assert fake.sent == []

@@ -11,6 +11,7 @@ import asyncio
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -69,6 +70,14 @@ def telegram_app(state: FakeTelegram) -> FastAPI:
             url = body.get("url")
             if url is None:
                 return _error(400, "Bad Request: bad webhook: URL must be provided")
+            if url:
+                parsed = urlsplit(str(url))
+                if parsed.scheme != "https":
+                    return _error(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
+                if (parsed.port or 443) not in (80, 88, 443, 8443):
+                    return _error(
+                        400, "Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443"
+                    )
             secret = body.get("secret_token")
             if secret is not None and not SECRET_TOKEN.match(str(secret)):
                 return _error(400, "Bad Request: secret token contains unallowed characters")

@@ -105,6 +105,8 @@ async def _connect(
     try:
         channel = await service.connect(session, settings, await _owner(session, company), company, platform, given)
     except ProviderError as exc:
+        if not exc.retryable:  # the provider refused what we sent (a webhook URL it will not call, say)
+            raise BadRequest(str(exc)) from exc
         raise ServiceUnavailable(f"{exc} Please try again in a moment.") from exc
     except WahaNotConfigured as exc:
         raise ServiceUnavailable(str(exc)) from exc

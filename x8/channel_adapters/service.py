@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from x8.channel_adapters.base import InvalidCredentials
+from x8.channel_adapters.base import InvalidCredentials, ProviderError
 from x8.channel_adapters.models import Channel, ChannelStatus
 from x8.channel_adapters.registry import adapter_for
 from x8.kit.clock import utcnow
@@ -69,9 +69,16 @@ async def connect(
 
 
 async def disconnect(session: AsyncSession, settings: Settings, channel: Channel) -> None:
-    """Unregister at the provider, then forget the credentials. The provider call comes first: if it fails,
-    nothing changes here and the business can try again."""
-    await adapter_for(channel.platform, settings).disconnect(channel, credentials_of(settings, channel))
+    """Unregister at the provider, then forget the credentials. If the provider is unreachable, nothing changes
+    here and the business can try again (``ProviderError`` propagates). If it refuses outright (a revoked bot
+    token, say), it will never accept these credentials again: the channel is disconnected here anyway and the
+    refusal kept in ``last_error``."""
+    try:
+        await adapter_for(channel.platform, settings).disconnect(channel, credentials_of(settings, channel))
+    except ProviderError as exc:
+        if exc.retryable:
+            raise
+        channel.last_error = f"Disconnected here; the provider refused to unregister: {exc}"[:1000]
     channel.status = ChannelStatus.DISCONNECTED
     channel.credentials = None
     channel.webhook_secret_hash = None

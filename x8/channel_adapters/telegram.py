@@ -87,22 +87,28 @@ class TelegramAdapter:
             raise WebhookRejected("The Telegram secret token is missing or wrong.")
 
     def parse(self, payload: dict[str, Any]) -> list[InboundMessage]:
-        message = payload.get("message") or payload.get("edited_message")
-        if not isinstance(message, dict) or payload.get("edited_message"):
-            return []  # edits, joins, callbacks: not a new customer turn
-        chat = message.get("chat") or {}
-        sender = message.get("from") or {}
-        text = message.get("text") or message.get("caption") or ""
-        if not text or sender.get("is_bot"):
+        """A new text message from a person; anything else (edits, joins, callbacks, bots, shapes Telegram does not
+        send) is not a customer turn and is acknowledged without being stored."""
+        message = payload.get("message")
+        if not isinstance(message, dict) or "edited_message" in payload:
             return []
-        name = " ".join(p for p in (sender.get("first_name"), sender.get("last_name")) if p)
+        chat, sender = message.get("chat"), message.get("from")
+        text = message.get("text") or message.get("caption")
+        chat_id, message_id = (chat or {}).get("id") if isinstance(chat, dict) else None, message.get("message_id")
+        if not isinstance(chat_id, int) or not isinstance(message_id, int) or not isinstance(text, str) or not text:
+            return []
+        sender = sender if isinstance(sender, dict) else {}
+        if sender.get("is_bot"):
+            return []
+        name = " ".join(str(p) for p in (sender.get("first_name"), sender.get("last_name")) if p)
+        language = sender.get("language_code")
         return [
             InboundMessage(
-                provider_message_id=f"telegram:{chat.get('id')}:{message.get('message_id')}",
-                external_id=str(chat.get("id")),
-                text=str(text),
-                display_name=name or str(sender.get("username") or ""),
-                language_hint=sender.get("language_code"),
+                provider_message_id=f"telegram:{chat_id}:{message_id}",
+                external_id=str(chat_id),
+                text=text,
+                display_name=(name or str(sender.get("username") or ""))[:255],
+                language_hint=language[:8] if isinstance(language, str) else None,
             )
         ]
 

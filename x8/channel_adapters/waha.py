@@ -29,6 +29,7 @@ STATUS_MAP = {
     "STOPPED": ChannelStatus.DISCONNECTED,
 }
 LOST = ("FAILED", "STOPPED")
+MAX_ID = 200  # WhatsApp ids are far shorter; anything longer is not from WAHA and would not fit our columns
 
 
 class WahaNotConfigured(Exception):
@@ -162,20 +163,28 @@ class WahaAdapter:
             raise WebhookRejected("The WAHA webhook signature (X-Webhook-Hmac) is missing or wrong.")
 
     def parse(self, payload: dict[str, Any]) -> list[InboundMessage]:
+        """A text message in a one-to-one chat; media without a caption, groups, broadcasts and shapes WAHA does
+        not send are acknowledged without being stored."""
         if payload.get("event") not in ("message", "message.any"):
             return []
-        message = payload.get("payload") or {}
-        body = message.get("body") or ""
+        message = payload.get("payload")
+        if not isinstance(message, dict):
+            return []
+        body, message_id = message.get("body"), message.get("id")
         chat = message.get("to") if message.get("fromMe") else message.get("from")
-        if not body or not chat or not message.get("id") or str(chat).endswith("@g.us"):
-            return []  # media without caption, groups and broadcasts are not customer turns
+        if not (isinstance(body, str) and body and isinstance(message_id, str) and isinstance(chat, str)):
+            return []
+        if not chat or not message_id or chat.endswith("@g.us") or len(chat) > MAX_ID or len(message_id) > MAX_ID:
+            return []
+        extra = message.get("_data")
+        name = extra.get("notifyName") if isinstance(extra, dict) else None
         return [
             InboundMessage(
-                provider_message_id=f"whatsapp:{message['id']}",
-                external_id=str(chat),
-                text=str(body),
-                display_name=str((message.get("_data") or {}).get("notifyName") or ""),
-                from_owner=bool(message.get("fromMe")),
+                provider_message_id=f"whatsapp:{message_id}",
+                external_id=chat,
+                text=body,
+                display_name=str(name or "")[:255],
+                from_owner=message.get("fromMe") is True,
             )
         ]
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import text
 
 from x8.conversations.events import conversation_changed
+from x8.kit.sql import escape_like
 from x8.tenancy.session import TenantSession
 
 _CONVERSATION_COLUMNS = """
@@ -28,10 +29,6 @@ WHERE (CAST(:channel AS text) IS NULL OR conv.channel = :channel)
 """
 
 
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 async def list_conversations(
     ts: TenantSession,
     *,
@@ -46,7 +43,7 @@ async def list_conversations(
         "channel": channel,
         "status": status,
         "q": q,
-        "like": f"%{_escape_like(q or '')}%",
+        "like": f"%{escape_like(q or '')}%",
         "lead_source": lead_source,
         "limit": limit,
         "offset": offset,

@@ -18,6 +18,7 @@ from sqlalchemy import text
 from x8.kb_engine import vocabulary
 from x8.kb_engine.columns import FIELDS
 from x8.kb_engine.rows import KbItem
+from x8.kit.sql import escape_like
 from x8.tenancy.session import TenantSession
 
 log = logging.getLogger(__name__)
@@ -171,14 +172,10 @@ async def count_items(ts: TenantSession, kb_id: uuid.UUID, q: str | None = None)
         return int(
             await ts.scalar(
                 text("SELECT count(*) FROM kb_items WHERE kb_id = :kb AND (name ILIKE :p OR sku ILIKE :p)"),
-                {"kb": kb_id, "p": f"%{_escape_like(q)}%"},
+                {"kb": kb_id, "p": f"%{escape_like(q)}%"},
             )
         )
     return int(await ts.scalar(text("SELECT count(*) FROM kb_items WHERE kb_id = :kb"), {"kb": kb_id}))
-
-
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 async def list_items(
@@ -190,7 +187,7 @@ async def list_items(
             f"SELECT {', '.join(PUBLIC_COLUMNS)} FROM kb_items WHERE {where} "  # noqa: S608
             "ORDER BY position, id LIMIT :limit OFFSET :offset"
         ),
-        {"kb": kb_id, "limit": limit, "offset": offset, "p": f"%{_escape_like(q or '')}%"},
+        {"kb": kb_id, "limit": limit, "offset": offset, "p": f"%{escape_like(q or '')}%"},
     )
     return [_row(r) for r in result.mappings()]
 

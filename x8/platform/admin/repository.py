@@ -6,14 +6,11 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from x8.kit.sql import escape_like
 from x8.platform.admin.schemas import ClientOut, ManagerOut
 from x8.platform.billing.plans import effective_status
 from x8.platform.companies.models import Company
 from x8.platform.users.models import Role, User
-
-
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 async def list_clients(
@@ -31,7 +28,7 @@ async def list_clients(
     if plan:
         conditions.append(User.plan == plan)
     if q:
-        pattern = f"%{_escape_like(q.strip().lower())}%"
+        pattern = f"%{escape_like(q.strip().lower())}%"
         conditions.append(or_(User.email.like(pattern), func.lower(User.full_name).like(pattern)))
     total = (await session.execute(select(func.count()).select_from(User).where(*conditions))).scalar_one()
     companies = select(func.count()).select_from(Company).where(Company.owner_id == User.id).scalar_subquery()

@@ -106,6 +106,7 @@ async def events(
                 try:
                     conversation = await asyncio.wait_for(queue.get(), timeout=KEEPALIVE_SECONDS)
                 except TimeoutError:
+                    await broker.ensure_listening()
                     yield ": keep-alive\n\n"
                     continue
                 yield f"event: conversation\ndata: {json.dumps({'conversation_id': conversation})}\n\n"

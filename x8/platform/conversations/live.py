@@ -41,6 +41,14 @@ class InboxBroker:
         if not self._subscribers[company_id]:
             del self._subscribers[company_id]
 
+    async def ensure_listening(self) -> None:
+        """Reconnect if the LISTEN connection died (a database restart); streams call this on every keep-alive,
+        so they resume within 15 s. Until then the dashboard's slow poll covers."""
+        try:
+            await self._listen()
+        except (OSError, asyncpg.PostgresError) as exc:
+            log.warning("inbox notifications are not available: %s", type(exc).__name__)
+
     async def _listen(self) -> None:
         async with self._lock:
             if self._connection is not None and not self._connection.is_closed():

@@ -5,12 +5,12 @@ the provider call. Tenant data is reached only through ``x8.conversations`` insi
 from __future__ import annotations
 
 import logging
-import time
 import uuid
 from typing import Any
 
 from sqlalchemy import select, text, update
 
+from x8.channel_adapters import cache
 from x8.channel_adapters.base import InboundMessage, ProviderError
 from x8.channel_adapters.cache import channel_for_webhook, forget_channel
 from x8.channel_adapters.models import Channel, ChannelStatus, ConversationRef
@@ -20,6 +20,7 @@ from x8.conversations import inbox, pipeline, retention
 from x8.conversations.assistant.choice import assistant_for
 from x8.conversations.assistant.retrieval import CompanyProfile
 from x8.kit.db import Database
+from x8.kit.ttl_cache import TtlCache
 from x8.platform.assistant.service import behaviour_set
 from x8.platform.billing.plans import can_operate
 from x8.platform.companies.models import Company
@@ -48,27 +49,18 @@ async def receive(db: Database, channel: Channel, message: InboundMessage, *, pa
         return await inbox.store_inbound(ts, channel, message, new_conversation_id=new_id, pause_minutes=pause_minutes)
 
 
-_PROFILE_CACHE: dict[uuid.UUID, tuple[tuple[CompanyProfile, list[uuid.UUID]], float]] = {}
-PROFILE_CACHE_SECONDS = 2.0
+_PROFILES: TtlCache[uuid.UUID, tuple[CompanyProfile, list[uuid.UUID]]] = TtlCache(seconds=2.0)
 
 
 async def cached_company_profile(db: Database, company_id: uuid.UUID) -> tuple[CompanyProfile, list[uuid.UUID]]:
     """For turns, which come in bursts per company: the profile is at most two seconds old (a settings change
     or a plan change reaches the assistant within that)."""
-    now = time.monotonic()
-    cached = _PROFILE_CACHE.get(company_id)
-    if cached is not None and cached[1] > now:
-        return cached[0]
-    value = await company_profile(db, company_id)
-    if len(_PROFILE_CACHE) > 10_000:
-        _PROFILE_CACHE.clear()
-    _PROFILE_CACHE[company_id] = (value, now + PROFILE_CACHE_SECONDS)
-    return value
+    return await _PROFILES.get_or_load(company_id, lambda: company_profile(db, company_id))
 
 
 def forget_company_profile(company_id: uuid.UUID) -> None:
     """Settings changed in this process: its next turn reads them fresh."""
-    _PROFILE_CACHE.pop(company_id, None)
+    _PROFILES.forget(company_id)
 
 
 async def company_profile(db: Database, company_id: uuid.UUID) -> tuple[CompanyProfile, list[uuid.UUID]]:
@@ -167,13 +159,8 @@ async def deliver(db: Database, settings: Settings, company_id: uuid.UUID, messa
     return "sent"
 
 
-async def load_channel_or_none(db: Database, channel_id: uuid.UUID) -> Channel | None:
-    async with db.sessions() as session:
-        return await session.get(Channel, channel_id)
-
-
 async def load_channel(db: Database, channel_id: uuid.UUID) -> Channel:
-    channel = await load_channel_or_none(db, channel_id)
+    channel = await cache.load_channel(db, channel_id)
     if channel is None:
         raise LookupError(f"channel {channel_id} is gone")
     return channel
@@ -247,23 +234,20 @@ def buffer_of(profile: CompanyProfile, settings: Settings) -> float:
     return float(own) if own is not None else settings.buffer_seconds
 
 
-_BUFFER_CACHE: dict[uuid.UUID, tuple[float, float]] = {}
-BUFFER_CACHE_SECONDS = 30.0
+_BUFFERS: TtlCache[uuid.UUID, float] = TtlCache(seconds=30.0)
 
 
 async def buffer_seconds_for(db: Database, settings: Settings, company_id: uuid.UUID) -> float:
-    """For webhooks, which run hot: the company's window, remembered for half a minute. A stale value only
+    """For ingest, which runs hot: the company's window, remembered for half a minute. A stale value only
     shifts when the turn job first looks; the job itself always uses the current setting."""
-    now = time.monotonic()
-    cached = _BUFFER_CACHE.get(company_id)
-    if cached is not None and cached[1] > now:
-        return cached[0]
-    async with db.sessions() as session:
-        behaviour = await behaviour_set(session, company_id)
-    own = behaviour.company.buffer_seconds
-    value = float(own) if own is not None else settings.buffer_seconds
-    _BUFFER_CACHE[company_id] = (value, now + BUFFER_CACHE_SECONDS)
-    return value
+
+    async def load() -> float:
+        async with db.sessions() as session:
+            behaviour = await behaviour_set(session, company_id)
+        own = behaviour.company.buffer_seconds
+        return float(own) if own is not None else settings.buffer_seconds
+
+    return await _BUFFERS.get_or_load(company_id, load)
 
 
 async def notify_handover(db: Database, settings: Settings, company_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
@@ -284,7 +268,3 @@ async def notify_handover(db: Database, settings: Settings, company_id: uuid.UUI
                 f"this conversation until you resume it.\n\nOpen the conversation: {link}\n"
             ),
         )
-
-
-async def channel_for_ingest(db: Database, channel_id: uuid.UUID) -> Channel | None:
-    return await channel_for_webhook(db, channel_id)

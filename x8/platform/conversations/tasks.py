@@ -16,6 +16,7 @@ import procrastinate
 from procrastinate.jobs import Job
 
 from x8.channel_adapters.base import InboundMessage, ProviderError
+from x8.channel_adapters.cache import channel_for_webhook
 from x8.channel_adapters.models import ChannelStatus
 from x8.channel_adapters.waha import WahaAdapter
 from x8.kit.jobs import context
@@ -98,7 +99,7 @@ async def ingest(channel_id: str, message: dict[str, Any]) -> None:
     """Store a provider's message in the company's inbox (de-duplicated) and queue its turn. Webhooks defer this
     job with the normalized message and answer at once: the job queue in PostgreSQL is the durable webhook inbox."""
     ctx = context()
-    channel = await service.channel_for_ingest(ctx.db, uuid.UUID(channel_id))
+    channel = await channel_for_webhook(ctx.db, uuid.UUID(channel_id))
     if channel is None:
         return  # the channel was deleted with its company
     received = await service.receive(
