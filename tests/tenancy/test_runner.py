@@ -189,12 +189,22 @@ def _cli(owner_url: str, *args: str) -> subprocess.Popen[str]:
     )
 
 
+def _mid_tenant_after(owner_url: str, done: int) -> bool:
+    """At least ``done`` tenants are finished and one is running: a kill now interrupts a tenant."""
+    [(finished, running)] = sql(
+        owner_url,
+        "SELECT count(*) FILTER (WHERE status = 'done'), count(*) FILTER (WHERE status = 'running') "
+        "FROM tenant_migration_ledger",
+    )
+    return bool(finished >= done and running == 1)
+
+
 def test_a_killed_run_resumes(owner_url: str, tmp_path: Path, make_tenants: Callable[[int], list[str]]) -> None:
     schemas = make_tenants(12)
     slow = _track(tmp_path, sleep=0.25)
     process = _cli(owner_url, "migrate", "--parallel", "1", "--script-location", slow)
     deadline = time.monotonic() + 60
-    while sql(owner_url, "SELECT count(*) FROM tenant_migration_ledger WHERE status = 'done'")[0][0] < 3:
+    while not _mid_tenant_after(owner_url, done=3):
         assert time.monotonic() < deadline and process.poll() is None
         time.sleep(0.05)
     process.send_signal(signal.SIGKILL)
@@ -209,6 +219,24 @@ def test_a_killed_run_resumes(owner_url: str, tmp_path: Path, make_tenants: Call
     assert f"{len(done)} already at target, {len(schemas) - len(done)} to migrate" in err
     assert all(_revision(owner_url, s) == "t9001" for s in schemas)
     assert sql(owner_url, "SELECT count(*) FROM tenant_migration_ledger WHERE status = 'aborted'") == [(1,)]
+
+
+def test_pool_workers_die_with_a_killed_runner(
+    owner_url: str, tmp_path: Path, make_tenants: Callable[[int], list[str]]
+) -> None:
+    """Orphaned workers would go on migrating without the run lock, racing the next run."""
+    make_tenants(8)
+    slow = _track(tmp_path, sleep=0.5)
+    process = _cli(owner_url, "migrate", "--parallel", "2", "--script-location", slow)
+    deadline = time.monotonic() + 60
+    while sql(owner_url, "SELECT count(*) FROM tenant_migration_ledger WHERE status = 'running'") != [(2,)]:
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    time.sleep(1.5)  # long enough for an orphan to finish its tenant and start the next
+    assert sql(owner_url, "SELECT count(*) FROM tenant_migration_ledger WHERE status = 'running'") == [(2,)]
+    assert sql(owner_url, "SELECT count(*) FROM tenant_migration_ledger WHERE status = 'done'") == [(0,)]
 
 
 def test_cli_list_and_progress(owner_url: str, extra_track: str, make_tenants: Callable[[int], list[str]]) -> None:

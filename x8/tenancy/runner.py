@@ -11,8 +11,12 @@
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
+import os
+import signal
+import sys
 import threading
 import time
 import uuid
@@ -299,6 +303,20 @@ def migrate(
 _worker: dict[str, Any] = {}
 
 
+def _die_with_parent() -> None:
+    """A pool worker must not outlive a killed runner: it would go on migrating without the run lock."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # the parent died before the line above took effect
+        os._exit(1)
+
+
+def _init_pool_worker(owner_url: str, location: str, stop: Any) -> None:
+    _die_with_parent()
+    _init_worker(owner_url, location, stop)
+
+
 def _init_worker(owner_url: str, location: str, stop: Any) -> None:
     _worker.update(engine=_engine(owner_url, 1), script=track.script_directory(location), stop=stop)
 
@@ -342,7 +360,7 @@ def _run_pending(
     with ProcessPoolExecutor(
         max_workers=options.parallel,
         mp_context=context,
-        initializer=_init_worker,
+        initializer=_init_pool_worker,
         initargs=(owner_url, options.script_location, stop),
     ) as pool:
         futures = [pool.submit(_work, summary.run_id, s, r, target, options) for s, r in pending.items()]
