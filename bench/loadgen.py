@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -65,3 +66,38 @@ async def hammer(base: str, requests: list[bytes], concurrency: int) -> tuple[fl
     started = time.perf_counter()
     await asyncio.gather(*(connection() for _ in range(concurrency)))
     return len(latencies) / (time.perf_counter() - started), latencies, errors
+
+
+async def paced(
+    base: str,
+    requests: list[tuple[bytes, Any]],
+    rate: float,
+    concurrency: int,
+    on_sent: Callable[[Any], None],
+) -> int:
+    """Send ``requests`` at ``rate`` per second (an open-loop load: the schedule never waits for the server) over
+    up to ``concurrency`` keep-alive connections. ``on_sent(tag)`` is called as each request is written.
+    Returns the number of error responses."""
+    parts = urlsplit(base)
+    started = time.perf_counter()
+    queue: asyncio.Queue[tuple[float, bytes, Any]] = asyncio.Queue()
+    for i, (request, tag) in enumerate(requests):
+        queue.put_nowait((started + i / rate, request, tag))
+    errors = 0
+
+    async def connection() -> None:
+        nonlocal errors
+        reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+        try:
+            while not queue.empty():
+                due, request, tag = queue.get_nowait()
+                await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                on_sent(tag)
+                writer.write(request)
+                if await _read_response(reader) >= 300:
+                    errors += 1
+        finally:
+            writer.close()
+
+    await asyncio.gather(*(connection() for _ in range(concurrency)))
+    return errors

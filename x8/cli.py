@@ -52,6 +52,7 @@ def main() -> None:
     # procrastinate logs every job's start and end at INFO: at a few messages a second that buries everything else.
     # Failures and retries still show (WARNING and up); the platform logs what each job did.
     logging.getLogger("procrastinate").setLevel(logging.WARNING)
+    log_redaction.install()  # every command: the worker sends to providers whose URLs carry tokens
 
 
 @main.command()
@@ -104,6 +105,7 @@ def serve(host: str, port: int, no_worker: bool, seed_demo: bool, workers: int) 
 @click.option("--concurrency", default=4, show_default=True, type=int)
 def worker(concurrency: int) -> None:
     """Run a job worker on its own, to scale out."""
+    from x8.kit import http as provider_http
     from x8.kit.db import Database
     from x8.kit.jobs import WORKER_POLLING_SECONDS, build_app, open_queue
 
@@ -111,7 +113,7 @@ def worker(concurrency: int) -> None:
     _migrate_tenants_on_start(settings, urls.owner)
 
     async def run() -> None:
-        db = Database.connect(urls.app, pool_size=concurrency)
+        db = Database.connect(urls.app, pool_size=concurrency, pre_ping=False)
         open_queue(settings, db)
         queue = build_app(urls.app)
         try:
@@ -119,6 +121,7 @@ def worker(concurrency: int) -> None:
                 await queue.run_worker_async(concurrency=concurrency, fetch_job_polling_interval=WORKER_POLLING_SECONDS)
         finally:
             await db.dispose()
+            await provider_http.close()
 
     asyncio.run(run())
 

@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from x8.channel_adapters.endpoints import router as integrations_router
+from x8.kit import http as provider_http
 from x8.kit.db import Database
 from x8.kit.errors import NotFound, install_error_handlers
 from x8.kit.jobs import WORKER_POLLING_SECONDS, build_app, open_queue
@@ -72,6 +73,7 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
                 await app.state.request_db.dispose()
                 await app.state.inbox_broker.close()
                 await app.state.owner_db.dispose()
+                await provider_http.close()
 
     app = FastAPI(
         title="X8 Network API",

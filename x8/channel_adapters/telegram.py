@@ -15,6 +15,7 @@ from x8.channel_adapters.base import (
     WebhookRejected,
 )
 from x8.channel_adapters.models import Channel, ChannelStatus
+from x8.kit import http as provider_http
 from x8.kit.secretbox import new_webhook_secret, secret_matches
 from x8.settings import Settings
 
@@ -33,9 +34,9 @@ class TelegramAdapter:
     async def _call(self, token: str, method: str, payload: dict[str, Any] | None = None) -> Any:
         url = f"{self._settings.telegram_api_url.rstrip('/')}/bot{token}/{method}"
         try:
-            timeout = self._settings.provider_timeout_seconds
-            async with httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0))) as client:
-                response = await client.post(url, json=payload or {})
+            response = await provider_http.client().post(
+                url, json=payload or {}, timeout=provider_http.timeout(self._settings.provider_timeout_seconds)
+            )
         except httpx.TimeoutException as exc:
             raise ProviderError("Telegram did not answer in time.", retryable=True) from exc
         except httpx.TransportError as exc:

@@ -16,6 +16,7 @@ import httpx
 
 from x8.channel_adapters.base import ConnectResult, InboundMessage, ProviderError, SendResult, WebhookRejected
 from x8.channel_adapters.models import Channel, ChannelStatus
+from x8.kit import http as provider_http
 from x8.settings import Settings
 
 HMAC_HEADER = "x-webhook-hmac"
@@ -81,13 +82,14 @@ class WahaAdapter:
         headers = {"Accept": accept}
         if self._settings.waha_api_key:
             headers["X-Api-Key"] = self._settings.waha_api_key
-        timeout = self._settings.provider_timeout_seconds
         try:
-            async with httpx.AsyncClient(
-                base_url=server,
-                timeout=httpx.Timeout(timeout, connect=min(timeout, 5)),
-            ) as client:
-                response = await client.request(method, path, json=json, headers=headers)
+            response = await provider_http.client().request(
+                method,
+                f"{server.rstrip('/')}/{path.lstrip('/')}",
+                json=json,
+                headers=headers,
+                timeout=provider_http.timeout(self._settings.provider_timeout_seconds),
+            )
         except httpx.TimeoutException as exc:
             raise ProviderError("WhatsApp (WAHA) did not answer in time.", retryable=True) from exc
         except httpx.TransportError as exc:

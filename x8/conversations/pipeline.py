@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from x8.conversations.assistant.choice import Assistant
 from x8.conversations.assistant.retrieval import CompanyProfile, Reply
-from x8.conversations.events import conversation_changed
+from x8.conversations.events import CHANNEL
 from x8.kb_engine import search as kb_search
 from x8.tenancy.session import TenantSession
 
@@ -30,27 +30,61 @@ class TurnOutcome:
     consumed: int = 0  # customer messages this turn took in
     message_type: str | None = None
     handover: bool = False  # the customer asked for a person in this turn
+    channel_id: uuid.UUID | None = None  # the channel the conversation's replies go out on
 
 
 _LOCK = text(
     "SELECT id, contact_id, channel_id, bot_paused_until > now() AS paused, handover_at FROM conversations "
     "WHERE id = :id FOR UPDATE"
 )
-_UNANSWERED = text("""
-SELECT id, body, extract(epoch FROM (created_at + make_interval(secs => :buffer) - clock_timestamp())) AS wait
-FROM messages WHERE conversation_id = :id AND direction = 'in' AND processed_at IS NULL
-ORDER BY created_at, id
-""")
-_STORE_REPLY = text("""
-INSERT INTO messages (conversation_id, direction, sender, status, body, intent, message_type, reply_to_id)
-VALUES (:conversation, 'out', 'bot', 'pending', :body, :intent, :type, :reply_to)
-RETURNING id
+HISTORY_MESSAGES = 10
+# Everything a turn reads, in one round trip after the lock (a statement of its own, so its snapshot sees what
+# a turn that held the lock before committed): the unanswered customer messages with how long their window
+# still runs, replies still waiting to be sent, whether this is the contact's first reply (the privacy link goes
+# with it), and the conversation before the turn as context for an LLM (R-M6).
+_CONTEXT = text("""
+WITH unanswered AS (
+    SELECT id, body, created_at,
+           extract(epoch FROM (created_at + make_interval(secs => :buffer) - clock_timestamp())) AS wait
+    FROM messages WHERE conversation_id = :id AND direction = 'in' AND processed_at IS NULL
+)
+SELECT
+    (SELECT coalesce(json_agg(json_build_object('id', id, 'body', body, 'wait', wait) ORDER BY created_at, id), '[]')
+     FROM unanswered) AS unanswered,
+    ARRAY(SELECT id FROM messages WHERE conversation_id = :id AND status = 'pending' ORDER BY created_at) AS pending,
+    (SELECT privacy_policy_sent_at IS NULL FROM contacts WHERE id = :contact)
+      AND NOT EXISTS (SELECT 1 FROM messages m JOIN conversations c ON c.id = m.conversation_id
+                      WHERE c.contact_id = :contact AND m.direction = 'out') AS first_reply,
+    (SELECT coalesce(json_agg(json_build_object('direction', direction, 'body', body) ORDER BY created_at), '[]')
+     FROM (SELECT direction, body, created_at FROM messages
+           WHERE conversation_id = :id AND created_at < (SELECT min(created_at) FROM unanswered)
+           ORDER BY created_at DESC LIMIT :n) recent) AS history
 """)
 _CONSUME = text("""
 UPDATE messages SET processed_at = now(), intent = :intent, message_type = :type
 WHERE id = ANY(CAST(:ids AS uuid[]))
 """)
-_PENDING = text("SELECT id FROM messages WHERE conversation_id = :id AND status = 'pending' ORDER BY created_at")
+# Everything a turn writes, in one round trip: the reply (pending), the turn's messages processed, the
+# conversation's preview and handover, the contact's privacy link, and the live-update notice (sent at commit).
+_ANSWER = text("""
+WITH reply AS (
+    INSERT INTO messages (conversation_id, direction, sender, status, body, intent, message_type, reply_to_id)
+    VALUES (:conversation, 'out', 'bot', 'pending', :body, :intent, :type, :reply_to)
+    RETURNING id
+), consumed AS (
+    UPDATE messages SET processed_at = now(), intent = :intent, message_type = :type
+    WHERE id = ANY(CAST(:ids AS uuid[]))
+), conversation AS (
+    UPDATE conversations SET last_message_at = now(), last_message_preview = :preview,
+           handover_at = CASE WHEN :handover THEN now() ELSE handover_at END
+    WHERE id = :conversation
+    RETURNING contact_id
+), privacy AS (
+    UPDATE contacts SET privacy_policy_sent_at = now()
+    WHERE CAST(:privacy_link AS boolean) AND id = (SELECT contact_id FROM conversation)
+)
+SELECT (SELECT id FROM reply), pg_notify(:notify_channel, :notify_payload)
+""")
 
 
 async def take_turn(
@@ -65,90 +99,68 @@ async def take_turn(
     conversation = (await ts.execute(_LOCK, {"id": conversation_id})).mappings().first()
     if conversation is None:
         return TurnOutcome(reply_id=None)
-    unanswered = (await ts.execute(_UNANSWERED, {"id": conversation_id, "buffer": buffer_seconds})).mappings().all()
-    pending = tuple(uuid.UUID(str(r[0])) for r in await ts.execute(_PENDING, {"id": conversation_id}))
+    channel = uuid.UUID(str(conversation["channel_id"])) if conversation["channel_id"] else None
+    context = (
+        await ts.execute(
+            _CONTEXT,
+            {
+                "id": conversation_id,
+                "contact": conversation["contact_id"],
+                "buffer": buffer_seconds,
+                "n": HISTORY_MESSAGES,
+            },
+        )
+    ).one()
+    unanswered: list[dict[str, Any]] = context.unanswered  # json arrives decoded
+    pending = tuple(uuid.UUID(str(i)) for i in context.pending)
     if not unanswered:
-        return TurnOutcome(reply_id=None, pending_ids=pending)
+        return TurnOutcome(reply_id=None, pending_ids=pending, channel_id=channel)
     wait = float(unanswered[-1]["wait"])
     if wait > 0.02:
-        return TurnOutcome(reply_id=None, wait_seconds=wait, pending_ids=pending)
+        return TurnOutcome(reply_id=None, wait_seconds=wait, pending_ids=pending, channel_id=channel)
     ids = [r["id"] for r in unanswered]
-    channel_id = str(conversation["channel_id"]) if conversation["channel_id"] else None
-    profile = replace(profile, channel_id=channel_id)
-    switched_off = profile.behaviour.for_channel(channel_id).enabled is False
+    profile = replace(profile, channel_id=str(channel) if channel else None)
+    switched_off = profile.behaviour.for_channel(profile.channel_id).enabled is False
     if conversation["paused"] or conversation["handover_at"] is not None or not profile.may_answer or switched_off:
         # A human is handling this conversation, the business switched the assistant off here (R-M4), or its
         # trial or plan has ended (R-B3): the messages stay in the inbox for a person; the bot does not answer.
         await ts.execute(_CONSUME, {"ids": ids, "intent": None, "type": "TYPE1"})
-        return TurnOutcome(reply_id=None, pending_ids=pending, consumed=len(ids), message_type="TYPE1")
-    turn_text = "\n".join(str(r["body"]) for r in unanswered)
-    first_reply = await _first_reply(ts, conversation["contact_id"])
-    history = await _history(ts, conversation_id, before=ids[0])
-    reply = await _assistant_reply(ts, assistant, turn_text, history, profile, kb_ids, first_reply=first_reply)
-    reply_id = await ts.scalar(
-        _STORE_REPLY,
-        {
-            "conversation": conversation_id,
-            "body": reply.text,
-            "intent": reply.intent.value,
-            "type": reply.message_type,
-            "reply_to": ids[-1],
-        },
-    )
-    await ts.execute(_CONSUME, {"ids": ids, "intent": reply.intent.value, "type": reply.message_type})
-    await ts.execute(
-        text(
-            "UPDATE conversations SET last_message_at = now(), last_message_preview = :preview, "
-            "handover_at = CASE WHEN :handover THEN now() ELSE handover_at END WHERE id = :id"
-        ),
-        {"id": conversation_id, "preview": reply.text[:200], "handover": reply.handover},
-    )
-    if first_reply and profile.privacy_policy_url:
-        await ts.execute(
-            text("UPDATE contacts SET privacy_policy_sent_at = now() WHERE id = :id"),
-            {"id": conversation["contact_id"]},
+        return TurnOutcome(
+            reply_id=None, pending_ids=pending, consumed=len(ids), message_type="TYPE1", channel_id=channel
         )
-    await conversation_changed(ts, conversation_id)
-    reply_uuid = uuid.UUID(str(reply_id))
+    turn_text = "\n".join(str(r["body"]) for r in unanswered)
+    first_reply = bool(context.first_reply)
+    history = [
+        {"role": "user" if r["direction"] == "in" else "assistant", "content": str(r["body"])} for r in context.history
+    ]
+    reply = await _assistant_reply(ts, assistant, turn_text, history, profile, kb_ids, first_reply=first_reply)
+    row = (
+        await ts.execute(
+            _ANSWER,
+            {
+                "conversation": conversation_id,
+                "body": reply.text,
+                "intent": reply.intent.value,
+                "type": reply.message_type,
+                "reply_to": ids[-1],
+                "ids": ids,
+                "preview": reply.text[:200],
+                "handover": reply.handover,
+                "privacy_link": first_reply and bool(profile.privacy_policy_url),
+                "notify_channel": CHANNEL,
+                "notify_payload": f"{ts.tenant_id}:{conversation_id}",
+            },
+        )
+    ).one()
+    reply_uuid = uuid.UUID(str(row[0]))
     return TurnOutcome(
         reply_id=reply_uuid,
         pending_ids=(*pending, reply_uuid),
         consumed=len(ids),
         message_type=reply.message_type,
         handover=reply.handover,
+        channel_id=channel,
     )
-
-
-async def _first_reply(ts: TenantSession, contact_id: Any) -> bool:
-    sent = await ts.scalar(text("SELECT privacy_policy_sent_at FROM contacts WHERE id = :id"), {"id": contact_id})
-    if sent is not None:
-        return False
-    earlier = await ts.scalar(
-        text(
-            "SELECT count(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id "
-            "WHERE c.contact_id = :id AND m.direction = 'out'"
-        ),
-        {"id": contact_id},
-    )
-    return int(earlier) == 0
-
-
-HISTORY_MESSAGES = 10
-
-
-async def _history(ts: TenantSession, conversation_id: uuid.UUID, *, before: Any) -> list[dict[str, str]]:
-    """The conversation so far (up to ``HISTORY_MESSAGES``), as chat messages for an LLM's context (R-M6)."""
-    rows = await ts.execute(
-        text(
-            "SELECT direction, body FROM (SELECT direction, body, created_at FROM messages "
-            "WHERE conversation_id = :id AND created_at < (SELECT created_at FROM messages WHERE id = :before) "
-            "ORDER BY created_at DESC LIMIT :n) recent ORDER BY created_at"
-        ),
-        {"id": conversation_id, "before": before, "n": HISTORY_MESSAGES},
-    )
-    return [
-        {"role": "user" if r["direction"] == "in" else "assistant", "content": str(r["body"])} for r in rows.mappings()
-    ]
 
 
 async def _assistant_reply(
@@ -221,48 +233,55 @@ class ReplyStats:
     waited: float | None  # seconds from the turn's last message to the send; None when it failed
 
 
-_REPLY_STATS = text("""
-SELECT r.message_type,
+# A send's outcome, its live-update notice and (for a bot reply) what its turn adds to the company's counters,
+# in one round trip: the turn's size is the number of its messages processed at the same moment.
+_RECORD_SEND = """
+WITH recorded AS ({update})
+SELECT r.reply_to_id IS NOT NULL AS is_turn, r.message_type,
        extract(epoch FROM (now() - q.created_at)) AS waited,
        (SELECT count(*) FROM messages i
-        WHERE i.conversation_id = r.conversation_id AND i.direction = 'in' AND i.processed_at = q.processed_at) AS size
-FROM messages r JOIN messages q ON q.id = r.reply_to_id
+        WHERE i.conversation_id = r.conversation_id AND i.direction = 'in' AND i.processed_at = q.processed_at) AS size,
+       pg_notify(:notify_channel, :notify_payload)
+FROM messages r LEFT JOIN messages q ON q.id = r.reply_to_id
 WHERE r.id = :id
-""")
-
-
-async def _reply_stats(ts: TenantSession, outgoing: Outgoing, *, sent: bool) -> ReplyStats | None:
-    if outgoing.reply_to_id is None:
-        return None  # a person's reply: not a turn
-    row = (await ts.execute(_REPLY_STATS, {"id": outgoing.id})).mappings().first()
-    if row is None:
-        return None
-    return ReplyStats(
-        turn_size=int(row["size"]),
-        message_type=str(row["message_type"] or "TYPE1"),
-        waited=float(row["waited"]) if sent else None,
+"""
+_MARK_SENT = text(
+    _RECORD_SEND.format(
+        update="UPDATE messages SET status = 'sent', sent_at = now(), attempts = attempts + 1, last_error = NULL, "
+        "provider_message_id = coalesce(:provider_id, provider_message_id) WHERE id = :id"
     )
+)
+_MARK_FAILED = text(
+    _RECORD_SEND.format(
+        update="UPDATE messages SET attempts = attempts + 1, last_error = :error, status = :status WHERE id = :id"
+    )
+)
+
+
+async def _record_send(ts: TenantSession, statement: Any, outgoing: Outgoing, **params: Any) -> ReplyStats | None:
+    row = (
+        await ts.execute(
+            statement,
+            {
+                "id": outgoing.id,
+                "notify_channel": CHANNEL,
+                "notify_payload": f"{ts.tenant_id}:{outgoing.conversation_id}",
+                **params,
+            },
+        )
+    ).one()
+    if not row.is_turn:
+        return None  # a person's reply: not a turn
+    return ReplyStats(turn_size=int(row.size), message_type=str(row.message_type or "TYPE1"), waited=float(row.waited))
 
 
 async def mark_sent(ts: TenantSession, outgoing: Outgoing, provider_message_id: str | None) -> ReplyStats | None:
     """Record the send; for a bot reply, what its turn adds to the company's counters."""
-    await ts.execute(
-        text(
-            "UPDATE messages SET status = 'sent', sent_at = now(), attempts = attempts + 1, last_error = NULL, "
-            "provider_message_id = coalesce(:provider_id, provider_message_id) WHERE id = :id"
-        ),
-        {"id": outgoing.id, "provider_id": provider_message_id},
-    )
-    await conversation_changed(ts, outgoing.conversation_id)
-    return await _reply_stats(ts, outgoing, sent=True)
+    return await _record_send(ts, _MARK_SENT, outgoing, provider_id=provider_message_id)
 
 
 async def mark_failed(ts: TenantSession, outgoing: Outgoing, error: str, *, final: bool) -> ReplyStats | None:
     """Record a failed attempt: still ``pending`` while it will be retried, ``failed`` when it will not (then the
-    turn still counts in the company's statistics)."""
-    await ts.execute(
-        text("UPDATE messages SET attempts = attempts + 1, last_error = :error, status = :status WHERE id = :id"),
-        {"id": outgoing.id, "error": error[:1000], "status": "failed" if final else "pending"},
-    )
-    await conversation_changed(ts, outgoing.conversation_id)
-    return await _reply_stats(ts, outgoing, sent=False) if final else None
+    turn still counts in the company's statistics, with no response time)."""
+    stats = await _record_send(ts, _MARK_FAILED, outgoing, error=error[:1000], status="failed" if final else "pending")
+    return replace(stats, waited=None) if stats is not None and final else None

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 import httpx
 
+from x8.kit import http as provider_http
 from x8.settings import Settings
 
 
@@ -35,10 +36,12 @@ class OpenAIEmbedder:
     async def embed(self, texts: list[str]) -> list[list[float]]:
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
         try:
-            async with httpx.AsyncClient(timeout=30) as client:
-                response = await client.post(
-                    f"{self.base_url}/embeddings", headers=headers, json={"model": self.model, "input": texts}
-                )
+            response = await provider_http.client().post(
+                f"{self.base_url}/embeddings",
+                headers=headers,
+                json={"model": self.model, "input": texts},
+                timeout=provider_http.timeout(30),
+            )
         except httpx.HTTPError as exc:
             raise EmbeddingsUnavailable(f"the embeddings service is not answering ({type(exc).__name__})") from exc
         if response.status_code != 200:

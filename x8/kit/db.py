@@ -56,8 +56,11 @@ class Database:
     sessions: async_sessionmaker[AsyncSession]
 
     @classmethod
-    def connect(cls, app_url: str, *, pool_size: int = 10) -> Database:
-        engine = create_async_engine(asyncpg_url(app_url), pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+    def connect(cls, app_url: str, *, pool_size: int = 10, pre_ping: bool = True) -> Database:
+        """``pre_ping`` tests each connection as it leaves the pool (two round trips: BEGIN, ROLLBACK), so a request
+        after a database restart does not fail. A worker turns it off: its jobs are retried, and the first
+        disconnect error empties the pool anyway."""
+        engine = create_async_engine(asyncpg_url(app_url), pool_size=pool_size, max_overflow=10, pool_pre_ping=pre_ping)
         return cls(engine=engine, sessions=async_sessionmaker(engine, expire_on_commit=False))
 
     async def dispose(self) -> None:

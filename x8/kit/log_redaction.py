@@ -3,6 +3,9 @@
 Uvicorn's access log prints each request's path with its query string. OAuth callbacks carry ``code`` and
 ``state`` there, and provider webhooks may carry tokens, so query values of sensitive parameters are
 replaced before the line is written.
+
+HTTP client libraries log every request's URL at INFO, and Telegram's Bot API puts the bot token in the path
+(``/bot<token>/sendMessage``): their loggers are kept at WARNING, where they log no URLs.
 """
 
 from __future__ import annotations
@@ -36,5 +39,11 @@ class RedactQueryStrings(logging.Filter):
         return True
 
 
+# Loggers that print outbound request URLs at INFO and below.
+URL_LOGGERS = ("httpx", "httpcore")
+
+
 def install() -> None:
     logging.getLogger("uvicorn.access").addFilter(RedactQueryStrings())
+    for name in URL_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)

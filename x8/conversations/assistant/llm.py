@@ -20,6 +20,7 @@ import httpx
 from x8.conversations.assistant.intents import Intent, classify
 from x8.conversations.assistant.language import detect
 from x8.conversations.assistant.retrieval import CompanyProfile, Reply, Search, price_text, respond
+from x8.kit import http as provider_http
 
 log = logging.getLogger(__name__)
 MAX_ROUNDS = 4
@@ -185,8 +186,9 @@ class LlmAssistant:
     async def _complete(self, messages: list[dict[str, Any]]) -> dict[str, Any]:
         body = {"model": self._model, "messages": messages, "tools": TOOLS, "temperature": 0.2}
         try:
-            async with httpx.AsyncClient(timeout=self._timeout) as client:
-                response = await client.post(self._url, json=body, headers=self._headers)
+            response = await provider_http.client().post(
+                self._url, json=body, headers=self._headers, timeout=self._timeout
+            )
         except httpx.HTTPError as exc:
             raise LlmUnavailable(type(exc).__name__) from exc
         if response.status_code != 200:

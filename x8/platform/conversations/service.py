@@ -116,15 +116,24 @@ async def count_turn(db: Database, company_id: uuid.UUID, *, turn_messages: int,
         await session.execute(update(Company).where(Company.id == company_id).values(**values))
 
 
-async def deliver(db: Database, settings: Settings, company_id: uuid.UUID, message_id: uuid.UUID) -> str:
+async def deliver(
+    db: Database,
+    settings: Settings,
+    company_id: uuid.UUID,
+    message_id: uuid.UUID,
+    *,
+    channel_id: uuid.UUID | None = None,
+) -> str:
     """Send one stored outbound message. Returns what became of it; raises ``ProviderError`` when the provider
-    failed in a way worth retrying (after recording the attempt).
+    failed in a way worth retrying (after recording the attempt). ``channel_id``: its channel, when the caller
+    knows it (a turn does); else it is looked up.
 
     Never holds a tenant connection while waiting for a control-plane one (or the other way round): the channel
-    is looked up between two tenant transactions, so a busy pool cannot deadlock on itself. The channel row comes
+    is looked up before the sending transaction, so a busy pool cannot deadlock on itself. The channel row comes
     from the short-lived cache the webhooks use."""
-    async with tenant_session(db, company_id) as ts:
-        channel_id = await pipeline.channel_of(ts, message_id)
+    if channel_id is None:
+        async with tenant_session(db, company_id) as ts:
+            channel_id = await pipeline.channel_of(ts, message_id)
     channel = await channel_for_webhook(db, channel_id) if channel_id is not None else None
     if channel is None:
         return "nothing to send"
@@ -181,8 +190,10 @@ async def record_reply(db: Database, company_id: uuid.UUID, stats: pipeline.Repl
     exponentially weighted mean so recent replies count most."""
     type2 = stats.message_type == "TYPE2"
     type3 = stats.message_type == "TYPE3"
-    async with db.sessions() as session, session.begin():
-        await session.execute(
+    async with db.engine.connect() as connection:
+        # One statement, so autocommit: no BEGIN and COMMIT round trips around it on every reply.
+        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await autocommit.execute(
             text(
                 "UPDATE companies SET total_messages = total_messages + :n, "
                 "type1_count = type1_count + CASE WHEN :t1 THEN :n ELSE 0 END, "

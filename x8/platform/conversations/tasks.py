@@ -43,14 +43,24 @@ class ProviderRetry(procrastinate.BaseRetryStrategy):
 
 @blueprint.task(retry=procrastinate.RetryStrategy(max_attempts=5, exponential_wait=2), pass_context=False)
 async def take_turn(company_id: str, conversation_id: str) -> None:
+    await _turn(uuid.UUID(company_id), uuid.UUID(conversation_id))
+
+
+async def _turn(company_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
+    """Take the turn, then send its reply in the same job: a job per step cost more than the step itself under
+    load. A send that fails in a way worth retrying moves to its own ``send_message`` job."""
     ctx = context()
-    outcome = await service.run_turn(ctx.db, ctx.settings, uuid.UUID(company_id), uuid.UUID(conversation_id))
+    outcome = await service.run_turn(ctx.db, ctx.settings, company_id, conversation_id)
     if outcome.wait_seconds > 0:
-        await schedule_turn(uuid.UUID(company_id), uuid.UUID(conversation_id), delay=outcome.wait_seconds)
-    for message_id in outcome.pending_ids:  # a retried turn also re-queues replies a dead worker left unsent
-        await schedule_send(uuid.UUID(company_id), message_id)
+        await schedule_turn(company_id, conversation_id, delay=outcome.wait_seconds)
     if outcome.handover:
-        await notify_handover.defer_async(company_id=company_id, conversation_id=conversation_id)
+        await notify_handover.defer_async(company_id=str(company_id), conversation_id=str(conversation_id))
+    for message_id in outcome.pending_ids:  # a retried turn also sends replies a dead worker left unsent
+        try:
+            await service.deliver(ctx.db, ctx.settings, company_id, message_id, channel_id=outcome.channel_id)
+        except ProviderError as exc:
+            log.warning("sending message %s failed, will retry: %s", message_id, exc)
+            await schedule_send(company_id, message_id, delay=exc.retry_after or 1.0)
 
 
 @blueprint.task(retry=procrastinate.RetryStrategy(max_attempts=6, exponential_wait=10), pass_context=False)
@@ -96,8 +106,10 @@ async def prune_history(timestamp: int) -> None:
 
 @blueprint.task(retry=procrastinate.RetryStrategy(max_attempts=10, exponential_wait=2), pass_context=False)
 async def ingest(channel_id: str, message: dict[str, Any]) -> None:
-    """Store a provider's message in the company's inbox (de-duplicated) and queue its turn. Webhooks defer this
-    job with the normalized message and answer at once: the job queue in PostgreSQL is the durable webhook inbox."""
+    """Store a provider's message in the company's inbox (de-duplicated), then take its turn: later when the company
+    has a buffer window (R-M2), else at once. Webhooks defer this job with the normalized message and answer at
+    once: the job queue in PostgreSQL is the durable webhook inbox. A rerun (a redelivery, a dead worker) stores
+    nothing twice and still sends whatever reply is waiting."""
     ctx = context()
     channel = await channel_for_webhook(ctx.db, uuid.UUID(channel_id))
     if channel is None:
@@ -105,9 +117,13 @@ async def ingest(channel_id: str, message: dict[str, Any]) -> None:
     received = await service.receive(
         ctx.db, channel, InboundMessage(**message), pause_minutes=ctx.settings.human_pause_minutes
     )
-    if not received.from_owner:
-        delay = await service.buffer_seconds_for(ctx.db, ctx.settings, channel.company_id)
+    if received.from_owner:
+        return
+    delay = await service.buffer_seconds_for(ctx.db, ctx.settings, channel.company_id)
+    if delay > 0:
         await schedule_turn(channel.company_id, received.conversation_id, delay=delay)
+    else:  # no window to merge messages in: answer now, in this job
+        await _turn(channel.company_id, received.conversation_id)
 
 
 async def schedule_ingest(channel_id: uuid.UUID, message: InboundMessage) -> None:
@@ -153,11 +169,13 @@ async def schedule_turn(company_id: uuid.UUID, conversation_id: uuid.UUID, *, de
     await task.defer_async(company_id=str(company_id), conversation_id=str(conversation_id))
 
 
-async def schedule_send(company_id: uuid.UUID, message_id: uuid.UUID) -> None:
+async def schedule_send(company_id: uuid.UUID, message_id: uuid.UUID, *, delay: float = 0.0) -> None:
     try:
         # Sending what is already written goes before taking new turns: under load, replies never starve.
-        await send_message.configure(queueing_lock=f"send:{message_id}", priority=SEND_PRIORITY).defer_async(
-            company_id=str(company_id), message_id=str(message_id)
-        )
+        await send_message.configure(
+            queueing_lock=f"send:{message_id}",
+            priority=SEND_PRIORITY,
+            schedule_in={"milliseconds": int(delay * 1000)},
+        ).defer_async(company_id=str(company_id), message_id=str(message_id))
     except procrastinate.exceptions.AlreadyEnqueued:
         log.debug("message %s is already queued for sending", message_id)

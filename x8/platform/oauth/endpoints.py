@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from x8.kit import http as provider_http
 from x8.kit.clock import utcnow
 from x8.kit.db import SessionDep
 from x8.kit.deps import SettingsDep
@@ -171,8 +172,7 @@ async def callback(
     if error or not code:
         return _to_frontend(settings, "/login", query={"oauth_error": f"{chosen.label} sign-in was cancelled."})
     try:
-        async with httpx.AsyncClient(timeout=15) as client:
-            identity = await chosen.identify(settings, client, code, _redirect_uri(settings, provider))
+        identity = await chosen.identify(settings, provider_http.client(), code, _redirect_uri(settings, provider))
         user = await _find_or_create(session, identity)
     except OAuthFailed as exc:
         return _to_frontend(settings, "/login", query={"oauth_error": str(exc)})
