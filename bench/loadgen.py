@@ -73,16 +73,18 @@ async def paced(
     requests: list[tuple[bytes, Any]],
     rate: float,
     concurrency: int,
-    on_sent: Callable[[Any], None],
-) -> int:
+    on_sent: Callable[[Any, float], None] | None = None,
+) -> tuple[list[float], int]:
     """Send ``requests`` at ``rate`` per second (an open-loop load: the schedule never waits for the server) over
-    up to ``concurrency`` keep-alive connections. ``on_sent(tag)`` is called as each request is written.
-    Returns the number of error responses."""
+    up to ``concurrency`` keep-alive connections. ``on_sent(tag, due)`` is called as each request is written.
+    Returns (latencies, error responses). Latencies count from when a request was due, not when a free
+    connection sent it, so a slow server is not hidden by the load generator waiting for it."""
     parts = urlsplit(base)
     started = time.perf_counter()
     queue: asyncio.Queue[tuple[float, bytes, Any]] = asyncio.Queue()
     for i, (request, tag) in enumerate(requests):
         queue.put_nowait((started + i / rate, request, tag))
+    latencies: list[float] = []
     errors = 0
 
     async def connection() -> None:
@@ -92,12 +94,14 @@ async def paced(
             while not queue.empty():
                 due, request, tag = queue.get_nowait()
                 await asyncio.sleep(max(0.0, due - time.perf_counter()))
-                on_sent(tag)
+                if on_sent is not None:
+                    on_sent(tag, due)
                 writer.write(request)
                 if await _read_response(reader) >= 300:
                     errors += 1
+                latencies.append(time.perf_counter() - due)
         finally:
             writer.close()
 
     await asyncio.gather(*(connection() for _ in range(concurrency)))
-    return errors
+    return latencies, errors

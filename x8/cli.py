@@ -114,6 +114,7 @@ def worker(concurrency: int) -> None:
 
     async def run() -> None:
         db = Database.connect(urls.app, pool_size=concurrency, pre_ping=False)
+        await db.warm(concurrency)
         open_queue(settings, db)
         queue = build_app(urls.app)
         try:

@@ -9,6 +9,7 @@ The request dependency commits on success and rolls back on error: services neve
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -63,11 +64,22 @@ class Database:
         engine = create_async_engine(asyncpg_url(app_url), pool_size=pool_size, max_overflow=10, pool_pre_ping=pre_ping)
         return cls(engine=engine, sessions=async_sessionmaker(engine, expire_on_commit=False))
 
+    async def warm(self, connections: int) -> None:
+        """Open ``connections`` pooled connections now. Each new connection costs tens of milliseconds of setup
+        (login, type introspection): a worker that opens them on its first jobs answers its first customers
+        late, and a restart under load queues everything behind that."""
+
+        async def one() -> None:
+            async with self.engine.connect() as connection:
+                await connection.exec_driver_sql("SELECT 1")
+
+        await asyncio.gather(*(one() for _ in range(connections)))
+
     async def dispose(self) -> None:
         await self.engine.dispose()
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 
@@ -92,7 +104,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
-def get_owner_database(request: Request) -> Database:
+async def get_owner_database(request: Request) -> Database:
     """The owner pool: tenant provisioning only (schemas, roles). Never for request data."""
     db: Database = request.app.state.owner_db
     return db

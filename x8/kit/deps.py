@@ -8,7 +8,7 @@ from x8.kit.db import Database, get_database
 from x8.settings import Settings
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

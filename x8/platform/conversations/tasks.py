@@ -19,6 +19,7 @@ from x8.channel_adapters.base import InboundMessage, ProviderError
 from x8.channel_adapters.cache import channel_for_webhook
 from x8.channel_adapters.models import ChannelStatus
 from x8.channel_adapters.waha import WahaAdapter
+from x8.kit import group_defer
 from x8.kit.jobs import context
 from x8.platform.conversations import service
 
@@ -128,9 +129,10 @@ async def ingest(channel_id: str, message: dict[str, Any]) -> None:
 
 async def schedule_ingest(channel_id: uuid.UUID, message: InboundMessage) -> None:
     # One contact's messages are stored in the order they came (procrastinate runs jobs sharing a lock in order).
-    await ingest.configure(lock=f"ingest:{channel_id}:{message.external_id}").defer_async(
-        channel_id=str(channel_id), message=dataclasses.asdict(message)
-    )
+    # Webhooks arriving together are committed together (x8.kit.group_defer); each answers once its job is in.
+    deferrer = ingest.configure(lock=f"ingest:{channel_id}:{message.external_id}")
+    job = deferrer.make_new_job(channel_id=str(channel_id), message=dataclasses.asdict(message))
+    await group_defer.defer(deferrer.job_manager, job)
 
 
 WAHA_RESTARTS = 8
