@@ -1,0 +1,32 @@
+"""`make bench` at toy sizes: the benchmarks keep working as the product changes (they drive the real
+server, CLI and import paths, so a change there can break them unseen)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import conversations, kb, tenancy
+
+
+def test_tenancy_and_kb_benchmarks_run(owner_url: str, app_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tenancy, "TENANTS", 6)
+    monkeypatch.setattr(tenancy, "BASELINE_SAMPLE", 3)
+    monkeypatch.setattr(kb, "ROWS", 2000)
+    lines = tenancy.run(owner_url) + kb.run(owner_url, app_url, tenants_present=6)
+    assert len(lines) >= 3 and all(line.strip() for line in lines)
+
+
+def test_conversation_benchmarks_run(owner_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in {
+        "ACK_REQUESTS": 60,
+        "ACK_RATE": 40,
+        "ACK_SECONDS": 1,
+        "RATE": 10,
+        "SECONDS": 1,
+        "WARMUP_SECONDS": 1,
+        "CHATS": 5,
+    }.items():
+        monkeypatch.setattr(conversations, name, value)
+    ack, end_to_end = conversations.run(owner_url)
+    assert ack.startswith("webhook ack") and "p99" in ack
+    assert end_to_end.startswith("inbound -> reply sent") and "p95" in end_to_end
