@@ -166,6 +166,30 @@ async def test_provider_429_and_500_are_retried_and_nothing_is_lost(
     assert channel[0] == 2 and "Internal Server Error" in channel[1]
 
 
+async def test_a_new_message_does_not_resend_a_reply_waiting_out_a_429(
+    tg_client: httpx.AsyncClient, app_url: str, fake_telegram: tuple[FakeTelegram, str]
+) -> None:
+    """Telegram's retry_after is honoured even when the customer writes again meanwhile: the new turn sends its
+    own reply and leaves the earlier one to its scheduled retry."""
+    fake, _ = fake_telegram
+    tokens, company, channel_id, secret = await _connect(tg_client, fake)
+    fake.fail_next = ["429"]
+    await _post(tg_client, channel_id, update(25, "apples"), secret)
+    await run_jobs(app_url)  # the first reply meets the 429 (retry_after 1)
+    await _post(tg_client, channel_id, update(26, "bread"), secret)
+    await run_jobs(app_url)
+    assert fake.calls.count("sendMessage") == 2  # the 429, then the second reply: no early retry of the first
+    assert len(fake.sent) == 1 and "bread" in fake.sent[0]["text"].lower()
+    for _ in range(8):
+        await asyncio.sleep(0.5)
+        await run_jobs(app_url)
+        if len(fake.sent) == 2:
+            break
+    assert len(fake.sent) == 2 and "apple" in fake.sent[1]["text"].lower()
+    [conversation] = await _conversations(tg_client, tokens, company)
+    assert [r["status"] for r in bot_replies(await history(tg_client, tokens, conversation["id"]))] == ["sent", "sent"]
+
+
 async def test_plan_channel_limit_is_enforced(
     tg_client: httpx.AsyncClient, fake_telegram: tuple[FakeTelegram, str]
 ) -> None:

@@ -56,7 +56,12 @@ async def _turn(company_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
         await schedule_turn(company_id, conversation_id, delay=outcome.wait_seconds)
     if outcome.handover:
         await notify_handover.defer_async(company_id=str(company_id), conversation_id=str(conversation_id))
-    for message_id in outcome.pending_ids:  # a retried turn also sends replies a dead worker left unsent
+    for message_id in outcome.pending_ids:
+        if message_id != outcome.reply_id:
+            # Older replies still unsent: left by a dead worker (no job yet), or waiting for a retry (its job
+            # holds the queueing lock and keeps the provider's retry_after).
+            await schedule_send(company_id, message_id)
+            continue
         try:
             await service.deliver(ctx.db, ctx.settings, company_id, message_id, channel_id=outcome.channel_id)
         except ProviderError as exc:
