@@ -105,6 +105,7 @@ def serve(host: str, port: int, no_worker: bool, seed_demo: bool, workers: int) 
 @click.option("--concurrency", default=4, show_default=True, type=int)
 def worker(concurrency: int) -> None:
     """Run a job worker on its own, to scale out."""
+    from x8.conversations import mongo_history
     from x8.kit import http as provider_http
     from x8.kit.db import Database
     from x8.kit.jobs import WORKER_POLLING_SECONDS, build_app, open_queue
@@ -123,6 +124,7 @@ def worker(concurrency: int) -> None:
         finally:
             await db.dispose()
             await provider_http.close()
+            await mongo_history.close_clients()
 
     asyncio.run(run())
 

@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from x8.channel_adapters.endpoints import router as integrations_router
+from x8.conversations import mongo_history
 from x8.kit import http as provider_http
 from x8.kit.db import Database
 from x8.kit.errors import NotFound, install_error_handlers
@@ -74,6 +75,7 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
                 await app.state.inbox_broker.close()
                 await app.state.owner_db.dispose()
                 await provider_http.close()
+                await mongo_history.close_clients()
 
     app = FastAPI(
         title="X8 Network API",

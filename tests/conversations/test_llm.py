@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
 from tests.conftest import app_client, bearer, make_settings
+from tests.conversations.conftest import KEY
 from tests.conversations.helpers import bot_replies, connect_web, history, run_jobs, say, shop_with_catalogue
-from tests.fakes.openai_chat import FakeChat, chat_app
-from tests.fakes.server import serve_in_thread
-
-KEY = "sk-test-chat"
-
-
-@pytest.fixture
-def fake_chat() -> Iterator[tuple[FakeChat, str]]:
-    state = FakeChat(api_key=KEY)
-    with serve_in_thread(chat_app(state)) as url:
-        yield state, url
+from tests.fakes.openai_chat import FakeChat
 
 
 @pytest.fixture

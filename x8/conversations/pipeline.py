@@ -31,6 +31,8 @@ class TurnOutcome:
     message_type: str | None = None
     handover: bool = False  # the customer asked for a person in this turn
     channel_id: uuid.UUID | None = None  # the channel the conversation's replies go out on
+    turn_text: str = ""  # what the customer said in this turn, merged
+    reply_text: str = ""
 
 
 _LOCK = text(
@@ -95,7 +97,9 @@ async def take_turn(
     *,
     assistant: Assistant,
     buffer_seconds: float,
+    history: list[dict[str, str]] | None = None,
 ) -> TurnOutcome:
+    """``history``: the conversation so far from another store (MongoDB, R-M6); None or empty reads it here."""
     conversation = (await ts.execute(_LOCK, {"id": conversation_id})).mappings().first()
     if conversation is None:
         return TurnOutcome(reply_id=None)
@@ -130,9 +134,11 @@ async def take_turn(
         )
     turn_text = "\n".join(str(r["body"]) for r in unanswered)
     first_reply = bool(context.first_reply)
-    history = [
-        {"role": "user" if r["direction"] == "in" else "assistant", "content": str(r["body"])} for r in context.history
-    ]
+    if not history:
+        history = [
+            {"role": "user" if r["direction"] == "in" else "assistant", "content": str(r["body"])}
+            for r in context.history
+        ]
     reply = await _assistant_reply(ts, assistant, turn_text, history, profile, kb_ids, first_reply=first_reply)
     row = (
         await ts.execute(
@@ -160,6 +166,8 @@ async def take_turn(
         message_type=reply.message_type,
         handover=reply.handover,
         channel_id=channel,
+        turn_text=turn_text,
+        reply_text=reply.text,
     )
 
 

@@ -5,9 +5,11 @@ the provider call. Tenant data is reached only through ``x8.conversations`` insi
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from typing import Any
 
+from pymongo.errors import PyMongoError
 from sqlalchemy import select, text, update
 
 from x8.channel_adapters import cache
@@ -19,6 +21,7 @@ from x8.channel_adapters.service import credentials_of
 from x8.conversations import inbox, pipeline, retention
 from x8.conversations.assistant.choice import assistant_for
 from x8.conversations.assistant.retrieval import CompanyProfile
+from x8.conversations.mongo_history import MongoHistory
 from x8.kit.db import Database
 from x8.kit.ttl_cache import TtlCache
 from x8.platform.assistant.service import behaviour_set
@@ -88,6 +91,8 @@ async def run_turn(
     db: Database, settings: Settings, company_id: uuid.UUID, conversation_id: uuid.UUID
 ) -> pipeline.TurnOutcome:
     profile, kb_ids = await cached_company_profile(db, company_id)
+    store = history_store(settings)
+    history = await recall(store, company_id, conversation_id) if store else None
     async with tenant_session(db, company_id) as ts:
         outcome = await pipeline.take_turn(
             ts,
@@ -96,6 +101,14 @@ async def run_turn(
             kb_ids,
             assistant=assistant_for(settings),
             buffer_seconds=buffer_of(profile, settings),
+            history=history,
+        )
+    if store and outcome.reply_id is not None:
+        await remember(
+            store,
+            company_id,
+            conversation_id,
+            [{"role": "user", "content": outcome.turn_text}, {"role": "assistant", "content": outcome.reply_text}],
         )
     if outcome.consumed and outcome.message_type and outcome.reply_id is None:
         # Turns left to a person count now; answered ones count when their reply is sent or fails (record_reply).
@@ -237,6 +250,49 @@ async def prune_history(db: Database, days: int) -> int:
             if count < retention.BATCH:
                 break
     return removed
+
+
+_INDEXED: set[tuple[str, int]] = set()
+# After a failure the store is left alone for a while: each call to an unreachable server waits for its timeout,
+# and turns must not pay that on every message of an outage.
+MONGO_BACKOFF_SECONDS = 30.0
+_MONGO_DOWN_UNTIL: dict[str, float] = {}
+
+
+def history_store(settings: Settings) -> MongoHistory | None:
+    """The MongoDB history store (R-M6) when ``MONGODB_URL`` is set and not in its backoff after a failure."""
+    if not settings.mongodb_url or time.monotonic() < _MONGO_DOWN_UNTIL.get(settings.mongodb_url, 0.0):
+        return None
+    return MongoHistory(settings.mongodb_url, settings.history_retention_days)
+
+
+def _mongo_failed(store: MongoHistory, what: str, exc: Exception) -> None:
+    _MONGO_DOWN_UNTIL[store.url] = time.monotonic() + MONGO_BACKOFF_SECONDS
+    log.warning("MongoDB history: %s (%s); PostgreSQL only for %.0f s", what, type(exc).__name__, MONGO_BACKOFF_SECONDS)
+
+
+async def recall(store: MongoHistory, company_id: uuid.UUID, conversation_id: uuid.UUID) -> list[dict[str, str]] | None:
+    """The LLM context from MongoDB; None when the store cannot answer (the turn then reads PostgreSQL)."""
+    try:
+        return await store.for_tenant(company_id).recent(conversation_id, pipeline.HISTORY_MESSAGES)
+    except PyMongoError as exc:
+        _mongo_failed(store, "could not read", exc)
+        return None
+
+
+async def remember(
+    store: MongoHistory, company_id: uuid.UUID, conversation_id: uuid.UUID, messages: list[dict[str, str]]
+) -> None:
+    """Append to the MongoDB history. PostgreSQL has already committed the messages: a failure here costs only
+    context, so it is logged and the turn goes on."""
+    try:
+        key = (store.url, store.retention_days)
+        if key not in _INDEXED:
+            await store.ensure_indexes()
+            _INDEXED.add(key)
+        await store.for_tenant(company_id).append(conversation_id, messages)
+    except PyMongoError as exc:
+        _mongo_failed(store, "could not append", exc)
 
 
 def buffer_of(profile: CompanyProfile, settings: Settings) -> float:
