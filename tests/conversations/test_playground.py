@@ -37,6 +37,22 @@ async def test_the_assistant_answers_from_the_catalogue_with_its_real_price(
     assert stats["avg_response_time"] is not None
 
 
+async def test_the_playground_remembers_each_users_own_chat(client: httpx.AsyncClient, app_url: str) -> None:
+    tokens, company = await shop_with_catalogue(client)
+    connect = {"company_id": company["id"]}
+    first = await client.post("/api/v1/integrations/web/connect", headers=bearer(tokens), json=connect)
+    assert first.json()["conversation_id"] is None  # no chat yet
+    sent = await say(client, tokens, first.json()["channel_id"], "hello")
+    again = await client.post("/api/v1/integrations/web/connect", headers=bearer(tokens), json=connect)
+    assert again.json()["conversation_id"] == sent["conversation_id"]  # on any device, after any reload
+
+    # A visitor the page named itself is not the user's own chat.
+    other = await say(client, tokens, first.json()["channel_id"], "hi", visitor_id="someone-else")
+    assert other["conversation_id"] != sent["conversation_id"]
+    again = await client.post("/api/v1/integrations/web/connect", headers=bearer(tokens), json=connect)
+    assert again.json()["conversation_id"] == sent["conversation_id"]
+
+
 async def test_russian_question_gets_a_russian_answer(client: httpx.AsyncClient, app_url: str) -> None:
     tokens, company = await shop_with_catalogue(client, language="ru")
     channel = await connect_web(client, tokens, company["id"])

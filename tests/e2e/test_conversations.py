@@ -38,6 +38,8 @@ def test_playground_answers_with_the_real_price_and_a_human_reply_pauses_the_bot
     # Within 10 s: only the live stream can deliver it that soon (the fallback poll runs every 15 s).
     expect(reply).to_contain_text("Green tea: 4.50 EUR", timeout=10000)
     shot(page, "playground-answer")
+    page.reload()  # the chat is the user's own on the server, not this tab's
+    expect(page.get_by_test_id("message-bot").first).to_contain_text("Green tea: 4.50 EUR")
 
     page.get_by_role("link", name="Open this chat in Conversations").click()
     expect(page.get_by_role("heading", name="Conversations")).to_be_visible()

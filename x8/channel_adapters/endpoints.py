@@ -27,8 +27,10 @@ from x8.channel_adapters.schemas import (
     TelegramConnectIn,
 )
 from x8.channel_adapters.waha import WahaAdapter, WahaNotConfigured
+from x8.channel_adapters.web import playground_visitor
+from x8.conversations import inbox
 from x8.kit.db import SessionDep
-from x8.kit.deps import SettingsDep
+from x8.kit.deps import DatabaseDep, SettingsDep
 from x8.kit.errors import BadRequest, Forbidden, NotFound, PaymentRequired, ServiceUnavailable, error_responses
 from x8.platform.audit.service import audit
 from x8.platform.auth.deps import CurrentUser
@@ -37,6 +39,7 @@ from x8.platform.companies.models import Company
 from x8.platform.companies.schemas import SELECTABLE_CHANNELS
 from x8.platform.companies.service import get_editable, get_visible
 from x8.platform.users.models import User
+from x8.tenancy.session import tenant_session
 
 router = APIRouter(prefix="/api/v1/integrations", tags=["integrations"])
 CONNECT_ERRORS = error_responses(BadRequest, Forbidden, NotFound, PaymentRequired, ServiceUnavailable)
@@ -118,10 +121,15 @@ async def _connect(
 
 @router.post("/web/connect", response_model=ConnectOut, responses=CONNECT_ERRORS)
 async def connect_web(
-    body: CompanyIn, request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep
+    body: CompanyIn, request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep, db: DatabaseDep
 ) -> ConnectOut:
-    """The sandbox channel behind the playground. Always available; not counted against the plan."""
-    return await _connect(request, user, session, settings, body.company_id, "web", {})
+    """The sandbox channel behind the playground. Always available; not counted against the plan. Says which
+    conversation is the user's own playground chat, so the page shows it again on any device."""
+    connected = await _connect(request, user, session, settings, body.company_id, "web", {})
+    channel = await service.get_channel(session, connected.channel_id)
+    async with tenant_session(db, body.company_id) as ts:
+        mine = await inbox.find_conversation(ts, channel, playground_visitor(user.id))
+    return connected.model_copy(update={"conversation_id": mine})
 
 
 @router.post("/telegram/connect", response_model=ConnectOut, responses=CONNECT_ERRORS)

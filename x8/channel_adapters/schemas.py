@@ -10,6 +10,9 @@ class ConnectOut(BaseModel):
     channel_id: uuid.UUID
     platform: str
     status: str
+    conversation_id: uuid.UUID | None = Field(
+        None, description="The playground only: the signed-in user's chat on this channel, if they have one."
+    )
 
 
 class CompanyIn(BaseModel):

@@ -6,10 +6,16 @@ webhook is authenticated by the dashboard session of someone who may see the com
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from x8.channel_adapters.base import ConnectResult, InboundMessage, SendResult
 from x8.channel_adapters.models import Channel, ChannelStatus
+
+
+def playground_visitor(user_id: uuid.UUID) -> str:
+    """Who a signed-in user is in their playground chat (unless the page names another visitor)."""
+    return f"user-{user_id}"
 
 
 class WebAdapter:

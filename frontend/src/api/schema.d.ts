@@ -780,7 +780,8 @@ export interface paths {
         put?: never;
         /**
          * Connect Web
-         * @description The sandbox channel behind the playground. Always available; not counted against the plan.
+         * @description The sandbox channel behind the playground. Always available; not counted against the plan. Says which
+         *     conversation is the user's own playground chat, so the page shows it again on any device.
          */
         post: operations["connect_web_api_v1_integrations_web_connect_post"];
         delete?: never;
@@ -1591,6 +1592,11 @@ export interface components {
             platform: string;
             /** Status */
             status: string;
+            /**
+             * Conversation Id
+             * @description The playground only: the signed-in user's chat on this channel, if they have one.
+             */
+            conversation_id?: string | null;
         };
         /** ContactOut */
         ContactOut: {

@@ -11,7 +11,6 @@ import { newId } from "../lib/ids";
 import { useInboxEvents, useMessages } from "../queries/conversations";
 import { useConnectWeb, useSendToPlayground } from "../queries/integrations";
 
-const storageKey = (companyId: string) => `x8.playground.${companyId}`;
 
 /** Chat with your own assistant as a customer would, through the sandbox ``web`` channel. */
 export function PlaygroundPage() {
@@ -26,7 +25,9 @@ export function PlaygroundPage() {
   const companyId = company?.id;
   // The sandbox channel of this company (connecting it again is harmless and returns the same channel).
   const channelId = connect.variables === companyId ? connect.data?.channel_id : undefined;
-  const conversationId = companyId ? (started[companyId] ?? localStorage.getItem(storageKey(companyId)) ?? undefined) : undefined;
+  // The user's own playground chat: the one just started here, or the one the server remembers (any device).
+  const remembered = connect.variables === companyId ? (connect.data?.conversation_id ?? undefined) : undefined;
+  const conversationId = companyId ? (started[companyId] ?? remembered) : undefined;
   const messages = useMessages(conversationId);
   useInboxEvents(companyId);
   const connectCompany = connect.mutate;
@@ -50,7 +51,6 @@ export function PlaygroundPage() {
       {
         onSuccess: (result) => {
           setText("");
-          localStorage.setItem(storageKey(company.id), result.conversation_id);
           setStarted({ ...started, [company.id]: result.conversation_id });
         },
       },

@@ -21,6 +21,7 @@ from x8.channel_adapters.cache import channel_for_webhook
 from x8.channel_adapters.models import Channel, ChannelStatus
 from x8.channel_adapters.registry import adapter_for
 from x8.channel_adapters.waha import LOST, STATUS_MAP, WahaAdapter
+from x8.channel_adapters.web import playground_visitor
 from x8.conversations.inbox import Received
 from x8.kit.db import Database, SessionDep
 from x8.kit.deps import DatabaseDep, SettingsDep
@@ -98,7 +99,7 @@ async def web(
     message = adapter_for("web", settings).parse(
         {
             "message_id": str(body.message_id or uuid.uuid4()),
-            "visitor_id": body.visitor_id or f"user-{user.id}",
+            "visitor_id": body.visitor_id or playground_visitor(user.id),
             "text": body.text,
             "display_name": user.full_name,
         }
