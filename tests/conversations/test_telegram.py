@@ -13,6 +13,7 @@ from tests.conftest import app_client, bearer, make_settings, sql
 from tests.conversations.helpers import bot_replies, history, run_jobs, shop_with_catalogue
 from tests.fakes.server import serve_in_thread
 from tests.fakes.telegram import FakeTelegram, telegram_app
+from x8.platform.conversations import service
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 
@@ -243,6 +244,38 @@ async def test_a_provider_timeout_is_retried(
                 break
         assert reply["status"] == "sent"
         assert len(fake.sent) == 1
+
+
+async def test_while_telegram_is_failing_new_messages_do_not_wait_on_it(
+    owner_url: str, app_url: str, fake_telegram: tuple[FakeTelegram, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a send timed out, the next customers' messages are stored and answered at once; their replies wait in
+    send jobs until the provider is worth trying again, instead of each message's job hanging on it."""
+    monkeypatch.setattr(service, "SEND_FAILING_SECONDS", 1.5)
+    fake, url = fake_telegram
+    fake.hang_seconds = 2
+    settings = make_settings(
+        owner_url, TELEGRAM_API_URL=url, PUBLIC_BASE_URL="https://x8.example", X8_PROVIDER_TIMEOUT_SECONDS="0.5"
+    )
+    async with app_client(settings, app_url) as client:
+        tokens, company, channel_id, secret = await _connect(client, fake)
+        fake.fail_next = ["hang"]
+        await _post(client, channel_id, update(60, "bread"), secret)
+        await run_jobs(app_url)  # the first reply's send times out
+        await _post(client, channel_id, update(61, "apples", chat=555002), secret)
+        await run_jobs(app_url)
+        assert fake.calls.count("sendMessage") == 1  # the second reply was not tried: it waits for its job
+        conversations = await _conversations(client, tokens, company)
+        assert len(conversations) == 2  # both stored and answered all the same
+        for conversation in conversations:
+            [reply] = bot_replies(await history(client, tokens, conversation["id"]))
+            assert reply["status"] == "pending"
+        for _ in range(10):
+            await asyncio.sleep(0.5)
+            await run_jobs(app_url)
+            if len(fake.sent) == 2:
+                break
+        assert sorted(m["chat_id"] for m in fake.sent) == [555001, 555002]
 
 
 async def test_updates_telegram_does_not_send_are_acknowledged_and_not_stored(

@@ -94,7 +94,10 @@ def telegram_app(state: FakeTelegram) -> FastAPI:
                 if failure == "429":
                     return _error(429, "Too Many Requests: retry after 1", retry_after=1)
                 if failure == "hang":
+                    # Never delivered: the client gives up first. (A late delivery would be the at-least-once
+                    # case no client can tell apart from this one; tests keep to the deterministic half.)
                     await asyncio.sleep(state.hang_seconds)
+                    return _error(502, "Bad Gateway")
                 else:
                     return _error(500, "Internal Server Error")
             state._message_id += 1

@@ -172,6 +172,7 @@ async def deliver(
                 stats = await pipeline.mark_sent(ts, outgoing, result.provider_message_id)
     if stats is not None:
         await record_reply(db, company_id, stats)
+    _note_send(channel.id, failure)
     if failure is not None:
         if channel.status != ChannelStatus.DISCONNECTED:
             await record_channel_error(db, channel.id, str(failure))
@@ -179,6 +180,25 @@ async def deliver(
             raise failure
         return "failed"
     return "sent"
+
+
+# Channels whose provider failed a send (timeout, outage, 5xx) in this process recently, and until when that counts.
+SEND_FAILING_SECONDS = 30.0
+_SEND_FAILING_UNTIL: dict[uuid.UUID, float] = {}
+
+
+def send_failing_for(channel_id: uuid.UUID | None) -> float:
+    """Seconds until a send on this channel is worth trying again after its provider failed; 0 when it is."""
+    if channel_id is None:
+        return 0.0
+    return max(0.0, _SEND_FAILING_UNTIL.get(channel_id, 0.0) - time.monotonic())
+
+
+def _note_send(channel_id: uuid.UUID, failure: ProviderError | None) -> None:
+    if failure is None:
+        _SEND_FAILING_UNTIL.pop(channel_id, None)
+    elif failure.retryable and failure.status != 429:  # a 429 is about pace, with its own retry_after
+        _SEND_FAILING_UNTIL[channel_id] = time.monotonic() + SEND_FAILING_SECONDS
 
 
 async def load_channel(db: Database, channel_id: uuid.UUID) -> Channel:

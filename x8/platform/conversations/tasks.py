@@ -62,6 +62,12 @@ async def _turn(company_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
             # holds the queueing lock and keeps the provider's retry_after).
             await schedule_send(company_id, message_id)
             continue
+        failing = service.send_failing_for(outcome.channel_id)
+        if failing:
+            # The provider just failed a send: this reply waits in its own job until it is worth trying again,
+            # rather than this message's job hanging on a provider that is not answering.
+            await schedule_send(company_id, message_id, delay=failing)
+            continue
         try:
             await service.deliver(ctx.db, ctx.settings, company_id, message_id, channel_id=outcome.channel_id)
         except ProviderError as exc:
