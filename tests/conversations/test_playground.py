@@ -187,3 +187,25 @@ async def test_another_business_cannot_see_or_write_to_a_conversation(client: ht
         assert r.status_code == 404, (method, path, r.text)
     r = await client.get("/api/v1/conversations", params={"company_id": company["id"]}, headers=bearer(other))
     assert r.status_code == 404
+
+
+async def test_a_stream_ticket_opens_one_companys_stream_for_its_session_only(
+    client: httpx.AsyncClient, app_url: str
+) -> None:
+    tokens, company = await shop_with_catalogue(client)
+    _, other = await shop_with_catalogue(client, "other@example.com")
+    r = await client.post(
+        "/api/v1/conversations/events/ticket", headers=bearer(tokens), json={"company_id": other["id"]}
+    )
+    assert r.status_code == 404  # no ticket for a company one cannot see
+    r = await client.post(
+        "/api/v1/conversations/events/ticket", headers=bearer(tokens), json={"company_id": company["id"]}
+    )
+    ticket = r.json()["ticket"]
+    # A ticket is for the company it was issued for.
+    r = await client.get("/api/v1/conversations/events", params={"company_id": other["id"], "ticket": ticket})
+    assert r.status_code == 401 and "another company" in r.json()["detail"]
+    # And only while its sign-in session is open.
+    assert (await client.post("/api/v1/auth/logout", headers=bearer(tokens))).status_code in (200, 204)
+    r = await client.get("/api/v1/conversations/events", params={"company_id": company["id"], "ticket": ticket})
+    assert r.status_code == 401

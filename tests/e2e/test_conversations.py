@@ -85,8 +85,11 @@ def test_the_event_stream_announces_new_messages(live_server: str) -> None:
     with httpx.Client(base_url=live_server, timeout=30) as api:
         company = api.post("/api/v1/companies/", headers=auth, json={"name": "Live", "company_type": "Product"}).json()
         channel = api.post("/api/v1/integrations/web/connect", headers=auth, json={"company_id": company["id"]}).json()
-        params = {"company_id": company["id"], "token": token}
-        assert api.get("/api/v1/conversations/events", params={**params, "token": "not-a-token"}).status_code == 401
+        ticket = api.post("/api/v1/conversations/events/ticket", headers=auth, json={"company_id": company["id"]})
+        assert ticket.status_code == 200 and ticket.json()["expires_in"] == 60
+        params = {"company_id": company["id"], "ticket": ticket.json()["ticket"]}
+        for wrong in ("not-a-ticket", token):  # the access token itself is not a ticket
+            assert api.get("/api/v1/conversations/events", params={**params, "ticket": wrong}).status_code == 401
         with api.stream("GET", "/api/v1/conversations/events", params=params) as stream:
             assert stream.headers["content-type"].startswith("text/event-stream")
             sent = api.post(f"/api/v1/webhooks/web/{channel['channel_id']}", headers=auth, json={"text": "hello"})

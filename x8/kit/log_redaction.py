@@ -13,7 +13,18 @@ from __future__ import annotations
 import logging
 import re
 
-SENSITIVE = ("code", "state", "token", "access_token", "refresh_token", "key", "secret", "password", "signature")
+SENSITIVE = (
+    "code",
+    "state",
+    "token",
+    "ticket",
+    "access_token",
+    "refresh_token",
+    "key",
+    "secret",
+    "password",
+    "signature",
+)
 _PARAM = re.compile(r"(?P<name>[^?&=]+)=(?P<value>[^&]*)")
 
 

@@ -19,7 +19,7 @@ ALGORITHM = "HS256"
 ACCESS_TTL = timedelta(minutes=30)
 REFRESH_TTL = timedelta(days=7)
 
-TokenType = Literal["access", "refresh", "oauth_state"]
+TokenType = Literal["access", "refresh", "oauth_state", "stream"]
 
 
 class InvalidToken(Exception):

@@ -893,6 +893,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conversations/events/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stream Ticket
+         * @description A ticket to open the live stream with. EventSource cannot send an Authorization header, and an access
+         *     token in a URL would outlive the stream in proxies' and browsers' histories: the ticket is good for one
+         *     company's stream, for a minute, and only while the sign-in session is open.
+         */
+        post: operations["stream_ticket_api_v1_conversations_events_ticket_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversations/events": {
         parameters: {
             query?: never;
@@ -2125,6 +2147,24 @@ export interface components {
             password: string;
             /** Full Name */
             full_name: string;
+        };
+        /** StreamTicket */
+        StreamTicket: {
+            /**
+             * Ticket
+             * @description Pass as ?ticket= to GET /api/v1/conversations/events within expires_in seconds.
+             */
+            ticket: string;
+            /** Expires In */
+            expires_in: number;
+        };
+        /** StreamTicketIn */
+        StreamTicketIn: {
+            /**
+             * Company Id
+             * Format: uuid
+             */
+            company_id: string;
         };
         /** TelegramConnectIn */
         TelegramConnectIn: {
@@ -4786,12 +4826,54 @@ export interface operations {
             };
         };
     };
+    stream_ticket_api_v1_conversations_events_ticket_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StreamTicketIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamTicket"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     events_api_v1_conversations_events_get: {
         parameters: {
             query: {
                 company_id: string;
-                /** @description The access token (EventSource sends no headers) */
-                token: string;
+                /** @description From POST /events/ticket */
+                ticket: string;
             };
             header?: never;
             path?: never;

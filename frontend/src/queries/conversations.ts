@@ -104,23 +104,35 @@ export function useInboxEvents(companyId: string | undefined) {
     if (!companyId) return;
     let source: EventSource | null = null;
     let retry: ReturnType<typeof setTimeout> | undefined;
-    const open = () => {
+    let stopped = false;
+    const reopenLater = () => {
       source?.close();
-      const token = getTokens()?.access_token;
-      if (!token) return;
-      const params = new URLSearchParams({ company_id: companyId, token });
+      clearTimeout(retry);
+      retry = setTimeout(() => void open(), 5000);
+    };
+    // A fresh short-lived ticket for every (re)connection: the access token never goes into a URL.
+    let generation = 0;
+    const open = async () => {
+      const mine = ++generation;
+      source?.close();
+      if (!getTokens()?.access_token) return;
+      const { data } = await api.POST("/api/v1/conversations/events/ticket", { body: { company_id: companyId } });
+      if (stopped || mine !== generation) return; // unmounted, or a newer open() is under way
+      if (!data) {
+        reopenLater();
+        return;
+      }
+      const params = new URLSearchParams({ company_id: companyId, ticket: data.ticket });
       source = new EventSource(`/api/v1/conversations/events?${params.toString()}`);
       source.addEventListener("conversation", () => {
         void queryClient.invalidateQueries({ queryKey: conversationKeys.all });
       });
-      source.onerror = () => {
-        source?.close();
-        retry = setTimeout(open, 5000);
-      };
+      source.onerror = reopenLater;
     };
-    open();
-    const stop = onTokensChange(() => open());
+    void open();
+    const stop = onTokensChange(() => void open());
     return () => {
+      stopped = true;
       stop();
       clearTimeout(retry);
       source?.close();

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from x8.kit.clock import utcnow
 from x8.kit.db import SessionDep
 from x8.kit.errors import Forbidden, Unauthorized
-from x8.kit.security import InvalidToken, decode_token
+from x8.kit.security import InvalidToken, TokenType, decode_token
 from x8.platform.users.models import AuthSession, Role, User
 
 bearer = HTTPBearer(auto_error=False, description="Access token from /api/v1/auth/login")
@@ -41,11 +41,13 @@ async def get_principal(
     return await principal_from_token(session, request.app.state.settings.secret_key, credentials.credentials)
 
 
-async def principal_from_token(session: AsyncSession, secret_key: str, token: str) -> Principal:
-    """Who an access token belongs to, if its session is still open. Also for the one place that cannot send a
-    header: an EventSource stream, which passes the token in the query string (redacted in logs)."""
+async def principal_from_token(
+    session: AsyncSession, secret_key: str, token: str, *, expected_type: TokenType = "access"
+) -> Principal:
+    """Who a token belongs to, if its sign-in session is still open: an access token, or (for the one place that
+    cannot send a header, an EventSource stream) a short-lived stream ticket."""
     try:
-        claims = decode_token(secret_key, token, expected_type="access")
+        claims = decode_token(secret_key, token, expected_type=expected_type)
         user_id = uuid.UUID(claims["sub"])
         sid = uuid.UUID(str(claims.get("sid")))
     except (InvalidToken, ValueError, KeyError) as exc:

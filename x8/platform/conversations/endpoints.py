@@ -10,6 +10,7 @@ import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -21,8 +22,9 @@ from x8.kit.db import SessionDep
 from x8.kit.deps import DatabaseDep, SettingsDep
 from x8.kit.errors import Forbidden, NotFound, Unauthorized, error_responses
 from x8.kit.pagination import Limit, Offset
+from x8.kit.security import decode_token, encode_token
 from x8.platform.audit.service import audit
-from x8.platform.auth.deps import CurrentUser, principal_from_token
+from x8.platform.auth.deps import CurrentPrincipal, CurrentUser, principal_from_token
 from x8.platform.companies.models import Company
 from x8.platform.companies.service import get_editable, get_visible
 from x8.platform.conversations import service
@@ -34,6 +36,8 @@ from x8.platform.conversations.schemas import (
     ConversationMessages,
     ConversationOut,
     HumanReplyIn,
+    StreamTicket,
+    StreamTicketIn,
 )
 from x8.platform.conversations.tasks import schedule_send
 from x8.platform.users.models import User
@@ -78,6 +82,27 @@ async def _company_of(session: SessionDep, user: User, conversation_id: uuid.UUI
         raise NotFound("Conversation not found.") from exc
 
 
+STREAM_TICKET_SECONDS = 60
+
+
+@router.post("/events/ticket", response_model=StreamTicket, responses=error_responses(NotFound))
+async def stream_ticket(
+    body: StreamTicketIn, principal: CurrentPrincipal, session: SessionDep, settings: SettingsDep
+) -> StreamTicket:
+    """A ticket to open the live stream with. EventSource cannot send an Authorization header, and an access
+    token in a URL would outlive the stream in proxies' and browsers' histories: the ticket is good for one
+    company's stream, for a minute, and only while the sign-in session is open."""
+    await get_visible(session, principal.user, body.company_id)
+    ticket = encode_token(
+        settings.secret_key,
+        subject=str(principal.user.id),
+        token_type="stream",
+        ttl=timedelta(seconds=STREAM_TICKET_SECONDS),
+        claims={"sid": str(principal.session_id), "company": str(body.company_id)},
+    )
+    return StreamTicket(ticket=ticket, expires_in=STREAM_TICKET_SECONDS)
+
+
 @router.get(
     "/events",
     response_class=StreamingResponse,
@@ -88,14 +113,14 @@ async def events(
     session: SessionDep,
     settings: SettingsDep,
     company_id: uuid.UUID = Query(...),
-    token: str = Query(
-        ..., min_length=10, max_length=4000, description="The access token (EventSource sends no headers)"
-    ),
+    ticket: str = Query(..., min_length=10, max_length=4000, description="From POST /events/ticket"),
 ) -> StreamingResponse:
     """Server-Sent Events: ``event: conversation`` with ``{"conversation_id"}`` whenever one of the company's
     conversations changes (a message in, a reply stored or sent, a human reply). A comment every 15 s keeps
     proxies from closing the stream."""
-    principal = await principal_from_token(session, settings.secret_key, token)
+    principal = await principal_from_token(session, settings.secret_key, ticket, expected_type="stream")
+    if decode_token(settings.secret_key, ticket, expected_type="stream").get("company") != str(company_id):
+        raise Unauthorized("This ticket is for another company's stream.")
     await get_visible(session, principal.user, company_id)
     broker: InboxBroker = request.app.state.inbox_broker
     queue = await broker.subscribe(company_id)

@@ -69,3 +69,12 @@ class Accepted(BaseModel):
     conversation_id: uuid.UUID
     message_id: uuid.UUID | None
     duplicate: bool
+
+
+class StreamTicketIn(BaseModel):
+    company_id: uuid.UUID
+
+
+class StreamTicket(BaseModel):
+    ticket: str = Field(description="Pass as ?ticket= to GET /api/v1/conversations/events within expires_in seconds.")
+    expires_in: int
