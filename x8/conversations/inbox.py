@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import text
 
@@ -28,10 +29,11 @@ class Received:
         return self.message_id is None
 
 
-_FIND = text("""
+_FIND_SQL = """
 SELECT conv.id FROM conversations conv JOIN contacts c ON c.id = conv.contact_id
 WHERE c.channel = :platform AND c.external_id = :external AND conv.channel_id = :channel
-""")
+"""
+_FIND = text(_FIND_SQL)
 _UPSERT_CONTACT = text("""
 INSERT INTO contacts (channel, external_id, display_name, language) VALUES (:platform, :external, :name, :language)
 ON CONFLICT (channel, external_id) DO UPDATE
@@ -43,26 +45,30 @@ INSERT INTO conversations (id, contact_id, channel, channel_id) VALUES (:id, :co
 ON CONFLICT (contact_id, channel_id) DO NOTHING
 """)
 # One round trip: the message (unless it is a redelivery), the conversation's preview and counters, and the
-# live-update notice (sent at commit) happen together; a redelivery changes nothing.
-_STORE = text("""
-WITH stored AS (
+# live-update notice (sent at commit) happen together; a redelivery changes nothing. ``conv`` names the
+# conversation: a given id, or the contact's conversation on the channel (no row: not a known contact yet).
+_STORE_SQL = """
+WITH conv AS ({conversation}), stored AS (
     INSERT INTO messages (conversation_id, direction, sender, status, body, provider_message_id, processed_at, sent_at)
-    VALUES (:conversation, CAST(:direction AS varchar), :sender, :status, :body, :provider_id,
-            CASE WHEN CAST(:direction AS varchar) = 'out' THEN now() END,
-            CASE WHEN CAST(:direction AS varchar) = 'out' THEN now() END)
+    SELECT conv.id, CAST(:direction AS varchar), :sender, :status, :body, :provider_id,
+           CASE WHEN CAST(:direction AS varchar) = 'out' THEN now() END,
+           CASE WHEN CAST(:direction AS varchar) = 'out' THEN now() END
+    FROM conv
     ON CONFLICT (provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING
-    RETURNING id
+    RETURNING id, conversation_id
 ), touched AS (
     UPDATE conversations SET last_message_at = now(), last_message_preview = :preview,
            unread_count = unread_count + CASE WHEN CAST(:direction AS text) = 'in' THEN 1 ELSE 0 END,
            bot_paused_until = CASE WHEN CAST(:pause_minutes AS integer) > 0
                                    THEN now() + make_interval(mins => CAST(:pause_minutes AS integer))
                                    ELSE bot_paused_until END
-    WHERE id = :conversation AND EXISTS (SELECT 1 FROM stored)
-    RETURNING pg_notify(:notify_channel, :notify_payload)
+    WHERE id = (SELECT conversation_id FROM stored)
+    RETURNING pg_notify(:notify_channel, CAST(:tenant AS text) || ':' || CAST(id AS text))
 )
-SELECT (SELECT id FROM stored), (SELECT count(*) FROM touched)
-""")
+SELECT (SELECT id FROM conv), (SELECT id FROM stored), (SELECT count(*) FROM touched)
+"""
+_STORE = text(_STORE_SQL.format(conversation="SELECT CAST(:conversation AS uuid) AS id"))
+_STORE_FOR_CONTACT = text(_STORE_SQL.format(conversation=_FIND_SQL))
 
 
 async def find_conversation(ts: TenantSession, channel: Channel, external_id: str) -> uuid.UUID | None:
@@ -92,12 +98,37 @@ async def store_inbound(
         conversation_id = await _conversation(ts, new_conversation_id, message, params)
     if message.from_owner and await _is_our_echo(ts, conversation_id, message.text):
         return Received(conversation_id, None, from_owner=True)
+    row = await _store(ts, _STORE, channel, message, {"conversation": conversation_id}, pause_minutes)
+    message_id = uuid.UUID(str(row[1])) if row[1] is not None else None
+    return Received(conversation_id, message_id, from_owner=message.from_owner)
+
+
+async def store_from_known_contact(ts: TenantSession, channel: Channel, message: InboundMessage) -> Received | None:
+    """A customer's message, found and stored in one round trip when the contact already has a conversation on
+    this channel (the common case); None when it does not (the caller then registers and creates it)."""
+    if message.from_owner:
+        raise ValueError("the owner's messages are checked for our own echoes first: use store_inbound")
+    params = {"platform": channel.platform, "external": message.external_id, "channel": channel.id}
+    row = await _store(ts, _STORE_FOR_CONTACT, channel, message, params, 0)
+    if row[0] is None:
+        return None
+    return Received(uuid.UUID(str(row[0])), uuid.UUID(str(row[1])) if row[1] is not None else None)
+
+
+async def _store(
+    ts: TenantSession,
+    statement: Any,
+    channel: Channel,
+    message: InboundMessage,
+    conversation: dict[str, Any],
+    pause_minutes: int,
+) -> Any:
     direction, sender = ("out", "owner") if message.from_owner else ("in", "customer")
-    row = (
+    return (
         await ts.execute(
-            _STORE,
+            statement,
             {
-                "conversation": conversation_id,
+                **conversation,
                 "direction": direction,
                 "sender": sender,
                 "status": "sent" if message.from_owner else "received",
@@ -106,12 +137,10 @@ async def store_inbound(
                 "preview": message.text[:PREVIEW],
                 "pause_minutes": pause_minutes if message.from_owner else 0,
                 "notify_channel": CHANNEL,
-                "notify_payload": f"{ts.tenant_id}:{conversation_id}",
+                "tenant": str(ts.tenant_id),
             },
         )
     ).one()
-    message_id = uuid.UUID(str(row[0])) if row[0] is not None else None
-    return Received(conversation_id, message_id, from_owner=message.from_owner)
 
 
 _ECHO = text("""

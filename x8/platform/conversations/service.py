@@ -15,7 +15,7 @@ from sqlalchemy import select, text, update
 from x8.channel_adapters import cache
 from x8.channel_adapters.base import InboundMessage, ProviderError
 from x8.channel_adapters.cache import channel_for_webhook, forget_channel
-from x8.channel_adapters.models import Channel, ChannelStatus, ConversationRef
+from x8.channel_adapters.models import Channel, ChannelStatus
 from x8.channel_adapters.registry import adapter_for
 from x8.channel_adapters.service import credentials_of
 from x8.conversations import inbox, pipeline, retention
@@ -40,14 +40,23 @@ async def receive(db: Database, channel: Channel, message: InboundMessage, *, pa
     """Store an inbound message in the channel's company. The first message of a new contact registers the
     conversation on the control plane first, so ``/api/v1/conversations/{id}`` can find it."""
     async with tenant_session(db, channel.company_id) as ts:
-        existing = await inbox.find_conversation(ts, channel, message.external_id)
-        if existing is not None:  # the common case: one transaction
-            return await inbox.store_inbound(
-                ts, channel, message, conversation_id=existing, pause_minutes=pause_minutes
-            )
+        if not message.from_owner:  # the common case: found and stored in one statement
+            stored = await inbox.store_from_known_contact(ts, channel, message)
+            if stored is not None:
+                return stored
+        else:
+            existing = await inbox.find_conversation(ts, channel, message.external_id)
+            if existing is not None:
+                return await inbox.store_inbound(
+                    ts, channel, message, conversation_id=existing, pause_minutes=pause_minutes
+                )
     new_id = uuid.uuid4()
-    async with db.sessions() as session, session.begin():
-        session.add(ConversationRef(conversation_id=new_id, company_id=channel.company_id))
+    async with db.engine.connect() as connection:  # one statement: autocommit
+        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await autocommit.execute(
+            text("INSERT INTO conversation_refs (conversation_id, company_id) VALUES (:id, :company)"),
+            {"id": new_id, "company": channel.company_id},
+        )
     async with tenant_session(db, channel.company_id) as ts:
         return await inbox.store_inbound(ts, channel, message, new_conversation_id=new_id, pause_minutes=pause_minutes)
 
