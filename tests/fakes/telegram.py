@@ -33,6 +33,7 @@ class FakeTelegram:
     calls: list[str] = field(default_factory=list)
     fail_next: list[str] = field(default_factory=list)  # "429", "500" or "hang", consumed by sendMessage
     hang_seconds: float = 15.0
+    retry_after: int = 1  # what a scripted 429 asks the client to wait
     _message_id: int = 1000
 
     def add_bot(self, token: str, username: str = "shop_bot") -> Bot:
@@ -92,7 +93,8 @@ def telegram_app(state: FakeTelegram) -> FastAPI:
             if state.fail_next:
                 failure = state.fail_next.pop(0)
                 if failure == "429":
-                    return _error(429, "Too Many Requests: retry after 1", retry_after=1)
+                    wait = state.retry_after
+                    return _error(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
                 if failure == "hang":
                     # Never delivered: the client gives up first. (A late delivery would be the at-least-once
                     # case no client can tell apart from this one; tests keep to the deterministic half.)
