@@ -96,8 +96,8 @@ export function useMarkRead() {
 }
 
 /** Live updates: a Server-Sent-Events stream of "this conversation changed"; each event refreshes the inbox.
- * EventSource cannot send headers, so the access token goes in the query string (the server redacts it in logs);
- * the stream is reopened with the new token whenever the tokens rotate, and after an error. */
+ * EventSource cannot send headers: each (re)connection first gets a short-lived stream ticket for this company
+ * (never the access token in a URL); the stream is reopened when the tokens rotate, and 5 s after an error. */
 export function useInboxEvents(companyId: string | undefined) {
   const queryClient = useQueryClient();
   useEffect(() => {
