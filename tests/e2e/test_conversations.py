@@ -46,6 +46,7 @@ def test_playground_answers_with_the_real_price_and_a_human_reply_pauses_the_bot
     thread = page.get_by_test_id("thread")
     expect(thread.get_by_test_id("bot-state")).to_have_text("The assistant answers this chat")
     expect(page.get_by_test_id("conversation-row")).to_have_count(1)
+    expect(page.get_by_test_id("unread-count")).to_have_count(0)  # the open conversation is read
     page.get_by_label("Reply as yourself…").fill("Hello, this is Anna from Tea Room.")
     thread.get_by_role("button", name="Send").click()
     expect(thread.get_by_test_id("message-human")).to_contain_text("Hello, this is Anna")

@@ -48,7 +48,11 @@ function ConversationRow({ item, active, onSelect }: { item: Conversation; activ
               </span>
             )}
             {item.unread_count > 0 && (
-              <span className="ml-auto shrink-0 rounded-full bg-brand-600 px-2 py-0.5 text-xs font-semibold text-white" aria-label={t("inbox.unread", { n: item.unread_count })}>
+              <span
+                className="ml-auto shrink-0 rounded-full bg-brand-600 px-2 py-0.5 text-xs font-semibold text-white"
+                aria-label={t("inbox.unread", { n: item.unread_count })}
+                data-testid="unread-count"
+              >
                 {item.unread_count}
               </span>
             )}
@@ -145,8 +149,15 @@ export function ConversationsPage() {
     const next = new URLSearchParams(params);
     next.set("conversation", item.id);
     setParams(next);
-    if (item.unread_count > 0) markRead.mutate(item.id);
   }
+
+  // The open conversation is being read: it is marked read when opened, and again as new messages arrive in it.
+  const openUnread = list.data?.items.find((item) => item.id === selected)?.unread_count ?? 0;
+  const markReadNow = markRead.mutate;
+  const marking = markRead.isPending;
+  useEffect(() => {
+    if (selected && openUnread > 0 && !marking) markReadNow(selected);
+  }, [selected, openUnread, marking, markReadNow]);
 
   return (
     <div className="mx-auto max-w-6xl space-y-6">
