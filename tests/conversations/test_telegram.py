@@ -13,7 +13,7 @@ from tests.conftest import app_client, bearer, make_settings, sql
 from tests.conversations.helpers import bot_replies, history, run_jobs, shop_with_catalogue
 from tests.fakes.server import serve_in_thread
 from tests.fakes.telegram import FakeTelegram, telegram_app
-from x8.platform.conversations import service
+from x8.platform.conversations import service, tasks
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 
@@ -190,6 +190,35 @@ async def test_a_new_message_does_not_resend_a_reply_waiting_out_a_429(
     assert len(fake.sent) == 2 and "apple" in fake.sent[1]["text"].lower()
     [conversation] = await _conversations(tg_client, tokens, company)
     assert [r["status"] for r in bot_replies(await history(tg_client, tokens, conversation["id"]))] == ["sent", "sent"]
+
+
+async def test_a_reply_that_never_gets_through_ends_failed_not_pending(
+    tg_client: httpx.AsyncClient,
+    app_url: str,
+    fake_telegram: tuple[FakeTelegram, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When the retries run out, the message says so (failed, with the provider's error) and the turn still counts
+    in the company's statistics; it does not stay 'pending' for ever."""
+    monkeypatch.setattr(tasks, "SEND_ATTEMPTS", 1)
+    fake, _ = fake_telegram
+    tokens, company, channel_id, secret = await _connect(tg_client, fake)
+    fake.fail_next = ["500", "500", "500", "500"]
+    await _post(tg_client, channel_id, update(70, "apples"), secret)
+    reply: dict[str, Any] = {}
+    for _ in range(16):
+        await run_jobs(app_url)
+        listed = await _conversations(tg_client, tokens, company)
+        if listed:
+            [reply] = bot_replies(await history(tg_client, tokens, listed[0]["id"]))
+            if reply["status"] != "pending":
+                break
+        await asyncio.sleep(0.5)
+    assert reply["status"] == "failed" and "Internal Server Error" in reply["last_error"]
+    assert reply["attempts"] == 3  # in the turn's job, then the send job's two tries
+    assert fake.sent == []
+    stats = (await tg_client.get(f"/api/v1/companies/{company['id']}/stats", headers=bearer(tokens))).json()
+    assert stats["total_messages"] == 1
 
 
 async def test_plan_channel_limit_is_enforced(

@@ -145,10 +145,12 @@ async def deliver(
     message_id: uuid.UUID,
     *,
     channel_id: uuid.UUID | None = None,
+    last_try: bool = False,
 ) -> str:
     """Send one stored outbound message. Returns what became of it; raises ``ProviderError`` when the provider
-    failed in a way worth retrying (after recording the attempt). ``channel_id``: its channel, when the caller
-    knows it (a turn does); else it is looked up.
+    failed in a way worth retrying (after recording the attempt), unless this is the ``last_try``: then the
+    message is marked failed. ``channel_id``: its channel, when the caller knows it (a turn does); else it is
+    looked up.
 
     Never holds a tenant connection while waiting for a control-plane one (or the other way round): the channel
     is looked up before the sending transaction, so a busy pool cannot deadlock on itself. The channel row comes
@@ -160,6 +162,7 @@ async def deliver(
     if channel is None:
         return "nothing to send"
     failure: ProviderError | None = None
+    retry = False
     stats: pipeline.ReplyStats | None = None
     async with tenant_session(db, company_id) as ts:
         outgoing = await pipeline.claim_outgoing(ts, message_id)
@@ -175,7 +178,8 @@ async def deliver(
                     channel, credentials_of(settings, channel), outgoing.external_id, outgoing.body
                 )
             except ProviderError as exc:
-                stats = await pipeline.mark_failed(ts, outgoing, str(exc), final=not exc.retryable)
+                retry = exc.retryable and not last_try
+                stats = await pipeline.mark_failed(ts, outgoing, str(exc), final=not retry)
                 failure = exc
             else:
                 stats = await pipeline.mark_sent(ts, outgoing, result.provider_message_id)
@@ -185,7 +189,7 @@ async def deliver(
     if failure is not None:
         if channel.status != ChannelStatus.DISCONNECTED:
             await record_channel_error(db, channel.id, str(failure))
-        if failure.retryable:
+        if retry:
             raise failure
         return "failed"
     return "sent"

@@ -82,11 +82,16 @@ async def notify_handover(company_id: str, conversation_id: str) -> None:
     await service.notify_handover(ctx.db, ctx.settings, uuid.UUID(company_id), uuid.UUID(conversation_id))
 
 
-@blueprint.task(retry=ProviderRetry(), pass_context=False)
-async def send_message(company_id: str, message_id: str) -> None:
+@blueprint.task(retry=ProviderRetry(), pass_context=True)
+async def send_message(job_context: procrastinate.JobContext, company_id: str, message_id: str) -> None:
     ctx = context()
+    assert job_context.job is not None
+    # The last try: a failure now is final, so the message shows as failed rather than pending for ever.
+    last_try = job_context.job.attempts >= SEND_ATTEMPTS
     try:
-        status = await service.deliver(ctx.db, ctx.settings, uuid.UUID(company_id), uuid.UUID(message_id))
+        status = await service.deliver(
+            ctx.db, ctx.settings, uuid.UUID(company_id), uuid.UUID(message_id), last_try=last_try
+        )
     except ProviderError as exc:
         log.warning("sending message %s failed, will retry: %s", message_id, exc)
         raise
