@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,6 +31,7 @@ import psycopg
 from bench import loadgen
 from tests.fakes.server import serve_in_thread
 from tests.fakes.telegram import FakeTelegram, telegram_app
+from tests.serving import free_port, wait_until_healthy
 
 TOKEN = "424242424:AAbenchBENCHbenchBENCHbenchBENCH01"
 CATALOGUE = "SKU,Name,Description,Price,Currency\n" + "".join(
@@ -51,12 +51,6 @@ WARMUP_SECONDS = 3
 CHATS = 100
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _env(owner_url: str, telegram_url: str) -> dict[str, str]:
     return {
         **os.environ,
@@ -74,7 +68,7 @@ def _env(owner_url: str, telegram_url: str) -> dict[str, str]:
 def _server(owner_url: str, telegram_url: str, *, worker: bool) -> Iterator[str]:
     """`x8 serve --no-worker`, plus (for the end-to-end run) one `x8 worker` process beside it: the production
     shape (compose runs the API and the worker as separate services), each on its own core."""
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = _env(owner_url, telegram_url)
     log = open(Path(env["X8_DATA_DIR"]) / "server.log", "w")  # noqa: SIM115
@@ -86,16 +80,7 @@ def _server(owner_url: str, telegram_url: str, *, worker: bool) -> Iterator[str]
     )
     processes = [api]
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or api.poll() is not None:
-                raise RuntimeError(f"x8 serve did not start; see {log.name}")
-            time.sleep(0.2)
+        wait_until_healthy(base, api, log.name, seconds=90)
         if worker:
             processes.append(
                 subprocess.Popen(

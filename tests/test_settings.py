@@ -49,6 +49,21 @@ def test_vault_key_must_be_32_bytes_of_base64() -> None:
         _settings(X8_VAULT_KEY="not base64!!")
 
 
+def test_a_bad_mongodb_url_is_refused_at_start_without_echoing_it() -> None:
+    assert _settings(MONGODB_URL="").mongodb_url is None  # the .env.example placeholder: no history store
+    assert _settings(MONGODB_URL="mongodb://x8:pw@mongo:27017/x8?authSource=admin").mongodb_url
+    for bad in ("http://x8:s3cret-pw@mongo/x8", "mongodb://"):
+        with pytest.raises(ValidationError, match="MONGODB_URL is not a MongoDB connection string") as refused:
+            _settings(MONGODB_URL=bad)
+        assert "s3cret-pw" not in str(refused.value)
+
+
+def test_a_refused_secret_is_not_repeated_in_the_error() -> None:
+    with pytest.raises(ValidationError) as refused:
+        _settings(X8_VAULT_KEY=base64.b64encode(b"a-secret-but-short").decode())
+    assert base64.b64encode(b"a-secret-but-short").decode() not in str(refused.value)
+
+
 def test_environment_variable_names_are_the_contract(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("X8_BUFFER_SECONDS", "2.5")
     monkeypatch.setenv("STRIPE_API_BASE", "http://127.0.0.1:9999")

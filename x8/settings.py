@@ -21,7 +21,9 @@ DEV_VAULT_KEY = base64.b64encode(b"x8-dev-vault-key-not-for-prod!!!").decode()
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    # hide_input_in_errors: a refused value is often a secret (a vault key, a URL with a password); the error
+    # names the variable and what is wrong, never the value.
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True, hide_input_in_errors=True)
 
     # --- core ---
     env: Literal["dev", "test", "production"] = Field("dev", alias="X8_ENV")
@@ -113,6 +115,20 @@ class Settings(BaseSettings):
     openai_api_key: str | None = Field(None, alias="OPENAI_API_KEY")
     llm_model: str = Field("gpt-4o-mini", alias="X8_LLM_MODEL")
     embeddings: str | None = Field(None, alias="X8_EMBEDDINGS")
+
+    @field_validator("mongodb_url")
+    @classmethod
+    def _mongodb_url_is_a_mongodb_uri(cls, value: str | None) -> str | None:
+        if not value:
+            return None  # an empty MONGODB_URL= (as in .env.example) means no history store
+        from pymongo.errors import InvalidURI
+        from pymongo.uri_parser import parse_uri
+
+        try:
+            parse_uri(value)
+        except (InvalidURI, ValueError) as exc:
+            raise ValueError(f"MONGODB_URL is not a MongoDB connection string: {exc}") from exc
+        return value
 
     @field_validator("vault_key")
     @classmethod

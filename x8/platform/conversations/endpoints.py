@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -18,7 +18,7 @@ from fastapi.responses import StreamingResponse
 
 from x8.channel_adapters.models import ConversationRef
 from x8.conversations import queries
-from x8.kit.db import SessionDep
+from x8.kit.db import Database, SessionDep
 from x8.kit.deps import DatabaseDep, SettingsDep
 from x8.kit.errors import Forbidden, NotFound, Unauthorized, error_responses
 from x8.kit.pagination import Limit, Offset
@@ -41,7 +41,7 @@ from x8.platform.conversations.schemas import (
 )
 from x8.platform.conversations.tasks import schedule_send
 from x8.platform.users.models import User
-from x8.tenancy.session import tenant_session
+from x8.tenancy.session import TenantSession, tenant_session
 
 router = APIRouter(prefix="/api/v1/conversations", tags=["conversations"])
 KEEPALIVE_SECONDS = 15
@@ -233,12 +233,7 @@ async def resume_bot(
 ) -> ConversationOut:
     """The assistant answers this conversation again (after a human reply or a handover)."""
     company = await _company_of(session, user, conversation_id, edit=True)
-    async with tenant_session(db, company.id) as ts:
-        await queries.resume_bot(ts, conversation_id)
-        row = await queries.get_conversation(ts, conversation_id)
-    if row is None:
-        raise NotFound("Conversation not found.")
-    return conversation_out(company.id, row)
+    return await _change(db, company.id, conversation_id, queries.resume_bot)
 
 
 @router.post("/{conversation_id}/read", response_model=ConversationOut, responses=error_responses(NotFound))
@@ -246,9 +241,19 @@ async def mark_read(
     conversation_id: uuid.UUID, user: CurrentUser, session: SessionDep, db: DatabaseDep
 ) -> ConversationOut:
     company = await _company_of(session, user, conversation_id, edit=False)
-    async with tenant_session(db, company.id) as ts:
-        await queries.mark_read(ts, conversation_id)
+    return await _change(db, company.id, conversation_id, queries.mark_read)
+
+
+async def _change(
+    db: Database,
+    company_id: uuid.UUID,
+    conversation_id: uuid.UUID,
+    change: Callable[[TenantSession, uuid.UUID], Awaitable[object]],
+) -> ConversationOut:
+    """Apply one change to a conversation and answer with the conversation as it now is."""
+    async with tenant_session(db, company_id) as ts:
+        await change(ts, conversation_id)
         row = await queries.get_conversation(ts, conversation_id)
     if row is None:
         raise NotFound("Conversation not found.")
-    return conversation_out(company.id, row)
+    return conversation_out(company_id, row)
