@@ -20,6 +20,7 @@ from x8.kit.db import Database
 from x8.platform.companies.models import Company, CompanyType
 from x8.platform.companies.schemas import CompanyCreate
 from x8.platform.companies.service import create_company
+from x8.platform.conversations import replies
 from x8.platform.conversations import service as conversations
 from x8.platform.knowledge_base.models import KnowledgeBase
 from x8.platform.users.models import Role, User
@@ -96,9 +97,9 @@ async def _first_chat(db: Database, settings: Settings, owner: User, company: Co
     )
     received = await conversations.receive(db, channel, message, pause_minutes=settings.human_pause_minutes)
     now = settings.model_copy(update={"buffer_seconds": 0.0})  # answer at once, not after the merge window
-    outcome = await conversations.run_turn(db, now, company.id, received.conversation_id)
-    if outcome.reply_id is not None:
-        await conversations.deliver(db, settings, company.id, outcome.reply_id)
+    outcome = await replies.run_turn(db, now, company.id, received.conversation_id)
+    if outcome.outgoing is not None:
+        await replies.deliver(db, settings, company.id, outcome.outgoing.id, claimed=outcome.outgoing)
 
 
 async def seed(settings: Settings, urls: DatabaseUrls) -> list[str]:

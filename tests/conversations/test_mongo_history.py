@@ -17,7 +17,7 @@ from tests.fakes.mongo import FakeMongo, serve_mongo
 from tests.fakes.openai_chat import FakeChat
 from x8.conversations import mongo_history
 from x8.conversations.mongo_history import MongoHistory
-from x8.platform.conversations import service
+from x8.platform.conversations import history as history_module
 
 USER, PASSWORD = "x8", "hist-Pass-1"
 
@@ -173,7 +173,7 @@ async def test_a_mongodb_outage_costs_only_the_store(
     await say(mongo_llm_client, tokens, channel, "bread again")
     await run_jobs(app_url)
     assert fake.collections == {}  # still inside the backoff: nobody waited on MongoDB
-    monkeypatch.setattr(service, "_MONGO_DOWN_UNTIL", {})
+    monkeypatch.setattr(history_module.MONGO_FAILURES, "_until", {})
     await say(mongo_llm_client, tokens, channel, "and apples")
     await run_jobs(app_url)
     [bucket] = fake.documents("x8", mongo_history.COLLECTION)

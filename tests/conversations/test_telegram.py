@@ -3,36 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.conftest import app_client, bearer, make_settings, sql
+from tests.conversations.conftest import TOKEN
 from tests.conversations.helpers import bot_replies, history, run_jobs, shop_with_catalogue
-from tests.fakes.server import serve_in_thread
-from tests.fakes.telegram import FakeTelegram, telegram_app
-from x8.platform.conversations import service, tasks
-
-TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
-
-
-@pytest.fixture
-def fake_telegram() -> Iterator[tuple[FakeTelegram, str]]:
-    state = FakeTelegram()
-    state.add_bot(TOKEN)
-    with serve_in_thread(telegram_app(state)) as url:
-        yield state, url
-
-
-@pytest.fixture
-async def tg_client(
-    owner_url: str, app_url: str, fake_telegram: tuple[FakeTelegram, str]
-) -> AsyncIterator[httpx.AsyncClient]:
-    settings = make_settings(owner_url, TELEGRAM_API_URL=fake_telegram[1], PUBLIC_BASE_URL="https://x8.example")
-    async with app_client(settings, app_url) as client:
-        yield client
+from tests.fakes.telegram import FakeTelegram
+from x8.platform.conversations import replies, tasks
 
 
 def update(update_id: int, text: str, *, chat: int = 555001, message_id: int | None = None) -> dict[str, Any]:
@@ -281,7 +261,7 @@ async def test_while_telegram_is_failing_new_messages_do_not_wait_on_it(
 ) -> None:
     """After a send timed out, the next customers' messages are stored and answered at once; their replies wait in
     send jobs until the provider is worth trying again, instead of each message's job hanging on it."""
-    monkeypatch.setattr(service, "SEND_FAILING_SECONDS", 5.0)  # long enough for a slow machine to post again
+    monkeypatch.setattr(replies.SEND_FAILURES, "seconds", 5.0)  # long enough for a slow machine to post again
     fake, url = fake_telegram
     fake.hang_seconds = 2
     settings = make_settings(

@@ -1,4 +1,6 @@
-"""R-R1: a worker killed in the middle of sending a reply; the reply still goes out, exactly once."""
+"""R-R1: a worker killed in the middle of sending a reply. The reply still goes out, and the window where it can
+go out twice is exactly the one no client can close without an idempotency key from the provider: the provider
+accepted it and the worker died before recording that (docs/conversations.md, "Delivery guarantee")."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+import httpx
+
 from tests.conftest import app_client, make_settings
 from tests.conversations.helpers import bot_replies, history, run_jobs
 from tests.conversations.test_telegram import TOKEN, _connect, _conversations, _post, update
@@ -19,6 +23,7 @@ from tests.fakes.telegram import FakeTelegram, telegram_app
 from x8.kit.jobs import build_app
 
 X8 = Path(sys.executable).parent / "x8"
+PROVIDER_TIMEOUT = 3  # the send claim's lease is this plus 5 s: how long a dead worker's claim blocks a resend
 
 
 def _worker(owner_url: str, telegram_url: str) -> subprocess.Popen[bytes]:
@@ -27,47 +32,86 @@ def _worker(owner_url: str, telegram_url: str) -> subprocess.Popen[bytes]:
         "X8_ENV": "test",
         "DATABASE_URL": owner_url,
         "TELEGRAM_API_URL": telegram_url,
-        "X8_PROVIDER_TIMEOUT_SECONDS": "60",
+        "X8_PROVIDER_TIMEOUT_SECONDS": str(PROVIDER_TIMEOUT),
         "X8_BUFFER_SECONDS": "0",
     }
     return subprocess.Popen([str(X8), "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
-async def test_a_worker_killed_mid_send_is_recovered_and_sends_once(owner_url: str, app_url: str) -> None:
+async def _kill_the_worker_mid_send(owner_url: str, telegram_url: str, fake: FakeTelegram) -> None:
+    worker = _worker(owner_url, telegram_url)
+    try:
+        deadline = time.monotonic() + 60
+        while fake.calls.count("sendMessage") < 1:  # the worker took the turn and is waiting on the send
+            assert worker.poll() is None, worker.stderr.read() if worker.stderr else ""
+            assert time.monotonic() < deadline, "the worker never tried to send"
+            await asyncio.sleep(0.05)
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+
+
+async def _recover(app_url: str, client: httpx.AsyncClient, tokens: dict[str, str], company: dict[str, str]) -> str:
+    """What the periodic retry_stalled_jobs task does once the dead worker's heartbeat is old, then a worker
+    running what falls due until the reply is sent. Returns the reply's final status."""
+    await asyncio.sleep(1.0)
+    manager = build_app(app_url).job_manager
+    stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=0.5))
+    # With no buffer window the message is stored, answered and sent in one job: that one died.
+    assert [job.task_name for job in stalled] == ["conversations:x8.platform.conversations.tasks.ingest"]
+    for job in stalled:
+        assert job.id is not None
+        await manager.retry_job_by_id_async(job.id, retry_at=datetime.datetime.now(datetime.UTC))
+    [conversation] = await _conversations(client, tokens, company)
+    deadline = time.monotonic() + PROVIDER_TIMEOUT + 20
+    while True:
+        await run_jobs(app_url)
+        [reply] = bot_replies(await history(client, tokens, conversation["id"]))
+        if reply["status"] == "sent" or time.monotonic() > deadline:
+            return str(reply["status"])
+        await asyncio.sleep(0.5)
+
+
+async def test_a_worker_killed_before_the_provider_took_the_reply_sends_it_once(owner_url: str, app_url: str) -> None:
     fake = FakeTelegram(hang_seconds=60)
     fake.add_bot(TOKEN)
     with serve_in_thread(telegram_app(fake)) as telegram_url:
         settings = make_settings(owner_url, TELEGRAM_API_URL=telegram_url, PUBLIC_BASE_URL="https://x8.example")
         async with app_client(settings, app_url) as client:
             tokens, company, channel_id, secret = await _connect(client, fake)
-            fake.fail_next = ["hang"]  # the first sendMessage never answers
+            fake.fail_next = ["hang"]  # the first sendMessage never answers and never delivers
             assert (await _post(client, channel_id, update(40, "apples"), secret)).status_code == 200
-
-            worker = _worker(owner_url, telegram_url)
-            try:
-                deadline = time.monotonic() + 60
-                while fake.calls.count("sendMessage") < 1:  # the worker took the turn and is stuck sending
-                    assert worker.poll() is None, worker.stderr.read() if worker.stderr else ""
-                    assert time.monotonic() < deadline, "the worker never tried to send"
-                    await asyncio.sleep(0.1)
-            finally:
-                worker.send_signal(signal.SIGKILL)
-                worker.wait(timeout=10)
+            await _kill_the_worker_mid_send(owner_url, telegram_url, fake)
             assert fake.sent == []
 
-            # What the periodic retry_stalled_jobs task does once the dead worker's heartbeat is old.
-            await asyncio.sleep(1.0)
-            manager = build_app(app_url).job_manager
-            stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=0.5))
-            # With no buffer window the message is stored, answered and sent in one job: that one died.
-            assert [job.task_name for job in stalled] == ["conversations:x8.platform.conversations.tasks.ingest"]
-            for job in stalled:
-                assert job.id is not None
-                await manager.retry_job_by_id_async(job.id, retry_at=datetime.datetime.now(datetime.UTC))
-            await run_jobs(app_url)
-            await run_jobs(app_url)
-
+            assert await _recover(app_url, client, tokens, company) == "sent"
             assert len(fake.sent) == 1 and "Green apples" in fake.sent[0]["text"]
             [conversation] = await _conversations(client, tokens, company)
+            assert len(bot_replies(await history(client, tokens, conversation["id"]))) == 1  # answered once
+
+
+async def test_a_worker_killed_after_the_provider_took_the_reply_may_send_it_twice(
+    owner_url: str, app_url: str
+) -> None:
+    """Telegram accepted the reply and the worker died before committing that: nothing on our side can tell this
+    from a send that never arrived, so the reply is sent again once the claim's lease has run out (at-least-once).
+    The turn is still answered once: one reply row, sent, and no second answer from the assistant."""
+    fake = FakeTelegram(hang_seconds=60)
+    fake.add_bot(TOKEN)
+    with serve_in_thread(telegram_app(fake)) as telegram_url:
+        settings = make_settings(owner_url, TELEGRAM_API_URL=telegram_url, PUBLIC_BASE_URL="https://x8.example")
+        async with app_client(settings, app_url) as client:
+            tokens, company, channel_id, secret = await _connect(client, fake)
+            fake.fail_next = ["deliver-then-hang"]
+            assert (await _post(client, channel_id, update(41, "apples"), secret)).status_code == 200
+            await _kill_the_worker_mid_send(owner_url, telegram_url, fake)
+            assert len(fake.sent) == 1  # the customer has it; our record still says "sending"
+            [conversation] = await _conversations(client, tokens, company)
             [reply] = bot_replies(await history(client, tokens, conversation["id"]))
-            assert reply["status"] == "sent"
+            assert reply["status"] == "sending"
+
+            started = time.monotonic()
+            assert await _recover(app_url, client, tokens, company) == "sent"
+            assert time.monotonic() - started >= PROVIDER_TIMEOUT  # not before the dead worker's claim ran out
+            assert [m["text"] for m in fake.sent] == [fake.sent[0]["text"]] * 2
+            assert len(bot_replies(await history(client, tokens, conversation["id"]))) == 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ class FakeChat:
     api_key: str
     mode: str = "normal"  # "normal", "invent" (quotes a made-up price), "down" (HTTP 500)
     requests: list[dict[str, Any]] = field(default_factory=list)
+    during_request: Callable[[], None] | None = None  # a test's probe, run while a request is being answered
     _calls: int = 0
 
 
@@ -69,6 +71,8 @@ def chat_app(state: FakeChat) -> FastAPI:
         if problem:
             return _error(400, problem, "invalid_request_error")
         state.requests.append(body)
+        if state.during_request is not None:
+            state.during_request()
         if state.mode == "down":
             return _error(500, "The server had an error while processing your request.", "server_error")
         last = body["messages"][-1]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,8 +32,11 @@ class FakeTelegram:
     bots: dict[str, Bot] = field(default_factory=dict)
     sent: list[dict[str, Any]] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
-    fail_next: list[str] = field(default_factory=list)  # "429", "500" or "hang", consumed by sendMessage
+    # "429", "500", "hang" (never delivered) or "deliver-then-hang" (delivered, the answer never comes back in
+    # time: the at-least-once window), consumed by sendMessage
+    fail_next: list[str] = field(default_factory=list)
     hang_seconds: float = 15.0
+    during_send: Callable[[], None] | None = None  # a test's probe, run while a sendMessage is being answered
     retry_after: int = 1  # what a scripted 429 asks the client to wait
     _message_id: int = 1000
 
@@ -95,6 +99,11 @@ def telegram_app(state: FakeTelegram) -> FastAPI:
                 if failure == "429":
                     wait = state.retry_after
                     return _error(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
+                if failure == "deliver-then-hang":
+                    state._message_id += 1
+                    state.sent.append({"chat_id": body["chat_id"], "text": body["text"]})
+                    await asyncio.sleep(state.hang_seconds)
+                    return _error(502, "Bad Gateway")
                 if failure == "hang":
                     # Never delivered: the client gives up first. (A late delivery would be the at-least-once
                     # case no client can tell apart from this one; tests keep to the deterministic half.)
@@ -102,6 +111,8 @@ def telegram_app(state: FakeTelegram) -> FastAPI:
                     return _error(502, "Bad Gateway")
                 else:
                     return _error(500, "Internal Server Error")
+            if state.during_send is not None:
+                state.during_send()
             state._message_id += 1
             message = {"message_id": state._message_id, "chat": {"id": body["chat_id"]}, "text": body["text"]}
             state.sent.append({"chat_id": body["chat_id"], "text": body["text"]})

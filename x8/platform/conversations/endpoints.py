@@ -27,7 +27,7 @@ from x8.platform.audit.service import audit
 from x8.platform.auth.deps import CurrentPrincipal, CurrentUser, principal_from_token
 from x8.platform.companies.models import Company
 from x8.platform.companies.service import get_editable, get_visible
-from x8.platform.conversations import service
+from x8.platform.conversations.history import history_store, remember
 from x8.platform.conversations.live import InboxBroker
 from x8.platform.conversations.schemas import (
     ContactOut,
@@ -220,9 +220,9 @@ async def reply_as_human(
             ts, conversation_id, body.text, pause_minutes=settings.human_pause_minutes
         )
     await schedule_send(company.id, message["id"])
-    store = service.history_store(settings)
+    store = history_store(settings)
     if store:
-        await service.remember(store, company.id, conversation_id, [{"role": "assistant", "content": body.text}])
+        await remember(store, company.id, conversation_id, [{"role": "assistant", "content": body.text}])
     await audit(session, request, user.id, "conversation.human_reply", ("conversation", conversation_id))
     return ConversationMessage(**message)
 

@@ -1,27 +1,23 @@
-"""The control-plane side of the reply pipeline: which company and channel, conversation refs, counters, and
-the provider call. Tenant data is reached only through ``x8.conversations`` inside tenant sessions.
+"""The control-plane side of the reply pipeline: which company and channel, conversation refs, the company's
+profile and counters, channel status. Tenant data is reached only through ``x8.conversations`` inside tenant
+sessions; taking turns and sending replies is ``replies``.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 import uuid
 from typing import Any
 
-from pymongo.errors import PyMongoError
 from sqlalchemy import select, text, update
 
 from x8.channel_adapters import cache
-from x8.channel_adapters.base import InboundMessage, ProviderError
-from x8.channel_adapters.cache import channel_for_webhook, forget_channel
-from x8.channel_adapters.models import Channel, ChannelStatus
-from x8.channel_adapters.registry import adapter_for
-from x8.channel_adapters.service import credentials_of
-from x8.conversations import inbox, pipeline, retention
-from x8.conversations.assistant.choice import assistant_for
+from x8.channel_adapters.base import InboundMessage
+from x8.channel_adapters.cache import forget_channel
+from x8.channel_adapters.models import Channel
+from x8.conversations import inbox, retention
 from x8.conversations.assistant.retrieval import CompanyProfile
-from x8.conversations.mongo_history import MongoHistory
+from x8.conversations.delivery import ReplyStats
 from x8.kit.db import Database
 from x8.kit.ttl_cache import TtlCache
 from x8.platform.assistant.service import behaviour_set
@@ -96,35 +92,6 @@ async def company_profile(db: Database, company_id: uuid.UUID) -> tuple[CompanyP
     return profile, kb_ids
 
 
-async def run_turn(
-    db: Database, settings: Settings, company_id: uuid.UUID, conversation_id: uuid.UUID
-) -> pipeline.TurnOutcome:
-    profile, kb_ids = await cached_company_profile(db, company_id)
-    store = history_store(settings)
-    history = await recall(store, company_id, conversation_id) if store else None
-    async with tenant_session(db, company_id) as ts:
-        outcome = await pipeline.take_turn(
-            ts,
-            conversation_id,
-            profile,
-            kb_ids,
-            assistant=assistant_for(settings),
-            buffer_seconds=buffer_of(profile, settings),
-            history=history,
-        )
-    if store and outcome.reply_id is not None:
-        await remember(
-            store,
-            company_id,
-            conversation_id,
-            [{"role": "user", "content": outcome.turn_text}, {"role": "assistant", "content": outcome.reply_text}],
-        )
-    if outcome.consumed and outcome.message_type and outcome.reply_id is None:
-        # Turns left to a person count now; answered ones count when their reply is sent or fails (record_reply).
-        await count_turn(db, company_id, turn_messages=outcome.consumed, message_type=outcome.message_type)
-    return outcome
-
-
 async def count_turn(db: Database, company_id: uuid.UUID, *, turn_messages: int, message_type: str) -> None:
     """R-M8 counters on the company: every customer message, classified by what its turn was."""
     values: dict[str, Any] = {"total_messages": Company.total_messages + turn_messages}
@@ -136,82 +103,6 @@ async def count_turn(db: Database, company_id: uuid.UUID, *, turn_messages: int,
         values["type1_count"] = Company.type1_count + turn_messages
     async with db.sessions() as session, session.begin():
         await session.execute(update(Company).where(Company.id == company_id).values(**values))
-
-
-async def deliver(
-    db: Database,
-    settings: Settings,
-    company_id: uuid.UUID,
-    message_id: uuid.UUID,
-    *,
-    channel_id: uuid.UUID | None = None,
-    last_try: bool = False,
-) -> str:
-    """Send one stored outbound message. Returns what became of it; raises ``ProviderError`` when the provider
-    failed in a way worth retrying (after recording the attempt), unless this is the ``last_try``: then the
-    message is marked failed. ``channel_id``: its channel, when the caller knows it (a turn does); else it is
-    looked up.
-
-    Never holds a tenant connection while waiting for a control-plane one (or the other way round): the channel
-    is looked up before the sending transaction, so a busy pool cannot deadlock on itself. The channel row comes
-    from the short-lived cache the webhooks use."""
-    if channel_id is None:
-        async with tenant_session(db, company_id) as ts:
-            channel_id = await pipeline.channel_of(ts, message_id)
-    channel = await channel_for_webhook(db, channel_id) if channel_id is not None else None
-    if channel is None:
-        return "nothing to send"
-    failure: ProviderError | None = None
-    retry = False
-    stats: pipeline.ReplyStats | None = None
-    async with tenant_session(db, company_id) as ts:
-        outgoing = await pipeline.claim_outgoing(ts, message_id)
-        if outgoing is None:
-            return "nothing to send"  # sent meanwhile by another run of this job
-        if channel.status == ChannelStatus.DISCONNECTED:
-            stats = await pipeline.mark_failed(ts, outgoing, "The channel was disconnected.", final=True)
-            failure = ProviderError("The channel was disconnected.", retryable=False)
-        else:
-            adapter = adapter_for(channel.platform, settings)
-            try:
-                result = await adapter.send(
-                    channel, credentials_of(settings, channel), outgoing.external_id, outgoing.body
-                )
-            except ProviderError as exc:
-                retry = exc.retryable and not last_try
-                stats = await pipeline.mark_failed(ts, outgoing, str(exc), final=not retry)
-                failure = exc
-            else:
-                stats = await pipeline.mark_sent(ts, outgoing, result.provider_message_id)
-    if stats is not None:
-        await record_reply(db, company_id, stats)
-    _note_send(channel.id, failure)
-    if failure is not None:
-        if channel.status != ChannelStatus.DISCONNECTED:
-            await record_channel_error(db, channel.id, str(failure))
-        if retry:
-            raise failure
-        return "failed"
-    return "sent"
-
-
-# Channels whose provider failed a send (timeout, outage, 5xx) in this process recently, and until when that counts.
-SEND_FAILING_SECONDS = 30.0
-_SEND_FAILING_UNTIL: dict[uuid.UUID, float] = {}
-
-
-def send_failing_for(channel_id: uuid.UUID | None) -> float:
-    """Seconds until a send on this channel is worth trying again after its provider failed; 0 when it is."""
-    if channel_id is None:
-        return 0.0
-    return max(0.0, _SEND_FAILING_UNTIL.get(channel_id, 0.0) - time.monotonic())
-
-
-def _note_send(channel_id: uuid.UUID, failure: ProviderError | None) -> None:
-    if failure is None:
-        _SEND_FAILING_UNTIL.pop(channel_id, None)
-    elif failure.retryable and failure.status != 429:  # a 429 is about pace, with its own retry_after
-        _SEND_FAILING_UNTIL[channel_id] = time.monotonic() + SEND_FAILING_SECONDS
 
 
 async def load_channel(db: Database, channel_id: uuid.UUID) -> Channel:
@@ -231,7 +122,7 @@ async def record_channel_error(db: Database, channel_id: uuid.UUID, error: str) 
         )
 
 
-async def record_reply(db: Database, company_id: uuid.UUID, stats: pipeline.ReplyStats) -> None:
+async def record_reply(db: Database, company_id: uuid.UUID, stats: ReplyStats) -> None:
     """One statement per finished reply: the turn's messages by type (R-M8) and avg_response_time in seconds, an
     exponentially weighted mean so recent replies count most."""
     type2 = stats.message_type == "TYPE2"
@@ -283,49 +174,6 @@ async def prune_history(db: Database, days: int) -> int:
             if count < retention.BATCH:
                 break
     return removed
-
-
-_INDEXED: set[tuple[str, int]] = set()
-# After a failure the store is left alone for a while: each call to an unreachable server waits for its timeout,
-# and turns must not pay that on every message of an outage.
-MONGO_BACKOFF_SECONDS = 30.0
-_MONGO_DOWN_UNTIL: dict[str, float] = {}
-
-
-def history_store(settings: Settings) -> MongoHistory | None:
-    """The MongoDB history store (R-M6) when ``MONGODB_URL`` is set and not in its backoff after a failure."""
-    if not settings.mongodb_url or time.monotonic() < _MONGO_DOWN_UNTIL.get(settings.mongodb_url, 0.0):
-        return None
-    return MongoHistory(settings.mongodb_url, settings.history_retention_days)
-
-
-def _mongo_failed(store: MongoHistory, what: str, exc: Exception) -> None:
-    _MONGO_DOWN_UNTIL[store.url] = time.monotonic() + MONGO_BACKOFF_SECONDS
-    log.warning("MongoDB history: %s (%s); PostgreSQL only for %.0f s", what, type(exc).__name__, MONGO_BACKOFF_SECONDS)
-
-
-async def recall(store: MongoHistory, company_id: uuid.UUID, conversation_id: uuid.UUID) -> list[dict[str, str]] | None:
-    """The LLM context from MongoDB; None when the store cannot answer (the turn then reads PostgreSQL)."""
-    try:
-        return await store.for_tenant(company_id).recent(conversation_id, pipeline.HISTORY_MESSAGES)
-    except PyMongoError as exc:
-        _mongo_failed(store, "could not read", exc)
-        return None
-
-
-async def remember(
-    store: MongoHistory, company_id: uuid.UUID, conversation_id: uuid.UUID, messages: list[dict[str, str]]
-) -> None:
-    """Append to the MongoDB history. PostgreSQL has already committed the messages: a failure here costs only
-    context, so it is logged and the turn goes on."""
-    try:
-        key = (store.url, store.retention_days)
-        if key not in _INDEXED:
-            await store.ensure_indexes()
-            _INDEXED.add(key)
-        await store.for_tenant(company_id).append(conversation_id, messages)
-    except PyMongoError as exc:
-        _mongo_failed(store, "could not append", exc)
 
 
 def buffer_of(profile: CompanyProfile, settings: Settings) -> float:

@@ -21,7 +21,7 @@ from x8.channel_adapters.models import ChannelStatus
 from x8.channel_adapters.waha import WahaAdapter
 from x8.kit import group_defer
 from x8.kit.jobs import context
-from x8.platform.conversations import service
+from x8.platform.conversations import replies, service
 
 blueprint = procrastinate.Blueprint()
 log = logging.getLogger(__name__)
@@ -36,6 +36,8 @@ class ProviderRetry(procrastinate.BaseRetryStrategy):
     429), else with exponential backoff. Other errors are not retried: the message is already marked failed."""
 
     def get_retry_decision(self, *, exception: BaseException, job: Job) -> procrastinate.RetryDecision | None:
+        if isinstance(exception, replies.SendInFlight):  # another job is sending it: look once its claim is over
+            return procrastinate.RetryDecision(retry_in={"seconds": int(exception.retry_after) + 1})
         if not isinstance(exception, ProviderError) or not exception.retryable or job.attempts >= SEND_ATTEMPTS:
             return None
         wait = exception.retry_after if exception.retry_after is not None else min(2**job.attempts, MAX_BACKOFF_SECONDS)
@@ -51,28 +53,25 @@ async def _turn(company_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
     """Take the turn, then send its reply in the same job: a job per step cost more than the step itself under
     load. A send that fails in a way worth retrying moves to its own ``send_message`` job."""
     ctx = context()
-    outcome = await service.run_turn(ctx.db, ctx.settings, company_id, conversation_id)
+    outcome = await replies.run_turn(ctx.db, ctx.settings, company_id, conversation_id)
     if outcome.wait_seconds > 0:
         await schedule_turn(company_id, conversation_id, delay=outcome.wait_seconds)
     if outcome.handover:
         await notify_handover.defer_async(company_id=str(company_id), conversation_id=str(conversation_id))
     for message_id in outcome.pending_ids:
-        if message_id != outcome.reply_id:
-            # Older replies still unsent: left by a dead worker (no job yet), or waiting for a retry (its job
-            # holds the queueing lock and keeps the provider's retry_after).
-            await schedule_send(company_id, message_id)
+        if outcome.outgoing is not None and message_id == outcome.outgoing.id:
             continue
-        failing = service.send_failing_for(outcome.channel_id)
-        if failing:
-            # The provider just failed a send: this reply waits in its own job until it is worth trying again,
-            # rather than this message's job hanging on a provider that is not answering.
-            await schedule_send(company_id, message_id, delay=failing)
-            continue
+        # Older replies still unsent: left by a dead worker (no job yet), or waiting for a retry (its job holds
+        # the queueing lock and keeps the provider's retry_after). A reply stored while its provider is failing
+        # waits in its own job until it is worth trying again, rather than this message's job hanging on it.
+        delay = replies.SEND_FAILURES.remaining(outcome.channel_id) if message_id == outcome.reply_id else 0.0
+        await schedule_send(company_id, message_id, delay=delay)
+    if outcome.outgoing is not None:
         try:
-            await service.deliver(ctx.db, ctx.settings, company_id, message_id, channel_id=outcome.channel_id)
+            await replies.deliver(ctx.db, ctx.settings, company_id, outcome.outgoing.id, claimed=outcome.outgoing)
         except ProviderError as exc:
-            log.warning("sending message %s failed, will retry: %s", message_id, exc)
-            await schedule_send(company_id, message_id, delay=exc.retry_after or 1.0)
+            log.warning("sending message %s failed, will retry: %s", outcome.outgoing.id, exc)
+            await schedule_send(company_id, outcome.outgoing.id, delay=exc.retry_after or 1.0)
 
 
 @blueprint.task(retry=procrastinate.RetryStrategy(max_attempts=6, exponential_wait=10), pass_context=False)
@@ -89,7 +88,7 @@ async def send_message(job_context: procrastinate.JobContext, company_id: str, m
     # The last try: a failure now is final, so the message shows as failed rather than pending for ever.
     last_try = job_context.job.attempts >= SEND_ATTEMPTS
     try:
-        status = await service.deliver(
+        status = await replies.deliver(
             ctx.db, ctx.settings, uuid.UUID(company_id), uuid.UUID(message_id), last_try=last_try
         )
     except ProviderError as exc:

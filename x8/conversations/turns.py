@@ -1,0 +1,241 @@
+"""Turns (SPEC.md R-F1 steps 4–7): the buffer is closed, the turn claimed, answered, and the reply stored.
+
+A turn is three steps, and no transaction is open while the assistant thinks:
+1. ``claim``: under a short row lock on the conversation, the unanswered customer messages are read and, when
+   their buffer window has passed, the turn is claimed: a token and a lease on the conversation, committed.
+2. The caller runs the assistant with no transaction open (its KB searches are short transactions of their own).
+3. ``record``: the reply is stored and the turn's messages marked processed, only if the claim is still this
+   turn's. A turn whose worker died keeps its claim until the lease runs out; then any job may take it again.
+
+So a turn is answered once, however many jobs run it and whenever a worker dies. Delivery of the stored reply is
+``x8.conversations.delivery``; the jobs that drive both live in ``x8.platform.conversations.tasks``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+
+from x8.conversations.delivery import Outgoing
+from x8.conversations.events import CHANNEL
+from x8.tenancy.session import TenantSession
+
+HISTORY_MESSAGES = 10
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """No turn to take now. ``wait_seconds`` > 0: come back then (a buffer window or another turn's claim is
+    still open). ``pending_ids``: replies of the conversation still waiting to be sent."""
+
+    wait_seconds: float = 0.0
+    pending_ids: tuple[uuid.UUID, ...] = ()
+    channel_id: uuid.UUID | None = None
+    consumed: int = 0  # customer messages taken in without an answer (a person handles the conversation)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A turn this job holds: the messages it answers, and what the assistant needs to know."""
+
+    conversation_id: uuid.UUID
+    token: uuid.UUID
+    message_ids: tuple[str, ...]
+    text: str  # the turn's messages, merged
+    history: list[dict[str, str]]  # the conversation before the turn, oldest first
+    first_reply: bool  # the contact's first reply: the privacy link goes with it
+    channel_id: uuid.UUID | None
+    pending_ids: tuple[uuid.UUID, ...]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the assistant decided, to be stored by ``record``."""
+
+    text: str
+    intent: str
+    message_type: str
+    handover: bool
+    privacy_link: bool
+
+
+@dataclass(frozen=True)
+class Recorded:
+    reply_id: uuid.UUID
+    outgoing: Outgoing | None  # set when the reply was stored already claimed for sending
+
+
+_LOCK = text("""
+SELECT id, contact_id, channel_id, bot_paused_until > now() AS paused, handover_at,
+       extract(epoch FROM (turn_claimed_until - clock_timestamp())) AS claim_left
+FROM conversations WHERE id = :id FOR UPDATE
+""")
+# Everything a turn reads, in one round trip after the lock (a statement of its own, so its snapshot sees what
+# a turn that held the lock before committed): the unanswered customer messages with how long their window
+# still runs, replies still waiting to be sent, whether this is the contact's first reply, and the
+# conversation before the turn as context for an LLM (R-M6).
+_CONTEXT = text("""
+WITH unanswered AS (
+    SELECT id, body, created_at,
+           extract(epoch FROM (created_at + make_interval(secs => :buffer) - clock_timestamp())) AS wait
+    FROM messages WHERE conversation_id = :id AND direction = 'in' AND processed_at IS NULL
+)
+SELECT
+    (SELECT coalesce(json_agg(json_build_object('id', id, 'body', body, 'wait', wait) ORDER BY created_at, id), '[]')
+     FROM unanswered) AS unanswered,
+    ARRAY(SELECT id FROM messages WHERE conversation_id = :id AND status IN ('pending', 'sending')
+          ORDER BY created_at) AS pending,
+    (SELECT privacy_policy_sent_at IS NULL FROM contacts WHERE id = :contact)
+      AND NOT EXISTS (SELECT 1 FROM messages m JOIN conversations c ON c.id = m.conversation_id
+                      WHERE c.contact_id = :contact AND m.direction = 'out') AS first_reply,
+    (SELECT coalesce(json_agg(json_build_object('direction', direction, 'body', body) ORDER BY created_at), '[]')
+     FROM (SELECT direction, body, created_at FROM messages
+           WHERE conversation_id = :id AND created_at < (SELECT min(created_at) FROM unanswered)
+           ORDER BY created_at DESC LIMIT :n) recent) AS history
+""")
+_CONSUME = text("""
+UPDATE messages SET processed_at = now(), intent = :intent, message_type = :type
+WHERE id = ANY(CAST(:ids AS uuid[]))
+""")
+_TAKE = text("""
+UPDATE conversations
+SET turn_claim = :token, turn_claimed_until = now() + make_interval(secs => CAST(:lease AS double precision))
+WHERE id = :id
+""")
+_RELEASE = text(
+    "UPDATE conversations SET turn_claim = NULL, turn_claimed_until = NULL WHERE id = :id AND turn_claim = :token"
+)
+# Everything a turn writes, in one round trip, and only while the claim is this turn's: the reply (``pending``,
+# or ``sending`` with its send lease when it goes out at once), the turn's messages processed, the
+# conversation's preview, handover and released claim, the contact's privacy link, and the live-update notice.
+_RECORD = text("""
+WITH claim AS (
+    UPDATE conversations SET last_message_at = now(), last_message_preview = :preview,
+           handover_at = CASE WHEN :handover THEN now() ELSE handover_at END,
+           turn_claim = NULL, turn_claimed_until = NULL
+    WHERE id = :conversation AND turn_claim = :token
+    RETURNING contact_id, channel_id
+), reply AS (
+    INSERT INTO messages (conversation_id, direction, sender, status, body, intent, message_type, reply_to_id,
+                          send_claimed_until)
+    SELECT :conversation, 'out', 'bot', CASE WHEN lease.secs > 0 THEN 'sending' ELSE 'pending' END, :body,
+           :intent, :type, :reply_to, CASE WHEN lease.secs > 0 THEN now() + make_interval(secs => lease.secs) END
+    FROM claim, (SELECT CAST(:send_lease AS double precision) AS secs) lease
+    RETURNING id
+), consumed AS (
+    UPDATE messages SET processed_at = now(), intent = :intent, message_type = :type
+    WHERE id = ANY(CAST(:ids AS uuid[])) AND EXISTS (SELECT 1 FROM claim)
+), privacy AS (
+    UPDATE contacts SET privacy_policy_sent_at = now()
+    WHERE CAST(:privacy_link AS boolean) AND id = (SELECT contact_id FROM claim)
+)
+SELECT reply.id AS reply_id, claim.channel_id, contacts.external_id, pg_notify(:notify_channel, :notify_payload)
+FROM reply, claim JOIN contacts ON contacts.id = claim.contact_id
+""")
+
+
+async def claim(
+    ts: TenantSession,
+    conversation_id: uuid.UUID,
+    *,
+    buffer_seconds: float,
+    lease_seconds: float,
+    answers_on: Callable[[uuid.UUID | None], bool],
+) -> Claim | Waiting:
+    """Claim the conversation's turn if one is due. When a person handles the conversation, or the assistant may
+    not answer on its channel (``answers_on``: switched off there, or the plan has ended), the messages are taken
+    in unanswered, for a person to read."""
+    conversation = (await ts.execute(_LOCK, {"id": conversation_id})).mappings().first()
+    if conversation is None:
+        return Waiting()
+    channel = uuid.UUID(str(conversation["channel_id"])) if conversation["channel_id"] else None
+    context = (
+        await ts.execute(
+            _CONTEXT,
+            {
+                "id": conversation_id,
+                "contact": conversation["contact_id"],
+                "buffer": buffer_seconds,
+                "n": HISTORY_MESSAGES,
+            },
+        )
+    ).one()
+    unanswered: list[dict[str, Any]] = context.unanswered  # json arrives decoded
+    pending = tuple(uuid.UUID(str(i)) for i in context.pending)
+    if not unanswered:
+        return Waiting(pending_ids=pending, channel_id=channel)
+    claim_left = conversation["claim_left"]
+    if claim_left is not None and float(claim_left) > 0:
+        # Another job is answering (or died answering: its lease runs out then). What came in since is the
+        # next turn's; look again when that claim is settled.
+        return Waiting(wait_seconds=float(claim_left) + 0.05, pending_ids=pending, channel_id=channel)
+    wait = float(unanswered[-1]["wait"])
+    if wait > 0.02:
+        return Waiting(wait_seconds=wait, pending_ids=pending, channel_id=channel)
+    ids = tuple(str(r["id"]) for r in unanswered)
+    paused = conversation["paused"] or conversation["handover_at"] is not None
+    if paused or not answers_on(channel):
+        await ts.execute(_CONSUME, {"ids": list(ids), "intent": None, "type": "TYPE1"})
+        return Waiting(pending_ids=pending, channel_id=channel, consumed=len(ids))
+    token = uuid.uuid4()
+    await ts.execute(_TAKE, {"id": conversation_id, "token": token, "lease": lease_seconds})
+    history = [
+        {"role": "user" if r["direction"] == "in" else "assistant", "content": str(r["body"])} for r in context.history
+    ]
+    return Claim(
+        conversation_id=conversation_id,
+        token=token,
+        message_ids=ids,
+        text="\n".join(str(r["body"]) for r in unanswered),
+        history=history,
+        first_reply=bool(context.first_reply),
+        channel_id=channel,
+        pending_ids=pending,
+    )
+
+
+async def release(ts: TenantSession, claimed: Claim) -> None:
+    """Give a claim back unanswered (the assistant failed): the next job may take the turn at once."""
+    await ts.execute(_RELEASE, {"id": claimed.conversation_id, "token": claimed.token})
+
+
+async def record(ts: TenantSession, claimed: Claim, answer: Answer, *, send_lease_seconds: float) -> Recorded | None:
+    """Store the turn's reply if the claim is still this turn's (None when it was lost: its lease ran out and
+    another job took the turn). ``send_lease_seconds`` > 0 stores the reply claimed for sending right away."""
+    row = (
+        await ts.execute(
+            _RECORD,
+            {
+                "conversation": claimed.conversation_id,
+                "token": claimed.token,
+                "body": answer.text,
+                "intent": answer.intent,
+                "type": answer.message_type,
+                "reply_to": claimed.message_ids[-1],
+                "ids": list(claimed.message_ids),
+                "preview": answer.text[:200],
+                "handover": answer.handover,
+                "privacy_link": answer.privacy_link,
+                "send_lease": send_lease_seconds,
+                "notify_channel": CHANNEL,
+                "notify_payload": f"{ts.tenant_id}:{claimed.conversation_id}",
+            },
+        )
+    ).first()
+    if row is None:
+        return None
+    reply_id = uuid.UUID(str(row.reply_id))
+    outgoing = None
+    if send_lease_seconds > 0 and row.channel_id is not None:
+        outgoing = Outgoing(
+            id=reply_id,
+            conversation_id=claimed.conversation_id,
+            body=answer.text,
+            channel_id=uuid.UUID(str(row.channel_id)),
+            external_id=str(row.external_id),
+        )
+    return Recorded(reply_id=reply_id, outgoing=outgoing)
