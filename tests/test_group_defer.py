@@ -11,8 +11,8 @@ from procrastinate.manager import JobManager
 
 from tests.conftest import sql
 from x8.kit import group_defer
-from x8.kit.jobs import build_app
-from x8.platform.conversations.tasks import ingest, send_message
+from x8.platform.conversations.tasks import send_message, take_turn
+from x8.worker import build_app
 
 
 class CountingManager:
@@ -27,8 +27,10 @@ class CountingManager:
         return await self.manager.batch_defer_jobs_async(jobs)
 
 
-def _job(n: int, **kwargs: Any) -> Any:
-    return ingest.configure(lock=f"test:{n}").make_new_job(channel_id=f"c{n}", message={"n": n, **kwargs})
+def _job(n: int, conversation: str = "") -> Any:
+    return take_turn.configure(lock=f"test:{n}").make_new_job(
+        company_id=f"c{n}", conversation_id=conversation or str(n)
+    )
 
 
 async def test_concurrent_defers_share_writes_and_all_commit(app_url: str, owner_url: str) -> None:
@@ -37,7 +39,7 @@ async def test_concurrent_defers_share_writes_and_all_commit(app_url: str, owner
         counting = CountingManager(app.job_manager)
         await asyncio.gather(*(group_defer.defer(counting, _job(n)) for n in range(50)))  # type: ignore[arg-type]
     assert sum(counting.writes) == 50 and len(counting.writes) < 50  # grouped, nothing dropped
-    rows = sql(owner_url, "SELECT args->>'channel_id' FROM procrastinate_jobs WHERE lock LIKE %s", "test:%")
+    rows = sql(owner_url, "SELECT args->>'company_id' FROM procrastinate_jobs WHERE lock LIKE %s", "test:%")
     assert sorted(r[0] for r in rows) == sorted(f"c{n}" for n in range(50))
 
 
@@ -56,7 +58,7 @@ async def test_one_bad_job_fails_only_its_caller(app_url: str, owner_url: str) -
     async with app.open_async():
         counting = CountingManager(app.job_manager)
         jobs = [_job(n) for n in range(5)]
-        jobs[2] = _job(2, text="\x00")  # PostgreSQL's jsonb refuses a NUL character
+        jobs[2] = _job(2, conversation="\x00")  # PostgreSQL's jsonb refuses a NUL character
         results = await asyncio.gather(
             *(group_defer.defer(counting, job) for job in jobs),  # type: ignore[arg-type]
             return_exceptions=True,

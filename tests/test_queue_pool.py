@@ -7,8 +7,8 @@ import pytest
 
 from tests.conftest import sql
 from x8.kit import jobs
-from x8.kit.jobs import build_app
 from x8.platform.conversations.tasks import notify_handover
+from x8.worker import build_app
 
 
 async def _defer() -> None:

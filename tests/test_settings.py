@@ -7,7 +7,7 @@ import base64
 import pytest
 from pydantic import ValidationError
 
-from x8.settings import Settings
+from x8.settings import DEV_DB_APP_PASSWORD, Settings
 
 GOOD_PROD = {
     "X8_ENV": "production",
@@ -15,6 +15,7 @@ GOOD_PROD = {
     "SECRET_KEY": "k" * 40,
     "X8_VAULT_KEY": base64.b64encode(b"v" * 32).decode(),
     "SMTP_HOST": "smtp.example.com",
+    "X8_DB_APP_PASSWORD": "a-real-runtime-password",
 }
 
 
@@ -34,12 +35,20 @@ def test_production_with_real_values_starts() -> None:
         ("X8_VAULT_KEY", "X8_VAULT_KEY"),
         ("SMTP_HOST", "SMTP_HOST"),
         ("DATABASE_URL", "DATABASE_URL"),
+        ("X8_DB_APP_PASSWORD", "X8_DB_APP_PASSWORD"),
     ],
 )
 def test_production_refuses_defaults(missing: str, message: str) -> None:
     values = {k: v for k, v in GOOD_PROD.items() if k != missing}
     with pytest.raises(ValidationError, match=message):
         _settings(**values)
+
+
+def test_production_refuses_the_default_app_password_without_echoing_it() -> None:
+    with pytest.raises(ValidationError, match="X8_DB_APP_PASSWORD must be set") as refused:
+        _settings(**{**GOOD_PROD, "X8_DB_APP_PASSWORD": DEV_DB_APP_PASSWORD})
+    assert DEV_DB_APP_PASSWORD not in str(refused.value)
+    assert _settings(X8_DB_APP_PASSWORD=DEV_DB_APP_PASSWORD).db_app_password == DEV_DB_APP_PASSWORD  # dev keeps it
 
 
 def test_vault_key_must_be_32_bytes_of_base64() -> None:

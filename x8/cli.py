@@ -108,7 +108,8 @@ def worker(concurrency: int) -> None:
     from x8.conversations import mongo_history
     from x8.kit import http as provider_http
     from x8.kit.db import Database
-    from x8.kit.jobs import WORKER_POLLING_SECONDS, build_app, open_queue
+    from x8.kit.jobs import WORKER_POLLING_SECONDS, open_queue
+    from x8.worker import build_app
 
     settings, urls = _prepare()
     _migrate_tenants_on_start(settings, urls.owner)

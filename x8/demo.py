@@ -87,8 +87,7 @@ async def _load_catalogue(session: AsyncSession, db: Database, company: Company)
 
 async def _first_chat(db: Database, settings: Settings, owner: User, company: Company) -> None:
     """Connect the playground and run one real turn through the pipeline (retrieval responder)."""
-    async with db.sessions() as session, session.begin():
-        channel = await channels.connect(session, settings, owner, company, "web", {})
+    channel = await channels.connect(db, settings, None, owner, company.id, "web", {})
     message = InboundMessage(
         provider_message_id=f"web:demo-{company.id}",
         external_id=f"user-{owner.id}",

@@ -20,7 +20,7 @@ from x8.conversations import mongo_history
 from x8.kit import http as provider_http
 from x8.kit.db import Database
 from x8.kit.errors import NotFound, install_error_handlers
-from x8.kit.jobs import WORKER_POLLING_SECONDS, build_app, open_queue
+from x8.kit.jobs import WORKER_POLLING_SECONDS, open_queue
 from x8.platform.admin.endpoints import router as admin_router
 from x8.platform.assistant.endpoints import router as assistant_router
 from x8.platform.auth.endpoints import router as auth_router
@@ -36,6 +36,7 @@ from x8.platform.oauth.endpoints import router as oauth_router
 from x8.platform.users.endpoints import router as users_router
 from x8.runtime import DatabaseUrls
 from x8.settings import Settings
+from x8.worker import build_app
 
 log = logging.getLogger(__name__)
 FRONTEND_DIST = Path(__file__).resolve().parent.parent / "frontend" / "dist"

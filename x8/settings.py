@@ -18,6 +18,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEV_SECRET_KEY = "x8-dev-secret-key-change-me-in-production"
 # 32 zero-ish bytes, base64: only ever valid outside production.
 DEV_VAULT_KEY = base64.b64encode(b"x8-dev-vault-key-not-for-prod!!!").decode()
+# The runtime role's password outside production; published here, so production refuses it.
+DEV_DB_APP_PASSWORD = "x8_app_dev_password"
 
 
 class Settings(BaseSettings):
@@ -30,7 +32,7 @@ class Settings(BaseSettings):
     database_url: str | None = Field(None, alias="DATABASE_URL")
     database_app_url: str | None = Field(None, alias="DATABASE_APP_URL")
     db_app_role: str = Field("x8_app", alias="X8_DB_APP_ROLE", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
-    db_app_password: str = Field("x8_app_dev_password", alias="X8_DB_APP_PASSWORD")
+    db_app_password: str = Field(DEV_DB_APP_PASSWORD, alias="X8_DB_APP_PASSWORD")
     secret_key: str = Field(DEV_SECRET_KEY, alias="SECRET_KEY")
     vault_key: str = Field(DEV_VAULT_KEY, alias="X8_VAULT_KEY")
     public_base_url: str = Field("http://localhost:8000", alias="PUBLIC_BASE_URL")
@@ -150,6 +152,8 @@ class Settings(BaseSettings):
             problems.append("SECRET_KEY must be set to a random value of at least 32 characters")
         if self.vault_key == DEV_VAULT_KEY:
             problems.append("X8_VAULT_KEY must be set (base64 of 32 random bytes)")
+        if self.db_app_password == DEV_DB_APP_PASSWORD:
+            problems.append("X8_DB_APP_PASSWORD must be set: the default password of the runtime role is public")
         if not self.smtp_host:
             problems.append("SMTP_HOST must be set: production cannot deliver verification codes otherwise")
         if not self.database_url:

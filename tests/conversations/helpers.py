@@ -6,7 +6,7 @@ import httpx
 
 from tests.conftest import bearer
 from tests.kb_engine.helpers import PRODUCT_CSV, business_company, upload
-from x8.kit.jobs import build_app
+from x8.worker import build_app
 
 
 async def run_jobs(app_url: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.conftest import app_client, make_settings, sql
+from tests.conftest import app_client, bearer, make_settings, sql
 from tests.conversations.conftest import KEY
 from tests.conversations.helpers import bot_replies, connect_web, history, run_jobs, say, shop_with_catalogue
 from tests.conversations.test_telegram import _connect, _post, update
@@ -54,3 +54,19 @@ async def test_no_transaction_is_open_while_telegram_takes_a_reply(
     await run_jobs(app_url)
     fake.during_send = None
     assert len(fake.sent) == 1 and seen == [0]
+
+
+async def test_no_transaction_is_open_while_telegram_checks_a_connect_or_disconnect(
+    tg_client: httpx.AsyncClient, owner_url: str, fake_telegram: tuple[FakeTelegram, str]
+) -> None:
+    """Connecting calls getMe and setWebhook, disconnecting deleteWebhook: the request has read what it needs and
+    committed before each call, and writes the outcome after."""
+    fake, _ = fake_telegram
+    settings = make_settings(owner_url)
+    seen: list[tuple[str, int]] = []
+    fake.during_call = lambda method: seen.append((method, int(sql(owner_url, _OPEN, settings.db_app_role)[0][0])))
+    tokens, _, channel_id, _ = await _connect(tg_client, fake)
+    r = await tg_client.post(f"/api/v1/integrations/disconnect/{channel_id}", headers=bearer(tokens))
+    fake.during_call = None
+    assert r.status_code == 200 and r.json()["status"] == "DISCONNECTED"
+    assert seen == [("getMe", 0), ("setWebhook", 0), ("deleteWebhook", 0)]

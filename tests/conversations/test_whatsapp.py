@@ -88,7 +88,9 @@ def _message(message_id: str, text: str, *, from_me: bool = False) -> dict[str, 
     }
 
 
-async def _status(client: httpx.AsyncClient, tokens: dict[str, str], channel_id: str) -> str:
+async def _status(client: httpx.AsyncClient, tokens: dict[str, str], channel_id: str, app_url: str) -> str:
+    """The channel's status once the inbox's jobs for what was emitted so far have run."""
+    await run_jobs(app_url)
     r = await client.get(
         "/api/v1/integrations/whatsapp/status", params={"channel_id": channel_id}, headers=bearer(tokens)
     )
@@ -105,14 +107,14 @@ async def test_connect_scan_and_answer(
         "/api/v1/integrations/whatsapp/qr", params={"channel_id": channel_id}, headers=bearer(tokens)
     )
     assert qr.status_code == 200 and qr.json()["qr"].startswith("data:image/png;base64,iVBORw0KGgo")
-    assert await _status(wa_client, tokens, channel_id) == "CONNECTING"
+    assert await _status(wa_client, tokens, channel_id, app_url) == "CONNECTING"
 
     assert (
         await _emit(wa_client, fake, session, "session.status", {"status": "WORKING"}, key="forged")
     ).status_code == 401
-    assert await _status(wa_client, tokens, channel_id) == "CONNECTING"
+    assert await _status(wa_client, tokens, channel_id, app_url) == "CONNECTING"
     assert (await _emit(wa_client, fake, session, "session.status", {"status": "WORKING"})).status_code == 200
-    assert await _status(wa_client, tokens, channel_id) == "CONNECTED"
+    assert await _status(wa_client, tokens, channel_id, app_url) == "CONNECTED"
 
     question = _message("false_4915112345678@c.us_AAA1", "How much are the green apples?")
     for event in ("message", "message.any"):  # WAHA sends both for one incoming message
@@ -159,7 +161,7 @@ async def test_a_lost_session_is_flagged_and_restarted(
     tokens, company, channel_id, session = await _connect(wa_client, fake)
     await _emit(wa_client, fake, session, "session.status", {"status": "WORKING"})
     await _emit(wa_client, fake, session, "session.status", {"status": "FAILED"})
-    assert await _status(wa_client, tokens, channel_id) == "ERROR"
+    assert await _status(wa_client, tokens, channel_id, app_url) == "ERROR"
     listed = await wa_client.get(
         "/api/v1/integrations/list", params={"company_id": company["id"]}, headers=bearer(tokens)
     )
@@ -174,7 +176,7 @@ async def test_a_lost_session_is_flagged_and_restarted(
     await run_jobs(app_url)
     assert f"POST /api/sessions/{session}/restart" in fake.calls
     await _emit(wa_client, fake, session, "session.status", {"status": "WORKING"})
-    assert await _status(wa_client, tokens, channel_id) == "CONNECTED"
+    assert await _status(wa_client, tokens, channel_id, app_url) == "CONNECTED"
 
 
 async def test_disconnect_logs_out_and_deletes_the_session(

@@ -11,6 +11,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -20,7 +23,7 @@ from tests.conversations.helpers import bot_replies, history, run_jobs
 from tests.conversations.test_telegram import TOKEN, _connect, _conversations, _post, update
 from tests.fakes.server import serve_in_thread
 from tests.fakes.telegram import FakeTelegram, telegram_app
-from x8.kit.jobs import build_app
+from x8.worker import build_app
 
 X8 = Path(sys.executable).parent / "x8"
 PROVIDER_TIMEOUT = 3  # the send claim's lease is this plus 5 s: how long a dead worker's claim blocks a resend
@@ -58,7 +61,7 @@ async def _recover(app_url: str, client: httpx.AsyncClient, tokens: dict[str, st
     manager = build_app(app_url).job_manager
     stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=0.5))
     # With no buffer window the message is stored, answered and sent in one job: that one died.
-    assert [job.task_name for job in stalled] == ["conversations:x8.platform.conversations.tasks.ingest"]
+    assert [job.task_name for job in stalled] == ["inbox:handle_event"]
     for job in stalled:
         assert job.id is not None
         await manager.retry_job_by_id_async(job.id, retry_at=datetime.datetime.now(datetime.UTC))
@@ -72,22 +75,40 @@ async def _recover(app_url: str, client: httpx.AsyncClient, tokens: dict[str, st
         await asyncio.sleep(0.5)
 
 
-async def test_a_worker_killed_before_the_provider_took_the_reply_sends_it_once(owner_url: str, app_url: str) -> None:
+@dataclass
+class _Shop:
+    fake: FakeTelegram
+    client: httpx.AsyncClient
+    tokens: dict[str, str]
+    company: dict[str, str]
+
+
+@asynccontextmanager
+async def _customer_wrote_while_sends(
+    owner_url: str, app_url: str, failure: str, update_id: int
+) -> AsyncIterator[_Shop]:
+    """A shop on Telegram whose customer just wrote, with the first sendMessage failing as ``failure``, and the
+    worker killed while it waits on that send."""
     fake = FakeTelegram(hang_seconds=60)
     fake.add_bot(TOKEN)
     with serve_in_thread(telegram_app(fake)) as telegram_url:
         settings = make_settings(owner_url, TELEGRAM_API_URL=telegram_url, PUBLIC_BASE_URL="https://x8.example")
         async with app_client(settings, app_url) as client:
             tokens, company, channel_id, secret = await _connect(client, fake)
-            fake.fail_next = ["hang"]  # the first sendMessage never answers and never delivers
-            assert (await _post(client, channel_id, update(40, "apples"), secret)).status_code == 200
+            fake.fail_next = [failure]
+            assert (await _post(client, channel_id, update(update_id, "apples"), secret)).status_code == 200
             await _kill_the_worker_mid_send(owner_url, telegram_url, fake)
-            assert fake.sent == []
+            yield _Shop(fake, client, tokens, company)
 
-            assert await _recover(app_url, client, tokens, company) == "sent"
-            assert len(fake.sent) == 1 and "Green apples" in fake.sent[0]["text"]
-            [conversation] = await _conversations(client, tokens, company)
-            assert len(bot_replies(await history(client, tokens, conversation["id"]))) == 1  # answered once
+
+async def test_a_worker_killed_before_the_provider_took_the_reply_sends_it_once(owner_url: str, app_url: str) -> None:
+    # The first sendMessage never answers and never delivers.
+    async with _customer_wrote_while_sends(owner_url, app_url, "hang", 40) as shop:
+        assert shop.fake.sent == []
+        assert await _recover(app_url, shop.client, shop.tokens, shop.company) == "sent"
+        assert len(shop.fake.sent) == 1 and "Green apples" in shop.fake.sent[0]["text"]
+        [conversation] = await _conversations(shop.client, shop.tokens, shop.company)
+        assert len(bot_replies(await history(shop.client, shop.tokens, conversation["id"]))) == 1  # answered once
 
 
 async def test_a_worker_killed_after_the_provider_took_the_reply_may_send_it_twice(
@@ -96,22 +117,14 @@ async def test_a_worker_killed_after_the_provider_took_the_reply_may_send_it_twi
     """Telegram accepted the reply and the worker died before committing that: nothing on our side can tell this
     from a send that never arrived, so the reply is sent again once the claim's lease has run out (at-least-once).
     The turn is still answered once: one reply row, sent, and no second answer from the assistant."""
-    fake = FakeTelegram(hang_seconds=60)
-    fake.add_bot(TOKEN)
-    with serve_in_thread(telegram_app(fake)) as telegram_url:
-        settings = make_settings(owner_url, TELEGRAM_API_URL=telegram_url, PUBLIC_BASE_URL="https://x8.example")
-        async with app_client(settings, app_url) as client:
-            tokens, company, channel_id, secret = await _connect(client, fake)
-            fake.fail_next = ["deliver-then-hang"]
-            assert (await _post(client, channel_id, update(41, "apples"), secret)).status_code == 200
-            await _kill_the_worker_mid_send(owner_url, telegram_url, fake)
-            assert len(fake.sent) == 1  # the customer has it; our record still says "sending"
-            [conversation] = await _conversations(client, tokens, company)
-            [reply] = bot_replies(await history(client, tokens, conversation["id"]))
-            assert reply["status"] == "sending"
+    async with _customer_wrote_while_sends(owner_url, app_url, "deliver-then-hang", 41) as shop:
+        assert len(shop.fake.sent) == 1  # the customer has it; our record still says "sending"
+        [conversation] = await _conversations(shop.client, shop.tokens, shop.company)
+        [reply] = bot_replies(await history(shop.client, shop.tokens, conversation["id"]))
+        assert reply["status"] == "sending"
 
-            started = time.monotonic()
-            assert await _recover(app_url, client, tokens, company) == "sent"
-            assert time.monotonic() - started >= PROVIDER_TIMEOUT  # not before the dead worker's claim ran out
-            assert [m["text"] for m in fake.sent] == [fake.sent[0]["text"]] * 2
-            assert len(bot_replies(await history(client, tokens, conversation["id"]))) == 1
+        started = time.monotonic()
+        assert await _recover(app_url, shop.client, shop.tokens, shop.company) == "sent"
+        assert time.monotonic() - started >= PROVIDER_TIMEOUT  # not before the dead worker's claim ran out
+        assert [m["text"] for m in shop.fake.sent] == [shop.fake.sent[0]["text"]] * 2
+        assert len(bot_replies(await history(shop.client, shop.tokens, conversation["id"]))) == 1

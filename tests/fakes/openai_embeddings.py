@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,9 @@ class FakeEmbeddings:
     api_key: str = "sk-test-embeddings"
     requests: list[dict[str, Any]] = field(default_factory=list)
     down: bool = False
+    # A test's hook, run (in the server's thread) while a request is being answered: a probe, or a wait that holds
+    # the caller inside its embeddings call.
+    during_request: Callable[[], None] | None = None
 
 
 def embeddings_app(state: FakeEmbeddings) -> FastAPI:
@@ -73,6 +77,8 @@ def embeddings_app(state: FakeEmbeddings) -> FastAPI:
                 {"error": {"message": "invalid input", "type": "invalid_request_error"}}, status_code=400
             )
         state.requests.append(body)
+        if state.during_request is not None:
+            state.during_request()
         return {
             "object": "list",
             "model": body["model"],

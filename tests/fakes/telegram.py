@@ -37,6 +37,7 @@ class FakeTelegram:
     fail_next: list[str] = field(default_factory=list)
     hang_seconds: float = 15.0
     during_send: Callable[[], None] | None = None  # a test's probe, run while a sendMessage is being answered
+    during_call: Callable[[str], None] | None = None  # a test's probe, run with the method's name on every call
     retry_after: int = 1  # what a scripted 429 asks the client to wait
     _message_id: int = 1000
 
@@ -59,6 +60,8 @@ def telegram_app(state: FakeTelegram) -> FastAPI:
     @app.post("/bot{token}/{method}")
     async def call(token: str, method: str, request: Request) -> JSONResponse:
         state.calls.append(method)
+        if state.during_call is not None:
+            state.during_call(method)
         bot = state.bots.get(token)
         if bot is None:
             return _error(401, "Unauthorized")

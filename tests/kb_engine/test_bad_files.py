@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import zipfile
 
@@ -21,6 +22,8 @@ from tests.kb_engine.helpers import PRODUCT_CSV, business_company, upload
         (b"title,price\nTea,2\n", "noname.csv", "no description column"),
         (b"sku,price\nA,2\n", "neither.csv", "no name and no description column"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "image.csv", "binary data"),
+        (bytes(range(1, 256)) * 20, "noise.csv", "binary data"),  # no NUL byte, but control characters
+        (codecs.BOM_UTF16_LE + "\r\n".encode("utf-16-le"), "bom.txt", "The file is empty."),
         (b"name,description\nTea,Tea\n", "notes.pdf", "Upload a .csv or .xlsx file."),
         (b"this is plain text, not a zip", "fake.xlsx", "not a zip archive"),
     ],
@@ -77,6 +80,54 @@ async def test_encodings_and_delimiters_are_detected(client: httpx.AsyncClient) 
     latin = "name\tdescription\tprice\nCafé crème\tMilchkaffee groß\t3,20\n".encode("latin-1")
     r = await upload(client, tokens, company["id"], latin)
     assert (r.json()["encoding"], r.json()["delimiter"]) == ("latin-1", "\t")
+
+
+@pytest.mark.parametrize("bom", [codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE])
+async def test_excel_unicode_text_export_is_read(client: httpx.AsyncClient, bom: bytes) -> None:
+    # Excel's "Unicode text" (.txt): UTF-16 with a byte-order mark, tab-separated, CRLF line ends.
+    tokens, company = await business_company(client, language="ru")
+    text = (
+        "Название товара\tDescription\tЦена\tSKU\r\n"
+        "Чай зелёный\tLoose-leaf green tea, 100 g\t150,50\tT-1\r\n"
+        'Coffee\t"Кофе «Арабика»\tмолотый"\t300\tC-2\r\n'
+    )
+    content = bom + text.encode("utf-16-le" if bom == codecs.BOM_UTF16_LE else "utf-16-be")
+    r = await upload(client, tokens, company["id"], content, filename="catalogue.txt")
+    assert r.status_code == 200, r.text
+    result = r.json()
+    assert (result["encoding"], result["delimiter"], result["rows_imported"]) == ("utf-16", "\t", 2)
+    assert result["columns_mapped"] == {
+        "Название товара": "name",
+        "Description": "description",
+        "Цена": "price",
+        "SKU": "sku",
+    }
+    rows = (await client.get(f"/api/v1/knowledge-base/{result['kb_id']}", headers=bearer(tokens))).json()["items"]
+    by_sku = {row["sku"]: row for row in rows}
+    assert (by_sku["T-1"]["name"], by_sku["T-1"]["price"]) == ("Чай зелёный", "150.50")
+    assert by_sku["C-2"]["description"] == "Кофе «Арабика»\tмолотый"
+
+
+async def test_cp1251_with_english_headers_and_windows_western_text(client: httpx.AsyncClient) -> None:
+    tokens, company = await business_company(client, language="ru")
+    # Russian values under English headers and names: the Cyrillic words decide, however few (charset-normalizer,
+    # restricted to cp1251/cp1252, reads the first file as cp1252). The second ends inside a word, with no line break.
+    for text, descriptions in (
+        ("name;description;price\nTea;Чай;1\nCoffee;Кофе;2\n", {"Чай", "Кофе"}),
+        ("SKU;Name;Description;Price\nT-1;Green tea;Чай;150\nX-3;Tea set;Набор", {"Чай", "Набор"}),
+    ):
+        r = await upload(client, tokens, company["id"], text.encode("cp1251"), mode="replace")
+        assert r.status_code == 200, r.text
+        assert (r.json()["encoding"], r.json()["rows_imported"]) == ("cp1251", 2)
+        rows = (await client.get(f"/api/v1/knowledge-base/{r.json()['kb_id']}", headers=bearer(tokens))).json()
+        assert {row["description"] for row in rows["items"]} == descriptions
+    # Windows' Western code page: € and typographic quotes and dashes are cp1252, not latin-1's control characters.
+    western = "name;description;price\nCafé crème;Milchkaffee – „fein“;3,20 €\n".encode("cp1252")
+    r = await upload(client, tokens, company["id"], western, mode="replace")
+    assert r.status_code == 200, r.text
+    assert r.json()["encoding"] == "cp1252"
+    rows = (await client.get(f"/api/v1/knowledge-base/{r.json()['kb_id']}", headers=bearer(tokens))).json()
+    assert rows["items"][0]["description"] == "Milchkaffee – „fein“"
 
 
 async def test_long_cells_duplicate_skus_and_another_tenants_kb(client: httpx.AsyncClient) -> None:

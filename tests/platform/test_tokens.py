@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import ast
 import base64
 import json
+import time
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import httpx
-from jose import jwt
+import jwt
+import pytest
 
+import x8
 from tests.conftest import bearer, register
-from x8.kit.security import encode_token
+from x8.kit.clock import utcnow
+from x8.kit.security import InvalidToken, decode_token, encode_token
 from x8.settings import Settings
+
+KEY = "k" * 64
+
+
+def _claims(token: str) -> dict[str, Any]:
+    claims: dict[str, Any] = jwt.decode(token, options={"verify_signature": False})
+    return claims
 
 
 async def test_login_with_wrong_password_or_unknown_email_is_401(client: httpx.AsyncClient) -> None:
@@ -79,14 +93,14 @@ async def test_missing_or_malformed_bearer_is_401(client: httpx.AsyncClient) -> 
 
 async def test_token_signed_with_another_key_is_401(client: httpx.AsyncClient, settings: Settings) -> None:
     tokens = await register(client, "forge@example.com")
-    claims = jwt.get_unverified_claims(tokens["access_token"])
-    forged = jwt.encode(claims, "not-the-server-key", algorithm="HS256")
+    claims = _claims(tokens["access_token"])
+    forged = jwt.encode(claims, "not-the-server-key-but-just-as-long", algorithm="HS256")
     assert (await client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {forged}"})).status_code == 401
 
 
 async def test_expired_token_is_401(client: httpx.AsyncClient, settings: Settings) -> None:
     tokens = await register(client, "exp@example.com")
-    claims = jwt.get_unverified_claims(tokens["access_token"])
+    claims = _claims(tokens["access_token"])
     expired = encode_token(
         settings.secret_key,
         subject=claims["sub"],
@@ -104,7 +118,7 @@ def _b64(data: dict[str, object]) -> str:
 
 async def test_alg_none_token_is_401(client: httpx.AsyncClient) -> None:
     tokens = await register(client, "none@example.com")
-    claims = jwt.get_unverified_claims(tokens["access_token"])
+    claims = _claims(tokens["access_token"])
     unsigned = f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(claims)}."
     r = await client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {unsigned}"})
     assert r.status_code == 401
@@ -126,3 +140,72 @@ async def test_disabled_account_cannot_use_its_tokens(client: httpx.AsyncClient,
     assert (await client.get("/api/v1/auth/me", headers=bearer(tokens))).status_code == 401
     r = await client.post("/api/v1/auth/login", json={"email": "off@example.com", "password": "Sup3rSecret"})
     assert r.status_code == 401
+
+
+# decode_token on its own: the rules above, without a server.
+
+
+def test_a_token_round_trips_with_its_claims_and_type() -> None:
+    token = encode_token(KEY, subject="u1", token_type="stream", ttl=timedelta(minutes=1), claims={"company": "c1"})
+    assert jwt.get_unverified_header(token) == {"alg": "HS256", "typ": "JWT"}
+    claims = decode_token(KEY, token, expected_type="stream")
+    assert claims["sub"] == "u1" and claims["type"] == "stream" and claims["company"] == "c1"
+    assert claims["exp"] - claims["iat"] == 60 and isinstance(claims["jti"], str)
+    with pytest.raises(InvalidToken, match="wrong token type"):
+        decode_token(KEY, token, expected_type="access")
+
+
+@pytest.mark.parametrize("algorithm", ["HS384", "HS512"])
+def test_other_algorithms_are_refused_even_with_the_right_key(algorithm: str) -> None:
+    token = jwt.encode({"sub": "u1", "type": "access", "exp": int(time.time()) + 60}, KEY, algorithm=algorithm)
+    with pytest.raises(InvalidToken, match="algorithm"):
+        decode_token(KEY, token, expected_type="access")
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "not.a.jwt",
+        "",
+        f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64({'sub': 'u1', 'type': 'access'})}.",
+        f"{_b64({'alg': 'HS256', 'typ': 'JWT'})}.{_b64({'sub': 'u1', 'type': 'access'})}.c2ln",
+    ],
+)
+def test_malformed_unsigned_and_forged_tokens_raise_invalid_token(token: str) -> None:
+    with pytest.raises(InvalidToken):
+        decode_token(KEY, token, expected_type="access")
+
+
+def test_expired_and_expiry_less_tokens_are_refused() -> None:
+    expired = encode_token(KEY, subject="u1", token_type="access", ttl=timedelta(seconds=-1))
+    with pytest.raises(InvalidToken, match="expired"):
+        decode_token(KEY, expired, expected_type="access")
+    forever = jwt.encode({"sub": "u1", "type": "access"}, KEY, algorithm="HS256")
+    with pytest.raises(InvalidToken, match="exp"):
+        decode_token(KEY, forever, expected_type="access")
+
+
+def test_a_token_issued_a_moment_in_the_future_is_accepted() -> None:
+    # Another host's clock may run a few seconds ahead: python-jose accepted such a token, and so do we.
+    ahead = encode_token(
+        KEY, subject="u1", token_type="access", ttl=timedelta(minutes=30), now=utcnow() + timedelta(seconds=30)
+    )
+    assert decode_token(KEY, ahead, expected_type="access")["sub"] == "u1"
+
+
+def test_a_token_without_a_string_subject_is_refused() -> None:
+    exp = int(time.time()) + 60
+    for claims in ({"sub": 42, "type": "access", "exp": exp}, {"type": "access", "exp": exp}):
+        with pytest.raises(InvalidToken):
+            decode_token(KEY, jwt.encode(claims, KEY, algorithm="HS256"), expected_type="access")
+
+
+def test_the_platform_no_longer_imports_python_jose() -> None:
+    # python-jose is unmaintained: PyJWT signs and checks the tokens.
+    package = Path(x8.__file__).parent
+    for source in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module or ""]
+            assert not any(n == "jose" or n.startswith("jose.") for n in names), source

@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 
 from x8.channel_adapters import service
 from x8.channel_adapters.base import ProviderError
-from x8.channel_adapters.cache import forget_channel
 from x8.channel_adapters.models import Channel
 from x8.channel_adapters.registry import IMPLEMENTED
 from x8.channel_adapters.schemas import (
@@ -32,12 +31,11 @@ from x8.conversations import inbox
 from x8.kit.db import SessionDep
 from x8.kit.deps import DatabaseDep, SettingsDep
 from x8.kit.errors import BadRequest, Forbidden, NotFound, PaymentRequired, ServiceUnavailable, error_responses
-from x8.platform.audit.service import audit
 from x8.platform.auth.deps import CurrentUser
 from x8.platform.billing.plans import channel_limit
 from x8.platform.companies.models import Company
 from x8.platform.companies.schemas import SELECTABLE_CHANNELS
-from x8.platform.companies.service import get_editable, get_visible
+from x8.platform.companies.service import get_visible
 from x8.platform.users.models import User
 from x8.tenancy.session import tenant_session
 
@@ -98,35 +96,32 @@ async def list_channels(user: CurrentUser, session: SessionDep, company_id: uuid
 async def _connect(
     request: Request,
     user: User,
-    session: SessionDep,
+    db: DatabaseDep,
     settings: SettingsDep,
     company_id: uuid.UUID,
     platform: str,
     given: dict[str, str],
 ) -> ConnectOut:
-    company = await get_editable(session, user, company_id)
     try:
-        channel = await service.connect(session, settings, await _owner(session, company), company, platform, given)
+        channel = await service.connect(db, settings, request, user, company_id, platform, given)
     except ProviderError as exc:
         if not exc.retryable:  # the provider refused what we sent (a webhook URL it will not call, say)
             raise BadRequest(str(exc)) from exc
         raise ServiceUnavailable(f"{exc} Please try again in a moment.") from exc
     except WahaNotConfigured as exc:
         raise ServiceUnavailable(str(exc)) from exc
-    await audit(session, request, user.id, "channel.connected", ("channel", channel.id), {"platform": platform})
-    await session.commit()  # before the cache is dropped, so this process's next webhook reads the new row
-    forget_channel(channel.id)
     return ConnectOut(channel_id=channel.id, platform=channel.platform, status=channel.status)
 
 
 @router.post("/web/connect", response_model=ConnectOut, responses=CONNECT_ERRORS)
 async def connect_web(
-    body: CompanyIn, request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep, db: DatabaseDep
+    body: CompanyIn, request: Request, user: CurrentUser, settings: SettingsDep, db: DatabaseDep
 ) -> ConnectOut:
     """The sandbox channel behind the playground. Always available; not counted against the plan. Says which
     conversation is the user's own playground chat, so the page shows it again on any device."""
-    connected = await _connect(request, user, session, settings, body.company_id, "web", {})
-    channel = await service.get_channel(session, connected.channel_id)
+    connected = await _connect(request, user, db, settings, body.company_id, "web", {})
+    async with db.sessions() as session:
+        channel = await service.get_channel(session, connected.channel_id)
     async with tenant_session(db, body.company_id) as ts:
         mine = await inbox.find_conversation(ts, channel, playground_visitor(user.id))
     return connected.model_copy(update={"conversation_id": mine})
@@ -134,20 +129,20 @@ async def connect_web(
 
 @router.post("/telegram/connect", response_model=ConnectOut, responses=CONNECT_ERRORS)
 async def connect_telegram(
-    body: TelegramConnectIn, request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep
+    body: TelegramConnectIn, request: Request, user: CurrentUser, db: DatabaseDep, settings: SettingsDep
 ) -> ConnectOut:
     """Validate the bot token with getMe (400 with Telegram's words if wrong), seal it, and set the webhook with
     a random secret token."""
-    return await _connect(request, user, session, settings, body.company_id, "telegram", {"bot_token": body.bot_token})
+    return await _connect(request, user, db, settings, body.company_id, "telegram", {"bot_token": body.bot_token})
 
 
 @router.post("/whatsapp/connect", response_model=ConnectOut, responses=CONNECT_ERRORS)
 async def connect_whatsapp(
-    body: CompanyIn, request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep
+    body: CompanyIn, request: Request, user: CurrentUser, db: DatabaseDep, settings: SettingsDep
 ) -> ConnectOut:
     """Create and start a WAHA session for the company, with the webhook and its HMAC key. The channel is
     CONNECTING until the business scans the QR code (``GET /whatsapp/qr``) and WAHA reports WORKING."""
-    return await _connect(request, user, session, settings, body.company_id, "whatsapp", {})
+    return await _connect(request, user, db, settings, body.company_id, "whatsapp", {})
 
 
 async def _whatsapp_channel(session: SessionDep, user: User, channel_id: uuid.UUID) -> Channel:
@@ -184,21 +179,11 @@ async def whatsapp_status(user: CurrentUser, session: SessionDep, channel_id: uu
 
 @router.post("/disconnect/{channel_id}", response_model=ConnectOut, responses=CONNECT_ERRORS)
 async def disconnect(
-    channel_id: uuid.UUID, request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep
+    channel_id: uuid.UUID, request: Request, user: CurrentUser, db: DatabaseDep, settings: SettingsDep
 ) -> ConnectOut:
     """Unregister at the provider (Telegram deleteWebhook), then forget the credentials."""
-    channel = await service.get_channel(session, channel_id)
     try:
-        await get_editable(session, user, channel.company_id)
-    except NotFound as exc:
-        raise NotFound("Channel not found.") from exc
-    try:
-        await service.disconnect(session, settings, channel)
+        channel = await service.disconnect(db, settings, request, user, channel_id)
     except ProviderError as exc:
         raise ServiceUnavailable(f"{exc} The channel is still connected; please try again.") from exc
-    await audit(
-        session, request, user.id, "channel.disconnected", ("channel", channel.id), {"platform": channel.platform}
-    )
-    await session.commit()  # before the cache is dropped, so this process's next webhook reads the new row
-    forget_channel(channel.id)
     return ConnectOut(channel_id=channel.id, platform=channel.platform, status=channel.status)

@@ -1,25 +1,40 @@
-"""Connecting and disconnecting channels (SPEC.md R-CH1, R-CH2): plan limits, sealed credentials, provider calls."""
+"""Connecting and disconnecting channels (SPEC.md R-CH1, R-CH2): plan limits, sealed credentials, provider calls.
+
+No transaction is open while the provider is called: the checks run in one short transaction (which writes
+nothing), the provider is called, and the outcome is written in a second one that checks the plan again under a
+lock on the company. A new channel's id is chosen before the call, because the provider needs it (the webhook URL
+carries it). If the second transaction refuses (another connect took the last channel slot meanwhile), the
+provider registration is undone, best effort.
+"""
 
 from __future__ import annotations
 
+import logging
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
+from fastapi import Request
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from x8.channel_adapters.base import InvalidCredentials, ProviderError
+from x8.channel_adapters.base import ConnectResult, InvalidCredentials, ProviderError
+from x8.channel_adapters.cache import forget_channel
 from x8.channel_adapters.models import Channel, ChannelStatus
 from x8.channel_adapters.registry import adapter_for
+from x8.kit.client import client_ip
 from x8.kit.clock import utcnow
+from x8.kit.db import Database
 from x8.kit.errors import BadRequest, NotFound
 from x8.kit.secretbox import open_sealed, seal, secret_hash
+from x8.platform.audit.service import record
 from x8.platform.companies.models import Company
-from x8.platform.companies.service import check_channel_choice
+from x8.platform.companies.service import check_channel_choice, get_editable
 from x8.platform.users.models import User
 from x8.settings import Settings
 
 SANDBOX = "web"
+log = logging.getLogger(__name__)
 
 
 def credentials_of(settings: Settings, channel: Channel) -> dict[str, Any]:
@@ -33,55 +48,147 @@ async def channel_for(session: AsyncSession, company_id: uuid.UUID, platform: st
     return (await session.execute(query)).scalar_one_or_none()
 
 
-async def choose_if_needed(session: AsyncSession, owner: User, company: Company, platform: str) -> None:
-    """A connect call on a channel not chosen yet chooses it first, within the plan's limit (402 beyond it)."""
+async def _check_choice(session: AsyncSession, company: Company, platform: str) -> None:
+    """A connect call on a channel not chosen yet chooses it, within the plan's limit (402 beyond it)."""
     if platform == SANDBOX or platform in company.channels:
         return
-    wanted = [*company.channels, platform]
-    await check_channel_choice(session, owner, wanted, company_id=company.id, previous=company.channels)
-    company.channels = wanted
+    owner = await session.get(User, company.owner_id)
+    if owner is None:
+        raise NotFound("Company not found.")
+    await check_channel_choice(
+        session, owner, [*company.channels, platform], company_id=company.id, previous=company.channels
+    )
+
+
+@dataclass(frozen=True)
+class _Planned:
+    channel: Channel  # detached: the existing row, or a new one not written yet
+    is_new: bool
+
+
+async def _plan_connect(db: Database, user: User, company_id: uuid.UUID, platform: str) -> _Planned:
+    async with db.sessions() as session, session.begin():
+        company = await get_editable(session, user, company_id)
+        await _check_choice(session, company, platform)
+        existing = await channel_for(session, company.id, platform)
+    if existing is not None:
+        return _Planned(existing, is_new=False)
+    fresh = Channel(id=uuid.uuid4(), company_id=company_id, platform=platform, config={}, error_count=0)
+    return _Planned(fresh, is_new=True)
 
 
 async def connect(
-    session: AsyncSession, settings: Settings, owner: User, company: Company, platform: str, given: dict[str, Any]
+    db: Database,
+    settings: Settings,
+    request: Request | None,
+    user: User,
+    company_id: uuid.UUID,
+    platform: str,
+    given: dict[str, Any],
 ) -> Channel:
-    await choose_if_needed(session, owner, company, platform)
-    channel = await channel_for(session, company.id, platform)
-    if channel is None:
-        channel = Channel(id=uuid.uuid4(), company_id=company.id, platform=platform, config={}, error_count=0)
-        session.add(channel)
-        await session.flush()
+    """Connect (or reconnect) the company's channel on ``platform``. Raises ``BadRequest`` for credentials the
+    provider refuses, ``ProviderError`` when it cannot be reached, ``PaymentRequired`` beyond the plan."""
+    planned = await _plan_connect(db, user, company_id, platform)
     adapter = adapter_for(platform, settings)
     try:
-        result = await adapter.connect(channel, given)
+        result = await adapter.connect(planned.channel, given)  # no transaction is open here
     except InvalidCredentials as exc:
         raise BadRequest(str(exc)) from exc
-    channel.status = result.status
-    channel.display_name = result.display_name
-    channel.config = result.config
-    channel.credentials = (
-        seal(settings.vault_key, result.credentials, bound_to=str(channel.id)) if result.credentials else None
-    )
-    channel.webhook_secret_hash = secret_hash(result.webhook_secret) if result.webhook_secret else None
-    channel.last_error = None
-    channel.connected_at = utcnow()
+    try:
+        channel = await _record_connect(db, settings, request, user, planned, result)
+    except Exception:
+        if planned.is_new:  # a reconnect's registration replaced the old one: nothing to undo
+            await _undo_at_provider(settings, planned.channel, result)
+        raise
+    forget_channel(channel.id)  # committed: this process's next webhook reads the new row
     return channel
 
 
-async def disconnect(session: AsyncSession, settings: Settings, channel: Channel) -> None:
+async def _record_connect(
+    db: Database, settings: Settings, request: Request | None, user: User, planned: _Planned, result: ConnectResult
+) -> Channel:
+    async with db.sessions() as session, session.begin():
+        company = await session.get(Company, planned.channel.company_id, with_for_update=True)
+        if company is None:
+            raise NotFound("Company not found.")
+        await _check_choice(session, company, planned.channel.platform)  # again, now under the company's lock
+        if planned.channel.platform != SANDBOX and planned.channel.platform not in company.channels:
+            company.channels = [*company.channels, planned.channel.platform]
+        channel = await session.get(Channel, planned.channel.id, with_for_update=True)
+        if channel is None:
+            if not planned.is_new or await channel_for(session, company.id, planned.channel.platform):
+                raise ProviderError("The channel changed while it was being connected.", retryable=True)
+            channel = Channel(id=planned.channel.id, company_id=company.id, platform=planned.channel.platform)
+            channel.error_count = 0
+            session.add(channel)
+        channel.status = result.status
+        channel.display_name = result.display_name
+        channel.config = result.config
+        channel.credentials = (
+            seal(settings.vault_key, result.credentials, bound_to=str(channel.id)) if result.credentials else None
+        )
+        channel.webhook_secret_hash = secret_hash(result.webhook_secret) if result.webhook_secret else None
+        channel.last_error = None
+        channel.connected_at = utcnow()
+        await session.flush()
+        await _audit(session, request, user, "channel.connected", channel)
+    return channel
+
+
+async def _undo_at_provider(settings: Settings, channel: Channel, result: ConnectResult) -> None:
+    try:
+        await adapter_for(channel.platform, settings).disconnect(channel, result.credentials)
+    except ProviderError as exc:
+        log.warning("could not undo the registration of channel %s at its provider: %s", channel.id, exc)
+
+
+async def disconnect(db: Database, settings: Settings, request: Request, user: User, channel_id: uuid.UUID) -> Channel:
     """Unregister at the provider, then forget the credentials. If the provider is unreachable, nothing changes
     here and the business can try again (``ProviderError`` propagates). If it refuses outright (a revoked bot
     token, say), it will never accept these credentials again: the channel is disconnected here anyway and the
     refusal kept in ``last_error``."""
-    try:
+    async with db.sessions() as session, session.begin():
+        channel = await _editable_channel(session, user, channel_id)
+    refusal: str | None = None
+    try:  # no transaction is open here
         await adapter_for(channel.platform, settings).disconnect(channel, credentials_of(settings, channel))
     except ProviderError as exc:
         if exc.retryable:
             raise
-        channel.last_error = f"Disconnected here; the provider refused to unregister: {exc}"[:1000]
-    channel.status = ChannelStatus.DISCONNECTED
-    channel.credentials = None
-    channel.webhook_secret_hash = None
+        refusal = f"Disconnected here; the provider refused to unregister: {exc}"[:1000]
+    async with db.sessions() as session, session.begin():
+        row = await session.get(Channel, channel_id, with_for_update=True)
+        if row is None:
+            raise NotFound("Channel not found.")
+        row.status = ChannelStatus.DISCONNECTED
+        row.credentials = None
+        row.webhook_secret_hash = None
+        if refusal is not None:
+            row.last_error = refusal
+        await _audit(session, request, user, "channel.disconnected", row)
+    forget_channel(channel_id)
+    return row
+
+
+async def _audit(session: AsyncSession, request: Request | None, user: User, action: str, channel: Channel) -> None:
+    await record(
+        session,
+        actor_id=user.id,
+        action=action,
+        target_type="channel",
+        target_id=str(channel.id),
+        ip=client_ip(request) if request is not None else None,
+        details={"platform": channel.platform},
+    )
+
+
+async def _editable_channel(session: AsyncSession, user: User, channel_id: uuid.UUID) -> Channel:
+    channel = await get_channel(session, channel_id)
+    try:
+        await get_editable(session, user, channel.company_id)
+    except NotFound as exc:
+        raise NotFound("Channel not found.") from exc
+    return channel
 
 
 async def get_channel(session: AsyncSession, channel_id: uuid.UUID) -> Channel:

@@ -10,8 +10,7 @@ from typing import Any
 
 from x8.conversations.assistant.retrieval import Search
 from x8.kb_engine import search as kb_search
-from x8.kit.db import Database
-from x8.tenancy.session import tenant_session
+from x8.tenancy.session import TenantSessionFactory
 
 
 @dataclass(frozen=True)
@@ -19,12 +18,12 @@ class TurnPorts:
     kb_search: Search
 
 
-def tenant_kb_search(db: Database, company_id: uuid.UUID, kb_ids: list[uuid.UUID], *, language: str) -> Search:
+def tenant_kb_search(sessions: TenantSessionFactory, kb_ids: list[uuid.UUID], *, language: str) -> Search:
     """KB search for one company, a short read-only tenant transaction per call."""
 
     async def search(query: str, customer_language: str) -> list[dict[str, Any]]:
         # The catalogue is indexed in the company's language, whatever language the customer writes in.
-        async with tenant_session(db, company_id) as ts:
+        async with sessions() as ts:
             return await kb_search.search(ts, kb_ids, query, language=language, limit=5, enough=1)
 
     return search

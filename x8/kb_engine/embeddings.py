@@ -15,6 +15,7 @@ import httpx
 
 from x8.kit import http as provider_http
 from x8.settings import Settings
+from x8.tenancy.tables import to_vector_text
 
 
 class EmbeddingsUnavailable(Exception):
@@ -85,4 +86,5 @@ def item_text(row: dict[str, Any]) -> str:
 
 
 def to_pgvector(vector: list[float]) -> str:
-    return "[" + ",".join(f"{x:.6f}" for x in vector) + "]"
+    """pgvector's text form, as the ``Vector`` column type of ``x8.tenancy.tables`` sends it."""
+    return to_vector_text(vector)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,26 +32,68 @@ class Table:
     delimiter: str | None = None
 
 
-def detect_encoding(sample: bytes) -> str:
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if b"\x00" in sample[:4096]:
+# A byte-order mark settles the encoding. Excel's "Unicode text" export is UTF-16 LE with a BOM (tab-separated);
+# UTF-32's marks come first because UTF-32 LE's starts with UTF-16 LE's. The codecs named here drop the mark.
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# A "word" for telling 8-bit encodings apart: ASCII letters and digits and every byte >= 0x80 (letters and
+# punctuation alike); ASCII punctuation, spaces and the delimiters separate words.
+_WORD = re.compile(rb"[^\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+")
+_ASCII_LETTER = re.compile(rb"[A-Za-z]")
+_CP1252_ONLY = re.compile(rb"[\x80-\x9f]")  # where cp1252 has € “ ” – — and latin-1 only control characters
+# Control characters that text never holds (tab, line breaks, vertical tab and form feed are allowed).
+_CONTROL = bytes([*range(0x01, 0x09), *range(0x0E, 0x20), 0x7F])
+
+
+def detect_encoding(sample: bytes, *, complete: bool = True) -> str:
+    """The encoding of a CSV from its first bytes; ``complete`` says the sample is the whole file."""
+    for bom, encoding in BOMS:
+        if sample.startswith(bom):
+            return encoding
+    controls = len(sample) - len(sample.translate(None, _CONTROL))
+    if b"\x00" in sample[:4096] or (controls > 8 and controls > len(sample) // 100):
         raise UnreadableFile("This does not look like a text CSV file (it contains binary data).")
     try:
-        sample.decode("utf-8")
+        # A sample cut inside a multi-byte character is still UTF-8; a whole file ending in half of one is not.
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=complete)
         return "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start > len(sample) - 4:  # a multi-byte character cut by the sample's end
-            return "utf-8"
-    # Not UTF-8: a legacy 8-bit encoding. Cyrillic text (cp1251) comes in whole words of high bytes;
-    # Western text (latin-1) has single accented letters inside otherwise ASCII words.
-    high = [i for i, byte in enumerate(sample) if byte >= 0x80]
-    if not high:
-        return "utf-8"
-    in_runs = sum(
-        1 for i in high if (i > 0 and sample[i - 1] >= 0x80) or (i + 1 < len(sample) and sample[i + 1] >= 0x80)
-    )
-    return "cp1251" if in_runs >= 0.6 * len(high) else "latin-1"
+    except UnicodeDecodeError:
+        pass
+    return _legacy_encoding(sample)
+
+
+def _legacy_encoding(sample: bytes) -> str:
+    """Not UTF-8: a Windows 8-bit encoding, cp1251 (Cyrillic) or cp1252/latin-1 (Western).
+
+    Every Cyrillic letter is a byte >= 0x80, so Cyrillic words are runs of them; a Western word is ASCII letters with
+    an accented one here and there. Each word holding such bytes votes: with an ASCII letter for Western, with two or
+    more of them and no ASCII letter for Cyrillic; a lone symbol (°, №, ±, a dash) does not vote. Words, not bytes,
+    are counted so that English headers and names around Russian descriptions do not outvote them.
+    """
+    western = cyrillic = 0
+    for word in _WORD.findall(sample):
+        high = sum(1 for byte in word if byte >= 0x80)
+        if not high:
+            continue
+        if _ASCII_LETTER.search(word):
+            western += 1
+        elif high >= 2:
+            cyrillic += 1
+    if cyrillic > western:
+        return "cp1251"
+    # cp1252 and latin-1 differ only in 0x80-0x9F; name latin-1 unless those bytes are there and valid cp1252.
+    if _CP1252_ONLY.search(sample):
+        try:
+            sample.decode("cp1252")
+            return "cp1252"
+        except UnicodeDecodeError:
+            pass
+    return "latin-1"
 
 
 def detect_delimiter(text_sample: str) -> str:
@@ -67,13 +110,15 @@ def read_csv(stream: IO[bytes]) -> Table:
     sample = stream.read(SAMPLE)
     if not sample.strip():
         raise UnreadableFile("The file is empty.")
-    encoding = detect_encoding(sample)
+    encoding = detect_encoding(sample, complete=len(sample) < SAMPLE)
     stream.seek(0)
     text = io.TextIOWrapper(stream, encoding=encoding, newline="", errors="strict")
     try:
         head = text.read(SAMPLE)
     except UnicodeDecodeError as exc:
         raise UnreadableFile(f"The file is not valid {encoding} text.") from exc
+    if not head.strip():  # only a byte-order mark and blanks
+        raise UnreadableFile("The file is empty.")
     delimiter = detect_delimiter(head)
     text.seek(0)
     reader = csv.reader(text, delimiter=delimiter)

@@ -1,4 +1,9 @@
-"""Reading and writing KB items in a tenant's schema. Every function takes a ``TenantSession``."""
+"""Reading and writing KB items in a tenant's schema. Every function takes a ``TenantSession`` (or, for work
+around a provider call, a factory of short ones).
+
+Row reads and writes are typed queries on ``x8.tenancy.tables``; text SQL is left where it says something the
+Core constructs would only obscure (the staging-table import, the guarded vector write).
+"""
 
 from __future__ import annotations
 
@@ -13,13 +18,15 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import ColumnElement, ScalarSelect, delete, func, insert, or_, select, text, update
 
 from x8.kb_engine import vocabulary
 from x8.kb_engine.columns import FIELDS
+from x8.kb_engine.embeddings import Embedder, item_text, to_pgvector
 from x8.kb_engine.rows import KbItem
 from x8.kit.sql import escape_like
-from x8.tenancy.session import TenantSession
+from x8.tenancy.session import TenantSession, TenantSessionFactory
+from x8.tenancy.tables import kb_embeddings, kb_items
 
 log = logging.getLogger(__name__)
 SEARCH_CONFIGS = {"en": "english", "ru": "russian"}
@@ -47,13 +54,20 @@ _STAGE_TYPES = {
 }
 _UPDATABLE = [c for c in ITEM_COLUMNS if c not in ("kb_id", "position")]
 PUBLIC_COLUMNS = ["id", *FIELDS, "extra", "position", "created_at", "updated_at"]
+_PUBLIC = [kb_items.c[c] for c in PUBLIC_COLUMNS]
 
 
 def search_config(language: str) -> str:
     return SEARCH_CONFIGS.get(language, "simple")
 
 
+def _values(item: KbItem, config: str) -> dict[str, Any]:
+    """A row's writable columns, for ``insert(kb_items)`` / ``update(kb_items)`` (the same set as ``_UPDATABLE``)."""
+    return {**{f: getattr(item, f) for f in FIELDS}, "extra": item.extra, "search_config": config}
+
+
 def _record(kb_id: uuid.UUID, position: int, item: KbItem, config: str) -> tuple[Any, ...]:
+    """A row for COPY, in ``ITEM_COLUMNS`` order (``extra`` as JSON text: asyncpg has no binary COPY for jsonb)."""
     return (
         kb_id,
         position,
@@ -101,16 +115,17 @@ async def import_items(
     batch while the next is parsed in a thread. Everything is one transaction: ``replace`` deletes the KB's rows
     before the first batch, and if anything fails, the previous rows are still there. In append mode a row
     whose SKU is already in the KB updates that row, and new rows come after the ones already there.
+    Only the COPY itself goes to the driver; every other statement runs through the session.
     """
-    driver = await ts.driver_connection()
+    copy = await ts.copy_connection()
     columns = ", ".join(f"{c} {_STAGE_TYPES[c]}" for c in ITEM_COLUMNS)
-    await driver.execute(f"CREATE TEMP TABLE kb_stage ({columns}) ON COMMIT DROP")
+    await ts.execute(text(f"CREATE TEMP TABLE kb_stage ({columns}) ON COMMIT DROP"))
     assignments = ", ".join(f"{c} = EXCLUDED.{c}" for c in _UPDATABLE)
     select_list = ", ".join(
         "extra::jsonb" if c == "extra" else "search_config::regconfig" if c == "search_config" else c
         for c in ITEM_COLUMNS
     )
-    move = (
+    move = text(
         f"INSERT INTO kb_items ({', '.join(ITEM_COLUMNS)}) SELECT {select_list} FROM kb_stage "  # noqa: S608
         f"ON CONFLICT (kb_id, sku) WHERE sku IS NOT NULL DO UPDATE SET {assignments}"
     )
@@ -126,14 +141,12 @@ async def import_items(
         records = [_record(kb_id, position + offset, item, config) for position, item in batch]
         for _position, item in batch:
             new_words |= vocabulary.item_words(item)
-        await driver.copy_records_to_table("kb_stage", records=records, columns=ITEM_COLUMNS)
+        await copy.copy_records_to_table("kb_stage", records=records, columns=ITEM_COLUMNS)
         if not replace:
-            existing = await driver.fetch(
-                "SELECT s.sku FROM kb_stage s JOIN kb_items i ON i.kb_id = s.kb_id AND i.sku = s.sku"
-            )
-            stats.updated_skus += [r[0] for r in existing]
-        await driver.execute(move)
-        await driver.execute("TRUNCATE kb_stage")
+            existing = await ts.execute(_STAGED_EXISTING)
+            stats.updated_skus += list(existing.scalars())
+        await ts.execute(move)
+        await ts.execute(text("TRUNCATE kb_stage"))
         staged += len(records)
     if staged == 0:
         raise NothingToImport
@@ -150,14 +163,20 @@ async def import_items(
     return stats
 
 
+_STAGED_EXISTING = text("SELECT s.sku FROM kb_stage s JOIN kb_items i ON i.kb_id = s.kb_id AND i.sku = s.sku")
+
+
+def _last_position(kb_id: uuid.UUID) -> ScalarSelect[Any]:
+    """The KB's highest position, 0 when it is empty (a scalar subquery)."""
+    return select(func.coalesce(func.max(kb_items.c.position), 0)).where(kb_items.c.kb_id == kb_id).scalar_subquery()
+
+
 async def _prepare_kb(ts: TenantSession, kb_id: uuid.UUID, *, replace: bool) -> int:
     """Before the first row goes in: empty the KB (replace), or return the position to append after."""
     if replace:
-        await ts.execute(text("DELETE FROM kb_items WHERE kb_id = :kb"), {"kb": kb_id})
-        await vocabulary.clear(ts, kb_id)
+        await delete_kb_items(ts, kb_id)
         return 0
-    last = await ts.scalar(text("SELECT coalesce(max(position), 0) FROM kb_items WHERE kb_id = :kb"), {"kb": kb_id})
-    return int(last)
+    return int(await ts.scalar(select(_last_position(kb_id))))
 
 
 def _row(mapping: Any) -> dict[str, Any]:
@@ -167,91 +186,80 @@ def _row(mapping: Any) -> dict[str, Any]:
     return row
 
 
-async def count_items(ts: TenantSession, kb_id: uuid.UUID, q: str | None = None) -> int:
+def _matching(kb_id: uuid.UUID, q: str | None) -> list[ColumnElement[bool]]:
+    """The KB's rows, optionally only those whose name or SKU contains ``q`` (case-insensitive, literally)."""
+    where = [kb_items.c.kb_id == kb_id]
     if q:
-        return int(
-            await ts.scalar(
-                text("SELECT count(*) FROM kb_items WHERE kb_id = :kb AND (name ILIKE :p OR sku ILIKE :p)"),
-                {"kb": kb_id, "p": f"%{escape_like(q)}%"},
-            )
-        )
-    return int(await ts.scalar(text("SELECT count(*) FROM kb_items WHERE kb_id = :kb"), {"kb": kb_id}))
+        pattern = f"%{escape_like(q)}%"
+        where.append(or_(kb_items.c.name.ilike(pattern), kb_items.c.sku.ilike(pattern)))
+    return where
+
+
+async def count_items(ts: TenantSession, kb_id: uuid.UUID, q: str | None = None) -> int:
+    return int(await ts.scalar(select(func.count()).select_from(kb_items).where(*_matching(kb_id, q))))
 
 
 async def list_items(
     ts: TenantSession, kb_id: uuid.UUID, *, limit: int, offset: int, q: str | None = None
 ) -> list[dict[str, Any]]:
-    where = "kb_id = :kb" + (" AND (name ILIKE :p OR sku ILIKE :p)" if q else "")
     result = await ts.execute(
-        text(
-            f"SELECT {', '.join(PUBLIC_COLUMNS)} FROM kb_items WHERE {where} "  # noqa: S608
-            "ORDER BY position, id LIMIT :limit OFFSET :offset"
-        ),
-        {"kb": kb_id, "limit": limit, "offset": offset, "p": f"%{escape_like(q or '')}%"},
+        select(*_PUBLIC)
+        .where(*_matching(kb_id, q))
+        .order_by(kb_items.c.position, kb_items.c.id)
+        .limit(limit)
+        .offset(offset)
     )
     return [_row(r) for r in result.mappings()]
 
 
 async def get_item(ts: TenantSession, kb_id: uuid.UUID, item_id: uuid.UUID) -> dict[str, Any] | None:
-    result = await ts.execute(
-        text(f"SELECT {', '.join(PUBLIC_COLUMNS)} FROM kb_items WHERE kb_id = :kb AND id = :id"),  # noqa: S608
-        {"kb": kb_id, "id": item_id},
-    )
+    result = await ts.execute(select(*_PUBLIC).where(kb_items.c.kb_id == kb_id, kb_items.c.id == item_id))
     found = result.mappings().first()
     return _row(found) if found else None
 
 
-def _bind(column: str) -> str:
-    """The bind parameter for a column, cast where the driver sends text (``extra``, ``search_config``)."""
-    return {"extra": "CAST(:extra AS jsonb)", "search_config": "CAST(:search_config AS regconfig)"}.get(
-        column, f":{column}"
-    )
-
-
 async def sku_owner(ts: TenantSession, kb_id: uuid.UUID, sku: str) -> uuid.UUID | None:
     """The row that holds this exact SKU in the KB, if any."""
-    found = await ts.scalar(text("SELECT id FROM kb_items WHERE kb_id = :kb AND sku = :sku"), {"kb": kb_id, "sku": sku})
-    return uuid.UUID(str(found)) if found else None
+    found: uuid.UUID | None = await ts.scalar(
+        select(kb_items.c.id).where(kb_items.c.kb_id == kb_id, kb_items.c.sku == sku)
+    )
+    return found
 
 
 async def add_item(ts: TenantSession, kb_id: uuid.UUID, item: KbItem, *, language: str) -> uuid.UUID:
-    position = await ts.scalar(
-        text("SELECT coalesce(max(position), 0) + 1 FROM kb_items WHERE kb_id = :kb"), {"kb": kb_id}
-    )
-    values = dict(zip(ITEM_COLUMNS, _record(kb_id, int(position), item, search_config(language)), strict=True))
-    placeholders = ", ".join(_bind(c) for c in ITEM_COLUMNS)
-    new_id = await ts.scalar(
-        text(f"INSERT INTO kb_items ({', '.join(ITEM_COLUMNS)}) VALUES ({placeholders}) RETURNING id"),  # noqa: S608
-        values,
+    new_id: uuid.UUID = await ts.scalar(
+        insert(kb_items)
+        .values(kb_id=kb_id, position=_last_position(kb_id) + 1, **_values(item, search_config(language)))
+        .returning(kb_items.c.id)
     )
     await vocabulary.add_words(ts, kb_id, vocabulary.item_words(item))
-    return uuid.UUID(str(new_id))
+    return new_id
 
 
 async def update_item(ts: TenantSession, kb_id: uuid.UUID, item_id: uuid.UUID, item: KbItem, *, language: str) -> bool:
-    values = dict(zip(ITEM_COLUMNS, _record(kb_id, 0, item, search_config(language)), strict=True))
-    sets = ", ".join(f"{c} = {_bind(c)}" for c in _UPDATABLE)
     result = await ts.execute(
-        text(f"UPDATE kb_items SET {sets} WHERE kb_id = :kb_id AND id = :id RETURNING id"),  # noqa: S608
-        {**values, "id": item_id},
+        update(kb_items)
+        .where(kb_items.c.kb_id == kb_id, kb_items.c.id == item_id)
+        .values(**_values(item, search_config(language)))
+        .returning(kb_items.c.id)
     )
     updated = result.first() is not None
     if updated:
         await vocabulary.add_words(ts, kb_id, vocabulary.item_words(item))
     if updated and await has_embeddings_table(ts):  # the text changed: the next embedding run redoes it
-        await ts.execute(text("DELETE FROM kb_embeddings WHERE item_id = :id"), {"id": item_id})
+        await ts.execute(delete(kb_embeddings).where(kb_embeddings.c.item_id == item_id))
     return updated
 
 
 async def delete_item(ts: TenantSession, kb_id: uuid.UUID, item_id: uuid.UUID) -> bool:
     result = await ts.execute(
-        text("DELETE FROM kb_items WHERE kb_id = :kb AND id = :id RETURNING id"), {"kb": kb_id, "id": item_id}
+        delete(kb_items).where(kb_items.c.kb_id == kb_id, kb_items.c.id == item_id).returning(kb_items.c.id)
     )
     return result.first() is not None
 
 
 async def delete_kb_items(ts: TenantSession, kb_id: uuid.UUID) -> None:
-    await ts.execute(text("DELETE FROM kb_items WHERE kb_id = :kb"), {"kb": kb_id})
+    await ts.execute(delete(kb_items).where(kb_items.c.kb_id == kb_id))
     await vocabulary.clear(ts, kb_id)
 
 
@@ -278,11 +286,9 @@ def escape_cell(value: Any) -> str:
 async def export_csv(ts: TenantSession, kb_id: uuid.UUID) -> str:
     """The KB as CSV: fixed columns, then every extra column; formula-looking cells escaped."""
     result = await ts.execute(
-        text(
-            f"SELECT {', '.join(EXPORT_COLUMNS)}, extra FROM kb_items WHERE kb_id = :kb "  # noqa: S608
-            "ORDER BY position, id"
-        ),
-        {"kb": kb_id},
+        select(*(kb_items.c[c] for c in EXPORT_COLUMNS), kb_items.c.extra)
+        .where(kb_items.c.kb_id == kb_id)
+        .order_by(kb_items.c.position, kb_items.c.id)
     )
     rows = [dict(r) for r in result.mappings()]
     extra_keys: list[str] = []
@@ -302,31 +308,75 @@ async def has_embeddings_table(ts: TenantSession) -> bool:
     return bool(await ts.scalar(text("SELECT to_regclass('kb_embeddings') IS NOT NULL")))
 
 
-async def embed_pending(ts: TenantSession, embedder: Any, *, batch: int = 64) -> int:
-    """Embed rows that have no vector yet (or whose vector came from another model). Returns how many."""
-    from x8.kb_engine.embeddings import item_text, to_pgvector
+# Written only for rows still at the version that was embedded (``updated_at``, bumped by the kb_items trigger on
+# every write), under FOR SHARE: an edit committed since the read makes the row drop out here (it is re-checked
+# against the newest version), and an edit that comes during this short transaction waits for it, so its own
+# ``DELETE FROM kb_embeddings`` then removes the vector. One statement for the batch; vectors go as text.
+_STORE_VECTORS = text("""
+INSERT INTO kb_embeddings (item_id, model, embedding)
+SELECT i.id, :model, CAST(v.embedding AS vector)
+FROM unnest(CAST(:ids AS uuid[]), CAST(:versions AS timestamptz[]), CAST(:vectors AS text[]))
+     AS v (id, version, embedding)
+JOIN kb_items i ON i.id = v.id AND i.updated_at = v.version
+FOR SHARE OF i
+ON CONFLICT (item_id) DO UPDATE SET model = EXCLUDED.model, embedding = EXCLUDED.embedding, created_at = now()
+RETURNING item_id
+""")
 
-    if not await has_embeddings_table(ts):
-        return 0
-    done = 0
-    while True:
-        result = await ts.execute(
-            text(
-                "SELECT i.id, i.name, i.category, i.tags, i.description FROM kb_items i "
-                "LEFT JOIN kb_embeddings e ON e.item_id = i.id AND e.model = :model "
-                "WHERE e.item_id IS NULL ORDER BY i.position LIMIT :batch"
-            ),
-            {"model": embedder.model, "batch": batch},
+
+async def _unembedded(ts: TenantSession, model: str, batch: int, skip: list[uuid.UUID]) -> list[dict[str, Any]]:
+    """Up to ``batch`` rows with no vector from ``model``, with the version (``updated_at``) of what is read."""
+    query = (
+        select(
+            kb_items.c.id,
+            kb_items.c.updated_at,
+            kb_items.c.name,
+            kb_items.c.category,
+            kb_items.c.tags,
+            kb_items.c.description,
         )
-        rows = [dict(r) for r in result.mappings()]
+        .select_from(
+            kb_items.outerjoin(
+                kb_embeddings, (kb_embeddings.c.item_id == kb_items.c.id) & (kb_embeddings.c.model == model)
+            )
+        )
+        .where(kb_embeddings.c.item_id.is_(None))
+        .order_by(kb_items.c.position, kb_items.c.id)
+        .limit(batch)
+    )
+    if skip:
+        query = query.where(kb_items.c.id.not_in(skip))
+    return [dict(r) for r in (await ts.execute(query)).mappings()]
+
+
+async def embed_pending(sessions: TenantSessionFactory, embedder: Embedder, *, batch: int = 64) -> int:
+    """Embed rows that have no vector yet (or whose vector came from another model). Returns how many were stored.
+
+    Per batch: one short transaction reads the rows and commits; the embedder is called with no transaction open;
+    a second short transaction stores the vectors of the rows that were not edited meanwhile (``_STORE_VECTORS``).
+    A row edited meanwhile is left without a vector for the rest of this run; its edit queued another run, which
+    embeds the new text.
+    """
+    done = 0
+    skipped: list[uuid.UUID] = []  # edited or deleted while their text was being embedded
+    while True:
+        async with sessions() as ts:
+            if not await has_embeddings_table(ts):
+                return done
+            rows = await _unembedded(ts, embedder.model, batch, skipped)
         if not rows:
             return done
-        vectors = await embedder.embed([item_text(r) for r in rows])
-        await ts.execute(
-            text(
-                "INSERT INTO kb_embeddings (item_id, model, embedding) VALUES (:id, :model, CAST(:v AS vector)) "
-                "ON CONFLICT (item_id) DO UPDATE SET model = EXCLUDED.model, embedding = EXCLUDED.embedding"
-            ),
-            [{"id": r["id"], "model": embedder.model, "v": to_pgvector(v)} for r, v in zip(rows, vectors, strict=True)],
-        )
-        done += len(rows)
+        vectors = await embedder.embed([item_text(r) for r in rows])  # no transaction is open here
+        async with sessions() as ts:
+            stored = await ts.execute(
+                _STORE_VECTORS,
+                {
+                    "model": embedder.model,
+                    "ids": [r["id"] for r in rows],
+                    "versions": [r["updated_at"] for r in rows],
+                    "vectors": [to_pgvector(v) for _, v in zip(rows, vectors, strict=True)],
+                },
+            )
+            written = set(stored.scalars())
+        done += len(written)
+        skipped += [r["id"] for r in rows if r["id"] not in written]

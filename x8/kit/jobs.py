@@ -1,12 +1,12 @@
 """The durable job queue: procrastinate on PostgreSQL, so no other server is needed.
 
-Tasks live in ``tasks.py`` modules as blueprints and are registered here. Jobs take ids, not objects.
+Tasks live in ``tasks.py`` modules as blueprints and are registered once, in ``x8.worker``. Jobs take ids, not
+objects.
 The worker runs inside ``x8 serve`` or on its own as ``x8 worker``.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
 import weakref
@@ -64,22 +64,10 @@ def _queue_pool(**kwargs: Any) -> psycopg_pool.AsyncConnectionPool[Any]:
     return psycopg_pool.AsyncConnectionPool(**{**kwargs, "check": _check_if_idle, "reset": _note_return})
 
 
-@functools.cache
-def build_app(app_url: str) -> procrastinate.App:
-    """One procrastinate app per process and database: adding a blueprint renames its tasks in place
-    (namespacing), so blueprints must be added exactly once."""
-    from x8.platform.auth import tasks as auth_tasks
-    from x8.platform.conversations import tasks as conversation_tasks
-    from x8.platform.knowledge_base import tasks as kb_tasks
-
-    # Every queue operation is one statement (a procrastinate function): autocommit spares a BEGIN and a COMMIT
-    # round trip around each, which under load was most of the queue's cost.
-    connector = procrastinate.PsycopgConnector(conninfo=app_url, configure=_autocommit, pool_factory=_queue_pool)
-    app = procrastinate.App(connector=connector)
-    app.add_tasks_from(auth_tasks.blueprint, namespace="auth")
-    app.add_tasks_from(kb_tasks.blueprint, namespace="kb")
-    app.add_tasks_from(conversation_tasks.blueprint, namespace="conversations")
-    return app
+def connector(app_url: str) -> procrastinate.PsycopgConnector:
+    """The queue's connector. Every queue operation is one statement (a procrastinate function): autocommit spares
+    a BEGIN and a COMMIT round trip around each, which under load was most of the queue's cost."""
+    return procrastinate.PsycopgConnector(conninfo=app_url, configure=_autocommit, pool_factory=_queue_pool)
 
 
 # A turn is scheduled for the end of its buffer window, and a worker only notices scheduled jobs when it polls:

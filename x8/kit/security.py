@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 import bcrypt
-from jose import JWTError, jwt
+import jwt
 
 from x8.kit.clock import utcnow
 
@@ -75,8 +75,13 @@ def decode_token(secret_key: str, token: str, *, expected_type: TokenType) -> di
         header = jwt.get_unverified_header(token)
         if header.get("alg") != ALGORITHM:
             raise InvalidToken("unsupported token algorithm")
-        payload: dict[str, Any] = jwt.decode(token, secret_key, algorithms=[ALGORITHM])
-    except JWTError as exc:
+        # The signature, `exp`, `nbf`, `sub` and `jti` are checked as python-jose did, and a token without `exp` is
+        # refused. `iat` is not checked: PyJWT refuses an `iat` in the future, which would turn a second of clock
+        # skew between two hosts into a sign-out.
+        payload: dict[str, Any] = jwt.decode(
+            token, secret_key, algorithms=[ALGORITHM], options={"verify_iat": False, "require": ["exp"]}
+        )
+    except jwt.PyJWTError as exc:
         raise InvalidToken(str(exc)) from exc
     if payload.get("type") != expected_type:
         raise InvalidToken("wrong token type")

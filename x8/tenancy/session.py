@@ -4,14 +4,17 @@
 tenant's app role), ``SET LOCAL search_path`` (the tenant's schema) and ``set_config('app.tenant_id', …,
 true)``. All three are transaction-local, so a pooled connection carries nothing over after commit,
 rollback or an exception. ``kb_engine`` and ``conversations`` receive a ``TenantSession`` and never a raw
-session (``tests/tenancy/test_session_boundary.py`` enforces it).
+session (``tests/tenancy/test_session_boundary.py`` enforces it); work that calls a provider between its reads
+and writes receives ``tenant_sessions(...)``, a factory of short ones. The asyncpg connection underneath is
+reachable only for COPY (``copy_connection``).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from functools import partial
 from typing import Any, TypeVar
 
 from sqlalchemy import Executable, Result, text
@@ -58,11 +61,27 @@ class TenantSession:
     async def delete(self, instance: object) -> None:
         await self._session.delete(instance)
 
-    async def driver_connection(self) -> Any:
-        """The underlying asyncpg connection, in this transaction (for COPY and other bulk paths)."""
+    async def copy_connection(self) -> CopyConnection:
+        """COPY into this transaction: the one thing SQLAlchemy cannot do. Everything else goes through
+        ``execute``, so it stays typed, logged and inside the tenant's role and search_path."""
         connection = await self._session.connection()
         raw = await connection.get_raw_connection()
-        return raw.driver_connection
+        driver = raw.driver_connection
+        if driver is None or not driver.is_in_transaction():
+            raise RuntimeError("COPY must run inside the tenant's transaction")
+        return CopyConnection(driver)
+
+
+class CopyConnection:
+    """The asyncpg connection of a tenant transaction, narrowed to COPY (``copy_records_to_table``)."""
+
+    def __init__(self, driver: Any) -> None:
+        self._driver = driver
+
+    async def copy_records_to_table(
+        self, table: str, *, records: Iterable[Sequence[Any]], columns: Sequence[str]
+    ) -> None:
+        await self._driver.copy_records_to_table(table, records=records, columns=columns)
 
 
 _ENTER = text(
@@ -92,3 +111,13 @@ async def tenant_session(db: Database, tenant_id: uuid.UUID) -> AsyncIterator[Te
     async with db.sessions() as session, session.begin():
         await enter_tenant(session, names)
         yield TenantSession(session, names)
+
+
+TenantSessionFactory = Callable[[], AbstractAsyncContextManager[TenantSession]]
+
+
+def tenant_sessions(db: Database, tenant_id: uuid.UUID) -> TenantSessionFactory:
+    """A new short tenant transaction each time it is called, for work that must commit between its steps: read,
+    commit, call a provider with no transaction open, then write in a second transaction (ARCHITECTURE.md, "No
+    network call inside a database transaction"). The callee gets the factory, never the ``Database``."""
+    return partial(tenant_session, db, tenant_id)

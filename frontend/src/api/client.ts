@@ -23,26 +23,72 @@ async function refreshTokens(): Promise<boolean> {
   return true;
 }
 
+// fetch() consumes a request's body, so the copy that is sent again after a refresh is taken before it goes out.
+const resendable = new WeakMap<Request, Request>();
+
 const auth: Middleware = {
   async onRequest({ request }) {
     const tokens = getTokens();
     if (tokens && !request.headers.has("Authorization")) {
       request.headers.set("Authorization", `Bearer ${tokens.access_token}`);
     }
+    if (tokens && !request.url.includes("/api/v1/auth/")) resendable.set(request, request.clone());
     return request;
   },
-  async onResponse({ request, response }) {
-    if (response.status !== 401 || !getTokens() || request.url.includes("/api/v1/auth/")) return response;
+  async onResponse({ request, response, options }) {
+    const retry = resendable.get(request);
+    resendable.delete(request);
+    if (response.status !== 401 || !getTokens() || !retry) return response;
     refreshing ??= refreshTokens().finally(() => (refreshing = null));
     if (!(await refreshing)) return response;
-    const retry = new Request(request);
     retry.headers.set("Authorization", `Bearer ${getTokens()?.access_token ?? ""}`);
-    return fetch(retry);
+    // The call's own fetch (formFetch for uploads), called unbound: window.fetch refuses another `this`.
+    const send = options.fetch;
+    return send(retry);
+  },
+  async onError({ request }) {
+    resendable.delete(request);
   },
 };
 
 export const api = createClient<paths>({ baseUrl: "" });
 api.use(auth);
+
+/**
+ * A fetch for one multipart call, given as the call's `fetch` option (see `multipart`). It sends `form` itself with
+ * XMLHttpRequest, which reports upload progress where fetch cannot, and sends it again when the auth middleware
+ * retries after a refresh. The Request's own copy of the body is never read, so a large file is not buffered.
+ */
+export function formFetch(form: FormData, onProgress?: (fraction: number) => void): typeof fetch {
+  return (input, init) =>
+    new Promise<Response>((resolve, reject) => {
+      const request = input instanceof Request ? input : new Request(input, init);
+      const xhr = new XMLHttpRequest();
+      xhr.open(request.method, request.url);
+      // Not Content-Type: the browser writes it, with the boundary of the form it sends.
+      request.headers.forEach((value, name) => {
+        if (name !== "content-type") xhr.setRequestHeader(name, value);
+      });
+      xhr.responseType = "blob";
+      if (onProgress) xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+      xhr.onload = () => {
+        const headers = new Headers();
+        for (const line of xhr.getAllResponseHeaders().trim().split(/[\r\n]+/)) {
+          const colon = line.indexOf(":");
+          if (colon > 0) headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+        }
+        const body = [204, 205, 304].includes(xhr.status) ? null : (xhr.response as Blob);
+        resolve(new Response(body, { status: xhr.status, statusText: xhr.statusText, headers }));
+      };
+      xhr.onerror = xhr.onabort = () => reject(new TypeError("Failed to fetch"));
+      xhr.send(form);
+    });
+}
+
+/** The options of a multipart call: `form` as its body (the schema calls a file field a string), sent by formFetch. */
+export function multipart(form: FormData, onProgress?: (fraction: number) => void) {
+  return { body: form as never, bodySerializer: () => form, fetch: formFetch(form, onProgress) };
+}
 
 export interface ApiError {
   status: number;

@@ -8,7 +8,7 @@ import { Card, ErrorAlert, Spinner } from "../components/ui";
 import { useI18n } from "../i18n";
 import { useMe } from "../queries/auth";
 import { useCompanies } from "../queries/companies";
-import { downloadWithAuth, useKnowledgeBases } from "../queries/kb";
+import { downloadTemplate, useKnowledgeBases } from "../queries/kb";
 
 export function KnowledgeBasePage() {
   const { t } = useI18n();
@@ -46,11 +46,11 @@ export function KnowledgeBasePage() {
             </label>
             <div className="flex items-center gap-2 text-sm text-slate-600">
               {t("kb.templates")}
-              <button type="button" className="text-brand-700 hover:underline" onClick={() => downloadWithAuth("/api/v1/knowledge-base/templates/product", "product-template.csv")}>
+              <button type="button" className="text-brand-700 hover:underline" onClick={() => downloadTemplate("product", "product-template.csv")}>
                 {t("kb.templateProduct")}
               </button>
               ·
-              <button type="button" className="text-brand-700 hover:underline" onClick={() => downloadWithAuth("/api/v1/knowledge-base/templates/service", "service-template.csv")}>
+              <button type="button" className="text-brand-700 hover:underline" onClick={() => downloadTemplate("service", "service-template.csv")}>
                 {t("kb.templateService")}
               </button>
             </div>

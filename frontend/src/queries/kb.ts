@@ -1,8 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
-import { api, toApiError, unwrap, type ApiError } from "../api/client";
+import { api, multipart, toApiError, unwrap, type ApiError } from "../api/client";
 import type { components } from "../api/schema";
-import { getTokens } from "../auth/tokens";
 
 export type KnowledgeBase = components["schemas"]["KnowledgeBaseOut"];
 export type KbRow = components["schemas"]["KbRowOut"];
@@ -70,43 +69,42 @@ export function useDeleteRow(kbId: string) {
   });
 }
 
-/** Upload with progress: fetch cannot report upload progress, XMLHttpRequest can. */
-export function uploadCatalogue(
+/** Upload with progress, through the API client (so an expired access token is refreshed and the upload resent). */
+export async function uploadCatalogue(
   form: { file: File; companyId: string; mode: "replace" | "append" },
   onProgress: (fraction: number) => void,
 ): Promise<UploadResult> {
-  return new Promise((resolve, reject) => {
-    const body = new FormData();
-    body.append("file", form.file);
-    body.append("company_id", form.companyId);
-    body.append("mode", form.mode);
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", "/api/v1/knowledge-base/upload-csv");
-    const token = getTokens()?.access_token;
-    if (token) xhr.setRequestHeader("Authorization", `Bearer ${token}`);
-    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
-    xhr.onload = () => {
-      let parsed: unknown = null;
-      try {
-        parsed = JSON.parse(xhr.responseText);
-      } catch {
-        parsed = null;
-      }
-      if (xhr.status >= 200 && xhr.status < 300) resolve(parsed as UploadResult);
-      else reject({ ...toApiError(xhr.status, parsed), body: parsed } as ApiError & { body: unknown });
-    };
-    xhr.onerror = () => reject({ status: 0, type: "NetworkError", message: "Cannot reach the server.", fields: {} });
-    xhr.send(body);
-  });
+  const body = new FormData();
+  body.append("file", form.file);
+  body.append("company_id", form.companyId);
+  body.append("mode", form.mode);
+  let result;
+  try {
+    result = await api.POST("/api/v1/knowledge-base/upload-csv", multipart(body, onProgress));
+  } catch {
+    throw { status: 0, type: "NetworkError", message: "Cannot reach the server.", fields: {} } satisfies ApiError;
+  }
+  const { data, error, response } = result;
+  if (error !== undefined || !response.ok) {
+    throw { ...toApiError(response.status, error), body: error ?? null } satisfies ApiError & { body: unknown };
+  }
+  return data as UploadResult;
 }
 
-/** Download a file that needs the Authorization header (so a plain link cannot fetch it). */
-export async function downloadWithAuth(url: string, filename: string): Promise<void> {
-  const response = await fetch(url, { headers: { Authorization: `Bearer ${getTokens()?.access_token ?? ""}` } });
-  if (!response.ok) throw toApiError(response.status, await response.json().catch(() => null));
+/** Save a file from the API (export and templates need the Authorization header, so a plain link cannot fetch them). */
+async function save(call: Promise<{ data?: Blob; error?: unknown; response: Response }>, filename: string): Promise<void> {
+  const blob = await unwrap(call);
   const link = document.createElement("a");
-  link.href = URL.createObjectURL(await response.blob());
+  link.href = URL.createObjectURL(blob);
   link.download = filename;
   link.click();
   URL.revokeObjectURL(link.href);
+}
+
+export function downloadExport(kbId: string, filename: string): Promise<void> {
+  return save(api.GET("/api/v1/knowledge-base/{kb_id}/export", { params: { path: { kb_id: kbId } }, parseAs: "blob" }), filename);
+}
+
+export function downloadTemplate(kind: "product" | "service", filename: string): Promise<void> {
+  return save(api.GET("/api/v1/knowledge-base/templates/{kind}", { params: { path: { kind } }, parseAs: "blob" }), filename);
 }

@@ -1,8 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
-import { api, toApiError, unwrap } from "../api/client";
+import { api, multipart, toApiError, unwrap } from "../api/client";
 import type { components } from "../api/schema";
-import { getTokens } from "../auth/tokens";
 
 export type Media = components["schemas"]["MediaOut"];
 export type MediaFolder = "product" | "service";
@@ -23,14 +22,7 @@ export function useUploadMedia(folder: MediaFolder) {
       const body = new FormData();
       body.append("file", file);
       body.append("folder", folder);
-      const response = await fetch("/api/v1/cloudinary/upload", {
-        method: "POST",
-        body,
-        headers: { Authorization: `Bearer ${getTokens()?.access_token ?? ""}` },
-      });
-      const parsed: unknown = await response.json().catch(() => null);
-      if (!response.ok) throw toApiError(response.status, parsed);
-      return parsed as Media;
+      return unwrap(api.POST("/api/v1/cloudinary/upload", multipart(body)));
     },
     onSuccess: () => queryClient.invalidateQueries({ queryKey: mediaKeys.list(folder) }),
   });

@@ -38,7 +38,11 @@ async def get_principal(
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise _unauthorized("Sign in to continue: no access token was given.")
-    return await principal_from_token(session, request.app.state.settings.secret_key, credentials.credentials)
+    principal = await principal_from_token(session, request.app.state.settings.secret_key, credentials.credentials)
+    # The lookup's read ends here, so the request holds no transaction while its endpoint calls a provider; the
+    # user stays attached to the session, and whatever the endpoint writes starts the next transaction.
+    await session.commit()
+    return principal
 
 
 async def principal_from_token(

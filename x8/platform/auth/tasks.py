@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 
 @blueprint.periodic(cron="17 * * * *")
-@blueprint.task(queueing_lock="purge_auth_data", pass_context=False)
+@blueprint.task(name="purge_auth_data", queueing_lock="purge_auth_data", pass_context=False)
 async def purge_auth_data(timestamp: int) -> None:
     """Delete codes, rate-limit windows and sessions that can no longer be used (hourly)."""
     ctx = context()

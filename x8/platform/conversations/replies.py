@@ -35,7 +35,7 @@ from x8.platform.conversations.service import (
     record_reply,
 )
 from x8.settings import Settings
-from x8.tenancy.session import tenant_session
+from x8.tenancy.session import tenant_session, tenant_sessions
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +150,7 @@ async def _think(
     """The assistant's reply, with no transaction open: each KB search is a short transaction of its own."""
     store = history_store(settings)
     history = await recall(store, company_id, claimed.conversation_id) if store else None
-    ports = TurnPorts(kb_search=tenant_kb_search(db, company_id, kb_ids, language=profile.language))
+    ports = TurnPorts(kb_search=tenant_kb_search(tenant_sessions(db, company_id), kb_ids, language=profile.language))
     profile = replace(profile, channel_id=str(claimed.channel_id) if claimed.channel_id else None)
     return await assistant_for(settings).reply(
         claimed.text, history or claimed.history, profile, ports.kb_search, first_reply=claimed.first_reply

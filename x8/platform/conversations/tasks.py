@@ -1,26 +1,23 @@
 """Queue jobs for the reply pipeline: take a turn when the buffer window has passed, send a stored message.
 
-Both are idempotent (see ``x8.conversations.pipeline``), so a job that runs twice, or is retried after its worker
-died, answers once and sends once.
+Both are idempotent (claims in ``x8.conversations.turns`` and ``x8.conversations.delivery``), so a job that runs
+twice, or is retried after its worker died, answers once; docs/conversations.md says when a send can repeat.
+Provider webhooks reach this pipeline through the inbox (``x8.platform.conversations.ingest``).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import logging
 import uuid
-from typing import Any
 
 import procrastinate
 from procrastinate.jobs import Job
 
-from x8.channel_adapters.base import InboundMessage, ProviderError
-from x8.channel_adapters.cache import channel_for_webhook
+from x8.channel_adapters.base import ProviderError
 from x8.channel_adapters.models import ChannelStatus
 from x8.channel_adapters.waha import WahaAdapter
-from x8.kit import group_defer
-from x8.kit.jobs import context
+from x8.kit.jobs import WorkerContext, context
 from x8.platform.conversations import replies, service
 
 blueprint = procrastinate.Blueprint()
@@ -44,15 +41,16 @@ class ProviderRetry(procrastinate.BaseRetryStrategy):
         return procrastinate.RetryDecision(retry_in={"seconds": int(wait) or 1})
 
 
-@blueprint.task(retry=procrastinate.RetryStrategy(max_attempts=5, exponential_wait=2), pass_context=False)
+@blueprint.task(
+    name="take_turn", retry=procrastinate.RetryStrategy(max_attempts=5, exponential_wait=2), pass_context=False
+)
 async def take_turn(company_id: str, conversation_id: str) -> None:
-    await _turn(uuid.UUID(company_id), uuid.UUID(conversation_id))
+    await take_turn_now(context(), uuid.UUID(company_id), uuid.UUID(conversation_id))
 
 
-async def _turn(company_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
+async def take_turn_now(ctx: WorkerContext, company_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
     """Take the turn, then send its reply in the same job: a job per step cost more than the step itself under
     load. A send that fails in a way worth retrying moves to its own ``send_message`` job."""
-    ctx = context()
     outcome = await replies.run_turn(ctx.db, ctx.settings, company_id, conversation_id)
     if outcome.wait_seconds > 0:
         await schedule_turn(company_id, conversation_id, delay=outcome.wait_seconds)
@@ -74,14 +72,16 @@ async def _turn(company_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
             await schedule_send(company_id, outcome.outgoing.id, delay=exc.retry_after or 1.0)
 
 
-@blueprint.task(retry=procrastinate.RetryStrategy(max_attempts=6, exponential_wait=10), pass_context=False)
+@blueprint.task(
+    name="notify_handover", retry=procrastinate.RetryStrategy(max_attempts=6, exponential_wait=10), pass_context=False
+)
 async def notify_handover(company_id: str, conversation_id: str) -> None:
     """R-M5: a customer asked for a person; the business hears of it by email (retried while mail is down)."""
     ctx = context()
     await service.notify_handover(ctx.db, ctx.settings, uuid.UUID(company_id), uuid.UUID(conversation_id))
 
 
-@blueprint.task(retry=ProviderRetry(), pass_context=True)
+@blueprint.task(name="send_message", retry=ProviderRetry(), pass_context=True)
 async def send_message(job_context: procrastinate.JobContext, company_id: str, message_id: str) -> None:
     ctx = context()
     assert job_context.job is not None
@@ -98,7 +98,7 @@ async def send_message(job_context: procrastinate.JobContext, company_id: str, m
 
 
 @blueprint.periodic(cron="* * * * *")
-@blueprint.task(queueing_lock="retry_stalled_jobs", pass_context=True)
+@blueprint.task(name="retry_stalled_jobs", queueing_lock="retry_stalled_jobs", pass_context=True)
 async def retry_stalled_jobs(job_context: procrastinate.JobContext, timestamp: int) -> None:
     """Jobs of a worker that died (no heartbeat) go back to the queue; the pipeline's jobs are idempotent."""
     app = job_context.app
@@ -110,7 +110,7 @@ async def retry_stalled_jobs(job_context: procrastinate.JobContext, timestamp: i
 
 
 @blueprint.periodic(cron="17 3 * * *")
-@blueprint.task(queueing_lock="prune_history", pass_context=False)
+@blueprint.task(name="prune_history", queueing_lock="prune_history", pass_context=False)
 async def prune_history(timestamp: int) -> None:
     """Daily: every company's messages older than X8_HISTORY_RETENTION_DAYS are deleted (R-M6)."""
     ctx = context()
@@ -120,40 +120,10 @@ async def prune_history(timestamp: int) -> None:
     log.info("history retention: %d old messages removed", removed)
 
 
-@blueprint.task(retry=procrastinate.RetryStrategy(max_attempts=10, exponential_wait=2), pass_context=False)
-async def ingest(channel_id: str, message: dict[str, Any]) -> None:
-    """Store a provider's message in the company's inbox (de-duplicated), then take its turn: later when the company
-    has a buffer window (R-M2), else at once. Webhooks defer this job with the normalized message and answer at
-    once: the job queue in PostgreSQL is the durable webhook inbox. A rerun (a redelivery, a dead worker) stores
-    nothing twice and still sends whatever reply is waiting."""
-    ctx = context()
-    channel = await channel_for_webhook(ctx.db, uuid.UUID(channel_id))
-    if channel is None:
-        return  # the channel was deleted with its company
-    received = await service.receive(
-        ctx.db, channel, InboundMessage(**message), pause_minutes=ctx.settings.human_pause_minutes
-    )
-    if received.from_owner:
-        return
-    delay = await service.buffer_seconds_for(ctx.db, ctx.settings, channel.company_id)
-    if delay > 0:
-        await schedule_turn(channel.company_id, received.conversation_id, delay=delay)
-    else:  # no window to merge messages in: answer now, in this job
-        await _turn(channel.company_id, received.conversation_id)
-
-
-async def schedule_ingest(channel_id: uuid.UUID, message: InboundMessage) -> None:
-    # One contact's messages are stored in the order they came (procrastinate runs jobs sharing a lock in order).
-    # Webhooks arriving together are committed together (x8.kit.group_defer); each answers once its job is in.
-    deferrer = ingest.configure(lock=f"ingest:{channel_id}:{message.external_id}")
-    job = deferrer.make_new_job(channel_id=str(channel_id), message=dataclasses.asdict(message))
-    await group_defer.defer(deferrer.job_manager, job)
-
-
 WAHA_RESTARTS = 8
 
 
-@blueprint.task(pass_context=False)
+@blueprint.task(name="restart_waha_session", pass_context=False)
 async def restart_waha_session(channel_id: str, attempt: int) -> None:
     """Restart a lost WhatsApp session; if WAHA cannot do it now, try again later, waiting longer each time."""
     ctx = context()

@@ -1,26 +1,29 @@
-"""Inbound webhooks (SPEC.md R-M1): verify, store, answer at once.
+"""Inbound webhooks (SPEC.md R-M1): verify, store in the inbox, answer at once.
 
-A provider webhook is verified, its messages normalized and stored as ``ingest`` jobs: one INSERT into the
-PostgreSQL job queue, the durable webhook inbox, committed before the 200 goes back. The job then writes the
-message into the company's inbox (de-duplicated by provider message id) and queues its turn. A webhook that fails
-verification gets 401 and nothing is stored; a redelivered message is accepted and stored once. The playground's
-webhook stores synchronously, because it answers with the conversation id.
+A provider webhook is verified and, when it carries something to act on, stored as an event in the inbox
+(``webhook_events``, unique by source and external id) together with its ``handle_event`` job, in one statement
+committed before the 200 goes back. The job (``x8.platform.conversations.ingest``) writes the message into the
+company's inbox (de-duplicated by provider message id) and takes its turn. A webhook that fails verification gets
+401 and nothing is stored; a redelivered event is accepted and stores nothing. The playground's webhook is not a
+provider's: it stores synchronously, because it answers with the conversation id.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import uuid
+from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
-from x8.channel_adapters.base import WebhookRejected
+from x8.channel_adapters.base import InboundMessage, WebhookRejected
 from x8.channel_adapters.cache import channel_for_webhook
 from x8.channel_adapters.models import Channel, ChannelStatus
 from x8.channel_adapters.registry import adapter_for
-from x8.channel_adapters.waha import LOST, STATUS_MAP, WahaAdapter
+from x8.channel_adapters.waha import WahaAdapter
 from x8.channel_adapters.web import playground_visitor
 from x8.conversations.inbox import Received
 from x8.kit.db import Database, SessionDep
@@ -32,9 +35,10 @@ from x8.platform.conversations.schemas import Accepted, WebMessageIn
 from x8.platform.conversations.service import (
     buffer_seconds_for,
     receive,
-    set_channel_status,
 )
-from x8.platform.conversations.tasks import schedule_ingest, schedule_turn, schedule_waha_restart
+from x8.platform.conversations.tasks import schedule_turn
+from x8.platform.inbox import tasks as inbox_tasks
+from x8.platform.inbox.repository import IncomingEvent
 from x8.settings import Settings
 
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
@@ -59,6 +63,33 @@ async def _after_store(db: Database, settings: Settings, channel: Channel, recei
         await schedule_turn(channel.company_id, received.conversation_id, delay=delay)
 
 
+def _json_object(body: bytes, what: str) -> dict[str, Any]:
+    try:
+        payload = json.loads(body)
+    except ValueError as exc:
+        raise BadRequest(f"The {what} is not JSON.") from exc
+    if not isinstance(payload, dict):
+        raise BadRequest(f"The {what} is not a JSON object.")
+    return payload
+
+
+async def _store_messages(channel: Channel, payload: dict[str, Any], messages: list[InboundMessage]) -> None:
+    """One event per message-bearing delivery, keyed by the message's provider id (unique per channel), handled in
+    order with the contact's other messages."""
+    if not messages:
+        return  # nothing a customer said (an edit, a join, a shape the provider does not send)
+    first = messages[0]
+    await inbox_tasks.store(
+        IncomingEvent(
+            source=channel.platform,
+            external_id=f"{channel.id}:{first.provider_message_id}",
+            payload=payload,
+            channel_id=channel.id,
+            lock=f"ingest:{channel.id}:{first.external_id}",
+        )
+    )
+
+
 @router.post("/telegram/{channel_id}", response_model=Ok, responses=error_responses(BadRequest, Unauthorized, NotFound))
 async def telegram(channel_id: uuid.UUID, request: Request, db: DatabaseDep, settings: SettingsDep) -> Ok:
     """Telegram updates; ``X-Telegram-Bot-Api-Secret-Token`` must match the secret set with setWebhook."""
@@ -70,14 +101,8 @@ async def telegram(channel_id: uuid.UUID, request: Request, db: DatabaseDep, set
     except WebhookRejected as exc:
         log.warning("rejected a Telegram webhook for channel %s: %s", channel_id, exc)
         raise Unauthorized(str(exc)) from exc
-    try:
-        payload = json.loads(body)
-    except ValueError as exc:
-        raise BadRequest("The update is not JSON.") from exc
-    if not isinstance(payload, dict):
-        raise BadRequest("The update is not a JSON object.")
-    for message in adapter.parse(payload):
-        await schedule_ingest(channel.id, message)
+    payload = _json_object(body, "update")
+    await _store_messages(channel, payload, adapter.parse(payload))
     return Ok(ok=True)
 
 
@@ -132,38 +157,31 @@ async def waha(request: Request, db: DatabaseDep, settings: SettingsDep) -> Ok:
     except WebhookRejected as exc:
         log.warning("rejected a WAHA webhook: %s", exc)
         raise Unauthorized(str(exc)) from exc
-    try:
-        payload = json.loads(body)
-    except ValueError as exc:
-        raise BadRequest("The event is not JSON.") from exc
-    if not isinstance(payload, dict):
-        raise BadRequest("The event is not a JSON object.")
+    payload = _json_object(body, "event")
     try:
         channel = await _channel(db, _waha_channel_id(payload.get("session")), "whatsapp")
     except NotFound as exc:
         raise NotFound("No WhatsApp channel has this session.") from exc
     if payload.get("event") == "session.status":
-        await _waha_status(db, channel, payload)
+        await inbox_tasks.store(
+            IncomingEvent(
+                source="whatsapp",
+                external_id=f"{channel.id}:{_event_id(payload, body)}",
+                payload=payload,
+                channel_id=channel.id,
+                lock=f"waha_status:{channel.id}",
+            )
+        )
         return Ok(ok=True)
     if channel.status == ChannelStatus.DISCONNECTED:
         return Ok(ok=True)  # a late event for a session the business disconnected
-    for message in adapter.parse(payload):
-        await schedule_ingest(channel.id, message)
+    await _store_messages(channel, payload, adapter.parse(payload))
     return Ok(ok=True)
 
 
-async def _waha_status(db: Database, channel: Channel, payload: dict[str, object]) -> None:
-    event = payload.get("payload")
-    waha_status = str(event.get("status", "")) if isinstance(event, dict) else ""
-    status = STATUS_MAP.get(waha_status)
-    if status is None:
-        return
-    if channel.status == ChannelStatus.DISCONNECTED and status != ChannelStatus.CONNECTED:
-        return  # the business disconnected it: a stopping session is expected, not an outage
-    if waha_status in LOST:
-        # R-CH3: a lost session raises an alert (the channel shows the error) and is restarted with backoff.
-        log.warning("WhatsApp session of channel %s is %s; restarting it", channel.id, waha_status)
-        await set_channel_status(db, channel.id, ChannelStatus.ERROR, f"The WhatsApp session is {waha_status}.")
-        await schedule_waha_restart(channel.id, attempt=0)
-        return
-    await set_channel_status(db, channel.id, status)
+def _event_id(payload: dict[str, Any], body: bytes) -> str:
+    """WAHA's own event id (``evt_…``); a body without one is known by its digest, so a redelivery still matches."""
+    given = payload.get("id")
+    if isinstance(given, str) and 0 < len(given) <= 100:
+        return given
+    return "sha256:" + hashlib.sha256(body).hexdigest()

@@ -12,22 +12,25 @@ from x8.kb_engine.embeddings import EmbeddingsUnavailable, embedder_for
 from x8.kit.db import Database
 from x8.kit.jobs import context
 from x8.settings import Settings
-from x8.tenancy.session import tenant_session
+from x8.tenancy.session import tenant_sessions
 
 blueprint = procrastinate.Blueprint()
 log = logging.getLogger(__name__)
 
 
 async def embed_company_items(db: Database, settings: Settings, company_id: uuid.UUID) -> int:
-    """Embed every row of the company that has no vector from the configured model yet."""
+    """Embed every row of the company that has no vector from the configured model yet.
+
+    Short tenant transactions around each call to the embeddings service, never one across it."""
     embedder = embedder_for(settings)
     if embedder is None:
         return 0
-    async with tenant_session(db, company_id) as ts:
-        return await store.embed_pending(ts, embedder)
+    return await store.embed_pending(tenant_sessions(db, company_id), embedder)
 
 
-@blueprint.task(retry=procrastinate.RetryStrategy(max_attempts=8, exponential_wait=5), pass_context=False)
+@blueprint.task(
+    name="embed_items", retry=procrastinate.RetryStrategy(max_attempts=8, exponential_wait=5), pass_context=False
+)
 async def embed_items(company_id: str) -> None:
     """Retried with backoff while the embeddings service is down: a provider outage delays, never skips."""
     ctx = context()

@@ -1,7 +1,7 @@
 import { useState } from "react";
 
 import { useI18n } from "../../i18n";
-import { downloadWithAuth, useDeleteRow, useKbRows, type KnowledgeBase } from "../../queries/kb";
+import { downloadExport, useDeleteRow, useKbRows, type KnowledgeBase } from "../../queries/kb";
 import { Button, Card, ErrorAlert, Spinner } from "../ui";
 import { RowEditor } from "./RowEditor";
 
@@ -22,7 +22,7 @@ export function RowsTable({ kb, canEdit }: { kb: KnowledgeBase; canEdit: boolean
         <h2 className="text-lg font-semibold">
           {kb.name} <span className="text-sm font-normal text-slate-500">· {t("kb.rows", { count: total })}</span>
         </h2>
-        <Button variant="secondary" onClick={() => downloadWithAuth(`/api/v1/knowledge-base/${kb.id}/export`, `${kb.name}.csv`)}>
+        <Button variant="secondary" onClick={() => downloadExport(kb.id, `${kb.name}.csv`)}>
           {t("kb.export")}
         </Button>
       </div>

@@ -1,0 +1,22 @@
+"""Who handles which source's events: domains register a handler per source (channels for telegram and whatsapp,
+billing for stripe, ...). A handler must be idempotent: an event is handled at least once."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from x8.kit.jobs import WorkerContext
+from x8.platform.inbox.models import WebhookEvent
+
+Handler = Callable[[WorkerContext, WebhookEvent], Awaitable[None]]
+HANDLERS: dict[str, Handler] = {}
+
+
+def handles(source: str) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        if source in HANDLERS and HANDLERS[source] is not handler:
+            raise RuntimeError(f"two handlers for {source!r} events")
+        HANDLERS[source] = handler
+        return handler
+
+    return register
