@@ -11,12 +11,12 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from x8.channel_adapters import service as channels
 from x8.channel_adapters.base import InboundMessage
 from x8.kb_engine import store
 from x8.kb_engine.importer import open_upload, stream_batches
 from x8.kit.clock import utcnow
 from x8.kit.db import Database
+from x8.platform.channels import service as channels
 from x8.platform.companies.models import Company, CompanyType
 from x8.platform.companies.schemas import CompanyCreate
 from x8.platform.companies.service import create_company

@@ -15,7 +15,6 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
-from x8.channel_adapters.endpoints import router as integrations_router
 from x8.conversations import mongo_history
 from x8.kit import http as provider_http
 from x8.kit.db import Database
@@ -24,10 +23,11 @@ from x8.kit.jobs import WORKER_POLLING_SECONDS, open_queue
 from x8.platform.admin.endpoints import router as admin_router
 from x8.platform.assistant.endpoints import router as assistant_router
 from x8.platform.auth.endpoints import router as auth_router
+from x8.platform.channels.endpoints import router as integrations_router
+from x8.platform.channels.webhooks import router as webhooks_router
 from x8.platform.companies.endpoints import router as companies_router
 from x8.platform.conversations.endpoints import router as conversations_router
 from x8.platform.conversations.live import InboxBroker
-from x8.platform.conversations.webhooks import router as webhooks_router
 from x8.platform.knowledge_base.endpoints import router as kb_router
 from x8.platform.mail.endpoints import router as mailbox_router
 from x8.platform.managers.endpoints import router as managers_router

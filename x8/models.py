@@ -1,10 +1,10 @@
 """Imports every control-plane model so metadata is complete (alembic, tests)."""
 
-from x8.channel_adapters.models import Channel, ConversationRef
 from x8.kit.db import Base
 from x8.kit.ratelimit_models import RateLimitHit
 from x8.platform.assistant.models import AssistantSettings
 from x8.platform.audit.models import AuditEntry
+from x8.platform.channels.models import Channel, ConversationRef
 from x8.platform.companies.models import Company
 from x8.platform.knowledge_base.models import KnowledgeBase
 from x8.platform.mail.models import DevMail

@@ -18,15 +18,17 @@ def build_app(app_url: str) -> procrastinate.App:
     """One procrastinate app per process and database: adding a blueprint renames its tasks in place
     (namespacing), so blueprints must be added exactly once."""
     from x8.platform.auth import tasks as auth_tasks
-    from x8.platform.conversations import ingest  # registers the channels' inbox handlers
+    from x8.platform.channels import ingest  # registers the channels' inbox handlers
+    from x8.platform.channels import tasks as channel_tasks
     from x8.platform.conversations import tasks as conversation_tasks
     from x8.platform.inbox import tasks as inbox_tasks
     from x8.platform.knowledge_base import tasks as kb_tasks
 
-    assert ingest.telegram_event is not None
+    assert ingest.channel_event is not None
     app = procrastinate.App(connector=connector(app_url))
     app.add_tasks_from(auth_tasks.blueprint, namespace="auth")
     app.add_tasks_from(kb_tasks.blueprint, namespace="kb")
     app.add_tasks_from(conversation_tasks.blueprint, namespace="conversations")
     app.add_tasks_from(inbox_tasks.blueprint, namespace="inbox")
+    app.add_tasks_from(channel_tasks.blueprint, namespace="channels")
     return app

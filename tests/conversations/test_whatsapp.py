@@ -169,7 +169,7 @@ async def test_a_lost_session_is_flagged_and_restarted(
     jobs = sql(
         owner_url,
         "SELECT id FROM procrastinate_jobs WHERE task_name LIKE %s AND status = 'todo'",
-        "%restart_waha_session",
+        "%restart_session",
     )
     assert len(jobs) == 1
     sql(owner_url, "UPDATE procrastinate_jobs SET scheduled_at = now() WHERE id = %s", jobs[0][0])  # skip the backoff

@@ -1,21 +1,31 @@
-"""Which adapter serves which platform."""
+"""Which adapter serves which platform: one entry per adapter module. Adding a provider is its module plus its
+line here; its webhook route, inbox handler and the dashboard's connect form follow from its ``kind``."""
 
 from __future__ import annotations
 
-from x8.channel_adapters.base import ChannelAdapter
+from collections.abc import Callable
+
+from x8.channel_adapters.base import ChannelAdapter, ChannelKind
 from x8.channel_adapters.telegram import TelegramAdapter
 from x8.channel_adapters.waha import WahaAdapter
 from x8.channel_adapters.web import WebAdapter
 from x8.settings import Settings
 
-IMPLEMENTED = ("web", "telegram", "whatsapp")
+ADAPTERS: dict[str, Callable[[Settings], ChannelAdapter]] = {
+    WebAdapter.platform: WebAdapter,
+    TelegramAdapter.platform: TelegramAdapter,
+    WahaAdapter.platform: WahaAdapter,
+}
+KINDS: dict[str, ChannelKind] = {
+    WebAdapter.platform: WebAdapter.kind,
+    TelegramAdapter.platform: TelegramAdapter.kind,
+    WahaAdapter.platform: WahaAdapter.kind,
+}
+IMPLEMENTED = tuple(ADAPTERS)
 
 
 def adapter_for(platform: str, settings: Settings) -> ChannelAdapter:
-    if platform == "web":
-        return WebAdapter()
-    if platform == "telegram":
-        return TelegramAdapter(settings)
-    if platform == "whatsapp":
-        return WahaAdapter(settings)
-    raise LookupError(f"no adapter for {platform!r} yet")
+    factory = ADAPTERS.get(platform)
+    if factory is None:
+        raise LookupError(f"no adapter for {platform!r} yet")
+    return factory(settings)

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
 
 from x8.channel_adapters.base import (
+    Channel,
+    ChannelKind,
+    ChannelStatus,
+    ConnectField,
     ConnectResult,
     InboundMessage,
     InvalidCredentials,
     ProviderError,
     SendResult,
+    StatusChange,
+    Webhook,
+    WebhookItem,
     WebhookRejected,
+    message_items,
 )
-from x8.channel_adapters.models import Channel, ChannelStatus
 from x8.kit import http as provider_http
 from x8.kit.secretbox import new_webhook_secret, secret_matches
 from x8.settings import Settings
@@ -24,9 +32,47 @@ SECRET_HEADER = "x-telegram-bot-api-secret-token"
 
 class TelegramAdapter:
     platform = "telegram"
+    kind = ChannelKind(
+        platform="telegram",
+        connect="form",
+        connect_path="/api/v1/integrations/telegram/connect",
+        fields=(
+            ConnectField(
+                name="bot_token",
+                label="Bot token",
+                hint="From @BotFather: /newbot, then copy the token it gives you.",
+                secret=True,
+                pattern=r"^\d+:[A-Za-z0-9_-]+$",
+                min_length=20,
+            ),
+        ),
+        webhook=Webhook(
+            path="telegram/{channel_id}",
+            name="telegram",
+            per_channel=True,
+            verify_first=False,
+            description="Telegram updates; ``X-Telegram-Bot-Api-Secret-Token`` must match the secret set with "
+            "setWebhook.",
+        ),
+    )
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
+
+    def configured(self) -> bool:
+        return True  # the business brings its own bot; Telegram's API is public
+
+    def route(self, payload: dict[str, Any]) -> uuid.UUID | None:
+        return None  # the webhook URL names the channel
+
+    def events(self, channel: Channel, payload: dict[str, Any], body: bytes) -> list[WebhookItem]:
+        return message_items(channel, self.parse(payload))
+
+    def status_change(self, payload: dict[str, Any]) -> StatusChange | None:
+        return None
+
+    async def restart(self, channel: Channel) -> None:
+        return None  # nothing to restart: Telegram keeps the webhook
 
     def webhook_url(self, channel: Channel) -> str:
         return f"{self._settings.public_base_url.rstrip('/')}/api/v1/webhooks/telegram/{channel.id}"
@@ -83,8 +129,8 @@ class TelegramAdapter:
     async def disconnect(self, channel: Channel, credentials: dict[str, Any]) -> None:
         await self._call(str(credentials["bot_token"]), "deleteWebhook", {"drop_pending_updates": False})
 
-    def verify(self, channel: Channel, headers: dict[str, str], body: bytes) -> None:
-        if not secret_matches(headers.get(SECRET_HEADER), channel.webhook_secret_hash):
+    def verify(self, channel: Channel | None, headers: dict[str, str], body: bytes) -> None:
+        if channel is None or not secret_matches(headers.get(SECRET_HEADER), channel.webhook_secret_hash):
             raise WebhookRejected("The Telegram secret token is missing or wrong.")
 
     def parse(self, payload: dict[str, Any]) -> list[InboundMessage]:

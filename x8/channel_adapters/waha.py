@@ -10,12 +10,25 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import uuid
 from typing import Any
 
 import httpx
 
-from x8.channel_adapters.base import ConnectResult, InboundMessage, ProviderError, SendResult, WebhookRejected
-from x8.channel_adapters.models import Channel, ChannelStatus
+from x8.channel_adapters.base import (
+    Channel,
+    ChannelKind,
+    ChannelStatus,
+    ConnectResult,
+    InboundMessage,
+    ProviderError,
+    SendResult,
+    StatusChange,
+    Webhook,
+    WebhookItem,
+    WebhookRejected,
+    message_items,
+)
 from x8.kit import http as provider_http
 from x8.settings import Settings
 
@@ -47,9 +60,27 @@ def signature(key: str, body: bytes) -> str:
 
 class WahaAdapter:
     platform = "whatsapp"
+    kind = ChannelKind(
+        platform="whatsapp",
+        connect="qr",
+        connect_path="/api/v1/integrations/whatsapp/connect",
+        qr_path="/api/v1/integrations/whatsapp/qr",
+        webhook=Webhook(
+            path="waha",
+            name="waha",
+            per_channel=False,
+            verify_first=True,
+            unknown_channel="No WhatsApp channel has this session.",
+            description="WAHA events for every WhatsApp session: ``message.any`` and ``session.status``. Verified "
+            "with ``X-Webhook-Hmac`` (HMAC-SHA512 of the raw body) when ``WAHA_WEBHOOK_HMAC_KEY`` is set.",
+        ),
+    )
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
+
+    def configured(self) -> bool:
+        return bool(self.servers())
 
     def servers(self) -> list[str]:
         """``WAHA_API_URL`` may list several servers (comma-separated) to spread sessions over (R-CH3)."""
@@ -163,6 +194,40 @@ class WahaAdapter:
         presented = headers.get(HMAC_HEADER, "")
         if not presented or not hmac.compare_digest(presented.lower(), signature(key, body)):
             raise WebhookRejected("The WAHA webhook signature (X-Webhook-Hmac) is missing or wrong.")
+
+    def route(self, payload: dict[str, Any]) -> uuid.UUID | None:
+        """Our WAHA sessions are named ``x8_<channel id hex>``."""
+        name = payload.get("session")
+        if not isinstance(name, str) or not name.startswith("x8_"):
+            return None
+        try:
+            return uuid.UUID(hex=name[3:])
+        except ValueError:
+            return None
+
+    def events(self, channel: Channel, payload: dict[str, Any], body: bytes) -> list[WebhookItem]:
+        if payload.get("event") == "session.status":
+            # WAHA's own event id (``evt_…``); a body without one is known by its digest, so a redelivery matches.
+            given = payload.get("id")
+            event_id = given if isinstance(given, str) and 0 < len(given) <= 100 else None
+            return [
+                WebhookItem(
+                    f"status:{event_id or 'sha256:' + hashlib.sha256(body).hexdigest()}",
+                    f"status:{channel.id}",
+                    message=False,
+                )
+            ]
+        return message_items(channel, self.parse(payload))
+
+    def status_change(self, payload: dict[str, Any]) -> StatusChange | None:
+        if payload.get("event") != "session.status":
+            return None
+        event = payload.get("payload")
+        waha_status = str(event.get("status", "")) if isinstance(event, dict) else ""
+        status = STATUS_MAP.get(waha_status)
+        if status is None:
+            return None
+        return StatusChange(status, lost=waha_status in LOST, description=f"The WhatsApp session is {waha_status}.")
 
     def parse(self, payload: dict[str, Any]) -> list[InboundMessage]:
         """A text message in a one-to-one chat; media without a caption, groups, broadcasts and shapes WAHA does

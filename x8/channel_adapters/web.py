@@ -9,8 +9,18 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from x8.channel_adapters.base import ConnectResult, InboundMessage, SendResult
-from x8.channel_adapters.models import Channel, ChannelStatus
+from x8.channel_adapters.base import (
+    Channel,
+    ChannelKind,
+    ChannelStatus,
+    ConnectResult,
+    InboundMessage,
+    SendResult,
+    StatusChange,
+    WebhookItem,
+    message_items,
+)
+from x8.settings import Settings
 
 
 def playground_visitor(user_id: uuid.UUID) -> str:
@@ -19,7 +29,29 @@ def playground_visitor(user_id: uuid.UUID) -> str:
 
 
 class WebAdapter:
+    """The playground: a signed-in user writes as a customer would. Its webhook is the playground's own endpoint
+    (``POST /api/v1/webhooks/web/{channel_id}``), not a provider's."""
+
     platform = "web"
+    kind = ChannelKind(platform="web", connect="sandbox", connect_path="/api/v1/integrations/web/connect")
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        return None
+
+    def configured(self) -> bool:
+        return True
+
+    def route(self, payload: dict[str, Any]) -> uuid.UUID | None:
+        return None
+
+    def events(self, channel: Channel, payload: dict[str, Any], body: bytes) -> list[WebhookItem]:
+        return message_items(channel, self.parse(payload))
+
+    def status_change(self, payload: dict[str, Any]) -> StatusChange | None:
+        return None
+
+    async def restart(self, channel: Channel) -> None:
+        return None
 
     async def connect(self, channel: Channel, credentials: dict[str, Any]) -> ConnectResult:
         return ConnectResult(status=ChannelStatus.CONNECTED, display_name="Playground")
@@ -27,7 +59,7 @@ class WebAdapter:
     async def disconnect(self, channel: Channel, credentials: dict[str, Any]) -> None:
         return None
 
-    def verify(self, channel: Channel, headers: dict[str, str], body: bytes) -> None:
+    def verify(self, channel: Channel | None, headers: dict[str, str], body: bytes) -> None:
         return None  # the endpoint requires a signed-in user who can see the company
 
     def parse(self, payload: dict[str, Any]) -> list[InboundMessage]:

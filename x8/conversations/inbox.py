@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import text
 
 from x8.channel_adapters.base import InboundMessage
-from x8.channel_adapters.models import Channel
 from x8.conversations.events import CHANNEL
+from x8.platform.channels.models import Channel
 from x8.tenancy.session import TenantSession
 
 PREVIEW = 200

@@ -1036,26 +1036,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/webhooks/telegram/{channel_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Telegram
-         * @description Telegram updates; ``X-Telegram-Bot-Api-Secret-Token`` must match the secret set with setWebhook.
-         */
-        post: operations["telegram_api_v1_webhooks_telegram__channel_id__post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/webhooks/web/{channel_id}": {
         parameters: {
             query?: never;
@@ -1076,6 +1056,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks/telegram/{channel_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Telegram
+         * @description Telegram updates; ``X-Telegram-Bot-Api-Secret-Token`` must match the secret set with setWebhook.
+         */
+        post: operations["telegram_api_v1_webhooks_telegram__channel_id__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks/waha": {
         parameters: {
             query?: never;
@@ -1087,8 +1087,7 @@ export interface paths {
         put?: never;
         /**
          * Waha
-         * @description WAHA events for every WhatsApp session: ``message.any`` and ``session.status``. Verified with
-         *     ``X-Webhook-Hmac`` (HMAC-SHA512 of the raw body) when ``WAHA_WEBHOOK_HMAC_KEY`` is set.
+         * @description WAHA events for every WhatsApp session: ``message.any`` and ``session.status``. Verified with ``X-Webhook-Hmac`` (HMAC-SHA512 of the raw body) when ``WAHA_WEBHOOK_HMAC_KEY`` is set.
          */
         post: operations["waha_api_v1_webhooks_waha_post"];
         delete?: never;
@@ -1258,8 +1257,18 @@ export interface components {
             platform: string;
             /** Chosen */
             chosen: boolean;
-            /** Connectable */
+            /**
+             * Connectable
+             * @description An adapter exists in this build.
+             */
             connectable: boolean;
+            /**
+             * Configured
+             * @description This server has what the platform needs (WhatsApp: a WAHA server).
+             */
+            configured: boolean;
+            /** @description None when the platform cannot be connected yet. */
+            connect?: components["schemas"]["ConnectFormOut"] | null;
         };
         /** AvailableChannels */
         AvailableChannels: {
@@ -1602,6 +1611,40 @@ export interface components {
              * @default en
              */
             language: string;
+        };
+        /** ConnectFieldOut */
+        ConnectFieldOut: {
+            /** Name */
+            name: string;
+            /** Label */
+            label: string;
+            /** Hint */
+            hint: string;
+            /** Secret */
+            secret: boolean;
+            /** Pattern */
+            pattern: string | null;
+            /** Min Length */
+            min_length: number;
+        };
+        /**
+         * ConnectFormOut
+         * @description How the dashboard connects this platform, so it needs no provider branches: ``form`` posts ``fields`` (plus
+         *     ``company_id``) to ``path``; ``qr`` posts ``company_id`` to ``path`` and, while the channel is CONNECTING,
+         *     shows the QR code from ``qr_path?channel_id=``; ``sandbox`` is the playground.
+         */
+        ConnectFormOut: {
+            /**
+             * Kind
+             * @description form | qr | sandbox
+             */
+            kind: string;
+            /** Path */
+            path: string | null;
+            /** Qr Path */
+            qr_path: string | null;
+            /** Fields */
+            fields: components["schemas"]["ConnectFieldOut"][];
         };
         /** ConnectOut */
         ConnectOut: {
@@ -5185,6 +5228,50 @@ export interface operations {
             };
         };
     };
+    web_api_v1_webhooks_web__channel_id__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebMessageIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accepted"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     telegram_api_v1_webhooks_telegram__channel_id__post: {
         parameters: {
             query?: never;
@@ -5221,50 +5308,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description NotFound */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    web_api_v1_webhooks_web__channel_id__post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                channel_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["WebMessageIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Accepted"];
                 };
             };
             /** @description NotFound */

@@ -13,13 +13,13 @@ import { useUpdateCompany, type ChannelPlatform, type Company } from "../queries
 import {
   useAvailableChannels,
   useChannels,
-  useConnectTelegram,
-  useConnectWhatsapp,
+  useConnect,
   useDisconnect,
-  useWhatsappQr,
+  useQr,
   integrationKeys,
   type AvailableChannel,
   type ChannelInfo,
+  type ConnectForm,
 } from "../queries/integrations";
 
 function StatusBadge({ status }: { status: string }) {
@@ -29,49 +29,51 @@ function StatusBadge({ status }: { status: string }) {
   return <span className={`rounded-full px-2.5 py-0.5 text-xs font-semibold ${style}`}>{t(`integrations.status.${status}` as MessageKey)}</span>;
 }
 
-function TelegramConnect({ companyId }: { companyId: string }) {
+/** The dashboard's own words for a key the API names, else the API's English words. */
+function wordsFor(t: ReturnType<typeof useI18n>["t"], key: string, fallback: string) {
+  const translated = t(key as MessageKey) as string | undefined;
+  return translated || fallback;
+}
+
+/** Any platform's connect step, drawn from the API's description of it: a form of fields, or one button. */
+function ConnectPanel({ platform, companyId, form }: { platform: string; companyId: string; form: ConnectForm }) {
   const { t } = useI18n();
-  const connect = useConnectTelegram();
-  const [token, setToken] = useState("");
+  const connect = useConnect(form);
+  const [values, setValues] = useState<Record<string, string>>({});
+  const ready = form.fields.every((f) => (values[f.name] ?? "").trim().length >= f.min_length);
   function submit(event: FormEvent) {
     event.preventDefault();
-    connect.mutate({ company_id: companyId, bot_token: token.trim() }, { onSuccess: () => setToken("") });
+    const body: Record<string, string> = { company_id: companyId };
+    for (const f of form.fields) body[f.name] = (values[f.name] ?? "").trim();
+    connect.mutate(body, { onSuccess: () => setValues({}) });
   }
   return (
     <form onSubmit={submit} className="space-y-3">
-      <TextField
-        label={t("integrations.botToken")}
-        hint={t("integrations.botTokenHint")}
-        value={token}
-        onChange={(e) => setToken(e.target.value)}
-        autoComplete="off"
-        spellCheck={false}
-      />
+      {wordsFor(t, `integrations.intro.${platform}`, "") && (
+        <p className="text-sm text-slate-600">{wordsFor(t, `integrations.intro.${platform}`, "")}</p>
+      )}
+      {form.fields.map((f) => (
+        <TextField
+          key={f.name}
+          label={wordsFor(t, `integrations.field.${f.name}`, f.label)}
+          hint={wordsFor(t, `integrations.field.${f.name}.hint`, f.hint)}
+          value={values[f.name] ?? ""}
+          onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}
+          autoComplete="off"
+          spellCheck={false}
+        />
+      ))}
       <ErrorAlert error={connect.error} />
-      <Button type="submit" disabled={connect.isPending || token.trim().length < 20}>
+      <Button type="submit" disabled={connect.isPending || !ready}>
         {connect.isPending ? t("integrations.connecting") : t("integrations.connect")}
       </Button>
     </form>
   );
 }
 
-function WhatsappConnect({ companyId }: { companyId: string }) {
+function QrPanel({ qrPath, channelId }: { qrPath: string; channelId: string }) {
   const { t } = useI18n();
-  const connect = useConnectWhatsapp();
-  return (
-    <div className="space-y-3">
-      <p className="text-sm text-slate-600">{t("integrations.whatsappIntro")}</p>
-      <ErrorAlert error={connect.error} />
-      <Button onClick={() => connect.mutate(companyId)} disabled={connect.isPending}>
-        {connect.isPending ? t("integrations.connecting") : t("integrations.connect")}
-      </Button>
-    </div>
-  );
-}
-
-function WhatsappQr({ channelId }: { channelId: string }) {
-  const { t } = useI18n();
-  const qr = useWhatsappQr(channelId);
+  const qr = useQr(qrPath, channelId);
   return (
     <div className="space-y-3">
       <p className="text-sm text-slate-600">{t("integrations.scanQr")}</p>
@@ -81,11 +83,11 @@ function WhatsappQr({ channelId }: { channelId: string }) {
   );
 }
 
-function ChannelCard({ platform, channel, companyId, connectable, canEdit }: {
+function ChannelCard({ platform, channel, companyId, available, canEdit }: {
   platform: string;
   channel: ChannelInfo | undefined;
   companyId: string;
-  connectable: boolean;
+  available: AvailableChannel;
   canEdit: boolean;
 }) {
   const { t } = useI18n();
@@ -116,10 +118,16 @@ function ChannelCard({ platform, channel, companyId, connectable, canEdit }: {
             {t("integrations.disconnect")}
           </Button>
         )}
-        {!connected && canEdit && platform === "telegram" && <TelegramConnect companyId={companyId} />}
-        {!connected && canEdit && platform === "whatsapp" && <WhatsappConnect companyId={companyId} />}
-        {channel?.status === "CONNECTING" && platform === "whatsapp" && <WhatsappQr channelId={channel.channel_id} />}
-        {!connected && !connectable && <p className="text-sm text-slate-500">{t("integrations.comingSoon")}</p>}
+        {!connected && canEdit && available.connect && available.configured && (
+          <ConnectPanel platform={platform} companyId={companyId} form={available.connect} />
+        )}
+        {channel?.status === "CONNECTING" && available.connect?.qr_path && (
+          <QrPanel qrPath={available.connect.qr_path} channelId={channel.channel_id} />
+        )}
+        {!connected && available.connectable && !available.configured && (
+          <p className="text-sm text-slate-500">{t("integrations.notConfigured")}</p>
+        )}
+        {!connected && !available.connectable && <p className="text-sm text-slate-500">{t("integrations.comingSoon")}</p>}
         <ErrorAlert error={disconnect.error} />
       </div>
     </Card>
@@ -204,7 +212,7 @@ export function IntegrationsPage() {
                 platform={c.platform}
                 channel={byPlatform.get(c.platform)}
                 companyId={company.id}
-                connectable={c.connectable}
+                available={c}
                 canEdit={canEdit}
               />
             ))}

@@ -7,6 +7,9 @@ import { conversationKeys } from "./conversations";
 
 export type ChannelInfo = components["schemas"]["ChannelInfo"];
 export type AvailableChannel = components["schemas"]["AvailableChannel"];
+export type ConnectForm = components["schemas"]["ConnectFormOut"];
+// The connect endpoints the API describes in `available-channels`; the path comes from there, not from here.
+type ConnectPath = "/api/v1/integrations/telegram/connect";
 
 export const integrationKeys = {
   all: ["integrations"] as const,
@@ -24,19 +27,25 @@ export function useChannels(companyId: string | undefined) {
   });
 }
 
-export function useWhatsappQr(channelId: string | undefined) {
+export function useQr(qrPath: string | null | undefined, channelId: string | undefined) {
   return useQuery({
-    queryKey: [...integrationKeys.all, "qr", channelId ?? ""] as const,
-    queryFn: () => unwrap(api.GET("/api/v1/integrations/whatsapp/qr", { params: { query: { channel_id: channelId ?? "" } } })),
-    enabled: Boolean(channelId),
+    queryKey: [...integrationKeys.all, "qr", qrPath ?? "", channelId ?? ""] as const,
+    queryFn: () =>
+      unwrap(api.GET(qrPath as "/api/v1/integrations/whatsapp/qr", { params: { query: { channel_id: channelId ?? "" } } })),
+    enabled: Boolean(qrPath && channelId),
     refetchInterval: 20000, // WhatsApp replaces the code about every 20 seconds
   });
 }
 
-export function useConnectWhatsapp() {
+/** Connect a platform as its `connect` description says: POST `company_id` and the form's fields to its path. */
+export function useConnect(form: ConnectForm) {
   const invalidate = useInvalidate();
   return useMutation({
-    mutationFn: (companyId: string) => unwrap(api.POST("/api/v1/integrations/whatsapp/connect", { body: { company_id: companyId } })),
+    mutationFn: (body: Record<string, string>) => {
+      if (!form.path) throw new Error("This channel cannot be connected yet.");
+      // Each platform's body is checked by its endpoint; the dashboard sends what the description lists.
+      return unwrap(api.POST(form.path as ConnectPath, { body: body as never }));
+    },
     onSuccess: invalidate,
   });
 }
@@ -62,14 +71,6 @@ export function useConnectWeb() {
   const invalidate = useInvalidate();
   return useMutation({
     mutationFn: (companyId: string) => unwrap(api.POST("/api/v1/integrations/web/connect", { body: { company_id: companyId } })),
-    onSuccess: invalidate,
-  });
-}
-
-export function useConnectTelegram() {
-  const invalidate = useInvalidate();
-  return useMutation({
-    mutationFn: (body: { company_id: string; bot_token: string }) => unwrap(api.POST("/api/v1/integrations/telegram/connect", { body })),
     onSuccess: invalidate,
   });
 }

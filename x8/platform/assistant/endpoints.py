@@ -8,7 +8,6 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 
-from x8.channel_adapters.models import Channel
 from x8.conversations.assistant.behaviour import SCENARIO_OF_INTENT, SCENARIOS, Behaviour, BehaviourSet
 from x8.conversations.assistant.choice import assistant_for
 from x8.kb_engine import search as kb_search
@@ -19,6 +18,7 @@ from x8.platform.assistant import service
 from x8.platform.assistant.schemas import BehaviourIn, BehaviourOut, PreviewIn, PreviewOut
 from x8.platform.audit.service import audit
 from x8.platform.auth.deps import CurrentUser
+from x8.platform.channels.models import Channel
 from x8.platform.companies.service import get_editable, get_visible
 from x8.platform.conversations.service import company_profile, forget_company_profile
 from x8.tenancy.session import tenant_session

@@ -16,7 +16,6 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
-from x8.channel_adapters.models import ConversationRef
 from x8.conversations import queries
 from x8.kit.db import Database, SessionDep
 from x8.kit.deps import DatabaseDep, SettingsDep
@@ -25,6 +24,7 @@ from x8.kit.pagination import Limit, Offset
 from x8.kit.security import decode_token, encode_token
 from x8.platform.audit.service import audit
 from x8.platform.auth.deps import CurrentPrincipal, CurrentUser, principal_from_token
+from x8.platform.channels.models import ConversationRef
 from x8.platform.companies.models import Company
 from x8.platform.companies.service import get_editable, get_visible
 from x8.platform.conversations.history import history_store, remember

@@ -14,11 +14,8 @@ import logging
 import uuid
 from dataclasses import dataclass, replace
 
-from x8.channel_adapters.base import ProviderError
-from x8.channel_adapters.cache import channel_for_webhook
-from x8.channel_adapters.models import ChannelStatus
+from x8.channel_adapters.base import ChannelStatus, ProviderError
 from x8.channel_adapters.registry import adapter_for
-from x8.channel_adapters.service import credentials_of
 from x8.conversations import delivery, turns
 from x8.conversations.assistant.choice import assistant_for
 from x8.conversations.assistant.llm import MAX_ROUNDS
@@ -26,6 +23,8 @@ from x8.conversations.assistant.retrieval import CompanyProfile, Reply
 from x8.conversations.ports import TurnPorts, tenant_kb_search
 from x8.kit.db import Database
 from x8.kit.failing import FailureWindow
+from x8.platform.channels.cache import channel_for_webhook
+from x8.platform.channels.service import credentials_of
 from x8.platform.conversations.history import history_store, recall, remember
 from x8.platform.conversations.service import (
     buffer_of,

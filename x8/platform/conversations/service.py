@@ -11,10 +11,7 @@ from typing import Any
 
 from sqlalchemy import select, text, update
 
-from x8.channel_adapters import cache
 from x8.channel_adapters.base import InboundMessage
-from x8.channel_adapters.cache import forget_channel
-from x8.channel_adapters.models import Channel
 from x8.conversations import inbox, retention
 from x8.conversations.assistant.retrieval import CompanyProfile
 from x8.conversations.delivery import ReplyStats
@@ -22,6 +19,9 @@ from x8.kit.db import Database
 from x8.kit.ttl_cache import TtlCache
 from x8.platform.assistant.service import behaviour_set
 from x8.platform.billing.plans import can_operate
+from x8.platform.channels import cache
+from x8.platform.channels.cache import forget_channel
+from x8.platform.channels.models import Channel
 from x8.platform.companies.models import Company
 from x8.platform.knowledge_base.models import KnowledgeBase
 from x8.platform.mail.sender import send_mail

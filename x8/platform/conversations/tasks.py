@@ -2,7 +2,7 @@
 
 Both are idempotent (claims in ``x8.conversations.turns`` and ``x8.conversations.delivery``), so a job that runs
 twice, or is retried after its worker died, answers once; docs/conversations.md says when a send can repeat.
-Provider webhooks reach this pipeline through the inbox (``x8.platform.conversations.ingest``).
+Provider webhooks reach this pipeline through the inbox (``x8.platform.channels.ingest``).
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ import procrastinate
 from procrastinate.jobs import Job
 
 from x8.channel_adapters.base import ProviderError
-from x8.channel_adapters.models import ChannelStatus
-from x8.channel_adapters.waha import WahaAdapter
 from x8.kit.jobs import WorkerContext, context
 from x8.platform.conversations import replies, service
 
@@ -118,36 +116,6 @@ async def prune_history(timestamp: int) -> None:
         return
     removed = await service.prune_history(ctx.db, ctx.settings.history_retention_days)
     log.info("history retention: %d old messages removed", removed)
-
-
-WAHA_RESTARTS = 8
-
-
-@blueprint.task(name="restart_waha_session", pass_context=False)
-async def restart_waha_session(channel_id: str, attempt: int) -> None:
-    """Restart a lost WhatsApp session; if WAHA cannot do it now, try again later, waiting longer each time."""
-    ctx = context()
-    channel = await service.load_channel(ctx.db, uuid.UUID(channel_id))
-    if channel.status != ChannelStatus.ERROR:
-        return  # it came back, or the business disconnected it
-    try:
-        await WahaAdapter(ctx.settings).restart(channel)
-    except ProviderError as exc:
-        await service.record_channel_error(ctx.db, channel.id, str(exc))
-        if attempt + 1 < WAHA_RESTARTS:
-            await schedule_waha_restart(channel.id, attempt=attempt + 1)
-        else:
-            log.error("gave up restarting the WhatsApp session of channel %s: %s", channel_id, exc)
-
-
-async def schedule_waha_restart(channel_id: uuid.UUID, *, attempt: int) -> None:
-    delay = min(5 * 2**attempt, MAX_BACKOFF_SECONDS)
-    try:
-        await restart_waha_session.configure(
-            schedule_in={"seconds": delay}, queueing_lock=f"waha_restart:{channel_id}"
-        ).defer_async(channel_id=str(channel_id), attempt=attempt)
-    except procrastinate.exceptions.AlreadyEnqueued:
-        log.debug("a restart of channel %s is already queued", channel_id)
 
 
 async def schedule_turn(company_id: uuid.UUID, conversation_id: uuid.UUID, *, delay: float) -> None:

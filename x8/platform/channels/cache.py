@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from x8.channel_adapters.models import Channel
 from x8.kit.db import Database
 from x8.kit.ttl_cache import TtlCache
+from x8.platform.channels.models import Channel
 
 # A reconnect's new secret is accepted up to this late; the provider retries what was refused meanwhile.
 _CHANNELS: TtlCache[uuid.UUID, Channel | None] = TtlCache(seconds=5.0)

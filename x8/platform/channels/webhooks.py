@@ -2,7 +2,7 @@
 
 A provider webhook is verified and, when it carries something to act on, stored as an event in the inbox
 (``webhook_events``, unique by source and external id) together with its ``handle_event`` job, in one statement
-committed before the 200 goes back. The job (``x8.platform.conversations.ingest``) writes the message into the
+committed before the 200 goes back. The job (``x8.platform.channels.ingest``) writes the message into the
 company's inbox (de-duplicated by provider message id) and takes its turn. A webhook that fails verification gets
 401 and nothing is stored; a redelivered event is accepted and stores nothing. The playground's webhook is not a
 provider's: it stores synchronously, because it answers with the conversation id.
@@ -10,7 +10,6 @@ provider's: it stores synchronously, because it answers with the conversation id
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import uuid
@@ -19,17 +18,17 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
-from x8.channel_adapters.base import InboundMessage, WebhookRejected
-from x8.channel_adapters.cache import channel_for_webhook
-from x8.channel_adapters.models import Channel, ChannelStatus
-from x8.channel_adapters.registry import adapter_for
-from x8.channel_adapters.waha import WahaAdapter
+from x8.channel_adapters.base import Channel as AdapterChannel
+from x8.channel_adapters.base import ChannelAdapter, ChannelKind, ChannelStatus, WebhookRejected
+from x8.channel_adapters.registry import KINDS, adapter_for
 from x8.channel_adapters.web import playground_visitor
 from x8.conversations.inbox import Received
 from x8.kit.db import Database, SessionDep
 from x8.kit.deps import DatabaseDep, SettingsDep
 from x8.kit.errors import BadRequest, NotFound, Unauthorized, error_responses
 from x8.platform.auth.deps import CurrentUser
+from x8.platform.channels.cache import channel_for_webhook
+from x8.platform.channels.models import Channel
 from x8.platform.companies.service import get_visible
 from x8.platform.conversations.schemas import Accepted, WebMessageIn
 from x8.platform.conversations.service import (
@@ -73,39 +72,6 @@ def _json_object(body: bytes, what: str) -> dict[str, Any]:
     return payload
 
 
-async def _store_messages(channel: Channel, payload: dict[str, Any], messages: list[InboundMessage]) -> None:
-    """One event per message-bearing delivery, keyed by the message's provider id (unique per channel), handled in
-    order with the contact's other messages."""
-    if not messages:
-        return  # nothing a customer said (an edit, a join, a shape the provider does not send)
-    first = messages[0]
-    await inbox_tasks.store(
-        IncomingEvent(
-            source=channel.platform,
-            external_id=f"{channel.id}:{first.provider_message_id}",
-            payload=payload,
-            channel_id=channel.id,
-            lock=f"ingest:{channel.id}:{first.external_id}",
-        )
-    )
-
-
-@router.post("/telegram/{channel_id}", response_model=Ok, responses=error_responses(BadRequest, Unauthorized, NotFound))
-async def telegram(channel_id: uuid.UUID, request: Request, db: DatabaseDep, settings: SettingsDep) -> Ok:
-    """Telegram updates; ``X-Telegram-Bot-Api-Secret-Token`` must match the secret set with setWebhook."""
-    channel = await _channel(db, channel_id, "telegram")
-    body = await request.body()
-    adapter = adapter_for("telegram", settings)
-    try:
-        adapter.verify(channel, {k.lower(): v for k, v in request.headers.items()}, body)
-    except WebhookRejected as exc:
-        log.warning("rejected a Telegram webhook for channel %s: %s", channel_id, exc)
-        raise Unauthorized(str(exc)) from exc
-    payload = _json_object(body, "update")
-    await _store_messages(channel, payload, adapter.parse(payload))
-    return Ok(ok=True)
-
-
 @router.post("/web/{channel_id}", response_model=Accepted, status_code=202, responses=error_responses(NotFound))
 async def web(
     channel_id: uuid.UUID,
@@ -136,52 +102,73 @@ async def web(
     )
 
 
-def _waha_channel_id(session_name: object) -> uuid.UUID | None:
-    """Our WAHA sessions are named ``x8_<channel id hex>``."""
-    if not isinstance(session_name, str) or not session_name.startswith("x8_"):
-        return None
-    try:
-        return uuid.UUID(hex=session_name[3:])
-    except ValueError:
-        return None
-
-
-@router.post("/waha", response_model=Ok, responses=error_responses(BadRequest, Unauthorized, NotFound))
-async def waha(request: Request, db: DatabaseDep, settings: SettingsDep) -> Ok:
-    """WAHA events for every WhatsApp session: ``message.any`` and ``session.status``. Verified with
-    ``X-Webhook-Hmac`` (HMAC-SHA512 of the raw body) when ``WAHA_WEBHOOK_HMAC_KEY`` is set."""
+async def _receive(adapter: ChannelAdapter, request: Request, db: Database, channel_id: uuid.UUID | None) -> Ok:
+    """Verify a provider's delivery, find its channel (from the URL, or from the event for shared URLs), and store
+    what it carries in the inbox: one event per item, unique within the channel."""
+    webhook = adapter.kind.webhook
+    assert webhook is not None
     body = await request.body()
-    adapter = WahaAdapter(settings)
-    try:
-        adapter.verify(None, {k.lower(): v for k, v in request.headers.items()}, body)
-    except WebhookRejected as exc:
-        log.warning("rejected a WAHA webhook: %s", exc)
-        raise Unauthorized(str(exc)) from exc
+    headers = {k.lower(): v for k, v in request.headers.items()}
+    if webhook.verify_first:
+        _verify(adapter, None, headers, body)
     payload = _json_object(body, "event")
     try:
-        channel = await _channel(db, _waha_channel_id(payload.get("session")), "whatsapp")
+        channel = await _channel(db, channel_id if webhook.per_channel else adapter.route(payload), adapter.platform)
     except NotFound as exc:
-        raise NotFound("No WhatsApp channel has this session.") from exc
-    if payload.get("event") == "session.status":
+        raise NotFound(webhook.unknown_channel) from exc
+    if not webhook.verify_first:
+        _verify(adapter, channel, headers, body)
+    for item in adapter.events(channel, payload, body):
+        if item.message and channel.status == ChannelStatus.DISCONNECTED:
+            continue  # a late message for a channel the business disconnected
         await inbox_tasks.store(
             IncomingEvent(
-                source="whatsapp",
-                external_id=f"{channel.id}:{_event_id(payload, body)}",
+                source=adapter.platform,
+                external_id=f"{channel.id}:{item.external_id}",
                 payload=payload,
                 channel_id=channel.id,
-                lock=f"waha_status:{channel.id}",
+                lock=item.lock,
             )
         )
-        return Ok(ok=True)
-    if channel.status == ChannelStatus.DISCONNECTED:
-        return Ok(ok=True)  # a late event for a session the business disconnected
-    await _store_messages(channel, payload, adapter.parse(payload))
     return Ok(ok=True)
 
 
-def _event_id(payload: dict[str, Any], body: bytes) -> str:
-    """WAHA's own event id (``evt_…``); a body without one is known by its digest, so a redelivery still matches."""
-    given = payload.get("id")
-    if isinstance(given, str) and 0 < len(given) <= 100:
-        return given
-    return "sha256:" + hashlib.sha256(body).hexdigest()
+def _verify(adapter: ChannelAdapter, channel: AdapterChannel | None, headers: dict[str, str], body: bytes) -> None:
+    try:
+        adapter.verify(channel, headers, body)
+    except WebhookRejected as exc:
+        log.warning(
+            "rejected a %s webhook%s: %s", adapter.platform, f" for channel {channel.id}" if channel else "", exc
+        )
+        raise Unauthorized(str(exc)) from exc
+
+
+def _add_provider_route(platform: str, kind: ChannelKind) -> None:
+    """``POST /api/v1/webhooks/<path>`` for one provider, from its adapter's ``kind``."""
+    webhook = kind.webhook
+    assert webhook is not None
+
+    if webhook.per_channel:
+
+        async def endpoint(channel_id: uuid.UUID, request: Request, db: DatabaseDep, settings: SettingsDep) -> Ok:
+            return await _receive(adapter_for(platform, settings), request, db, channel_id)
+
+    else:
+
+        async def endpoint(request: Request, db: DatabaseDep, settings: SettingsDep) -> Ok:  # type: ignore[misc]
+            return await _receive(adapter_for(platform, settings), request, db, None)
+
+    router.add_api_route(
+        f"/{webhook.path}",
+        endpoint,
+        methods=["POST"],
+        name=webhook.name,
+        description=webhook.description,
+        response_model=Ok,
+        responses=error_responses(BadRequest, Unauthorized, NotFound),
+    )
+
+
+for _platform, _kind in KINDS.items():
+    if _kind.webhook is not None:
+        _add_provider_route(_platform, _kind)

@@ -24,10 +24,32 @@ class TelegramConnectIn(BaseModel):
     bot_token: str = Field(min_length=20, max_length=200, pattern=r"^\d+:[A-Za-z0-9_-]+$")
 
 
+class ConnectFieldOut(BaseModel):
+    name: str
+    label: str
+    hint: str
+    secret: bool
+    pattern: str | None
+    min_length: int
+
+
+class ConnectFormOut(BaseModel):
+    """How the dashboard connects this platform, so it needs no provider branches: ``form`` posts ``fields`` (plus
+    ``company_id``) to ``path``; ``qr`` posts ``company_id`` to ``path`` and, while the channel is CONNECTING,
+    shows the QR code from ``qr_path?channel_id=``; ``sandbox`` is the playground."""
+
+    kind: str = Field(description="form | qr | sandbox")
+    path: str | None
+    qr_path: str | None
+    fields: list[ConnectFieldOut]
+
+
 class AvailableChannel(BaseModel):
     platform: str
     chosen: bool
-    connectable: bool  # an adapter exists in this build
+    connectable: bool = Field(description="An adapter exists in this build.")
+    configured: bool = Field(description="This server has what the platform needs (WhatsApp: a WAHA server).")
+    connect: ConnectFormOut | None = Field(None, description="None when the platform cannot be connected yet.")
 
 
 class AvailableChannels(BaseModel):

@@ -6,25 +6,14 @@ the plan's limit (402). The sandbox ``web`` channel (the playground) is always a
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 
 from fastapi import APIRouter, Query, Request
 from sqlalchemy import func, select
 
-from x8.channel_adapters import service
 from x8.channel_adapters.base import ProviderError
-from x8.channel_adapters.models import Channel
-from x8.channel_adapters.registry import IMPLEMENTED
-from x8.channel_adapters.schemas import (
-    AvailableChannel,
-    AvailableChannels,
-    ChannelInfo,
-    ChannelList,
-    CompanyIn,
-    ConnectOut,
-    QrOut,
-    TelegramConnectIn,
-)
+from x8.channel_adapters.registry import KINDS, adapter_for
 from x8.channel_adapters.waha import WahaAdapter, WahaNotConfigured
 from x8.channel_adapters.web import playground_visitor
 from x8.conversations import inbox
@@ -33,10 +22,25 @@ from x8.kit.deps import DatabaseDep, SettingsDep
 from x8.kit.errors import BadRequest, Forbidden, NotFound, PaymentRequired, ServiceUnavailable, error_responses
 from x8.platform.auth.deps import CurrentUser
 from x8.platform.billing.plans import channel_limit
+from x8.platform.channels import service
+from x8.platform.channels.models import Channel
+from x8.platform.channels.schemas import (
+    AvailableChannel,
+    AvailableChannels,
+    ChannelInfo,
+    ChannelList,
+    CompanyIn,
+    ConnectFieldOut,
+    ConnectFormOut,
+    ConnectOut,
+    QrOut,
+    TelegramConnectIn,
+)
 from x8.platform.companies.models import Company
 from x8.platform.companies.schemas import SELECTABLE_CHANNELS
 from x8.platform.companies.service import get_visible
 from x8.platform.users.models import User
+from x8.settings import Settings
 from x8.tenancy.session import tenant_session
 
 router = APIRouter(prefix="/api/v1/integrations", tags=["integrations"])
@@ -63,9 +67,23 @@ async def _owner(session: SessionDep, company: Company) -> User:
     return owner
 
 
+def _available(platform: str, chosen: bool, settings: Settings) -> AvailableChannel:
+    kind = KINDS.get(platform)
+    if kind is None:
+        return AvailableChannel(platform=platform, chosen=chosen, connectable=False, configured=False)
+    form = ConnectFormOut(
+        kind=kind.connect,
+        path=kind.connect_path,
+        qr_path=kind.qr_path,
+        fields=[ConnectFieldOut(**dataclasses.asdict(f)) for f in kind.fields],
+    )
+    configured = adapter_for(platform, settings).configured()
+    return AvailableChannel(platform=platform, chosen=chosen, connectable=True, configured=configured, connect=form)
+
+
 @router.get("/available-channels", response_model=AvailableChannels, responses=error_responses(NotFound))
 async def available_channels(
-    user: CurrentUser, session: SessionDep, company_id: uuid.UUID = Query(...)
+    user: CurrentUser, session: SessionDep, settings: SettingsDep, company_id: uuid.UUID = Query(...)
 ) -> AvailableChannels:
     """The platforms a company can use, whether each is chosen, and the plan's channel limit across companies."""
     company = await get_visible(session, user, company_id)
@@ -73,10 +91,7 @@ async def available_channels(
     in_use = await session.scalar(
         select(func.coalesce(func.sum(func.cardinality(Company.channels)), 0)).where(Company.owner_id == owner.id)
     )
-    items = [
-        AvailableChannel(platform=p.value, chosen=p.value in company.channels, connectable=p.value in IMPLEMENTED)
-        for p in SELECTABLE_CHANNELS
-    ]
+    items = [_available(p.value, p.value in company.channels, settings) for p in SELECTABLE_CHANNELS]
     return AvailableChannels(items=items, limit=channel_limit(owner), in_use=int(in_use or 0))
 
 

@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from x8.channel_adapters.base import ChannelStatus
 from x8.kit.db import Base, now_column, updated_column, uuid_pk
-
-
-class ChannelStatus(StrEnum):
-    DISCONNECTED = "DISCONNECTED"
-    CONNECTING = "CONNECTING"
-    CONNECTED = "CONNECTED"
-    ERROR = "ERROR"
 
 
 class Channel(Base):

@@ -18,9 +18,7 @@ from fastapi import Request
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from x8.channel_adapters.base import ConnectResult, InvalidCredentials, ProviderError
-from x8.channel_adapters.cache import forget_channel
-from x8.channel_adapters.models import Channel, ChannelStatus
+from x8.channel_adapters.base import ChannelStatus, ConnectResult, InvalidCredentials, ProviderError
 from x8.channel_adapters.registry import adapter_for
 from x8.kit.client import client_ip
 from x8.kit.clock import utcnow
@@ -28,6 +26,8 @@ from x8.kit.db import Database
 from x8.kit.errors import BadRequest, NotFound
 from x8.kit.secretbox import open_sealed, seal, secret_hash
 from x8.platform.audit.service import record
+from x8.platform.channels.cache import forget_channel
+from x8.platform.channels.models import Channel
 from x8.platform.companies.models import Company
 from x8.platform.companies.service import check_channel_choice, get_editable
 from x8.platform.users.models import User
