@@ -70,3 +70,25 @@ async def test_no_transaction_is_open_while_telegram_checks_a_connect_or_disconn
     fake.during_call = None
     assert r.status_code == 200 and r.json()["status"] == "DISCONNECTED"
     assert seen == [("getMe", 0), ("setWebhook", 0), ("deleteWebhook", 0)]
+
+
+async def test_no_transaction_is_open_while_the_llm_answers_a_preview(
+    owner_url: str, app_url: str, fake_chat: tuple[FakeChat, str]
+) -> None:
+    """The behaviour preview runs the real assistant from a request: the access checks have ended their reads
+    before the model is asked."""
+    state, url = fake_chat
+    settings = make_settings(owner_url, OPENAI_BASE_URL=f"{url}/v1", OPENAI_API_KEY=KEY)
+    seen: list[int] = []
+    async with app_client(settings, app_url) as client:
+        tokens, company = await shop_with_catalogue(client)
+        channel = await connect_web(client, tokens, company["id"])
+        state.during_request = lambda: _probe(owner_url, settings, seen)
+        r = await client.post(
+            f"/api/v1/companies/{company['id']}/assistant/preview",
+            headers=bearer(tokens),
+            json={"text": "sourdough bread", "channel_id": channel},
+        )
+        state.during_request = None
+    assert r.status_code == 200 and r.json()["reply"] == "Sourdough bread costs 4.20 USD."
+    assert seen == [0, 0]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
@@ -97,6 +97,18 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         except BaseException:
             await session.rollback()
             raise
+        for callback in session.info.pop(AFTER_COMMIT, []):
+            await callback()
+
+
+AFTER_COMMIT = "x8.after_commit"
+
+
+def after_commit(session: AsyncSession, callback: Callable[[], Awaitable[None]]) -> None:
+    """Run ``callback`` once the request's session has committed (and not at all if it rolls back): for jobs
+    that must not run before what they read is visible, and for caches that must not be refilled from the old
+    row. Still before the response is sent, so the client's next request sees both."""
+    session.info.setdefault(AFTER_COMMIT, []).append(callback)
 
 
 # scope="function": the commit happens before the response is sent, so a client never sees a 200 for work that

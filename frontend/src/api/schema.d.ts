@@ -495,7 +495,7 @@ export interface paths {
         /**
          * Preview
          * @description What the assistant would answer to ``text``, with the saved settings or an unsaved ``draft``. Nothing is
-         *     stored and nothing is sent.
+         *     stored and nothing is sent. No transaction is open while the assistant (an LLM, perhaps) answers.
          */
         post: operations["preview_api_v1_companies__company_id__assistant_preview_post"];
         delete?: never;
@@ -738,7 +738,8 @@ export interface paths {
         };
         /**
          * Available Channels
-         * @description The platforms a company can use, whether each is chosen, and the plan's channel limit across companies.
+         * @description The platforms a company can use, whether each is chosen, how to connect each (``connect``), and the plan's
+         *     channel limit across companies.
          */
         get: operations["available_channels_api_v1_integrations_available_channels_get"];
         put?: never;
@@ -3454,8 +3455,8 @@ export interface operations {
             };
             header?: never;
             path: {
-                company_id: string;
                 channel_id: string;
+                company_id: string;
             };
             cookie?: never;
         };
@@ -3504,8 +3505,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                company_id: string;
                 channel_id: string;
+                company_id: string;
             };
             cookie?: never;
         };
@@ -3560,8 +3561,8 @@ export interface operations {
             };
             header?: never;
             path: {
-                company_id: string;
                 name: string;
+                company_id: string;
             };
             cookie?: never;
         };
@@ -3610,8 +3611,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                company_id: string;
                 name: string;
+                company_id: string;
             };
             cookie?: never;
         };
@@ -3824,9 +3825,9 @@ export interface operations {
     search_api_v1_knowledge_base_search_get: {
         parameters: {
             query: {
-                company_id: string;
                 q: string;
                 limit?: number;
+                company_id: string;
             };
             header?: never;
             path?: never;
@@ -4965,7 +4966,6 @@ export interface operations {
     list_conversations_api_v1_conversations_get: {
         parameters: {
             query: {
-                company_id: string;
                 channel?: string | null;
                 status?: string | null;
                 q?: string | null;
@@ -4974,6 +4974,7 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip */
                 offset?: number;
+                company_id: string;
             };
             header?: never;
             path?: never;

@@ -38,6 +38,7 @@ from x8.platform.channels.schemas import (
 )
 from x8.platform.companies.models import Company
 from x8.platform.companies.schemas import SELECTABLE_CHANNELS
+from x8.platform.companies.scope import VisibleCompany
 from x8.platform.companies.service import get_visible
 from x8.platform.users.models import User
 from x8.settings import Settings
@@ -82,11 +83,10 @@ def _available(platform: str, chosen: bool, settings: Settings) -> AvailableChan
 
 
 @router.get("/available-channels", response_model=AvailableChannels, responses=error_responses(NotFound))
-async def available_channels(
-    user: CurrentUser, session: SessionDep, settings: SettingsDep, company_id: uuid.UUID = Query(...)
-) -> AvailableChannels:
-    """The platforms a company can use, whether each is chosen, and the plan's channel limit across companies."""
-    company = await get_visible(session, user, company_id)
+async def available_channels(scope: VisibleCompany, session: SessionDep, settings: SettingsDep) -> AvailableChannels:
+    """The platforms a company can use, whether each is chosen, how to connect each (``connect``), and the plan's
+    channel limit across companies."""
+    company = scope.company
     owner = await _owner(session, company)
     in_use = await session.scalar(
         select(func.coalesce(func.sum(func.cardinality(Company.channels)), 0)).where(Company.owner_id == owner.id)
@@ -96,9 +96,9 @@ async def available_channels(
 
 
 @router.get("/list", response_model=ChannelList, responses=error_responses(NotFound))
-async def list_channels(user: CurrentUser, session: SessionDep, company_id: uuid.UUID = Query(...)) -> ChannelList:
+async def list_channels(scope: VisibleCompany, session: SessionDep) -> ChannelList:
     """Connected (or once connected) channels of the company: the playground and the chosen platforms."""
-    company = await get_visible(session, user, company_id)
+    company = scope.company
     rows = (
         (await session.execute(select(Channel).where(Channel.company_id == company.id).order_by(Channel.created_at)))
         .scalars()

@@ -191,6 +191,13 @@ async def _editable_channel(session: AsyncSession, user: User, channel_id: uuid.
     return channel
 
 
+async def company_channel(db: Database, company_id: uuid.UUID, channel_id: uuid.UUID) -> Channel | None:
+    """The company's channel by id (None for another company's), in a short read of its own."""
+    async with db.sessions() as session:
+        channel = await session.get(Channel, channel_id)
+    return channel if channel is not None and channel.company_id == company_id else None
+
+
 async def get_channel(session: AsyncSession, channel_id: uuid.UUID) -> Channel:
     channel = await session.get(Channel, channel_id)
     if channel is None:

@@ -26,6 +26,7 @@ from x8.platform.audit.service import audit
 from x8.platform.auth.deps import CurrentPrincipal, CurrentUser, principal_from_token
 from x8.platform.channels.models import ConversationRef
 from x8.platform.companies.models import Company
+from x8.platform.companies.scope import VisibleCompany
 from x8.platform.companies.service import get_editable, get_visible
 from x8.platform.conversations.history import history_store, remember
 from x8.platform.conversations.live import InboxBroker
@@ -145,10 +146,7 @@ async def events(
 
 @router.get("", response_model=ConversationList, responses=error_responses(NotFound))
 async def list_conversations(
-    user: CurrentUser,
-    session: SessionDep,
-    db: DatabaseDep,
-    company_id: uuid.UUID = Query(...),
+    company: VisibleCompany,
     channel: str | None = Query(None, max_length=16),
     status: str | None = Query(None, pattern=r"^(open|closed|paused|unread)$"),
     q: str | None = Query(None, min_length=1, max_length=200),
@@ -157,8 +155,7 @@ async def list_conversations(
     offset: Offset = 0,
 ) -> ConversationList:
     """Newest activity first, with the last message, unread count, channel, bot state and lead source."""
-    company = await get_visible(session, user, company_id)
-    async with tenant_session(db, company.id) as ts:
+    async with company.tenant() as ts:
         rows, total = await queries.list_conversations(
             ts, channel=channel, status=status, q=q, lead_source=lead_source, limit=limit, offset=offset
         )

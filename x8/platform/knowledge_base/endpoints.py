@@ -30,6 +30,7 @@ from x8.kit.pagination import Limit, Offset
 from x8.platform.audit.service import audit
 from x8.platform.auth.deps import CurrentUser
 from x8.platform.companies.models import Company
+from x8.platform.companies.scope import VisibleCompany
 from x8.platform.companies.service import get_editable, get_visible
 from x8.platform.knowledge_base.models import KnowledgeBase
 from x8.platform.knowledge_base.schemas import (
@@ -162,8 +163,7 @@ async def upload(
 
 
 @router.get("/list", response_model=KnowledgeBaseList, responses=error_responses(NotFound))
-async def list_kbs(company_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> KnowledgeBaseList:
-    company = await get_visible(session, user, company_id)
+async def list_kbs(company: VisibleCompany, session: SessionDep) -> KnowledgeBaseList:
     rows = (
         (
             await session.execute(
@@ -178,23 +178,20 @@ async def list_kbs(company_id: uuid.UUID, user: CurrentUser, session: SessionDep
 
 @router.get("/search", response_model=SearchResults, responses=error_responses(NotFound))
 async def search(
-    company_id: uuid.UUID,
-    user: CurrentUser,
+    company: VisibleCompany,
     session: SessionDep,
-    db: DatabaseDep,
     settings: SettingsDep,
     q: Annotated[str, Query(min_length=1, max_length=200)],
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> SearchResults:
     """Hybrid search over the company's KBs, best first. Prices and durations come from the rows."""
-    company = await get_visible(session, user, company_id)
+    vector, model = await _query_vector(settings, q)  # first: no transaction is open while the embedder answers
     kb_ids = list(
         (await session.execute(select(KnowledgeBase.id).where(KnowledgeBase.company_id == company.id))).scalars()
     )
-    vector, model = await _query_vector(settings, q)
-    async with tenant_session(db, company.id) as ts:
+    async with company.tenant() as ts:
         hits = await kb_search.search(
-            ts, kb_ids, q, language=company.language, limit=limit, query_vector=vector, model=model
+            ts, kb_ids, q, language=company.company.language, limit=limit, query_vector=vector, model=model
         )
     return SearchResults.model_validate({"results": hits})
 
