@@ -17,17 +17,15 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
 from x8.conversations import queries
-from x8.kit.db import Database, SessionDep
-from x8.kit.deps import DatabaseDep, SettingsDep
+from x8.kit.db import SessionDep
+from x8.kit.deps import SettingsDep
 from x8.kit.errors import Forbidden, NotFound, Unauthorized, error_responses
 from x8.kit.pagination import Limit, Offset
 from x8.kit.security import decode_token, encode_token
 from x8.platform.audit.service import audit
-from x8.platform.auth.deps import CurrentPrincipal, CurrentUser, principal_from_token
-from x8.platform.channels.models import ConversationRef
-from x8.platform.companies.models import Company
-from x8.platform.companies.scope import VisibleCompany
-from x8.platform.companies.service import get_editable, get_visible
+from x8.platform.auth.deps import CurrentPrincipal, principal_from_token
+from x8.platform.companies.scope import CompanyScope, VisibleCompany
+from x8.platform.companies.service import get_visible
 from x8.platform.conversations.history import history_store, remember
 from x8.platform.conversations.live import InboxBroker
 from x8.platform.conversations.schemas import (
@@ -40,9 +38,9 @@ from x8.platform.conversations.schemas import (
     StreamTicket,
     StreamTicketIn,
 )
+from x8.platform.conversations.scope import ConversationCompany, EditableConversationCompany
 from x8.platform.conversations.tasks import schedule_send
-from x8.platform.users.models import User
-from x8.tenancy.session import TenantSession, tenant_session
+from x8.tenancy.session import TenantSession
 
 router = APIRouter(prefix="/api/v1/conversations", tags=["conversations"])
 KEEPALIVE_SECONDS = 15
@@ -71,16 +69,6 @@ def conversation_out(company_id: uuid.UUID, row: dict[str, Any]) -> Conversation
         payment_status=None,
         lead_source=row["lead_source"],
     )
-
-
-async def _company_of(session: SessionDep, user: User, conversation_id: uuid.UUID, *, edit: bool) -> Company:
-    ref = await session.get(ConversationRef, conversation_id)
-    if ref is None:
-        raise NotFound("Conversation not found.")
-    try:
-        return await (get_editable if edit else get_visible)(session, user, ref.company_id)
-    except NotFound as exc:
-        raise NotFound("Conversation not found.") from exc
 
 
 STREAM_TICKET_SECONDS = 60
@@ -163,11 +151,8 @@ async def list_conversations(
 
 
 @router.get("/{conversation_id}", response_model=ConversationOut, responses=error_responses(NotFound))
-async def get_conversation(
-    conversation_id: uuid.UUID, user: CurrentUser, session: SessionDep, db: DatabaseDep
-) -> ConversationOut:
-    company = await _company_of(session, user, conversation_id, edit=False)
-    async with tenant_session(db, company.id) as ts:
+async def get_conversation(conversation_id: uuid.UUID, company: ConversationCompany) -> ConversationOut:
+    async with company.tenant() as ts:
         row = await queries.get_conversation(ts, conversation_id)
     if row is None:
         raise NotFound("Conversation not found.")
@@ -177,15 +162,12 @@ async def get_conversation(
 @router.get("/{conversation_id}/messages", response_model=ConversationMessages, responses=error_responses(NotFound))
 async def list_messages(
     conversation_id: uuid.UUID,
-    user: CurrentUser,
-    session: SessionDep,
-    db: DatabaseDep,
+    company: ConversationCompany,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> ConversationMessages:
     """History, a page at a time: ``offset`` counts back from the newest message; each page is oldest first."""
-    company = await _company_of(session, user, conversation_id, edit=False)
-    async with tenant_session(db, company.id) as ts:
+    async with company.tenant() as ts:
         if await queries.get_conversation(ts, conversation_id) is None:
             raise NotFound("Conversation not found.")
         rows, total = await queries.list_messages(ts, conversation_id, limit=limit, offset=offset)
@@ -202,15 +184,13 @@ async def reply_as_human(
     conversation_id: uuid.UUID,
     body: HumanReplyIn,
     request: Request,
-    user: CurrentUser,
+    company: EditableConversationCompany,
     session: SessionDep,
-    db: DatabaseDep,
     settings: SettingsDep,
 ) -> ConversationMessage:
     """Send a reply written by a person. It is stored first, then sent with retries; the bot pauses for this
     conversation until resumed or until ``X8_HUMAN_PAUSE_MINUTES`` pass."""
-    company = await _company_of(session, user, conversation_id, edit=True)
-    async with tenant_session(db, company.id) as ts:
+    async with company.tenant() as ts:
         if await queries.get_conversation(ts, conversation_id) is None:
             raise NotFound("Conversation not found.")
         message = await queries.add_human_reply(
@@ -220,37 +200,30 @@ async def reply_as_human(
     store = history_store(settings)
     if store:
         await remember(store, company.id, conversation_id, [{"role": "assistant", "content": body.text}])
-    await audit(session, request, user.id, "conversation.human_reply", ("conversation", conversation_id))
+    await audit(session, request, company.user.id, "conversation.human_reply", ("conversation", conversation_id))
     return ConversationMessage(**message)
 
 
 @router.post("/{conversation_id}/resume-bot", response_model=ConversationOut, responses=error_responses(NotFound))
-async def resume_bot(
-    conversation_id: uuid.UUID, user: CurrentUser, session: SessionDep, db: DatabaseDep
-) -> ConversationOut:
+async def resume_bot(conversation_id: uuid.UUID, company: EditableConversationCompany) -> ConversationOut:
     """The assistant answers this conversation again (after a human reply or a handover)."""
-    company = await _company_of(session, user, conversation_id, edit=True)
-    return await _change(db, company.id, conversation_id, queries.resume_bot)
+    return await _change(company, conversation_id, queries.resume_bot)
 
 
 @router.post("/{conversation_id}/read", response_model=ConversationOut, responses=error_responses(NotFound))
-async def mark_read(
-    conversation_id: uuid.UUID, user: CurrentUser, session: SessionDep, db: DatabaseDep
-) -> ConversationOut:
-    company = await _company_of(session, user, conversation_id, edit=False)
-    return await _change(db, company.id, conversation_id, queries.mark_read)
+async def mark_read(conversation_id: uuid.UUID, company: ConversationCompany) -> ConversationOut:
+    return await _change(company, conversation_id, queries.mark_read)
 
 
 async def _change(
-    db: Database,
-    company_id: uuid.UUID,
+    company: CompanyScope,
     conversation_id: uuid.UUID,
     change: Callable[[TenantSession, uuid.UUID], Awaitable[object]],
 ) -> ConversationOut:
     """Apply one change to a conversation and answer with the conversation as it now is."""
-    async with tenant_session(db, company_id) as ts:
+    async with company.tenant() as ts:
         await change(ts, conversation_id)
         row = await queries.get_conversation(ts, conversation_id)
     if row is None:
         raise NotFound("Conversation not found.")
-    return conversation_out(company_id, row)
+    return conversation_out(company.id, row)

@@ -199,13 +199,16 @@ async def buffer_seconds_for(db: Database, settings: Settings, company_id: uuid.
 
 
 async def notify_handover(db: Database, settings: Settings, company_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
-    """Email the business that a customer asked for a person, with a link to the conversation."""
-    async with db.sessions() as session, session.begin():
+    """Email the business that a customer asked for a person, with a link to the conversation. The read is over
+    before the mail is sent; over SMTP the sending session never opens a transaction (only the dev mailbox, which
+    is a row, writes one)."""
+    async with db.sessions() as session:
         company = await session.get(Company, company_id)
         owner = await session.get(User, company.owner_id) if company else None
-        if company is None or owner is None:
-            return
-        link = f"{settings.frontend_url.rstrip('/')}/conversations?company={company_id}&conversation={conversation_id}"
+    if company is None or owner is None:
+        return
+    link = f"{settings.frontend_url.rstrip('/')}/conversations?company={company_id}&conversation={conversation_id}"
+    async with db.sessions() as session, session.begin():
         await send_mail(
             session,
             settings,
