@@ -4,6 +4,10 @@ pooled connection for as long as the provider takes)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
 import httpx
 
 from tests.conftest import app_client, bearer, make_settings, sql
@@ -24,15 +28,24 @@ def _probe(owner_url: str, settings: Settings, seen: list[int]) -> None:
     seen.append(int(sql(owner_url, _OPEN, settings.db_app_role)[0][0]))
 
 
+@asynccontextmanager
+async def _llm_shop(
+    owner_url: str, app_url: str, chat_url: str
+) -> AsyncIterator[tuple[httpx.AsyncClient, Settings, dict[str, str], dict[str, Any], str]]:
+    """A shop with a catalogue and the playground, answered by the (fake) LLM."""
+    settings = make_settings(owner_url, OPENAI_BASE_URL=f"{chat_url}/v1", OPENAI_API_KEY=KEY)
+    async with app_client(settings, app_url) as client:
+        tokens, company = await shop_with_catalogue(client)
+        channel = await connect_web(client, tokens, company["id"])
+        yield client, settings, tokens, company, channel
+
+
 async def test_no_transaction_is_open_while_the_llm_answers(
     owner_url: str, app_url: str, fake_chat: tuple[FakeChat, str]
 ) -> None:
     state, url = fake_chat
-    settings = make_settings(owner_url, OPENAI_BASE_URL=f"{url}/v1", OPENAI_API_KEY=KEY)
     seen: list[int] = []
-    async with app_client(settings, app_url) as client:
-        tokens, company = await shop_with_catalogue(client)
-        channel = await connect_web(client, tokens, company["id"])
+    async with _llm_shop(owner_url, app_url, url) as (client, settings, tokens, _, channel):
         first = await say(client, tokens, channel, "sourdough bread")
         state.during_request = lambda: _probe(owner_url, settings, seen)
         await run_jobs(app_url)
@@ -78,11 +91,8 @@ async def test_no_transaction_is_open_while_the_llm_answers_a_preview(
     """The behaviour preview runs the real assistant from a request: the access checks have ended their reads
     before the model is asked."""
     state, url = fake_chat
-    settings = make_settings(owner_url, OPENAI_BASE_URL=f"{url}/v1", OPENAI_API_KEY=KEY)
     seen: list[int] = []
-    async with app_client(settings, app_url) as client:
-        tokens, company = await shop_with_catalogue(client)
-        channel = await connect_web(client, tokens, company["id"])
+    async with _llm_shop(owner_url, app_url, url) as (client, settings, tokens, company, channel):
         state.during_request = lambda: _probe(owner_url, settings, seen)
         r = await client.post(
             f"/api/v1/companies/{company['id']}/assistant/preview",
