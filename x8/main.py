@@ -20,6 +20,8 @@ from x8.kit import http as provider_http
 from x8.kit.db import Database
 from x8.kit.errors import NotFound, install_error_handlers
 from x8.kit.jobs import WORKER_POLLING_SECONDS, open_queue
+from x8.n8n_bridge.api import router as n8n_api_router
+from x8.n8n_bridge.keys import router as n8n_keys_router
 from x8.platform.admin.endpoints import router as admin_router
 from x8.platform.assistant.endpoints import router as assistant_router
 from x8.platform.auth.endpoints import router as auth_router
@@ -135,6 +137,8 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
         admin_router,
         managers_router,
         mailbox_router,
+        n8n_keys_router,
+        n8n_api_router,
     ):
         app.include_router(router)
     _mount_local_media(app, settings)

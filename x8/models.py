@@ -6,8 +6,10 @@ from x8.platform.assistant.models import AssistantSettings
 from x8.platform.audit.models import AuditEntry
 from x8.platform.channels.models import Channel, ConversationRef
 from x8.platform.companies.models import Company
+from x8.platform.inbox.models import WebhookEvent
 from x8.platform.knowledge_base.models import KnowledgeBase
 from x8.platform.mail.models import DevMail
+from x8.platform.tenant_keys.models import TenantApiKey
 from x8.platform.users.models import AuthSession, EmailCode, User
 from x8.tenancy.models import LedgerEntry
 
@@ -24,5 +26,7 @@ __all__ = [
     "KnowledgeBase",
     "LedgerEntry",
     "RateLimitHit",
+    "TenantApiKey",
     "User",
+    "WebhookEvent",
 ]

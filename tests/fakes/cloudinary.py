@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -29,6 +30,7 @@ class FakeCloudinary:
     resources: dict[str, dict[str, Any]] = field(default_factory=dict)
     rejected: list[str] = field(default_factory=list)
     down: bool = False
+    during_request: Callable[[], None] | None = None  # called while a request is being answered (tests probe)
 
     def signature(self, params: dict[str, str]) -> str:
         # Signature version 2: "&" inside a value is percent-encoded so it cannot smuggle a parameter.
@@ -50,6 +52,8 @@ def cloudinary_app(state: FakeCloudinary) -> FastAPI:
 
     @app.post("/v1_1/{cloud}/{resource_type}/upload")
     async def upload(cloud: str, resource_type: str, request: Request) -> Any:
+        if state.during_request is not None:
+            state.during_request()
         if state.down:
             return _error("Service unavailable", 503)
         form = await request.form()
@@ -101,6 +105,8 @@ def cloudinary_app(state: FakeCloudinary) -> FastAPI:
 
     @app.delete("/v1_1/{cloud}/resources/{resource_type}/upload")
     async def delete_resources(cloud: str, resource_type: str, request: Request) -> Any:
+        if state.during_request is not None:
+            state.during_request()
         if not basic_ok(request):
             return _error("Invalid credentials", 401)
         body = await request.json() if await request.body() else {}

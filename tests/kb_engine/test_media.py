@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import app_client, bearer, make_settings, register
+from tests.conftest import app_client, bearer, make_settings, register, sql
 from tests.fakes.cloudinary import FakeCloudinary, cloudinary_app
 from tests.fakes.server import serve_in_thread
 
@@ -119,3 +119,25 @@ async def test_not_an_image_or_video_and_local_storage(owner_url: str, app_url: 
         public_id = photo.json()["public_id"]
         assert (await client.delete(f"/api/v1/cloudinary/media/{public_id}", headers=bearer(tokens))).status_code == 204
         assert (await client.get(photo.json()["url"].replace("http://testserver", ""))).status_code == 404
+
+
+_OPEN = (
+    "SELECT count(*) FROM pg_stat_activity WHERE usename = %s AND pid <> pg_backend_pid() "
+    "AND state LIKE 'idle in transaction%%'"
+)
+
+
+async def test_no_transaction_waits_on_cloudinary(
+    owner_url: str, app_url: str, fake_cloudinary: tuple[FakeCloudinary, str]
+) -> None:
+    state, url = fake_cloudinary
+    settings = _cloud_settings(owner_url, state, url)
+    seen: list[int] = []
+    state.during_request = lambda: seen.append(int(sql(owner_url, _OPEN, settings.db_app_role)[0][0]))
+    async with app_client(settings, app_url) as client:
+        tokens = await register(client)
+        photo = await _upload(client, tokens, PNG, "a.png")
+        assert photo.status_code == 201, photo.text
+        r = await client.delete(f"/api/v1/cloudinary/media/{photo.json()['public_id']}", headers=bearer(tokens))
+        assert r.status_code == 204
+    assert len(seen) >= 2 and set(seen) == {0}

@@ -80,3 +80,42 @@ async def test_smtp_outage_is_503_and_stores_no_code(owner_url: str, app_url: st
         assert r.status_code == 503
         assert r.json()["error"] == "ServiceUnavailable"
     assert sql(owner_url, "SELECT count(*) FROM email_codes WHERE email = 'down@example.com'")[0][0] == 0
+
+
+_OPEN = (
+    "SELECT count(*) FROM pg_stat_activity WHERE usename = %s AND pid <> pg_backend_pid() "
+    "AND state LIKE 'idle in transaction%%'"
+)
+
+
+class ProbingInbox(Inbox):
+    """Counts the application role's open transactions while the mail server is receiving a mail."""
+
+    def __init__(self, owner_url: str, role: str) -> None:
+        super().__init__()
+        self.owner_url, self.role = owner_url, role
+        self.open_during_data: list[int] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.open_during_data.append(int(sql(self.owner_url, _OPEN, self.role)[0][0]))
+        return await super().handle_DATA(server, session, envelope)
+
+
+async def test_no_transaction_waits_on_the_mail_server(owner_url: str, app_url: str) -> None:
+    settings = make_settings(owner_url, SMTP_HOST="127.0.0.1", SMTP_PORT=_free_port(), SMTP_USE_TLS=False)
+    inbox = ProbingInbox(owner_url, settings.db_app_role)
+    controller = Controller(inbox, hostname="127.0.0.1", port=settings.smtp_port)
+    controller.start()
+    try:
+        async with app_client(settings, app_url) as client:
+            r = await client.post("/api/v1/auth/send-verification-code", json={"email": "probe@example.com"})
+            assert r.status_code == 200, r.text
+            r = await client.post("/api/v1/auth/request-magic-link", json={"email": "nobody@example.com"})
+            assert r.status_code == 200, r.text
+    finally:
+        controller.stop()
+    assert inbox.open_during_data == [0]
+    # Sent first, then stored: the code that arrived is the one that works.
+    code = re.search(rb"\b(\d{6})\b", inbox.messages[0][2].get_payload(decode=True))  # type: ignore[arg-type]
+    assert code is not None
+    assert sql(owner_url, "SELECT count(*) FROM email_codes WHERE email = 'probe@example.com'")[0][0] == 1

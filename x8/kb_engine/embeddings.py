@@ -11,9 +11,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Protocol
 
-import httpx
-
-from x8.kit import http as provider_http
+from x8.integrations.openai import OpenAIApi, OpenAIRefused, OpenAIUnavailable
 from x8.settings import Settings
 from x8.tenancy.tables import to_vector_text
 
@@ -30,28 +28,16 @@ class Embedder(Protocol):
 
 class OpenAIEmbedder:
     def __init__(self, base_url: str, api_key: str | None, model: str) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.api_key = api_key
+        self._api = OpenAIApi(base_url, api_key)
         self.model = model
 
     async def embed(self, texts: list[str]) -> list[list[float]]:
-        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
         try:
-            response = await provider_http.client().post(
-                f"{self.base_url}/embeddings",
-                headers=headers,
-                json={"model": self.model, "input": texts},
-                timeout=provider_http.timeout(30),
-            )
-        except httpx.HTTPError as exc:
-            raise EmbeddingsUnavailable(f"the embeddings service is not answering ({type(exc).__name__})") from exc
-        if response.status_code != 200:
-            raise EmbeddingsUnavailable(f"the embeddings service answered {response.status_code}")
-        data: list[dict[str, Any]] = sorted(response.json().get("data", []), key=lambda d: d.get("index", 0))
-        vectors = [[float(x) for x in d["embedding"]] for d in data]
-        if len(vectors) != len(texts):
-            raise EmbeddingsUnavailable("the embeddings service returned the wrong number of vectors")
-        return vectors
+            return await self._api.embed(self.model, texts)
+        except OpenAIUnavailable as exc:
+            raise EmbeddingsUnavailable(f"the embeddings service is not answering ({exc})") from exc
+        except OpenAIRefused as exc:
+            raise EmbeddingsUnavailable(f"the embeddings service answered {exc.status}") from exc
 
 
 class LocalEmbedder:

@@ -1206,6 +1206,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/companies/{company_id}/n8n-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue Tenant Key
+         * @description A new tenant key for n8n (header ``X-X8-Tenant-Key``). The previous key stops working at once.
+         */
+        post: operations["issue_tenant_key_api_v1_companies__company_id__n8n_key_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/n8n/kb/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Kb Search
+         * @description The company's KB search, in the shape of ``GET /api/v1/knowledge-base/search`` (R-K5).
+         */
+        get: operations["kb_search_api_v1_n8n_kb_search_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/n8n/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Effective Settings
+         * @description The assistant settings in force on one of the company's channels (or company-wide without a channel).
+         */
+        get: operations["effective_settings_api_v1_n8n_settings_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1345,11 +1405,6 @@ export interface components {
              */
             file: string;
             /**
-             * Company Id
-             * Format: uuid
-             */
-            company_id: string;
-            /**
              * Mode
              * @default replace
              * @enum {string}
@@ -1357,6 +1412,11 @@ export interface components {
             mode: "replace" | "append";
             /** Kb Id */
             kb_id?: string | null;
+            /**
+             * Company Id
+             * Format: uuid
+             */
+            company_id: string;
         };
         /** ChangePasswordIn */
         ChangePasswordIn: {
@@ -1760,6 +1820,29 @@ export interface components {
             payment_status: string | null;
             /** Lead Source */
             lead_source: string | null;
+        };
+        /**
+         * EffectiveSettings
+         * @description The assistant settings in force for one channel: channel settings over the company's, and each scenario's
+         *     over those.
+         */
+        EffectiveSettings: {
+            /**
+             * Company Id
+             * Format: uuid
+             */
+            company_id: string;
+            /** Channel Id */
+            channel_id: string | null;
+            /** Company Type */
+            company_type: string;
+            /** Language */
+            language: string;
+            settings: components["schemas"]["BehaviourIn"];
+            /** Scenarios */
+            scenarios: {
+                [key: string]: components["schemas"]["BehaviourIn"];
+            };
         };
         /** EmailIn */
         EmailIn: {
@@ -2219,6 +2302,19 @@ export interface components {
             company_id: string;
             /** Bot Token */
             bot_token: string;
+        };
+        /** TenantKeyOut */
+        TenantKeyOut: {
+            /**
+             * Key
+             * @description Shown once: store it in n8n's httpHeaderAuth credential
+             */
+            key: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
         };
         /** TokenPair */
         TokenPair: {
@@ -4080,8 +4176,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                kb_id: string;
                 row_id: string;
+                kb_id: string;
             };
             cookie?: never;
         };
@@ -4119,8 +4215,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                kb_id: string;
                 row_id: string;
+                kb_id: string;
             };
             cookie?: never;
         };
@@ -5697,6 +5793,172 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    issue_tenant_key_api_v1_companies__company_id__n8n_key_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                company_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantKeyOut"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    kb_search_api_v1_n8n_kb_search_get: {
+        parameters: {
+            query: {
+                q: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResults"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    effective_settings_api_v1_n8n_settings_get: {
+        parameters: {
+            query?: {
+                channel_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EffectiveSettings"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

@@ -15,12 +15,10 @@ import logging
 import re
 from typing import Any
 
-import httpx
-
 from x8.conversations.assistant.intents import Intent, classify
 from x8.conversations.assistant.language import detect
 from x8.conversations.assistant.retrieval import CompanyProfile, Reply, Search, price_text, respond
-from x8.kit import http as provider_http
+from x8.integrations.openai import OpenAIApi, OpenAIRefused, OpenAIUnavailable
 
 log = logging.getLogger(__name__)
 MAX_ROUNDS = 4
@@ -106,8 +104,7 @@ def system_prompt(company: CompanyProfile, language: str, intent: Intent | None 
 
 class LlmAssistant:
     def __init__(self, base_url: str, api_key: str | None, model: str, *, timeout: float) -> None:
-        self._url = base_url.rstrip("/") + "/chat/completions"
-        self._headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self._api = OpenAIApi(base_url, api_key)
         self._model = model
         self._timeout = timeout
 
@@ -184,20 +181,11 @@ class LlmAssistant:
         return {"error": f"unknown tool {name}"}, None
 
     async def _complete(self, messages: list[dict[str, Any]]) -> dict[str, Any]:
-        body = {"model": self._model, "messages": messages, "tools": TOOLS, "temperature": 0.2}
+        # A refusal (a wrong key) is as unusable for this turn as an outage: the retrieval responder answers.
         try:
-            response = await provider_http.client().post(
-                self._url, json=body, headers=self._headers, timeout=self._timeout
-            )
-        except httpx.HTTPError as exc:
-            raise LlmUnavailable(type(exc).__name__) from exc
-        if response.status_code != 200:
-            raise LlmUnavailable(f"HTTP {response.status_code}")
-        try:
-            message: dict[str, Any] = response.json()["choices"][0]["message"]
-        except (ValueError, KeyError, IndexError, TypeError) as exc:
-            raise LlmUnavailable("an unexpected response shape") from exc
-        return message
+            return await self._api.chat(self._model, messages, tools=TOOLS, timeout_seconds=self._timeout)
+        except (OpenAIUnavailable, OpenAIRefused) as exc:
+            raise LlmUnavailable(str(exc)) from exc
 
 
 def _grounded(text: str, grounded: list[str]) -> bool:

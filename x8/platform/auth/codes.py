@@ -41,10 +41,18 @@ async def _supersede(session: AsyncSession, email: str, purpose: Purpose) -> Non
     )
 
 
-async def issue_code(session: AsyncSession, secret_key: str, email: str, purpose: Purpose) -> str:
-    """Create a fresh 6-digit code, replacing any earlier one for the same email and purpose."""
+def new_code() -> str:
+    return new_numeric_code()
+
+
+def new_magic_token() -> str:
+    return new_url_token()
+
+
+async def store_code(session: AsyncSession, secret_key: str, email: str, purpose: Purpose, code: str) -> None:
+    """Keep a code that was just sent (sent first, so an email outage stores nothing and no transaction waits on
+    the mail server), replacing any earlier one for the same email and purpose."""
     await _supersede(session, email, purpose)
-    code = new_numeric_code()
     session.add(
         EmailCode(
             email=email,
@@ -53,12 +61,10 @@ async def issue_code(session: AsyncSession, secret_key: str, email: str, purpose
             expires_at=utcnow() + CODE_TTL,
         )
     )
-    return code
 
 
-async def issue_magic_token(session: AsyncSession, secret_key: str, email: str) -> str:
+async def store_magic_token(session: AsyncSession, secret_key: str, email: str, token: str) -> None:
     await _supersede(session, email, Purpose.MAGIC)
-    token = new_url_token()
     session.add(
         EmailCode(
             email=email,
@@ -67,7 +73,6 @@ async def issue_magic_token(session: AsyncSession, secret_key: str, email: str) 
             expires_at=utcnow() + MAGIC_TTL,
         )
     )
-    return token
 
 
 async def check_code(

@@ -33,6 +33,7 @@ from x8.platform.auth.schemas import (
 )
 from x8.platform.auth.sessions import revoke, revoke_all, rotate, start_session
 from x8.platform.mail.sender import send_mail
+from x8.platform.users.models import User
 from x8.platform.users.repository import create_user, get_by_email
 from x8.platform.users.views import me_view
 from x8.settings import Settings
@@ -54,6 +55,12 @@ async def _limit_codes(db: DatabaseDep, settings: Settings, request: Request, em
     )
 
 
+async def _account(db: DatabaseDep, email: str) -> User | None:
+    """A short read of its own: the request's session opens no transaction before the mail is sent."""
+    async with db.sessions() as session:
+        return await get_by_email(session, email)
+
+
 def _code_mail(code: str, action: str) -> str:
     return (
         f"Your X8 Network {action} code is: {code}\n\n"
@@ -72,9 +79,9 @@ async def send_verification_code(
 ) -> CodeSentOut:
     """Email a 6-digit registration code (valid 10 minutes, single use, five tries)."""
     await _limit_codes(db, settings, request, body.email)
-    if await get_by_email(session, body.email) is not None:
+    if await _account(db, body.email) is not None:
         raise Conflict("An account with this email already exists. Sign in or reset your password.")
-    code = await codes.issue_code(session, settings.secret_key, body.email, codes.Purpose.REGISTER)
+    code = codes.new_code()
     await send_mail(
         session,
         settings,
@@ -82,6 +89,7 @@ async def send_verification_code(
         subject="Your X8 Network verification code",
         body=_code_mail(code, "verification"),
     )
+    await codes.store_code(session, settings.secret_key, body.email, codes.Purpose.REGISTER, code)
     return CodeSentOut(message="We sent a 6-digit code to your email.", expires_in=int(codes.CODE_TTL.total_seconds()))
 
 
@@ -157,9 +165,9 @@ async def request_password_reset(
 ) -> MessageOut:
     """Email a reset code if the account exists. The answer is the same either way."""
     await _limit_codes(db, settings, request, body.email)
-    user = await get_by_email(session, body.email)
+    user = await _account(db, body.email)
     if user is not None and user.is_active:
-        code = await codes.issue_code(session, settings.secret_key, body.email, codes.Purpose.RESET)
+        code = codes.new_code()
         await send_mail(
             session,
             settings,
@@ -167,6 +175,7 @@ async def request_password_reset(
             subject="Reset your X8 Network password",
             body=_code_mail(code, "password reset"),
         )
+        await codes.store_code(session, settings.secret_key, body.email, codes.Purpose.RESET, code)
     return MessageOut(message="If an account exists for this email, we sent it a reset code.")
 
 
@@ -214,9 +223,9 @@ async def request_magic_link(
 ) -> MessageOut:
     """Email a one-time sign-in link (15 minutes) if the account exists. The answer is the same either way."""
     await _limit_codes(db, settings, request, body.email)
-    user = await get_by_email(session, body.email)
+    user = await _account(db, body.email)
     if user is not None and user.is_active:
-        token = await codes.issue_magic_token(session, settings.secret_key, body.email)
+        token = codes.new_magic_token()
         link = f"{settings.frontend_url.rstrip('/')}/magic-link?{urlencode({'token': token})}"
         await send_mail(
             session,
@@ -226,6 +235,7 @@ async def request_magic_link(
             body=f"Open this link to sign in to X8 Network:\n\n{link}\n\n"
             "It works once and expires in 15 minutes. If you did not ask for it, ignore this email.",
         )
+        await codes.store_magic_token(session, settings.secret_key, body.email, token)
     return MessageOut(message="If an account exists for this email, we sent it a sign-in link.")
 
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 
-from fastapi import APIRouter, Query, Request
-from sqlalchemy import func, select
+from fastapi import APIRouter, Request
 
 from x8.channel_adapters.base import ProviderError
 from x8.channel_adapters.registry import KINDS, adapter_for
@@ -22,7 +21,7 @@ from x8.kit.deps import DatabaseDep, SettingsDep
 from x8.kit.errors import BadRequest, Forbidden, NotFound, PaymentRequired, ServiceUnavailable, error_responses
 from x8.platform.auth.deps import CurrentUser
 from x8.platform.billing.plans import channel_limit
-from x8.platform.channels import service
+from x8.platform.channels import repository, service
 from x8.platform.channels.models import Channel
 from x8.platform.channels.schemas import (
     AvailableChannel,
@@ -36,10 +35,10 @@ from x8.platform.channels.schemas import (
     QrOut,
     TelegramConnectIn,
 )
-from x8.platform.companies.models import Company
+from x8.platform.channels.scope import VisibleWhatsappChannel
 from x8.platform.companies.schemas import SELECTABLE_CHANNELS
 from x8.platform.companies.scope import VisibleCompany
-from x8.platform.companies.service import get_visible
+from x8.platform.companies.service import channels_in_use
 from x8.platform.users.models import User
 from x8.settings import Settings
 from x8.tenancy.session import tenant_session
@@ -61,13 +60,6 @@ def _info(channel: Channel) -> ChannelInfo:
     )
 
 
-async def _owner(session: SessionDep, company: Company) -> User:
-    owner = await session.get(User, company.owner_id)
-    if owner is None:
-        raise NotFound("Company not found.")
-    return owner
-
-
 def _available(platform: str, chosen: bool, settings: Settings) -> AvailableChannel:
     kind = KINDS.get(platform)
     if kind is None:
@@ -87,23 +79,19 @@ async def available_channels(scope: VisibleCompany, session: SessionDep, setting
     """The platforms a company can use, whether each is chosen, how to connect each (``connect``), and the plan's
     channel limit across companies."""
     company = scope.company
-    owner = await _owner(session, company)
-    in_use = await session.scalar(
-        select(func.coalesce(func.sum(func.cardinality(Company.channels)), 0)).where(Company.owner_id == owner.id)
-    )
+    owner = await session.get(User, company.owner_id)
+    if owner is None:
+        raise NotFound("Company not found.")
+    in_use = await channels_in_use(session, owner.id)
     items = [_available(p.value, p.value in company.channels, settings) for p in SELECTABLE_CHANNELS]
-    return AvailableChannels(items=items, limit=channel_limit(owner), in_use=int(in_use or 0))
+    return AvailableChannels(items=items, limit=channel_limit(owner), in_use=in_use)
 
 
 @router.get("/list", response_model=ChannelList, responses=error_responses(NotFound))
 async def list_channels(scope: VisibleCompany, session: SessionDep) -> ChannelList:
     """Connected (or once connected) channels of the company: the playground and the chosen platforms."""
     company = scope.company
-    rows = (
-        (await session.execute(select(Channel).where(Channel.company_id == company.id).order_by(Channel.created_at)))
-        .scalars()
-        .all()
-    )
+    rows = await repository.of_company(session, company.id)
     visible = [c for c in rows if c.platform == service.SANDBOX or c.platform in company.channels]
     return ChannelList(items=[_info(c) for c in visible], total=len(visible))
 
@@ -160,25 +148,11 @@ async def connect_whatsapp(
     return await _connect(request, user, db, settings, body.company_id, "whatsapp", {})
 
 
-async def _whatsapp_channel(session: SessionDep, user: User, channel_id: uuid.UUID) -> Channel:
-    channel = await service.get_channel(session, channel_id)
-    if channel.platform != "whatsapp":
-        raise NotFound("Channel not found.")
-    try:
-        await get_visible(session, user, channel.company_id)
-    except NotFound as exc:
-        raise NotFound("Channel not found.") from exc
-    return channel
-
-
 @router.get("/whatsapp/qr", response_model=QrOut, responses=CONNECT_ERRORS)
-async def whatsapp_qr(
-    user: CurrentUser, session: SessionDep, settings: SettingsDep, channel_id: uuid.UUID = Query(...)
-) -> QrOut:
+async def whatsapp_qr(scope: VisibleWhatsappChannel, settings: SettingsDep) -> QrOut:
     """The QR code to scan with WhatsApp on the business's phone, as a PNG data URL."""
-    channel = await _whatsapp_channel(session, user, channel_id)
     try:
-        return QrOut(qr=await WahaAdapter(settings).qr_code(channel))
+        return QrOut(qr=await WahaAdapter(settings).qr_code(scope.channel))
     except ProviderError as exc:
         raise ServiceUnavailable(f"{exc} Please try again in a moment.") from exc
     except WahaNotConfigured as exc:
@@ -186,10 +160,10 @@ async def whatsapp_qr(
 
 
 @router.get("/whatsapp/status", response_model=ChannelInfo, responses=error_responses(NotFound))
-async def whatsapp_status(user: CurrentUser, session: SessionDep, channel_id: uuid.UUID = Query(...)) -> ChannelInfo:
+async def whatsapp_status(scope: VisibleWhatsappChannel) -> ChannelInfo:
     """The channel's status as WAHA's ``session.status`` webhooks left it: DISCONNECTED, CONNECTING, CONNECTED
     or ERROR."""
-    return _info(await _whatsapp_channel(session, user, channel_id))
+    return _info(scope.channel)
 
 
 @router.post("/disconnect/{channel_id}", response_model=ConnectOut, responses=CONNECT_ERRORS)

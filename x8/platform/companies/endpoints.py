@@ -22,6 +22,7 @@ from x8.platform.companies.schemas import (
     CompanyStats,
     CompanyUpdate,
 )
+from x8.platform.companies.scope import VisibleCompany
 
 router = APIRouter(prefix="/api/v1/companies", tags=["companies"])
 
@@ -54,8 +55,8 @@ async def list_companies(user: CurrentUser, session: SessionDep, limit: Limit = 
 
 
 @router.get("/{company_id}", response_model=CompanyOut, responses=error_responses(NotFound))
-async def get_company(company_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> CompanyOut:
-    return _out(await service.get_visible(session, user, company_id))
+async def get_company(scope: VisibleCompany) -> CompanyOut:
+    return _out(scope.company)
 
 
 @router.patch(
@@ -84,9 +85,9 @@ async def delete_company(
 
 
 @router.get("/{company_id}/channels", response_model=CompanyChannels, responses=error_responses(NotFound))
-async def company_channels(company_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> CompanyChannels:
+async def company_channels(scope: VisibleCompany) -> CompanyChannels:
     """The channels chosen for this company. Connection state arrives with the channel adapters."""
-    company = await service.get_visible(session, user, company_id)
+    company = scope.company
     items = [
         ChannelOut(platform=p.value, status="DISCONNECTED") for p in SELECTABLE_CHANNELS if p.value in company.channels
     ]
@@ -94,8 +95,8 @@ async def company_channels(company_id: uuid.UUID, user: CurrentUser, session: Se
 
 
 @router.get("/{company_id}/stats", response_model=CompanyStats, responses=error_responses(NotFound))
-async def company_stats(company_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> CompanyStats:
-    company = await service.get_visible(session, user, company_id)
+async def company_stats(scope: VisibleCompany) -> CompanyStats:
+    company = scope.company
     return CompanyStats(
         company_id=company.id,
         total_messages=company.total_messages,

@@ -56,7 +56,8 @@ async def get_editable(session: AsyncSession, user: User, company_id: uuid.UUID)
     return company
 
 
-async def _channels_in_use(session: AsyncSession, owner_id: uuid.UUID, *, excluding: uuid.UUID | None) -> int:
+async def channels_in_use(session: AsyncSession, owner_id: uuid.UUID, *, excluding: uuid.UUID | None = None) -> int:
+    """Channels chosen across the owner's companies (the plan's limit counts them all)."""
     query = select(func.coalesce(func.sum(func.cardinality(Company.channels)), 0)).where(Company.owner_id == owner_id)
     if excluding is not None:
         query = query.where(Company.id != excluding)
@@ -82,7 +83,7 @@ async def check_channel_choice(
     limit = channel_limit(owner)
     if limit is None:
         return
-    others = await _channels_in_use(session, owner.id, excluding=company_id)
+    others = await channels_in_use(session, owner.id, excluding=company_id)
     if others + len(wanted) > limit:
         in_use = others + len(previous)  # what the business has chosen right now, this company included
         raise PaymentRequired(

@@ -29,7 +29,7 @@ async def _scope(
     except NotFound as exc:
         raise NotFound("Conversation not found.") from exc
     await session.commit()
-    return CompanyScope(company, user, db)
+    return CompanyScope(company, db, user)
 
 
 async def _visible(conversation_id: uuid.UUID, user: CurrentUser, session: SessionDep, db: DatabaseDep) -> CompanyScope:

@@ -1,37 +1,31 @@
 """Knowledge-base API (SPEC.md §6): upload, list, rows, search, templates, export.
 
-Access is decided on the control plane (the company must be visible; writes need an editor), then the
-work runs in the company's tenant session.
+Access is decided by the scope dependencies (the company must be visible; writes need an editor), then the work
+runs in the company's tenant session. Embedding runs are queued after the request commits.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from pydantic import ValidationError
-from sqlalchemy import select
 
-from x8.kb_engine import search as kb_search
 from x8.kb_engine import store
-from x8.kb_engine.embeddings import EmbeddingsUnavailable, embedder_for
 from x8.kb_engine.importer import open_upload, stream_batches
 from x8.kb_engine.reader import UnreadableFile
 from x8.kb_engine.rows import KbItem
 from x8.kb_engine.templates import template_csv
 from x8.kit.clock import utcnow
-from x8.kit.db import SessionDep
-from x8.kit.deps import DatabaseDep, SettingsDep
+from x8.kit.db import SessionDep, after_commit
+from x8.kit.deps import SettingsDep
 from x8.kit.errors import BadRequest, Forbidden, NotFound, X8Error, error_responses
 from x8.kit.pagination import Limit, Offset
 from x8.platform.audit.service import audit
-from x8.platform.auth.deps import CurrentUser
-from x8.platform.companies.models import Company
-from x8.platform.companies.scope import VisibleCompany
-from x8.platform.companies.service import get_editable, get_visible
+from x8.platform.companies.scope import EditableCompanyForm, VisibleCompany
+from x8.platform.knowledge_base import repository, service
 from x8.platform.knowledge_base.models import KnowledgeBase
 from x8.platform.knowledge_base.schemas import (
     KbRowIn,
@@ -44,13 +38,12 @@ from x8.platform.knowledge_base.schemas import (
     SearchResults,
     UploadResult,
 )
+from x8.platform.knowledge_base.scope import EditableKb, VisibleKb
 from x8.platform.knowledge_base.tasks import schedule_embeddings
-from x8.platform.users.models import User
 from x8.settings import Settings
-from x8.tenancy.session import TenantSession, tenant_session
+from x8.tenancy.session import TenantSession
 
 router = APIRouter(prefix="/api/v1/knowledge-base", tags=["knowledge-base"])
-log = logging.getLogger(__name__)
 
 
 class PayloadTooLarge(X8Error):
@@ -62,32 +55,11 @@ def _out(kb: KnowledgeBase) -> KnowledgeBaseOut:
     return KnowledgeBaseOut.model_validate(kb, from_attributes=True)
 
 
-async def _kb(session: SessionDep, user: User, kb_id: uuid.UUID, *, edit: bool) -> tuple[KnowledgeBase, Company]:
-    """The KB and its company if this user may see (or edit) it; otherwise 404."""
-    kb = await session.get(KnowledgeBase, kb_id)
-    if kb is None:
-        raise NotFound("Knowledge base not found.")
-    try:
-        company = await (get_editable if edit else get_visible)(session, user, kb.company_id)
-    except NotFound as exc:
-        raise NotFound("Knowledge base not found.") from exc
-    return kb, company
+def _embed_after_commit(session: SessionDep, settings: Settings, company_id: uuid.UUID) -> None:
+    async def schedule() -> None:
+        await schedule_embeddings(settings, company_id)
 
-
-async def _default_kb(session: SessionDep, company: Company) -> KnowledgeBase:
-    kb = (
-        await session.execute(
-            select(KnowledgeBase)
-            .where(KnowledgeBase.company_id == company.id)
-            .order_by(KnowledgeBase.created_at)
-            .limit(1)
-        )
-    ).scalar_one_or_none()
-    if kb is None:
-        kb = KnowledgeBase(company_id=company.id, name="Catalogue", kind=company.company_type, row_count=0)
-        session.add(kb)
-        await session.flush()
-    return kb
+    after_commit(session, schedule)
 
 
 @router.post(
@@ -97,35 +69,28 @@ async def _default_kb(session: SessionDep, company: Company) -> KnowledgeBase:
 )
 async def upload(
     request: Request,
-    user: CurrentUser,
+    company: EditableCompanyForm,
     session: SessionDep,
-    db: DatabaseDep,
     settings: SettingsDep,
     file: Annotated[UploadFile, File(description=".csv or .xlsx catalogue")],
-    company_id: Annotated[uuid.UUID, Form()],
     mode: Annotated[Literal["replace", "append"], Form()] = "replace",
     kb_id: Annotated[uuid.UUID | None, Form()] = None,
 ) -> UploadResult:
     """Import a catalogue. Good rows go in; bad rows are reported with row and column. All in one transaction:
     in ``replace`` mode a failed import leaves the previous rows untouched."""
-    company = await get_editable(session, user, company_id)
     size = file.size if file.size is not None else 0
     if size > settings.kb_max_bytes:
         raise PayloadTooLarge(f"The file is {size / 1e6:.1f} MB; the limit is {settings.kb_max_bytes / 1e6:.0f} MB.")
-    if kb_id is not None:
-        kb, _ = await _kb(session, user, kb_id, edit=True)
-        if kb.company_id != company.id:
-            raise NotFound("Knowledge base not found.")
-    else:
-        kb = await _default_kb(session, company)
-        # Tenant rows commit in their own transaction: the registry row they point to must already exist,
-        # or a later failure in this request would leave rows nobody can see. An empty KB is harmless.
-        await session.commit()
+    if kb_id is None:
+        kb_id = await service.ensure_default_kb(company.db, company.company)
+    kb = await repository.get(session, kb_id)
+    if kb is None or kb.company_id != company.id:
+        raise NotFound("Knowledge base not found.")
     try:
         parsed = await asyncio.to_thread(open_upload, file.file, file.filename or "")
-        async with tenant_session(db, company.id) as ts:
+        async with company.tenant() as ts:
             stats = await store.import_items(
-                ts, kb.id, stream_batches(parsed), language=company.language, replace=mode == "replace"
+                ts, kb.id, stream_batches(parsed), language=company.company.language, replace=mode == "replace"
             )
             kb.row_count = await store.count_items(ts, kb.id)
     except UnreadableFile as exc:
@@ -139,11 +104,11 @@ async def upload(
         ) from exc
     kb.source_filename = (file.filename or "")[:255]
     kb.last_import_at = utcnow()
-    await schedule_embeddings(settings, company.id)
+    _embed_after_commit(session, settings, company.id)
     await audit(
         session,
         request,
-        user.id,
+        company.user.id,
         "kb.imported",
         ("knowledge_base", kb.id),
         {"mode": mode, "rows_imported": stats.imported, "rows_rejected": parsed.rows_rejected},
@@ -164,48 +129,19 @@ async def upload(
 
 @router.get("/list", response_model=KnowledgeBaseList, responses=error_responses(NotFound))
 async def list_kbs(company: VisibleCompany, session: SessionDep) -> KnowledgeBaseList:
-    rows = (
-        (
-            await session.execute(
-                select(KnowledgeBase).where(KnowledgeBase.company_id == company.id).order_by(KnowledgeBase.created_at)
-            )
-        )
-        .scalars()
-        .all()
-    )
+    rows = await repository.of_company(session, company.id)
     return KnowledgeBaseList(items=[_out(k) for k in rows], total=len(rows))
 
 
 @router.get("/search", response_model=SearchResults, responses=error_responses(NotFound))
 async def search(
     company: VisibleCompany,
-    session: SessionDep,
     settings: SettingsDep,
     q: Annotated[str, Query(min_length=1, max_length=200)],
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> SearchResults:
     """Hybrid search over the company's KBs, best first. Prices and durations come from the rows."""
-    vector, model = await _query_vector(settings, q)  # first: no transaction is open while the embedder answers
-    kb_ids = list(
-        (await session.execute(select(KnowledgeBase.id).where(KnowledgeBase.company_id == company.id))).scalars()
-    )
-    async with company.tenant() as ts:
-        hits = await kb_search.search(
-            ts, kb_ids, q, language=company.company.language, limit=limit, query_vector=vector, model=model
-        )
-    return SearchResults.model_validate({"results": hits})
-
-
-async def _query_vector(settings: Settings, query: str) -> tuple[list[float] | None, str | None]:
-    """The query's embedding when an embedder is configured; without one (or when it is down), lexical only."""
-    try:
-        embedder = embedder_for(settings)
-        if embedder is None:
-            return None, None
-        return (await embedder.embed([query]))[0], embedder.model
-    except EmbeddingsUnavailable:
-        log.warning("semantic search skipped: the embedder is unavailable")
-        return None, None
+    return SearchResults.model_validate({"results": await service.search(company, settings, q, limit=limit)})
 
 
 @router.get("/templates/{kind}", responses={200: {"content": {"text/csv": {}}}})
@@ -220,26 +156,23 @@ async def template(kind: Literal["product", "service"]) -> Response:
 
 @router.get("/{kb_id}", response_model=KbRows, responses=error_responses(NotFound))
 async def get_rows(
-    kb_id: uuid.UUID,
-    user: CurrentUser,
-    session: SessionDep,
-    db: DatabaseDep,
+    scope: VisibleKb,
     limit: Limit = 50,
     offset: Offset = 0,
     q: Annotated[str | None, Query(max_length=200, description="Filter by name or SKU")] = None,
 ) -> KbRows:
-    kb, company = await _kb(session, user, kb_id, edit=False)
-    async with tenant_session(db, company.id) as ts:
+    kb = scope.kb
+    async with scope.company.tenant() as ts:
         items = await store.list_items(ts, kb.id, limit=limit, offset=offset, q=q)
         total = await store.count_items(ts, kb.id, q)
     return KbRows(kb=_out(kb), items=[KbRowOut.model_validate(i) for i in items], total=total)
 
 
 @router.get("/{kb_id}/export", responses={200: {"content": {"text/csv": {}}}, **error_responses(NotFound)})
-async def export(kb_id: uuid.UUID, user: CurrentUser, session: SessionDep, db: DatabaseDep) -> Response:
+async def export(scope: VisibleKb) -> Response:
     """The KB as CSV; cells that a spreadsheet would run as formulas are escaped with a leading apostrophe."""
-    kb, company = await _kb(session, user, kb_id, edit=False)
-    async with tenant_session(db, company.id) as ts:
+    kb = scope.kb
+    async with scope.company.tenant() as ts:
         body = await store.export_csv(ts, kb.id)
     return Response(
         body,
@@ -249,14 +182,12 @@ async def export(kb_id: uuid.UUID, user: CurrentUser, session: SessionDep, db: D
 
 
 @router.delete("/{kb_id}", status_code=204, responses=error_responses(NotFound, Forbidden))
-async def delete_kb(
-    kb_id: uuid.UUID, request: Request, user: CurrentUser, session: SessionDep, db: DatabaseDep
-) -> Response:
-    kb, company = await _kb(session, user, kb_id, edit=True)
-    async with tenant_session(db, company.id) as ts:
+async def delete_kb(scope: EditableKb, request: Request, session: SessionDep) -> Response:
+    kb = scope.kb
+    async with scope.company.tenant() as ts:
         await store.delete_kb_items(ts, kb.id)
     await session.delete(kb)
-    await audit(session, request, user.id, "kb.deleted", ("knowledge_base", kb_id))
+    await audit(session, request, scope.company.user.id, "kb.deleted", ("knowledge_base", kb.id))
     return Response(status_code=204)
 
 
@@ -268,16 +199,14 @@ def _item(body: KbRowIn) -> KbItem:
 
 
 @router.post("/{kb_id}/rows", response_model=KbRowOut, status_code=201, responses=error_responses(NotFound))
-async def add_row(
-    kb_id: uuid.UUID, body: KbRowIn, user: CurrentUser, session: SessionDep, db: DatabaseDep, settings: SettingsDep
-) -> KbRowOut:
-    kb, company = await _kb(session, user, kb_id, edit=True)
-    async with tenant_session(db, company.id) as ts:
+async def add_row(scope: EditableKb, body: KbRowIn, session: SessionDep, settings: SettingsDep) -> KbRowOut:
+    kb, company = scope.kb, scope.company
+    async with company.tenant() as ts:
         await _refuse_duplicate_sku(ts, kb.id, body.sku, None)
-        row_id = await store.add_item(ts, kb.id, _item(body), language=company.language)
+        row_id = await store.add_item(ts, kb.id, _item(body), language=company.company.language)
         row = await store.get_item(ts, kb.id, row_id)
         kb.row_count = await store.count_items(ts, kb.id)
-    await schedule_embeddings(settings, company.id)
+    _embed_after_commit(session, settings, company.id)
     return KbRowOut.model_validate(row)
 
 
@@ -289,16 +218,10 @@ async def _refuse_duplicate_sku(ts: TenantSession, kb_id: uuid.UUID, sku: str | 
 
 @router.patch("/{kb_id}/rows/{row_id}", response_model=KbRowOut, responses=error_responses(NotFound, BadRequest))
 async def update_row(
-    kb_id: uuid.UUID,
-    row_id: uuid.UUID,
-    body: KbRowPatch,
-    user: CurrentUser,
-    session: SessionDep,
-    db: DatabaseDep,
-    settings: SettingsDep,
+    scope: EditableKb, row_id: uuid.UUID, body: KbRowPatch, session: SessionDep, settings: SettingsDep
 ) -> KbRowOut:
-    kb, company = await _kb(session, user, kb_id, edit=True)
-    async with tenant_session(db, company.id) as ts:
+    kb, company = scope.kb, scope.company
+    async with company.tenant() as ts:
         current = await store.get_item(ts, kb.id, row_id)
         if current is None:
             raise NotFound("Row not found.")
@@ -308,18 +231,16 @@ async def update_row(
         except ValidationError as exc:
             raise BadRequest("; ".join(str(e["msg"]) for e in exc.errors())) from exc
         await _refuse_duplicate_sku(ts, kb.id, complete.sku, row_id)
-        await store.update_item(ts, kb.id, row_id, _item(complete), language=company.language)
+        await store.update_item(ts, kb.id, row_id, _item(complete), language=company.company.language)
         row = await store.get_item(ts, kb.id, row_id)
-    await schedule_embeddings(settings, company.id)
+    _embed_after_commit(session, settings, company.id)
     return KbRowOut.model_validate(row)
 
 
 @router.delete("/{kb_id}/rows/{row_id}", status_code=204, responses=error_responses(NotFound))
-async def delete_row(
-    kb_id: uuid.UUID, row_id: uuid.UUID, user: CurrentUser, session: SessionDep, db: DatabaseDep
-) -> Response:
-    kb, company = await _kb(session, user, kb_id, edit=True)
-    async with tenant_session(db, company.id) as ts:
+async def delete_row(scope: EditableKb, row_id: uuid.UUID) -> Response:
+    kb = scope.kb
+    async with scope.company.tenant() as ts:
         if not await store.delete_item(ts, kb.id, row_id):
             raise NotFound("Row not found.")
         kb.row_count = await store.count_items(ts, kb.id)

@@ -7,11 +7,10 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from sqlalchemy import select
 
 from x8.kit.db import SessionDep
 from x8.kit.errors import NotFound
-from x8.platform.mail.models import DevMail
+from x8.platform.mail import repository
 
 router = APIRouter(include_in_schema=False)
 
@@ -22,10 +21,7 @@ async def dev_mailbox(
 ) -> Response:
     if request.app.state.settings.is_production:
         raise NotFound("Not found.")
-    query = select(DevMail).order_by(DevMail.created_at.desc()).limit(50)
-    if to:
-        query = query.where(DevMail.to_email == to.strip().lower())
-    mails = (await session.execute(query)).scalars().all()
+    mails = await repository.recent(session, to)
     if format == "json":
         items: list[dict[str, Any]] = [
             {"to": m.to_email, "subject": m.subject, "body": m.body, "created_at": m.created_at.isoformat()}

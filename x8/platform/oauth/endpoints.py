@@ -12,7 +12,6 @@ import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
-from sqlalchemy import select
 
 from x8.kit import http as provider_http
 from x8.kit.clock import utcnow
@@ -24,7 +23,7 @@ from x8.platform.audit.service import audit
 from x8.platform.auth.sessions import start_session
 from x8.platform.oauth.providers import PROVIDERS, Identity, OAuthFailed, Provider
 from x8.platform.users.models import User
-from x8.platform.users.repository import create_user, get_by_email
+from x8.platform.users.repository import create_user, get_by_email, get_by_provider_subject
 from x8.settings import Settings
 
 router = APIRouter(prefix="/api/v1/oauth", tags=["oauth"])
@@ -130,8 +129,7 @@ def _check_state(settings: Settings, provider: str, state: str | None, cookie: s
 
 
 async def _find_or_create(session: SessionDep, identity: Identity) -> User:
-    column = User.google_sub if identity.provider == "google" else User.facebook_id
-    user = (await session.execute(select(User).where(column == identity.subject))).scalar_one_or_none()
+    user = await get_by_provider_subject(session, identity.provider, identity.subject)
     if user is not None:
         return user
     if not identity.email or not identity.email_verified:

@@ -16,6 +16,12 @@ async def get_by_email(session: AsyncSession, email: str) -> User | None:
     return (await session.execute(select(User).where(User.email == email))).scalar_one_or_none()
 
 
+async def get_by_provider_subject(session: AsyncSession, provider: str, subject: str) -> User | None:
+    """The account linked to a Google or Facebook identity."""
+    column = User.google_sub if provider == "google" else User.facebook_id
+    return (await session.execute(select(User).where(column == subject))).scalar_one_or_none()
+
+
 async def create_user(
     session: AsyncSession,
     *,

@@ -1,0 +1,83 @@
+"""The tenant-scoped API n8n calls (R-N3), under ``/api/v1/n8n/`` with ``X-X8-Tenant-Key``. The key decides the
+tenant: no parameter can name another company, and another company's channel or conversation answers 404."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from x8.conversations.assistant.behaviour import SCENARIOS, Behaviour
+from x8.kit.db import Database
+from x8.kit.deps import DatabaseDep, SettingsDep
+from x8.kit.errors import Forbidden, NotFound, Unauthorized, error_responses
+from x8.n8n_bridge.schemas import EffectiveSettings
+from x8.platform.assistant import service as assistant_service
+from x8.platform.assistant.schemas import BehaviourIn
+from x8.platform.auth.deps import Scope, TenantKeyPrincipal, require_scope
+from x8.platform.channels.service import company_channel
+from x8.platform.companies.scope import TenantScope
+from x8.platform.knowledge_base import service as kb_service
+from x8.platform.knowledge_base.schemas import SearchResults
+
+router = APIRouter(prefix="/api/v1/n8n", tags=["n8n"])
+ERRORS = error_responses(Unauthorized, Forbidden, NotFound)
+
+
+def tenant_scope(scope: Scope) -> Callable[[Database, TenantKeyPrincipal], Awaitable[TenantScope]]:
+    """The key's company, if the key holds ``scope``."""
+    checked = require_scope(scope)
+
+    # A default, not Annotated: the annotations are strings, and FastAPI resolves them in the module's globals,
+    # where this closure's ``checked`` is not.
+    async def dependency(db: DatabaseDep, principal: TenantKeyPrincipal = Depends(checked)) -> TenantScope:
+        return TenantScope(principal.company, db)
+
+    return dependency
+
+
+def _settings_out(behaviour: Behaviour) -> BehaviourIn:
+    return BehaviourIn(
+        instructions=behaviour.instructions,
+        rules=list(behaviour.rules) if behaviour.rules is not None else None,
+        greeting=behaviour.greeting,
+        enabled=behaviour.enabled,
+        buffer_seconds=behaviour.buffer_seconds,
+    )
+
+
+@router.get("/kb/search", response_model=SearchResults, responses=ERRORS)
+async def kb_search(
+    tenant: Annotated[TenantScope, Depends(tenant_scope(Scope.KB_READ))],
+    settings: SettingsDep,
+    q: Annotated[str, Query(min_length=1, max_length=200)],
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> SearchResults:
+    """The company's KB search, in the shape of ``GET /api/v1/knowledge-base/search`` (R-K5)."""
+    return SearchResults.model_validate({"results": await kb_service.search(tenant, settings, q, limit=limit)})
+
+
+@router.get("/settings", response_model=EffectiveSettings, responses=ERRORS)
+async def effective_settings(
+    tenant: Annotated[TenantScope, Depends(tenant_scope(Scope.SETTINGS_READ))],
+    channel_id: uuid.UUID | None = None,
+) -> EffectiveSettings:
+    """The assistant settings in force on one of the company's channels (or company-wide without a channel)."""
+    if channel_id is not None and await company_channel(tenant.db, tenant.id, channel_id) is None:
+        raise NotFound("Channel not found.")
+    async with tenant.db.sessions() as session:
+        behaviours = await assistant_service.behaviour_set(session, tenant.id)
+    base = behaviours.for_channel(str(channel_id) if channel_id else None)
+    return EffectiveSettings(
+        company_id=tenant.id,
+        channel_id=channel_id,
+        company_type=tenant.company.company_type,
+        language=tenant.company.language,
+        settings=_settings_out(base),
+        scenarios={
+            name: _settings_out(behaviours.scenarios[name].over(base) if name in behaviours.scenarios else base)
+            for name in SCENARIOS
+        },
+    )
