@@ -56,3 +56,22 @@ async def test_runtime_role_is_not_privileged(owner_url: str) -> None:
         "SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = 'x8_app'",
     )
     assert owned == [(0,)]
+
+
+async def test_a_wrong_method_is_405_and_an_unknown_api_path_404(client: httpx.AsyncClient) -> None:
+    """R-R5: the dashboard's catch-all answers GETs, but a GET to a POST-only endpoint is still a 405."""
+    r = await client.get("/api/v1/auth/refresh")
+    assert r.status_code == 405 and r.headers["Allow"] == "POST" and r.json()["error"] == "MethodNotAllowed"
+    assert (await client.put("/api/v1/auth/refresh")).status_code == 405
+    assert (await client.get("/api/v1/no-such-thing")).status_code == 404
+
+
+async def test_every_authenticated_operation_documents_401(client: httpx.AsyncClient) -> None:
+    schema = (await client.get("/openapi.json")).json()
+    missing = [
+        f"{method.upper()} {path}"
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        if operation.get("security") and "401" not in operation["responses"]
+    ]
+    assert missing == []

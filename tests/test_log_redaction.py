@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+
 from x8.kit.log_redaction import RedactQueryStrings, redact_query
 
 
@@ -28,3 +30,30 @@ def test_the_access_log_line_is_redacted() -> None:
     assert RedactQueryStrings().filter(record)
     assert "secret-code" not in record.getMessage()
     assert "code=[redacted]&x=1" in record.getMessage()
+
+
+async def test_a_logged_sql_error_does_not_carry_its_bound_values(
+    app_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """R-R7: what a customer wrote must not reach the logs through a failed statement's values."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from x8.kit import log_redaction
+    from x8.kit.db import Database
+
+    log_redaction.install()
+    db = Database.connect(app_url, pool_size=1)
+    try:
+        async with db.sessions() as session:
+            try:
+                said = " ".join(["my", "secret", "message"])  # not in this file's source, which a traceback shows
+                await session.execute(text("SELECT CAST(:v AS integer)"), {"v": said})
+            except DBAPIError:
+                logging.getLogger("x8.test").exception("unhandled error")
+    finally:
+        await db.dispose()
+    [record] = [r for r in caplog.records if r.name == "x8.test"]
+    shown = logging.Formatter().format(record)
+    assert "my secret message" not in shown
+    assert "DBAPIError" in shown and "SELECT CAST" in shown and "test_log_redaction.py" in shown

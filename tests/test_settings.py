@@ -12,7 +12,7 @@ from x8.settings import DEV_DB_APP_PASSWORD, Settings
 GOOD_PROD = {
     "X8_ENV": "production",
     "DATABASE_URL": "postgresql://x8@db/x8",
-    "SECRET_KEY": "k" * 40,
+    "SECRET_KEY": "q8Zr4mLw2Xv9Tn7Bp3Ks6Hd1Jf5Gc0Ya",
     "X8_VAULT_KEY": base64.b64encode(b"v" * 32).decode(),
     "SMTP_HOST": "smtp.example.com",
     "X8_DB_APP_PASSWORD": "a-real-runtime-password",
@@ -42,6 +42,18 @@ def test_production_refuses_defaults(missing: str, message: str) -> None:
     values = {k: v for k, v in GOOD_PROD.items() if k != missing}
     with pytest.raises(ValidationError, match=message):
         _settings(**values)
+
+
+@pytest.mark.parametrize("key", ["k" * 40, "abcdefghijklmno" * 3])
+def test_production_refuses_a_secret_key_with_few_distinct_characters(key: str) -> None:
+    with pytest.raises(ValidationError, match="16 or more distinct"):
+        _settings(**{**GOOD_PROD, "SECRET_KEY": key})
+
+
+def test_production_refuses_waha_without_its_webhook_key() -> None:
+    with pytest.raises(ValidationError, match="WAHA_WEBHOOK_HMAC_KEY"):
+        _settings(**{**GOOD_PROD, "WAHA_API_URL": "http://waha:3000"})
+    assert _settings(**{**GOOD_PROD, "WAHA_API_URL": "http://waha:3000", "WAHA_WEBHOOK_HMAC_KEY": "h" * 32})
 
 
 def test_production_refuses_the_default_app_password_without_echoing_it() -> None:

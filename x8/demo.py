@@ -121,19 +121,26 @@ async def seed(settings: Settings, urls: DatabaseUrls) -> list[str]:
             for company in DEMO_COMPANIES:
                 if company.name not in existing:
                     created_company = await create_company(
-                        session, owner_db, owner, company, app_role=settings.db_app_role
+                        session,
+                        owner_db,
+                        owner,
+                        company,
+                        app_role=settings.db_app_role,
+                        max_companies=settings.max_companies,
                     )
                     await _load_catalogue(session, db, created_company)
                     new_companies.append(created_company)
         for created_company in new_companies:
             await _first_chat(db, settings, owner, created_company)
         lines.append("Demo data ready" + (" (created)" if created else " (already there)") + ":")
-        for label, (email, password, _) in (
+        # Names only: logs hold no passwords, the demo's too (R-R7). README lists them.
+        for label, (email, _, _) in (
             ("business", DEMO_BUSINESS),
             ("manager", DEMO_MANAGER),
             ("admin", DEMO_ADMIN),
         ):
-            lines.append(f"  {label:<8} {email} / {password}")
+            lines.append(f"  {label:<8} {email}")
+        lines.append("  (their passwords are in README.md, in the demo account table)")
     finally:
         await db.dispose()
         await owner_db.dispose()

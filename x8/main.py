@@ -12,11 +12,15 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from x8.conversations import mongo_history
 from x8.kit import http as provider_http
+from x8.kit import openapi
+from x8.kit.body_guard import BodyGuard, Limits
 from x8.kit.db import Database
 from x8.kit.errors import NotFound, install_error_handlers
 from x8.kit.jobs import WORKER_POLLING_SECONDS, open_queue
@@ -33,6 +37,7 @@ from x8.platform.conversations.live import InboxBroker
 from x8.platform.knowledge_base.endpoints import router as kb_router
 from x8.platform.mail.endpoints import router as mailbox_router
 from x8.platform.managers.endpoints import router as managers_router
+from x8.platform.media.endpoints import MAX_VIDEO_BYTES
 from x8.platform.media.endpoints import router as media_router
 from x8.platform.oauth.endpoints import router as oauth_router
 from x8.platform.users.endpoints import router as users_router
@@ -90,6 +95,11 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
     )
     app.state.settings = settings
     install_error_handlers(app)
+    upload_limits = {
+        "/api/v1/knowledge-base/upload-csv": settings.kb_max_bytes,
+        "/api/v1/cloudinary/upload": MAX_VIDEO_BYTES,
+    }
+    app.add_middleware(BodyGuard, limits=Limits(secret_key=settings.secret_key, uploads=upload_limits))
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -123,7 +133,7 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
             swagger_favicon_url=f"{base}/favicon-32x32.png",
         )
 
-    for router in (
+    routers = (
         auth_router,
         oauth_router,
         users_router,
@@ -139,10 +149,12 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
         mailbox_router,
         n8n_keys_router,
         n8n_api_router,
-    ):
+    )
+    for router in routers:
         app.include_router(router)
     _mount_local_media(app, settings)
-    _mount_dashboard(app)
+    _mount_dashboard(app, [r for router in routers for r in router.routes if isinstance(r, APIRoute)])
+    openapi.install(app)
     return app
 
 
@@ -153,12 +165,28 @@ def _mount_local_media(app: FastAPI, settings: Settings) -> None:
     app.mount("/media", StaticFiles(directory=root), name="media")
 
 
-def _mount_dashboard(app: FastAPI) -> None:
+def _mount_dashboard(app: FastAPI, api_routes: list[APIRoute]) -> None:
     """Serve the built dashboard, falling back to index.html for client-side routes."""
 
     @app.get("/{path:path}", include_in_schema=False)
-    async def dashboard(path: str) -> Response:
+    async def dashboard(path: str, request: Request) -> Response:
         if path.startswith("api/"):
+            # This catch-all answers every GET, so a GET to a POST-only endpoint lands here: say 405, as the
+            # router does for the other methods, rather than pretend the endpoint does not exist.
+            allowed = sorted(
+                {
+                    method
+                    for route in api_routes
+                    if route.path_regex.match(request.url.path)
+                    for method in route.methods or ()
+                }
+            )
+            if allowed:
+                raise StarletteHTTPException(
+                    405,
+                    "Method Not Allowed: this endpoint takes " + ", ".join(allowed) + ".",
+                    headers={"Allow": ", ".join(allowed)},
+                )
             raise NotFound("No such API endpoint.")
         index = FRONTEND_DIST / "index.html"
         if not index.exists():

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     rate_limit_codes_per_ip: int = Field(30, alias="X8_RATE_LIMIT_CODES_PER_IP", ge=1)
     rate_limit_logins_per_email: int = Field(10, alias="X8_RATE_LIMIT_LOGINS_PER_EMAIL", ge=1)
     rate_limit_logins_per_ip: int = Field(100, alias="X8_RATE_LIMIT_LOGINS_PER_IP", ge=1)
+    # Each company costs a schema and two roles (R-C1).
+    rate_limit_companies_per_business: int = Field(10, alias="X8_RATE_LIMIT_COMPANIES_PER_BUSINESS", ge=1)
+    max_companies: int = Field(20, alias="X8_MAX_COMPANIES", ge=1)
 
     # --- email ---
     smtp_host: str | None = Field(None, alias="SMTP_HOST")
@@ -92,6 +95,7 @@ class Settings(BaseSettings):
     google_token_url: str = Field("https://oauth2.googleapis.com/token", alias="GOOGLE_TOKEN_URL")
     google_api_url: str = Field("https://www.googleapis.com", alias="GOOGLE_API_URL")
     gmail_api_url: str = Field("https://gmail.googleapis.com", alias="GMAIL_API_URL")
+    google_revoke_url: str = Field("https://oauth2.googleapis.com/revoke", alias="GOOGLE_REVOKE_URL")
 
     # --- facebook login ---
     facebook_client_id: str | None = Field(None, alias="FACEBOOK_CLIENT_ID")
@@ -148,12 +152,18 @@ class Settings(BaseSettings):
         if self.env != "production":
             return self
         problems = []
-        if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
-            problems.append("SECRET_KEY must be set to a random value of at least 32 characters")
+        if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32 or len(set(self.secret_key)) < 16:
+            problems.append(
+                "SECRET_KEY must be set to a random value of at least 32 characters (16 or more distinct ones)"
+            )
         if self.vault_key == DEV_VAULT_KEY:
             problems.append("X8_VAULT_KEY must be set (base64 of 32 random bytes)")
         if self.db_app_password == DEV_DB_APP_PASSWORD:
             problems.append("X8_DB_APP_PASSWORD must be set: the default password of the runtime role is public")
+        if self.waha_api_url and not self.waha_webhook_hmac_key:
+            problems.append(
+                "WAHA_WEBHOOK_HMAC_KEY must be set when WAHA_API_URL is: without it WhatsApp events are unsigned"
+            )
         if not self.smtp_host:
             problems.append("SMTP_HOST must be set: production cannot deliver verification codes otherwise")
         if not self.database_url:

@@ -3,16 +3,25 @@
 They check what the real providers check: the client id and secret, that the redirect_uri at the token
 step equals the one at the authorize step, that a code is used once, and the bearer token on userinfo.
 The authorize endpoint stands in for the person clicking "Allow": it redirects straight back.
+
+Google's side also follows PROVIDERS.md §5 further: client credentials only in the form body, a refresh token only
+for ``access_type=offline``, ``grant_type=refresh_token`` (``invalid_grant`` once revoked), ``POST /revoke``
+(``token=``, ``invalid_token`` when already revoked; a refresh token takes its access tokens with it), access
+tokens that expire (the API answers 401 then), and two API endpoints: userinfo and Calendar's freeBusy.
+Switches: ``fail_token_step`` / ``fail_api`` (503), ``reject_api`` (401 for every token), ``delay`` (seconds
+before each answer), ``expire_access_tokens()``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import secrets
+import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import FastAPI, Form, Header, Query, Request
+from fastapi import Body, FastAPI, Form, Header, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 
 
@@ -31,9 +40,39 @@ class FakeOAuthState:
     account: Account
     deny: bool = False
     fail_token_step: bool = False
+    fail_api: bool = False
+    reject_api: bool = False
+    delay: float = 0.0
+    access_token_lifetime: int = 3599
     codes: dict[str, str] = field(default_factory=dict)  # code -> redirect_uri
-    tokens: dict[str, Account] = field(default_factory=dict)
+    tokens: dict[str, Account] = field(default_factory=dict)  # access token -> account
     token_requests: list[dict[str, Any]] = field(default_factory=list)
+    # Google only
+    authorize_requests: list[dict[str, str]] = field(default_factory=list)
+    offline_codes: set[str] = field(default_factory=set)
+    scopes: dict[str, str] = field(default_factory=dict)  # code or refresh token -> the scopes granted
+    expires_at: dict[str, float] = field(default_factory=dict)  # access token -> epoch seconds
+    granted_by: dict[str, str] = field(default_factory=dict)  # access token -> the refresh token behind it
+    refresh_tokens: dict[str, Account] = field(default_factory=dict)
+    revoke_requests: list[dict[str, Any]] = field(default_factory=list)
+    api_requests: list[dict[str, Any]] = field(default_factory=list)  # {"path", "token"}
+
+    @property
+    def token_request_count(self) -> int:
+        return len(self.token_requests)
+
+    def expire_access_tokens(self) -> None:
+        """Every access token handed out so far is past its expiry (the API answers 401 to it)."""
+        for token in self.expires_at:
+            self.expires_at[token] = 0.0
+
+    def revoke_refresh_token(self, refresh_token: str) -> None:
+        """What revoking the grant does at Google: the refresh token and its access tokens stop working."""
+        self.refresh_tokens.pop(refresh_token, None)
+        for access, parent in list(self.granted_by.items()):
+            if parent == refresh_token:
+                self.tokens.pop(access, None)
+                self.granted_by.pop(access, None)
 
 
 def _authorize(state: FakeOAuthState, client_id: str, redirect_uri: str, oauth_state: str) -> Any:
@@ -60,48 +99,176 @@ def _exchange(state: FakeOAuthState, client_id: str, client_secret: str, code: s
     return None, token
 
 
+_GOOGLE_SCOPES = {"openid", "email", "profile", "https://mail.google.com/"}
+
+
+def _known_scope(scope: str) -> bool:
+    return scope in _GOOGLE_SCOPES or scope.startswith("https://www.googleapis.com/auth/")
+
+
+def _issue_access_token(state: FakeOAuthState, account: Account, refresh_token: str | None) -> str:
+    token = secrets.token_urlsafe(24)
+    state.tokens[token] = account
+    state.expires_at[token] = time.time() + state.access_token_lifetime
+    if refresh_token is not None:
+        state.granted_by[token] = refresh_token
+    return token
+
+
 def google_app(state: FakeOAuthState) -> FastAPI:
     app = FastAPI()
 
     @app.get("/o/oauth2/v2/auth")
     async def authorize(
-        client_id: str, redirect_uri: str, response_type: str, scope: str, state_: str = Query(alias="state")
+        request: Request,
+        client_id: str,
+        redirect_uri: str,
+        response_type: str,
+        scope: str,
+        state_: str = Query(alias="state"),
+        access_type: str = "online",
     ) -> Any:
-        if response_type != "code" or "email" not in scope.split():
+        state.authorize_requests.append(dict(request.query_params))
+        scopes = scope.split()
+        if response_type != "code" or not scopes or access_type not in ("online", "offline"):
             return JSONResponse({"error": "invalid_request"}, status_code=400)
-        return _authorize(state, client_id, redirect_uri, state_)
+        if not all(_known_scope(s) for s in scopes):
+            return JSONResponse({"error": "invalid_scope"}, status_code=400)
+        before = set(state.codes)
+        response = _authorize(state, client_id, redirect_uri, state_)
+        for code in set(state.codes) - before:  # the code just issued, if any
+            state.scopes[code] = " ".join(scopes)
+            if access_type == "offline":
+                state.offline_codes.add(code)
+        return response
 
     @app.post("/token")
     async def token(
+        authorization: str = Header(""),
         grant_type: str = Form(),
-        code: str = Form(),
-        client_id: str = Form(),
-        client_secret: str = Form(),
-        redirect_uri: str = Form(),
+        code: str | None = Form(None),
+        client_id: str = Form(""),
+        client_secret: str = Form(""),
+        redirect_uri: str | None = Form(None),
+        refresh_token: str | None = Form(None),
     ) -> Any:
-        if grant_type != "authorization_code":
+        if state.delay:
+            await asyncio.sleep(state.delay)
+        if grant_type == "refresh_token":
+            return _refresh(state, authorization, client_id, client_secret, refresh_token)
+        if grant_type != "authorization_code" or code is None or redirect_uri is None:
+            state.token_requests.append({"grant_type": grant_type, "client_id": client_id})
             return JSONResponse({"error": "unsupported_grant_type"}, status_code=400)
+        offline = code in state.offline_codes
         result = _exchange(state, client_id, client_secret, code, redirect_uri)
+        state.token_requests[-1].update(grant_type=grant_type, basic_auth=bool(authorization))
         if not isinstance(result, tuple):
             return result
-        return {
-            "access_token": result[1],
-            "expires_in": 3599,
-            "token_type": "Bearer",
-            "scope": "openid email profile",
-        }
+        state.offline_codes.discard(code)
+        scope = state.scopes.pop(code, "openid email profile")
+        account = state.tokens.pop(result[1])
+        body: dict[str, Any] = {"expires_in": state.access_token_lifetime, "token_type": "Bearer", "scope": scope}
+        parent = None
+        if offline:
+            parent = secrets.token_urlsafe(32)
+            state.refresh_tokens[parent] = account
+            state.scopes[parent] = scope
+            body["refresh_token"] = parent
+        body["access_token"] = _issue_access_token(state, account, parent)
+        return body
+
+    @app.post("/revoke")
+    async def revoke(request: Request, token: str = Form(""), authorization: str = Header("")) -> Any:
+        form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+        state.revoke_requests.append({"form": form, "basic_auth": bool(authorization)})
+        if state.fail_token_step:
+            return JSONResponse({"error": "backend_error"}, status_code=503)
+        if token in state.refresh_tokens:
+            state.revoke_refresh_token(token)
+        elif token in state.tokens:
+            parent = state.granted_by.pop(token, None)
+            state.tokens.pop(token, None)
+            if parent is not None:  # Google ends the whole grant
+                state.revoke_refresh_token(parent)
+        else:
+            return JSONResponse(
+                {"error": "invalid_token", "error_description": "Token expired or revoked"}, status_code=400
+            )
+        return JSONResponse({}, status_code=200)
+
+    async def bearer(authorization: str, path: str) -> Account | JSONResponse:
+        if state.delay:
+            await asyncio.sleep(state.delay)
+        token = authorization.removeprefix("Bearer ")
+        state.api_requests.append({"path": path, "token": token})
+        if state.fail_api:
+            return JSONResponse({"error": {"code": 503, "message": "Backend Error"}}, status_code=503)
+        account = state.tokens.get(token)
+        if account is None or state.reject_api or state.expires_at.get(token, float("inf")) <= time.time():
+            return JSONResponse(
+                {"error": {"code": 401, "message": "Invalid Credentials", "status": "UNAUTHENTICATED"}},
+                status_code=401,
+                headers={"WWW-Authenticate": 'Bearer realm="https://accounts.google.com/", error="invalid_token"'},
+            )
+        return account
 
     @app.get("/oauth2/v3/userinfo")
     async def userinfo(authorization: str = Header("")) -> Any:
-        account = state.tokens.get(authorization.removeprefix("Bearer "))
-        if account is None:
-            return JSONResponse({"error": "invalid_token"}, status_code=401)
+        account = await bearer(authorization, "/oauth2/v3/userinfo")
+        if isinstance(account, JSONResponse):
+            return account
         info: dict[str, Any] = {"sub": account.subject, "name": account.name}
         if account.email:
             info.update(email=account.email, email_verified=account.email_verified)
         return info
 
+    @app.post("/calendar/v3/freeBusy")
+    async def free_busy(authorization: str = Header(""), query: dict[str, Any] = Body()) -> Any:
+        account = await bearer(authorization, "/calendar/v3/freeBusy")
+        if isinstance(account, JSONResponse):
+            return account
+        if "timeMin" not in query or "timeMax" not in query:
+            return JSONResponse(
+                {"error": {"code": 400, "message": "Missing timeMin.", "errors": [{"reason": "required"}]}},
+                status_code=400,
+            )
+        return {
+            "kind": "calendar#freeBusy",
+            "timeMin": query["timeMin"],
+            "timeMax": query["timeMax"],
+            "calendars": {item["id"]: {"busy": []} for item in query.get("items", [])},
+        }
+
     return app
+
+
+def _refresh(
+    state: FakeOAuthState, authorization: str, client_id: str, client_secret: str, refresh_token: str | None
+) -> Any:
+    state.token_requests.append(
+        {
+            "grant_type": "refresh_token",
+            "client_id": client_id,
+            "refresh_token": refresh_token,
+            "basic_auth": bool(authorization),
+        }
+    )
+    if state.fail_token_step:
+        return JSONResponse({"error": "backend_error"}, status_code=503)
+    if client_id != state.client_id or client_secret != state.client_secret:
+        return JSONResponse({"error": "invalid_client"}, status_code=401)
+    account = state.refresh_tokens.get(refresh_token or "")
+    if account is None:
+        return JSONResponse(
+            {"error": "invalid_grant", "error_description": "Token has been expired or revoked."}, status_code=400
+        )
+    # Google keeps the refresh token: the answer has none.
+    return {
+        "access_token": _issue_access_token(state, account, refresh_token),
+        "expires_in": state.access_token_lifetime,
+        "token_type": "Bearer",
+        "scope": state.scopes.get(refresh_token or "", ""),
+    }
 
 
 def facebook_app(state: FakeOAuthState, version: str = "v21.0") -> FastAPI:

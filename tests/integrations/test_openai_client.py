@@ -3,13 +3,23 @@ turns skip the LLM at once instead of each paying its timeout), a refusal does n
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
-from tests.conversations.conftest import KEY, fake_chat  # noqa: F401  (the fixture)
-from tests.fakes.openai_chat import FakeChat
+from tests.conversations.conftest import KEY
+from tests.fakes.openai_chat import FakeChat, chat_app
+from tests.fakes.server import serve_in_thread
 from x8.integrations.openai import OPENAI_FAILURES, OpenAIApi, OpenAIRefused, OpenAIUnavailable
 
 HELLO = [{"role": "user", "content": "hello"}]
+
+
+@pytest.fixture
+def fake_chat() -> Iterator[tuple[FakeChat, str]]:
+    state = FakeChat(api_key=KEY)
+    with serve_in_thread(chat_app(state)) as url:
+        yield state, url
 
 
 async def test_an_outage_opens_the_window_and_a_success_closes_it(fake_chat: tuple[FakeChat, str]) -> None:

@@ -194,3 +194,35 @@ async def test_list_pagination(client: httpx.AsyncClient) -> None:
     assert (await client.get("/api/v1/companies/?limit=0", headers=bearer(tokens))).status_code == 422
     huge = await client.get("/api/v1/companies/?offset=11277750334112990756864", headers=bearer(tokens))
     assert huge.status_code == 422
+
+
+async def test_the_company_limit_holds_even_under_concurrent_requests(owner_url: str, app_url: str) -> None:
+    import asyncio
+
+    from tests.conftest import app_client, make_settings
+
+    settings = make_settings(owner_url, X8_MAX_COMPANIES="2", X8_RATE_LIMIT_COMPANIES_PER_BUSINESS="50")
+    async with app_client(settings, app_url) as client:
+        tokens = await register(client, "limit@example.com")
+        answers = await asyncio.gather(*(_company(client, tokens, name=f"C{i}") for i in range(6)))
+        assert sorted(r.status_code for r in answers) == [201, 201, 402, 402, 402, 402]
+        refused = next(r for r in answers if r.status_code == 402).json()
+        assert refused["error"] == "PaymentRequired" and refused["limit"] == 2 and "2 companies" in refused["detail"]
+        user_id = (await client.get("/api/v1/auth/me", headers=bearer(tokens))).json()["id"]
+        sql(owner_url, "UPDATE users SET company_limit_override = 3 WHERE id = %s", user_id)
+        assert (await _company(client, tokens, name="Third")).status_code == 201
+        assert (await _company(client, tokens, name="Fourth")).status_code == 402
+    assert sql(owner_url, "SELECT count(*) FROM companies")[0][0] == 3
+
+
+async def test_company_creation_is_rate_limited_per_business(owner_url: str, app_url: str) -> None:
+    from tests.conftest import app_client, make_settings
+
+    settings = make_settings(owner_url, X8_RATE_LIMIT_COMPANIES_PER_BUSINESS="2")
+    async with app_client(settings, app_url) as client:
+        tokens = await register(client, "fast@example.com")
+        assert [(await _company(client, tokens, name=f"C{i}")).status_code for i in range(2)] == [201, 201]
+        r = await _company(client, tokens, name="C3")
+        assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1
+        other = await register(client, "other@example.com")
+        assert (await _company(client, other)).status_code == 201, "the limit is per business"

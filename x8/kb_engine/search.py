@@ -62,16 +62,38 @@ _ANY_WORD = text(
 _CORRECTED = text(_FULL_TEXT_TEMPLATE.replace("{lang}", "to_tsquery(CAST(:config AS regconfig), :query)"))
 
 
-def _prefix_query(query: str, joiner: str = " & ") -> str:
-    """'red appl' → 'red:* & appl:*' for the simple configuration (only word characters reach it).
+# What is searched of a long text: its beginning (an assistant searches with the customer's whole message, which
+# may be 20,000 characters). websearch_to_tsquery and the prefix query grow with every word.
+MAX_QUERY_CHARS = 500
+MAX_TERMS = 24
+MAX_CODE = 80
+
+
+def searchable(query: str) -> str:
+    """The query as it is searched: NUL and runs of whitespace collapsed, at most ``MAX_QUERY_CHARS``."""
+    return " ".join(query.replace("\x00", " ").split())[:MAX_QUERY_CHARS]
+
+
+def _alnum(text: str) -> str:
+    """Letters and digits only: the one alphabet that can never be tsquery syntax (quotes, ``&|!():*``, ``_``)."""
+    return re.sub(r"[\W_]", "", text)
+
+
+def _prefix_query(query: str, joiner: str = " & ") -> str | None:
+    """'red appl' → 'red:* & appl:*' for the simple configuration; None when the query has no letter or digit
+    (only '?', an emoji, punctuation), which no lexical stage can match.
 
     A product code is searched by its compact form ('SKU-0424' → 'sku0424:*'), which matches the compact SKU
     lexeme every row with a SKU carries (tenant migration t0004)."""
-    compact = re.sub(r"[\W_]", "", query.casefold())
+    compact = _alnum(query.casefold())[:MAX_CODE]
+    if not compact:
+        return None
     if _looks_like_code(query):
         return compact + ":*"
-    terms = [re.sub(r"\W", "", w) for w in words(query)]
-    prefix = joiner.join(f"{t}:*" for t in terms if t) or "''"
+    terms = [t for t in (_alnum(w) for w in words(query)) if t][:MAX_TERMS]
+    if not terms:  # only one-letter words ("a'b"): the letters together
+        return compact + ":*"
+    prefix = joiner.join(f"{t}:*" for t in terms)
     return f"({prefix}) | {compact}:*" if _DIGIT.search(compact) else prefix  # "SKU 0424" may be a code too
 
 
@@ -103,10 +125,15 @@ async def search(
     model: str | None = None,
 ) -> list[dict[str, Any]]:
     """Lexical hits (full text, then trigrams), blended with pgvector similarity when a query vector is given."""
-    query = query.strip()
+    query = searchable(query)
     if not query or not kb_ids:
         return []
-    hits = await _lexical(ts, kb_ids, query, language=language, limit=limit, enough=enough or limit)
+    prefix = _prefix_query(query)
+    hits = (
+        await _lexical(ts, kb_ids, query, prefix, language=language, limit=limit, enough=enough or limit)
+        if prefix is not None
+        else []
+    )
     if query_vector is None or model is None or not await has_embeddings_table(ts):
         return hits
     by_id = {h["row"]["id"]: h for h in hits}
@@ -126,12 +153,12 @@ async def search(
 
 
 async def _lexical(
-    ts: TenantSession, kb_ids: list[uuid.UUID], query: str, *, language: str, limit: int, enough: int
+    ts: TenantSession, kb_ids: list[uuid.UUID], query: str, prefix: str, *, language: str, limit: int, enough: int
 ) -> list[dict[str, Any]]:
     params: dict[str, Any] = {
         "config": search_config(language),
         "query": query,
-        "prefix": _prefix_query(query),
+        "prefix": prefix,
         "kbs": kb_ids,
         "limit": limit,
         "candidates": CANDIDATES,
@@ -142,8 +169,8 @@ async def _lexical(
     # stage; the search box fills up to ``limit``).
     if len(hits) >= enough or _looks_like_code(query):
         return hits
-    query_words = words(query)
-    fixes = await vocabulary.corrections(ts, kb_ids, [w for w in vocabulary_words(query) if len(w) >= 3])
+    query_words = words(query)[:MAX_TERMS]
+    fixes = await vocabulary.corrections(ts, kb_ids, [w for w in vocabulary_words(query) if len(w) >= 3][:MAX_TERMS])
     changed = {w: alts for w, alts in fixes.items() if alts != [w]}
     groups = [fixes.get(w, [w]) for w in query_words if w in fixes]
     certainty = min((similarity(w, alts[0]) for w, alts in changed.items()), default=1.0)
@@ -151,8 +178,9 @@ async def _lexical(
     # coffee beans before everything else that has beans.
     if changed:
         hits += await _run_corrected(ts, params, hits, groups, " & ", weight=certainty)
-    if len(hits) < enough and len(query_words) > 1:
-        hits += await _run(ts, _ANY_WORD, _more(params, hits, prefix=_prefix_query(query, " | ")), weight=0.5)
+    any_prefix = _prefix_query(query, " | ")
+    if len(hits) < enough and len(query_words) > 1 and any_prefix is not None:
+        hits += await _run(ts, _ANY_WORD, _more(params, hits, prefix=any_prefix), weight=0.5)
     if changed and len(hits) < enough and len(groups) > 1:
         hits += await _run_corrected(ts, params, hits, groups, " | ", weight=certainty / 2)
     return hits
@@ -168,8 +196,11 @@ async def _run_corrected(
     weight: float,
 ) -> list[dict[str, Any]]:
     """Stage 3: each query word replaced by its corrections ("(iphone | phone) & (case)")."""
-    corrected = joiner.join("(" + " | ".join(alts) + ")" for alts in groups)
-    prefix = joiner.join("(" + " | ".join(f"{a}:*" for a in alts) + ")" for alts in groups)
+    clean = [alts for alts in ([t for t in (_alnum(a) for a in group) if t] for group in groups) if alts]
+    if not clean:
+        return []
+    corrected = joiner.join("(" + " | ".join(alts) + ")" for alts in clean)
+    prefix = joiner.join("(" + " | ".join(f"{a}:*" for a in alts) + ")" for alts in clean)
     return await _run(ts, _CORRECTED, _more(params, hits, query=corrected, prefix=prefix), weight=weight)
 
 

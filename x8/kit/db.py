@@ -61,7 +61,15 @@ class Database:
         """``pre_ping`` tests each connection as it leaves the pool (two round trips: BEGIN, ROLLBACK), so a request
         after a database restart does not fail. A worker turns it off: its jobs are retried, and the first
         disconnect error empties the pool anyway."""
-        engine = create_async_engine(asyncpg_url(app_url), pool_size=pool_size, max_overflow=10, pool_pre_ping=pre_ping)
+        # hide_parameters: an SQL error's message and traceback would otherwise carry the statement's bound values
+        # (a customer's message, a name, a search), and those must not reach the logs (R-R7).
+        engine = create_async_engine(
+            asyncpg_url(app_url),
+            pool_size=pool_size,
+            max_overflow=10,
+            pool_pre_ping=pre_ping,
+            hide_parameters=True,
+        )
         return cls(engine=engine, sessions=async_sessionmaker(engine, expire_on_commit=False))
 
     async def warm(self, connections: int) -> None:

@@ -10,8 +10,12 @@ import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from x8.kit.cleaning import clean_json
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +107,11 @@ def install_error_handlers(app: FastAPI) -> None:
             error_body("InternalError", "Something went wrong on our side. Nothing was saved; please try again."),
             status_code=500,
         )
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's shape, with the offending input cleaned: a lone surrogate echoed back cannot be encoded.
+        return JSONResponse({"detail": clean_json(jsonable_encoder(exc.errors()))}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -23,6 +23,7 @@ from x8.channel_adapters.base import ChannelAdapter, ChannelKind, ChannelStatus,
 from x8.channel_adapters.registry import KINDS, adapter_for
 from x8.channel_adapters.web import playground_visitor
 from x8.conversations.inbox import Received
+from x8.kit.cleaning import clean_json, json_needs_cleaning
 from x8.kit.db import Database, SessionDep
 from x8.kit.deps import DatabaseDep, SettingsDep
 from x8.kit.errors import BadRequest, NotFound, Unauthorized, error_responses
@@ -63,10 +64,15 @@ async def _after_store(db: Database, settings: Settings, channel: Channel, recei
 
 
 def _json_object(body: bytes, what: str) -> dict[str, Any]:
+    """The webhook's JSON, with what PostgreSQL cannot store cleaned out (x8.kit.cleaning): it is stored as sent,
+    and a NUL in a sender's name must not lose the message. Only parsed after the signature check, which is over
+    the raw bytes."""
     try:
         payload = json.loads(body)
-    except ValueError as exc:
-        raise BadRequest(f"The {what} is not JSON.") from exc
+        if json_needs_cleaning(body):
+            payload = clean_json(payload)
+    except (ValueError, RecursionError) as exc:
+        raise BadRequest(f"The {what} is not JSON the provider sends.") from exc
     if not isinstance(payload, dict):
         raise BadRequest(f"The {what} is not a JSON object.")
     return payload

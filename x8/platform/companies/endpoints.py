@@ -5,9 +5,10 @@ import uuid
 from fastapi import APIRouter, Request, Response
 
 from x8.kit.db import OwnerDatabaseDep, SessionDep
-from x8.kit.deps import SettingsDep
-from x8.kit.errors import Forbidden, NotFound, PaymentRequired, error_responses
+from x8.kit.deps import DatabaseDep, SettingsDep
+from x8.kit.errors import Forbidden, NotFound, PaymentRequired, RateLimited, error_responses
 from x8.kit.pagination import Limit, Offset
+from x8.kit.ratelimit import hit
 from x8.platform.audit.service import audit
 from x8.platform.auth.deps import CurrentUser
 from x8.platform.companies import service
@@ -31,17 +32,29 @@ def _out(company: Company) -> CompanyOut:
     return CompanyOut.model_validate(company, from_attributes=True)
 
 
-@router.post("/", response_model=CompanyOut, status_code=201, responses=error_responses(Forbidden, PaymentRequired))
+@router.post(
+    "/", response_model=CompanyOut, status_code=201, responses=error_responses(Forbidden, PaymentRequired, RateLimited)
+)
 async def create_company(
     body: CompanyCreate,
     request: Request,
     user: CurrentUser,
     session: SessionDep,
     owner_db: OwnerDatabaseDep,
+    db: DatabaseDep,
     settings: SettingsDep,
 ) -> CompanyOut:
-    """Create a company and provision its tenant schema in the same transaction."""
-    company = await service.create_company(session, owner_db, user, body, app_role=settings.db_app_role)
+    """Create a company and provision its tenant schema in the same transaction. At most ``X8_MAX_COMPANIES`` per
+    business (402), and a few per window (429): each costs a schema and two database roles."""
+    await hit(
+        db,
+        keys=[(f"company:create:{user.id}", settings.rate_limit_companies_per_business)],
+        window_seconds=settings.rate_limit_window_seconds,
+        what="new companies",
+    )
+    company = await service.create_company(
+        session, owner_db, user, body, app_role=settings.db_app_role, max_companies=settings.max_companies
+    )
     await audit(
         session, request, user.id, "company.created", ("company", company.id), {"company_id": company.company_id}
     )

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Annotated
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, BaseModel, Field, HttpUrl, UrlConstraints
+from pydantic import AfterValidator, BaseModel, Field, HttpUrl, StringConstraints, UrlConstraints
 
 from x8.platform.companies.models import ChannelPlatform, CompanyType
 
@@ -33,8 +33,12 @@ Language = Annotated[str, Field(pattern=r"^(en|ru)$")]
 ChannelList = Annotated[list[ChannelPlatform], AfterValidator(_channels)]
 
 
+# Trimmed before the length check: a name of spaces is no name (422), not "".
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
 class CompanyCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     company_type: CompanyType
     shop_type: str | None = Field(None, max_length=100)
     timezone: TimeZone = "UTC"
@@ -44,7 +48,7 @@ class CompanyCreate(BaseModel):
 
 
 class CompanyUpdate(BaseModel):
-    name: str | None = Field(None, min_length=1, max_length=200)
+    name: Name | None = None
     company_type: CompanyType | None = None
     shop_type: str | None = Field(None, max_length=100)
     timezone: TimeZone | None = None

@@ -95,11 +95,21 @@ async def check_channel_choice(
 
 
 async def create_company(
-    session: AsyncSession, owner_db: Database, owner: User, data: CompanyCreate, *, app_role: str
+    session: AsyncSession, owner_db: Database, owner: User, data: CompanyCreate, *, app_role: str, max_companies: int
 ) -> Company:
     """Insert the company and provision its tenant schema in one owner transaction: all or nothing."""
     if owner.role != Role.CLIENT:
         raise Forbidden("Only a business account can create companies.")
+    # The owner's row, locked against a concurrent creation, so the count below cannot be passed twice. NO KEY
+    # UPDATE: the insert's foreign key check (KEY SHARE, on the owner connection) must not wait on this lock.
+    await session.execute(select(User.id).where(User.id == owner.id).with_for_update(key_share=True))
+    limit = owner.company_limit_override if owner.company_limit_override is not None else max_companies
+    existing = int(await session.scalar(select(func.count()).where(Company.owner_id == owner.id)) or 0)
+    if existing >= limit:
+        raise PaymentRequired(
+            f"This account can have at most {limit} companies. Delete one, or ask us to raise the limit.",
+            limit=limit,
+        )
     channels = [c.value for c in data.channels]
     await check_channel_choice(session, owner, channels, company_id=None)
     company_uuid = uuid.uuid4()

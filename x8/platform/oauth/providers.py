@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 import httpx
 
+from x8.integrations.google import GoogleApi, GoogleOAuth, GoogleRefused, GoogleUnavailable
 from x8.settings import Settings
 
 
@@ -50,50 +51,31 @@ def _json(response: httpx.Response, what: str) -> dict[str, object]:
 
 
 class Google:
+    """Sign-in through the shared Google client (``x8.integrations.google``): online access, no refresh token."""
+
     name = "google"
     label = "Google"
+    scopes = ("openid", "email", "profile")
 
     def configured(self, settings: Settings) -> bool:
         return bool(settings.google_client_id and settings.google_client_secret)
 
     def authorize_url(self, settings: Settings, redirect_uri: str, state: str) -> str:
-        query = urlencode(
-            {
-                "client_id": settings.google_client_id,
-                "redirect_uri": redirect_uri,
-                "response_type": "code",
-                "scope": "openid email profile",
-                "state": state,
-                "access_type": "online",
-                "prompt": "select_account",
-            }
+        return GoogleOAuth(settings).authorization_url(
+            redirect_uri=redirect_uri, state=state, scopes=self.scopes, offline=False, prompt="select_account"
         )
-        return f"{settings.google_oauth_url.rstrip('/')}/o/oauth2/v2/auth?{query}"
 
     async def identify(self, settings: Settings, client: httpx.AsyncClient, code: str, redirect_uri: str) -> Identity:
-        token = _json(
-            await client.post(
-                settings.google_token_url,
-                data={
-                    "grant_type": "authorization_code",
-                    "code": code,
-                    "client_id": settings.google_client_id,
-                    "client_secret": settings.google_client_secret,
-                    "redirect_uri": redirect_uri,
-                },
-            ),
-            "Google",
-        )
-        access_token = token.get("access_token")
-        if not isinstance(access_token, str):
-            raise OAuthFailed("Google sent no access token.")
-        info = _json(
-            await client.get(
-                f"{settings.google_api_url.rstrip('/')}/oauth2/v3/userinfo",
-                headers={"Authorization": f"Bearer {access_token}"},
-            ),
-            "Google",
-        )
+        # ``client`` (the shared one) is not used: the Google client brings its own, with Authlib.
+        oauth = GoogleOAuth(settings)
+        try:
+            tokens = await oauth.exchange_code(code, redirect_uri)
+            async with GoogleApi(oauth, tokens) as api:
+                info = await api.request_json("GET", f"{settings.google_api_url.rstrip('/')}/oauth2/v3/userinfo")
+        except GoogleUnavailable as exc:
+            raise OAuthFailed(exc.message) from exc
+        except GoogleRefused as exc:
+            raise OAuthFailed("Google refused the sign-in. Please try again.") from exc
         if not isinstance(info.get("sub"), str):
             raise OAuthFailed("Google sent no account id.")
         email = info.get("email")

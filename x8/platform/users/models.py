@@ -51,6 +51,7 @@ class User(Base):
     trial_ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     subscription_ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     channel_limit_override: Mapped[int | None] = mapped_column()
+    company_limit_override: Mapped[int | None] = mapped_column()  # else X8_MAX_COMPANIES
     manager_id: Mapped[uuid.UUID | None] = mapped_column(
         UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
