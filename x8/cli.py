@@ -108,7 +108,7 @@ def worker(concurrency: int) -> None:
     from x8.conversations import mongo_history
     from x8.kit import http as provider_http
     from x8.kit.db import Database
-    from x8.kit.jobs import WORKER_POLLING_SECONDS, open_queue
+    from x8.kit.jobs import open_queue, run_worker
     from x8.worker import build_app
 
     settings, urls = _prepare()
@@ -121,7 +121,7 @@ def worker(concurrency: int) -> None:
         queue = build_app(urls.app)
         try:
             async with queue.open_async():
-                await queue.run_worker_async(concurrency=concurrency, fetch_job_polling_interval=WORKER_POLLING_SECONDS)
+                await run_worker(queue, concurrency=concurrency)
         finally:
             await db.dispose()
             await provider_http.close()

@@ -19,11 +19,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from x8.conversations import mongo_history
 from x8.kit import http as provider_http
-from x8.kit import openapi
+from x8.kit import jobs, openapi
 from x8.kit.body_guard import BodyGuard, Limits
 from x8.kit.db import Database
 from x8.kit.errors import NotFound, install_error_handlers
-from x8.kit.jobs import WORKER_POLLING_SECONDS, open_queue
+from x8.kit.jobs import open_queue
 from x8.n8n_bridge.api import router as n8n_api_router
 from x8.n8n_bridge.keys import router as n8n_keys_router
 from x8.platform.admin.endpoints import router as admin_router
@@ -65,11 +65,7 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
             app.state.queue = queue
             if run_worker:
                 worker = asyncio.create_task(
-                    queue.run_worker_async(
-                        install_signal_handlers=False,
-                        concurrency=settings.worker_concurrency,
-                        fetch_job_polling_interval=WORKER_POLLING_SECONDS,
-                    )
+                    jobs.run_worker(queue, concurrency=settings.worker_concurrency, install_signal_handlers=False)
                 )
             try:
                 yield

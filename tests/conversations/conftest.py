@@ -11,9 +11,32 @@ from tests.conftest import app_client, make_settings
 from tests.fakes.openai_chat import FakeChat, chat_app
 from tests.fakes.server import serve_in_thread
 from tests.fakes.telegram import FakeTelegram, telegram_app
+from tests.fakes.waha import FakeWaha, waha_app
 
 KEY = "sk-test-chat"
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"  # a Telegram bot token the fake knows
+WAHA_API_KEY = "waha-test-key"
+WAHA_HMAC_KEY = "waha-hmac-secret"
+
+
+@pytest.fixture
+def fake_waha() -> Iterator[tuple[FakeWaha, str]]:
+    state = FakeWaha(api_key=WAHA_API_KEY)
+    with serve_in_thread(waha_app(state)) as url:
+        yield state, url
+
+
+@pytest.fixture
+async def wa_client(owner_url: str, app_url: str, fake_waha: tuple[FakeWaha, str]) -> AsyncIterator[httpx.AsyncClient]:
+    settings = make_settings(
+        owner_url,
+        WAHA_API_URL=fake_waha[1],
+        WAHA_API_KEY=WAHA_API_KEY,
+        WAHA_WEBHOOK_HMAC_KEY=WAHA_HMAC_KEY,
+        PUBLIC_BASE_URL="https://x8.example",
+    )
+    async with app_client(settings, app_url) as client:
+        yield client
 
 
 @pytest.fixture

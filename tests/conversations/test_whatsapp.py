@@ -3,20 +3,18 @@ replies, the owner's own messages, lost sessions."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
-import pytest
 
 from tests.conftest import app_client, bearer, make_settings, sql
+from tests.conversations.conftest import WAHA_API_KEY as API_KEY
+from tests.conversations.conftest import WAHA_HMAC_KEY as HMAC_KEY
 from tests.conversations.helpers import history, run_jobs, shop_with_catalogue
 from tests.fakes.server import serve_in_thread
 from tests.fakes.waha import FakeWaha, signed, waha_app
 from x8.channel_adapters.waha import signature
 
-API_KEY = "waha-test-key"
-HMAC_KEY = "waha-hmac-secret"
 CUSTOMER = "4915112345678@c.us"
 
 
@@ -26,26 +24,6 @@ def test_signature_matches_wahas_documented_vector() -> None:
         "208f8a55dde9e05519e898b10b89bf0d0b3b0fdf11fdbf09b6b90476301b98d8097c462b2b17a6ce93b6b47a136cf2e78a33a63"
         "f6752c2c1631777076153fa89"
     )
-
-
-@pytest.fixture
-def fake_waha() -> Iterator[tuple[FakeWaha, str]]:
-    state = FakeWaha(api_key=API_KEY)
-    with serve_in_thread(waha_app(state)) as url:
-        yield state, url
-
-
-@pytest.fixture
-async def wa_client(owner_url: str, app_url: str, fake_waha: tuple[FakeWaha, str]) -> AsyncIterator[httpx.AsyncClient]:
-    settings = make_settings(
-        owner_url,
-        WAHA_API_URL=fake_waha[1],
-        WAHA_API_KEY=API_KEY,
-        WAHA_WEBHOOK_HMAC_KEY=HMAC_KEY,
-        PUBLIC_BASE_URL="https://x8.example",
-    )
-    async with app_client(settings, app_url) as client:
-        yield client
 
 
 async def _connect(client: httpx.AsyncClient, fake: FakeWaha) -> tuple[dict[str, str], dict[str, Any], str, str]:

@@ -23,6 +23,7 @@ from tests.conversations.helpers import bot_replies, history, run_jobs
 from tests.conversations.test_telegram import TOKEN, _connect, _conversations, _post, update
 from tests.fakes.server import serve_in_thread
 from tests.fakes.telegram import FakeTelegram, telegram_app
+from x8.kit.jobs import RECOVERY_CHECK_SECONDS, STALLED_AFTER_SECONDS
 from x8.worker import build_app
 
 X8 = Path(sys.executable).parent / "x8"
@@ -55,8 +56,8 @@ async def _kill_the_worker_mid_send(owner_url: str, telegram_url: str, fake: Fak
 
 
 async def _recover(app_url: str, client: httpx.AsyncClient, tokens: dict[str, str], company: dict[str, str]) -> str:
-    """What the periodic retry_stalled_jobs task does once the dead worker's heartbeat is old, then a worker
-    running what falls due until the reply is sent. Returns the reply's final status."""
+    """What a running worker's recovery loop does once the dead worker's heartbeat is old, then a worker running
+    what falls due until the reply is sent. Returns the reply's final status."""
     await asyncio.sleep(1.0)
     manager = build_app(app_url).job_manager
     stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=0.5))
@@ -78,6 +79,7 @@ async def _recover(app_url: str, client: httpx.AsyncClient, tokens: dict[str, st
 @dataclass
 class _Shop:
     fake: FakeTelegram
+    fake_url: str
     client: httpx.AsyncClient
     tokens: dict[str, str]
     company: dict[str, str]
@@ -98,7 +100,7 @@ async def _customer_wrote_while_sends(
             fake.fail_next = [failure]
             assert (await _post(client, channel_id, update(update_id, "apples"), secret)).status_code == 200
             await _kill_the_worker_mid_send(owner_url, telegram_url, fake)
-            yield _Shop(fake, client, tokens, company)
+            yield _Shop(fake, telegram_url, client, tokens, company)
 
 
 async def test_a_worker_killed_before_the_provider_took_the_reply_sends_it_once(owner_url: str, app_url: str) -> None:
@@ -128,3 +130,24 @@ async def test_a_worker_killed_after_the_provider_took_the_reply_may_send_it_twi
         assert time.monotonic() - started >= PROVIDER_TIMEOUT  # not before the dead worker's claim ran out
         assert [m["text"] for m in shop.fake.sent] == [shop.fake.sent[0]["text"]] * 2
         assert len(bot_replies(await history(shop.client, shop.tokens, conversation["id"]))) == 1
+
+
+async def test_a_new_worker_resumes_a_killed_workers_job_on_its_own(owner_url: str, app_url: str) -> None:
+    """No manual retry: a worker started after the kill finds the dead worker's job (its heartbeat stopped) and
+    runs it, within seconds of the heartbeat going stale rather than at the next minute's periodic task."""
+    async with _customer_wrote_while_sends(owner_url, app_url, "hang", 42) as shop:
+        shop.fake.hang_seconds = 0
+        [conversation] = await _conversations(shop.client, shop.tokens, shop.company)
+        killed_at = time.monotonic()
+        second = _worker(owner_url, shop.fake_url)
+        try:
+            while len(shop.fake.sent) < 1:
+                assert second.poll() is None, second.stderr.read() if second.stderr else ""
+                # Generous for a loaded machine, and far below what procrastinate's own defaults take (> 60 s).
+                assert time.monotonic() - killed_at < STALLED_AFTER_SECONDS + RECOVERY_CHECK_SECONDS + 25
+                await asyncio.sleep(0.2)
+        finally:
+            second.send_signal(signal.SIGTERM)
+            second.wait(timeout=20)
+        [reply] = bot_replies(await history(shop.client, shop.tokens, conversation["id"]))
+        assert reply["status"] == "sent" and len(shop.fake.sent) == 1

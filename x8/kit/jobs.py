@@ -7,6 +7,9 @@ The worker runs inside ``x8 serve`` or on its own as ``x8 worker``.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import datetime
 import logging
 import time
 import weakref
@@ -78,3 +81,55 @@ WORKER_POLLING_SECONDS = 0.5
 def open_queue(settings: Settings, db: Database) -> None:
     global _context
     _context = WorkerContext(settings=settings, db=db)
+
+# A worker proves it is alive every HEARTBEAT_SECONDS; one silent for STALLED_AFTER_SECONDS is taken for dead (a
+# kill -9, a lost machine) and its running jobs go back to the queue. Every worker looks for such jobs every
+# RECOVERY_CHECK_SECONDS, and at once when it starts, so a killed worker's jobs resume within seconds of the kill
+# once any worker is running. Procrastinate's defaults (10 s, 30 s, and a minutely periodic task) let it take
+# over a minute. The pipeline's jobs are idempotent, so a job taken for dead that was merely slow runs twice at
+# worst, and its claims (turn, send) keep that from answering or sending twice.
+HEARTBEAT_SECONDS = 2.0
+STALLED_AFTER_SECONDS = 10.0
+RECOVERY_CHECK_SECONDS = 3.0
+
+
+async def recover_stalled_jobs(queue: procrastinate.App) -> int:
+    """Put the jobs of dead workers back in the queue, due now. Another worker may do the same at the same moment:
+    a job it already put back is skipped."""
+    recovered = 0
+    for job in await queue.job_manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_AFTER_SECONDS):
+        assert job.id is not None
+        try:
+            await queue.job_manager.retry_job_by_id_async(job.id, retry_at=datetime.datetime.now(datetime.UTC))
+        except Exception:
+            log.debug("stalled job %s was already recovered", job.id)
+            continue
+        log.warning("retrying job %s (%s) left behind by a stalled worker", job.id, job.task_name)
+        recovered += 1
+    return recovered
+
+
+async def _keep_recovering(queue: procrastinate.App) -> None:
+    while True:
+        try:
+            await recover_stalled_jobs(queue)
+        except Exception:
+            log.warning("could not look for stalled jobs", exc_info=True)
+        await asyncio.sleep(RECOVERY_CHECK_SECONDS)
+
+
+async def run_worker(queue: procrastinate.App, *, concurrency: int, install_signal_handlers: bool = True) -> None:
+    """Run a worker on ``queue`` with fast heartbeats, recovering dead workers' jobs beside it."""
+    recovery = asyncio.create_task(_keep_recovering(queue))
+    try:
+        await queue.run_worker_async(
+            concurrency=concurrency,
+            fetch_job_polling_interval=WORKER_POLLING_SECONDS,
+            update_heartbeat_interval=HEARTBEAT_SECONDS,
+            stalled_worker_timeout=STALLED_AFTER_SECONDS,
+            install_signal_handlers=install_signal_handlers,
+        )
+    finally:
+        recovery.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await recovery

@@ -7,7 +7,6 @@ Provider webhooks reach this pipeline through the inbox (``x8.platform.channels.
 
 from __future__ import annotations
 
-import datetime
 import logging
 import uuid
 
@@ -93,18 +92,6 @@ async def send_message(job_context: procrastinate.JobContext, company_id: str, m
         log.warning("sending message %s failed, will retry: %s", message_id, exc)
         raise
     log.info("message %s: %s", message_id, status)
-
-
-@blueprint.periodic(cron="* * * * *")
-@blueprint.task(name="retry_stalled_jobs", queueing_lock="retry_stalled_jobs", pass_context=True)
-async def retry_stalled_jobs(job_context: procrastinate.JobContext, timestamp: int) -> None:
-    """Jobs of a worker that died (no heartbeat) go back to the queue; the pipeline's jobs are idempotent."""
-    app = job_context.app
-    assert app is not None
-    for job in await app.job_manager.get_stalled_jobs():
-        assert job.id is not None
-        log.warning("retrying job %s (%s) left behind by a stalled worker", job.id, job.task_name)
-        await app.job_manager.retry_job_by_id_async(job.id, retry_at=datetime.datetime.now(datetime.UTC))
 
 
 @blueprint.periodic(cron="17 3 * * *")
