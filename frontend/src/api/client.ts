@@ -26,13 +26,22 @@ async function refreshTokens(): Promise<boolean> {
 // fetch() consumes a request's body, so the copy that is sent again after a refresh is taken before it goes out.
 const resendable = new WeakMap<Request, Request>();
 
+// Calls whose 401 is the answer itself (wrong password, a spent refresh token), not an expired access token: they
+// are never refreshed and sent again. Every other call, /auth/me included, gets one refresh and one retry.
+const NO_REFRESH = ["/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout"];
+
+function refreshable(url: string): boolean {
+  const path = new URL(url, window.location.origin).pathname;
+  return !NO_REFRESH.includes(path);
+}
+
 const auth: Middleware = {
   async onRequest({ request }) {
     const tokens = getTokens();
     if (tokens && !request.headers.has("Authorization")) {
       request.headers.set("Authorization", `Bearer ${tokens.access_token}`);
     }
-    if (tokens && !request.url.includes("/api/v1/auth/")) resendable.set(request, request.clone());
+    if (tokens && refreshable(request.url)) resendable.set(request, request.clone());
     return request;
   },
   async onResponse({ request, response, options }) {

@@ -17,6 +17,7 @@ export const en = {
   "common.back": "Back",
   "common.delete": "Delete",
   "common.loading": "Loading…",
+  "common.retry": "Try again",
   "common.language": "Language",
   "common.timezone": "Time zone",
   "common.or": "or",

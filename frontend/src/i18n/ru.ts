@@ -19,6 +19,7 @@ export const ru: Record<MessageKey, string> = {
   "common.back": "Назад",
   "common.delete": "Удалить",
   "common.loading": "Загрузка…",
+  "common.retry": "Повторить",
   "common.language": "Язык",
   "common.timezone": "Часовой пояс",
   "common.or": "или",
