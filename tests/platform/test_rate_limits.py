@@ -45,6 +45,18 @@ async def test_login_attempts_are_limited_even_with_the_right_password(owner_url
         assert "retry-after" in r.headers
 
 
+async def test_successful_sign_ins_do_not_use_up_the_email_limit(owner_url: str, app_url: str) -> None:
+    settings = make_settings(owner_url, X8_RATE_LIMIT_LOGINS_PER_EMAIL=3)
+    async with app_client(settings, app_url) as client:
+        await register(client, "often@example.com", "Sup3rSecret")
+        for _ in range(8):  # a person signing in on several devices, many times a day
+            r = await client.post("/api/v1/auth/login", json={"email": "often@example.com", "password": "Sup3rSecret"})
+            assert r.status_code == 200, r.text
+        assert (
+            await client.post("/api/v1/auth/login", json={"email": "often@example.com", "password": "Wrong1234"})
+        ).status_code == 401
+
+
 async def test_password_reset_requests_share_the_code_limit(
     client: httpx.AsyncClient, owner_url: str, app_url: str
 ) -> None:

@@ -24,6 +24,9 @@ _HIT = text(
 )
 
 
+_COUNT = text("SELECT hits FROM rate_limit_hits WHERE key = :key AND window_start = :window")
+
+
 def _window_start(now: datetime, window_seconds: int) -> datetime:
     epoch = int(now.timestamp())
     return datetime.fromtimestamp(epoch - epoch % window_seconds, tz=now.tzinfo)
@@ -39,6 +42,21 @@ async def hit(db: Database, *, keys: list[tuple[str, int]], window_seconds: int,
             hits = (await session.execute(_HIT, {"key": key, "window": window})).scalar_one()
             over = over or hits > limit
     if over:
+        retry_after = max(1, math.ceil((window + timedelta(seconds=window_seconds) - now).total_seconds()))
+        raise RateLimited(f"Too many {what}. Try again in {retry_after} seconds.", retry_after=retry_after)
+
+
+async def refuse_if_over(db: Database, *, keys: list[tuple[str, int]], window_seconds: int, what: str) -> None:
+    """429 when any key already reached its limit in this window, counting nothing: for limits on failures only,
+    which ``hit`` counts once the attempt failed."""
+    now = utcnow()
+    window = _window_start(now, window_seconds)
+    async with db.sessions() as session:
+        counts = [
+            ((await session.execute(_COUNT, {"key": key, "window": window})).scalar_one_or_none() or 0, limit)
+            for key, limit in keys
+        ]
+    if any(count >= limit for count, limit in counts):
         retry_after = max(1, math.ceil((window + timedelta(seconds=window_seconds) - now).total_seconds()))
         raise RateLimited(f"Too many {what}. Try again in {retry_after} seconds.", retry_after=retry_after)
 

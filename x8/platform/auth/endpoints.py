@@ -11,7 +11,7 @@ from x8.kit.clock import utcnow
 from x8.kit.db import SessionDep
 from x8.kit.deps import DatabaseDep, SettingsDep
 from x8.kit.errors import BadRequest, Conflict, RateLimited, ServiceUnavailable, Unauthorized, error_responses
-from x8.kit.ratelimit import hit
+from x8.kit.ratelimit import hit, refuse_if_over
 from x8.kit.security import DUMMY_PASSWORD_HASH, hash_password, verify_password
 from x8.platform.audit.service import audit
 from x8.platform.auth import codes
@@ -121,20 +121,22 @@ async def complete_registration(
 async def login(
     body: LoginIn, request: Request, session: SessionDep, db: DatabaseDep, settings: SettingsDep
 ) -> TokenPair:
+    """Every attempt counts against the caller's address; only failed ones against the email, so a person who
+    signs in often is never locked out, while guessing one account's password still is."""
+    window = settings.rate_limit_window_seconds
+    email_key = (f"login:email:{body.email}", settings.rate_limit_logins_per_email)
+    await refuse_if_over(db, keys=[email_key], window_seconds=window, what="failed sign-in attempts")
     await hit(
         db,
-        keys=[
-            (f"login:email:{body.email}", settings.rate_limit_logins_per_email),
-            (f"login:ip:{client_ip(request)}", settings.rate_limit_logins_per_ip),
-        ],
-        window_seconds=settings.rate_limit_window_seconds,
+        keys=[(f"login:ip:{client_ip(request)}", settings.rate_limit_logins_per_ip)],
+        window_seconds=window,
         what="sign-in attempts",
     )
     user = await get_by_email(session, body.email)
-    if user is None:
-        verify_password(body.password, DUMMY_PASSWORD_HASH)
-        raise Unauthorized("Incorrect email or password.")
-    if not verify_password(body.password, user.hashed_password):
+    if user is None or not verify_password(
+        body.password, user.hashed_password if user is not None else DUMMY_PASSWORD_HASH
+    ):
+        await hit(db, keys=[email_key], window_seconds=window, what="failed sign-in attempts")
         raise Unauthorized("Incorrect email or password.")
     if not user.is_active:
         raise Unauthorized("This account is disabled. Contact support.")
