@@ -66,6 +66,43 @@ async def test_a_wrong_method_is_405_and_an_unknown_api_path_404(client: httpx.A
     assert (await client.get("/api/v1/no-such-thing")).status_code == 404
 
 
+async def test_a_405_names_every_method_of_the_path(client: httpx.AsyncClient) -> None:
+    """R-R5: Starlette's 405 names the first route that matched the path; ours lists all of them, for any method
+    (OPTIONS too), and a fixed path beside an id path is not taken for an id."""
+    for method, path, allow in [
+        ("OPTIONS", "/api/v1/companies/", "GET, POST"),
+        ("PUT", "/api/v1/companies/00000000-0000-0000-0000-000000000000", "DELETE, GET, PATCH"),
+        ("TRACE", "/api/v1/knowledge-base/00000000-0000-0000-0000-000000000000/rows/x", "DELETE, PATCH"),
+        ("DELETE", "/api/v1/knowledge-base/list", "GET"),
+        ("GET", "/api/v1/knowledge-base/upload-csv", "POST"),
+        ("DELETE", "/api/v1/conversations/events", "GET"),
+    ]:
+        r = await client.request(method, path)
+        assert (r.status_code, r.headers.get("Allow")) == (405, allow), (method, path, r.text)
+        assert r.json()["error"] == "MethodNotAllowed"
+    # Not an id, and no endpoint has the path: 404 whatever the method.
+    assert (await client.delete("/api/v1/knowledge-base/not-an-id")).status_code == 404
+
+
+async def test_the_schema_documents_what_the_server_enforces(client: httpx.AsyncClient) -> None:
+    """R-R5: a body that cannot be read is a 400 for every operation that takes one; the rules validators enforce
+    (time zones, channels, passwords) are in the schema; a created company's id is what company_id takes."""
+    schema = (await client.get("/openapi.json")).json()
+    operations = [(m, p, op) for p, item in schema["paths"].items() for m, op in item.items()]
+    assert [f"{m} {p}" for m, p, op in operations if "requestBody" in op and "400" not in op["responses"]] == []
+    r = await client.post("/api/v1/auth/login", content=b"\xff{", headers={"Content-Type": "application/json"})
+    assert r.status_code == 400
+    components = schema["components"]["schemas"]
+    assert "Europe/Berlin" in components["TimeZone"]["enum"] and "localtime" not in components["TimeZone"]["enum"]
+    assert "web" not in components["SelectableChannel"]["enum"]
+    channels = components["CompanyCreate"]["properties"]["channels"]
+    assert channels["uniqueItems"] and channels["items"] == {"$ref": "#/components/schemas/SelectableChannel"}
+    password = components["CompleteRegistrationIn"]["properties"]["password"]
+    assert (password["minLength"], password["maxLength"]) == (8, 128) and "pattern" in password
+    links = schema["paths"]["/api/v1/companies/"]["post"]["responses"]["201"]["links"]
+    assert {"path.company_id": "$response.body#/id"} in [link["parameters"] for link in links.values()]
+
+
 async def test_every_authenticated_operation_documents_401(client: httpx.AsyncClient) -> None:
     schema = (await client.get("/openapi.json")).json()
     missing = [

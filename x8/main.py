@@ -22,7 +22,7 @@ from x8.kit import http as provider_http
 from x8.kit import jobs, openapi
 from x8.kit.body_guard import BodyGuard, Limits
 from x8.kit.db import Database
-from x8.kit.errors import NotFound, install_error_handlers
+from x8.kit.errors import install_error_handlers
 from x8.kit.jobs import open_queue
 from x8.n8n_bridge.api import router as n8n_api_router
 from x8.n8n_bridge.keys import router as n8n_keys_router
@@ -149,7 +149,12 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
     for router in routers:
         app.include_router(router)
     _mount_local_media(app, settings)
-    _mount_dashboard(app, [r for router in routers for r in router.routes if isinstance(r, APIRoute)])
+    # Every API route, for the 405 handler's Allow header (x8.kit.errors.allowed_methods). FastAPI keeps an included
+    # router in app.routes as one entry, so its routes are read from the router.
+    app.state.api_routes = [
+        r for r in [*app.routes, *(r for router in routers for r in router.routes)] if isinstance(r, APIRoute)
+    ]
+    _mount_dashboard(app)
     openapi.install(app)
     return app
 
@@ -161,29 +166,16 @@ def _mount_local_media(app: FastAPI, settings: Settings) -> None:
     app.mount("/media", StaticFiles(directory=root), name="media")
 
 
-def _mount_dashboard(app: FastAPI, api_routes: list[APIRoute]) -> None:
+def _mount_dashboard(app: FastAPI) -> None:
     """Serve the built dashboard, falling back to index.html for client-side routes."""
 
     @app.get("/{path:path}", include_in_schema=False)
-    async def dashboard(path: str, request: Request) -> Response:
+    async def dashboard(path: str) -> Response:
         if path.startswith("api/"):
-            # This catch-all answers every GET, so a GET to a POST-only endpoint lands here: say 405, as the
-            # router does for the other methods, rather than pretend the endpoint does not exist.
-            allowed = sorted(
-                {
-                    method
-                    for route in api_routes
-                    if route.path_regex.match(request.url.path)
-                    for method in route.methods or ()
-                }
-            )
-            if allowed:
-                raise StarletteHTTPException(
-                    405,
-                    "Method Not Allowed: this endpoint takes " + ", ".join(allowed) + ".",
-                    headers={"Allow": ", ".join(allowed)},
-                )
-            raise NotFound("No such API endpoint.")
+            # This catch-all answers every GET, so a GET to a POST-only endpoint lands here: the 405 handler
+            # (x8.kit.errors) names the methods the endpoint takes, as for any other wrong method, or answers 404
+            # when no endpoint has this path.
+            raise StarletteHTTPException(405)
         index = FRONTEND_DIST / "index.html"
         if not index.exists():
             return HTMLResponse(

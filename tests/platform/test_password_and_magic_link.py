@@ -141,3 +141,32 @@ async def test_profile_update_validates_language_and_timezone(client: httpx.Asyn
     ).status_code == 422
     r = await client.patch("/api/v1/users/profile", headers=bearer(tokens), json={"timezone": "Mars/Olympus"})
     assert r.status_code == 422
+
+
+async def test_a_password_longer_than_bcrypt_reads_counts_to_its_last_character(client: httpx.AsyncClient) -> None:
+    """bcrypt reads 72 bytes; the schema allows 128 characters (up to 512 bytes): none of them is ignored."""
+    long = "пароль" * 20 + "12345678"  # 128 characters, 248 bytes
+    await register(client, "long@example.com", long)
+    ok = await client.post("/api/v1/auth/login", json={"email": "long@example.com", "password": long})
+    assert ok.status_code == 200
+    for wrong in (long[:-1] + "9", long[:72]):
+        r = await client.post("/api/v1/auth/login", json={"email": "long@example.com", "password": wrong})
+        assert r.status_code == 401
+    r = await client.post(
+        "/api/v1/auth/change-password",
+        headers=bearer(ok.json()),
+        json={"current_password": long, "new_password": long + "x"},
+    )
+    assert r.status_code == 422  # 129 characters
+
+
+async def test_a_password_needs_a_letter_and_a_digit_of_any_script(client: httpx.AsyncClient) -> None:
+    tokens = await register(client, "script@example.com", "Sup3rSecret")
+    # A digit is a decimal digit of any script (Nd), a letter a letter of any script (L*); "²" is neither.
+    for new, status in [("²²²²²²²²x", 422), ("abcdefgh", 422), ("iLoveYou1", 422), ("пароль١٢", 200)]:
+        r = await client.post(
+            "/api/v1/auth/change-password",
+            headers=bearer(tokens),
+            json={"current_password": "Sup3rSecret", "new_password": new},
+        )
+        assert r.status_code == status, (new, r.text)

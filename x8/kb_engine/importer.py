@@ -16,6 +16,10 @@ from x8.kb_engine.reader import Table, UnreadableFile, read_table
 from x8.kb_engine.rows import KbItem, RowError, RowParser
 
 BATCH_ROWS = 5000
+# A batch also ends once its rows hold this much text (each cell counted 50 more for the objects around it): an
+# .xlsx cell that refers to a shared string is a few bytes of XML however long the string, so rows alone do not
+# bound what a batch, and the COPY records made from it, hold (SPEC R-R7).
+BATCH_CHARS = 4_000_000
 MAX_REPORTED_ERRORS = 500
 MAX_ROWS = 200_000
 
@@ -32,6 +36,7 @@ class ParsedFile:
 
     def next_batch(self) -> list[tuple[int, KbItem]]:
         batch: list[tuple[int, KbItem]] = []
+        chars = 0
         for cells in self.table.rows:
             self._line += 1
             result = self.parser.parse(self._line, cells)
@@ -46,7 +51,8 @@ class ParsedFile:
                 self.errors += result[: max(room, 0)]
                 continue
             batch.append((self._line, result))
-            if len(batch) >= BATCH_ROWS:
+            chars += sum(len(cell) + 50 for cell in cells if cell)
+            if len(batch) >= BATCH_ROWS or chars >= BATCH_CHARS:
                 break
         return batch
 

@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from x8.kit.cleaning import clean_json
@@ -114,12 +115,37 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"detail": clean_json(jsonable_encoder(exc.errors()))}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 405:
+            return _method_not_allowed(request, exc)
         name = _HTTP_NAMES.get(exc.status_code, "HTTPError")
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         return JSONResponse(
             error_body(name, detail), status_code=exc.status_code, headers=getattr(exc, "headers", None)
         )
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method an API route takes at this path (``app.state.api_routes``, set by ``x8.main``)."""
+    path = request.scope["path"]
+    routes: list[APIRoute] = getattr(request.app.state, "api_routes", [])
+    return sorted({method for route in routes if route.path_regex.match(path) for method in route.methods or ()})
+
+
+def _method_not_allowed(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """One 405 for a path, whichever route the router tried first: ``Allow`` lists the methods of every API route
+    at the path (Starlette names only the first route that matched the path). An ``/api/`` path that no endpoint
+    has is a 404 (the dashboard's catch-all would otherwise make it a 405 for GET)."""
+    allowed = allowed_methods(request)
+    if allowed:
+        return JSONResponse(
+            error_body("MethodNotAllowed", "Method Not Allowed: this endpoint takes " + ", ".join(allowed) + "."),
+            status_code=405,
+            headers={"Allow": ", ".join(allowed)},
+        )
+    if request.scope["path"].startswith("/api/"):
+        return JSONResponse(error_body("NotFound", "No such API endpoint."), status_code=404)
+    return JSONResponse(error_body("MethodNotAllowed", "Method Not Allowed"), status_code=405, headers=exc.headers)
 
 
 def error_responses(*errors: type[X8Error]) -> dict[int | str, dict[str, Any]]:

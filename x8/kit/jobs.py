@@ -82,6 +82,7 @@ def open_queue(settings: Settings, db: Database) -> None:
     global _context
     _context = WorkerContext(settings=settings, db=db)
 
+
 # A worker proves it is alive every HEARTBEAT_SECONDS; one silent for STALLED_AFTER_SECONDS is taken for dead (a
 # kill -9, a lost machine) and its running jobs go back to the queue. Every worker looks for such jobs every
 # RECOVERY_CHECK_SECONDS, and at once when it starts, so a killed worker's jobs resume within seconds of the kill

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import os
@@ -30,16 +31,31 @@ class InvalidToken(Exception):
 BCRYPT_ROUNDS = int(os.environ.get("X8_BCRYPT_ROUNDS", "12"))
 
 
+BCRYPT_MAX_BYTES = 72
+_PREHASH_KEY = b"x8 password prehash v1"
+
+
+def _bcrypt_input(password: str) -> bytes:
+    """What bcrypt is given. bcrypt reads at most 72 bytes, and a password of 128 characters may be 512 in UTF-8
+    (the schema counts characters, as clients do): a longer one is condensed to a keyed SHA-256 first (base64, 44
+    bytes), so every character counts instead of being cut off. Passwords of up to 72 bytes go in as they are,
+    so the hashes stored before this rule still verify. The key keeps it from being a bare SHA-256, which a hash
+    leaked elsewhere could be matched against."""
+    raw = password.encode()
+    if len(raw) <= BCRYPT_MAX_BYTES:
+        return raw
+    return base64.b64encode(hmac.new(_PREHASH_KEY, raw, hashlib.sha256).digest())
+
+
 def hash_password(password: str) -> str:
-    # bcrypt only reads 72 bytes; the password schema caps the length instead of silently truncating.
-    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=BCRYPT_ROUNDS)).decode()
+    return bcrypt.hashpw(_bcrypt_input(password), bcrypt.gensalt(rounds=BCRYPT_ROUNDS)).decode()
 
 
 def verify_password(password: str, hashed: str | None) -> bool:
     if not hashed:
         return False
     try:
-        return bcrypt.checkpw(password.encode(), hashed.encode())
+        return bcrypt.checkpw(_bcrypt_input(password), hashed.encode())
     except ValueError:
         return False
 

@@ -11,8 +11,9 @@ import {
   useCreateCompany,
   useDeleteCompany,
   useUpdateCompany,
-  type ChannelPlatform,
   type Company,
+  type SelectableChannel,
+  type TimeZone,
 } from "../queries/companies";
 
 type CompanyType = "Product" | "Service" | "Hybrid";
@@ -21,7 +22,7 @@ const TYPES: { value: CompanyType; hint: MessageKey }[] = [
   { value: "Service", hint: "companyForm.typeService" },
   { value: "Hybrid", hint: "companyForm.typeHybrid" },
 ];
-const CHANNELS: ChannelPlatform[] = ["whatsapp", "telegram", "instagram", "facebook", "email", "tiktok"];
+const CHANNELS: SelectableChannel[] = ["whatsapp", "telegram", "instagram", "facebook", "email", "tiktok"];
 const TIMEZONES = ["UTC", "Europe/London", "Europe/Berlin", "Europe/Moscow", "Asia/Dubai", "Asia/Almaty", "America/New_York", "America/Los_Angeles"];
 
 interface Draft {
@@ -30,7 +31,7 @@ interface Draft {
   shop_type: string;
   timezone: string;
   language: "en" | "ru";
-  channels: ChannelPlatform[];
+  channels: SelectableChannel[];
   privacy_policy_url: string;
 }
 
@@ -41,7 +42,7 @@ function draftFrom(company?: Company): Draft {
     shop_type: company?.shop_type ?? "",
     timezone: company?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC",
     language: (company?.language as "en" | "ru") ?? "en",
-    channels: (company?.channels as ChannelPlatform[]) ?? [],
+    channels: (company?.channels as SelectableChannel[]) ?? [],
     privacy_policy_url: company?.privacy_policy_url ?? "",
   };
 }
@@ -91,7 +92,7 @@ function DetailsFields({ draft, set, error }: { draft: Draft; set: (d: Partial<D
   );
 }
 
-function ChannelPicker({ value, onChange }: { value: ChannelPlatform[]; onChange: (v: ChannelPlatform[]) => void }) {
+function ChannelPicker({ value, onChange }: { value: SelectableChannel[]; onChange: (v: SelectableChannel[]) => void }) {
   const { t } = useI18n();
   const me = useMe(true);
   const limit = me.data?.channel_limit;
@@ -121,7 +122,8 @@ function payload(draft: Draft) {
     name: draft.name.trim(),
     company_type: draft.company_type,
     shop_type: draft.shop_type.trim() || null,
-    timezone: draft.timezone,
+    // The browser's own zone may be one the server does not know; the server says so (422) if it is.
+    timezone: draft.timezone as TimeZone,
     language: draft.language,
     channels: draft.channels,
     privacy_policy_url: draft.privacy_policy_url.trim() || null,

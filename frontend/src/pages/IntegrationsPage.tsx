@@ -9,7 +9,7 @@ import type { MessageKey } from "../i18n/en";
 import { useQueryClient } from "@tanstack/react-query";
 
 import { useMe } from "../queries/auth";
-import { useUpdateCompany, type ChannelPlatform, type Company } from "../queries/companies";
+import { useUpdateCompany, type Company, type SelectableChannel } from "../queries/companies";
 import {
   useAvailableChannels,
   useChannels,
@@ -152,7 +152,7 @@ function AddChannel({ company, available }: { company: Company; available: Avail
             disabled={update.isPending}
             onClick={() =>
               update.mutate(
-                { channels: [...company.channels, c.platform] as ChannelPlatform[] },
+                { channels: [...company.channels, c.platform] as SelectableChannel[] },
                 { onSuccess: () => void queryClient.invalidateQueries({ queryKey: integrationKeys.all }) },
               )
             }

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api, unwrap } from "../api/client";
 import type { components } from "../api/schema";
+import type { TimeZone } from "./companies";
 import { getTokens, setTokens } from "../auth/tokens";
 
 export type Me = components["schemas"]["Me"];
@@ -108,7 +109,7 @@ export function useVerifyMagicLink() {
 export function useUpdateProfile() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: { full_name?: string; language?: "en" | "ru"; timezone?: string }) =>
+    mutationFn: (body: { full_name?: string; language?: "en" | "ru"; timezone?: TimeZone }) =>
       unwrap(api.PATCH("/api/v1/users/profile", { body })),
     onSuccess: (me) => queryClient.setQueryData(authKeys.me, me),
   });

@@ -8,6 +8,10 @@ export type CompanyCreate = components["schemas"]["CompanyCreate"];
 export type CompanyUpdate = components["schemas"]["CompanyUpdate"];
 export type CompanyStats = components["schemas"]["CompanyStats"];
 export type ChannelPlatform = components["schemas"]["ChannelPlatform"];
+/** A channel a company can choose (every platform but the always-there web playground). */
+export type SelectableChannel = components["schemas"]["SelectableChannel"];
+/** An IANA time zone name the server knows. */
+export type TimeZone = components["schemas"]["TimeZone"];
 
 export const companyKeys = {
   all: ["companies"] as const,

@@ -4,9 +4,11 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field
 
-Rule = Annotated[str, StringConstraints(min_length=1, max_length=500, strip_whitespace=True)]
+from x8.kit.fields import NOT_BLANK, STRIPPED
+
+Rule = Annotated[str, Field(min_length=1, max_length=500, json_schema_extra=NOT_BLANK), STRIPPED]
 
 
 class BehaviourIn(BaseModel):

@@ -241,7 +241,7 @@ async def request_magic_link(
     return MessageOut(message="If an account exists for this email, we sent it a sign-in link.")
 
 
-@router.post("/verify-magic-link", response_model=TokenPair, responses=error_responses(BadRequest))
+@router.post("/verify-magic-link", response_model=TokenPair, responses=error_responses(BadRequest, RateLimited))
 async def verify_magic_link(
     body: MagicLinkIn, request: Request, session: SessionDep, db: DatabaseDep, settings: SettingsDep
 ) -> TokenPair:

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, EmailStr, Field
+import email_validator
+from pydantic import AfterValidator, BaseModel, EmailStr, Field, WithJsonSchema
 
 _COMMON = {"password", "password1", "12345678", "123456789", "qwerty123", "11111111", "iloveyou1"}
+PASSWORD_MIN, PASSWORD_MAX = 8, 128
+# The schema's form of "a letter and a digit, in either order" (letter: Unicode L*, str.isalpha; digit: Unicode Nd,
+# str.isdecimal), so a client or a fuzzer that follows the schema sends passwords the server takes.
+_LETTER_AND_DIGIT = r"\p{L}[\s\S]*\p{Nd}|\p{Nd}[\s\S]*\p{L}"
 
 
 def _normalize_email(value: str) -> str:
@@ -15,19 +19,55 @@ def _normalize_email(value: str) -> str:
 
 
 def _strong_password(value: str) -> str:
-    if len(value) < 8:
-        raise ValueError("Password must be at least 8 characters long.")
-    if len(value.encode()) > 72:
-        raise ValueError("Password must be at most 72 bytes long.")
-    if not re.search(r"[^\W\d_]", value) or not re.search(r"\d", value):
+    if len(value) < PASSWORD_MIN:
+        raise ValueError(f"Password must be at least {PASSWORD_MIN} characters long.")
+    if len(value) > PASSWORD_MAX:
+        raise ValueError(f"Password must be at most {PASSWORD_MAX} characters long.")
+    if not any(c.isalpha() for c in value) or not any(c.isdecimal() for c in value):
         raise ValueError("Password must contain at least one letter and one digit.")
     if value.lower() in _COMMON:
         raise ValueError("This password is too common.")
     return value
 
 
-Email = Annotated[EmailStr, AfterValidator(_normalize_email)]
-StrongPassword = Annotated[str, AfterValidator(_strong_password)]
+def _any_case(word: str) -> str:
+    return "".join(f"[{c.upper()}{c}]" if c.isalpha() else c for c in word)
+
+
+# email-validator refuses the special-use domains (.test, .local, …), whatever the case: the schema says so too.
+_NOT_SPECIAL_USE = (
+    r"^(?![\s\S]*[@.](?:" + "|".join(_any_case(d) for d in email_validator.SPECIAL_USE_DOMAIN_NAMES) + r")$)"
+)
+Email = Annotated[
+    EmailStr,
+    AfterValidator(_normalize_email),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "email",
+            "maxLength": 254,
+            "pattern": _NOT_SPECIAL_USE,
+            "description": "An email address; special-use domains (.test, .local, .localhost, …) are refused.",
+        },
+        mode="validation",
+    ),
+]
+StrongPassword = Annotated[
+    str,
+    AfterValidator(_strong_password),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "password",
+            "minLength": PASSWORD_MIN,
+            "maxLength": PASSWORD_MAX,
+            "pattern": _LETTER_AND_DIGIT,
+            "description": f"{PASSWORD_MIN}–{PASSWORD_MAX} characters with at least one letter and one digit; "
+            "not one of the most common passwords (password1, qwerty123, …).",
+        },
+        mode="validation",
+    ),
+]
 Code = Annotated[str, Field(pattern=r"^\d{6}$", description="The 6-digit code from the email")]
 
 

@@ -172,6 +172,15 @@ def _add_provider_route(platform: str, kind: ChannelKind) -> None:
         description=webhook.description,
         response_model=Ok,
         responses=error_responses(BadRequest, Unauthorized, NotFound),
+        # Read raw (the signature is over the bytes), so FastAPI cannot see it: any JSON object is taken, and what
+        # is not one of the provider's events is acknowledged and stored nowhere.
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "description": "The provider's event, as it sends it.",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            }
+        },
     )
 
 

@@ -5,36 +5,53 @@ from datetime import datetime
 from typing import Annotated
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, BaseModel, Field, HttpUrl, StringConstraints, UrlConstraints
+from pydantic import AfterValidator, BaseModel, Field, HttpUrl, UrlConstraints
 
+from x8.kit.fields import NOT_BLANK, STRIPPED, Choice
 from x8.platform.companies.models import ChannelPlatform, CompanyType
 
-_TIMEZONES = available_timezones()
+# Every IANA name this server's tz database has, less the files that are not zones.
+_TIMEZONES = available_timezones() - {"localtime", "posixrules", "Factory"}
 SELECTABLE_CHANNELS = [p for p in ChannelPlatform if p != ChannelPlatform.WEB]
 
 
-def _timezone(value: str) -> str:
-    if value not in _TIMEZONES:
-        raise ValueError(f"Unknown time zone {value!r}; use an IANA name such as Europe/Berlin.")
-    return value
+def _unknown_timezone(value: str) -> str:
+    return f"Unknown time zone {value!r}; use an IANA name such as Europe/Berlin."
 
 
-def _channels(value: list[ChannelPlatform]) -> list[ChannelPlatform]:
-    if ChannelPlatform.WEB in value:
-        raise ValueError("The web playground is always available and is not chosen as a channel.")
+def _not_selectable(value: str) -> str:
+    if value == ChannelPlatform.WEB:
+        return "The web playground is always available and is not chosen as a channel."
+    return f"Unknown channel {value!r}."
+
+
+def _distinct(value: list[ChannelPlatform]) -> list[ChannelPlatform]:
     if len(set(value)) != len(value):
         raise ValueError("A channel is listed twice.")
     return value
 
 
-TimeZone = Annotated[str, AfterValidator(_timezone)]
+TimeZone = Annotated[
+    str, Choice("TimeZone", _TIMEZONES, _unknown_timezone, "An IANA time zone name, such as Europe/Berlin.")
+]
+SelectableChannel = Annotated[
+    ChannelPlatform,
+    Choice(
+        "SelectableChannel",
+        (p.value for p in SELECTABLE_CHANNELS),
+        _not_selectable,
+        "A channel a company can choose; the web playground is always there and is not chosen.",
+    ),
+]
 PolicyUrl = Annotated[HttpUrl, UrlConstraints(max_length=2000)]
 Language = Annotated[str, Field(pattern=r"^(en|ru)$")]
-ChannelList = Annotated[list[ChannelPlatform], AfterValidator(_channels)]
+ChannelList = Annotated[
+    list[SelectableChannel], Field(json_schema_extra={"uniqueItems": True}), AfterValidator(_distinct)
+]
 
 
-# Trimmed before the length check: a name of spaces is no name (422), not "".
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# Trimmed: a name of spaces is no name (422), not "".
+Name = Annotated[str, Field(min_length=1, max_length=200, json_schema_extra=NOT_BLANK), STRIPPED]
 
 
 class CompanyCreate(BaseModel):

@@ -150,7 +150,7 @@ async def list_conversations(
     return ConversationList(items=[conversation_out(company.id, r) for r in rows], total=total)
 
 
-@router.get("/{conversation_id}", response_model=ConversationOut, responses=error_responses(NotFound))
+@router.get("/{conversation_id:uuid}", response_model=ConversationOut, responses=error_responses(NotFound))
 async def get_conversation(conversation_id: uuid.UUID, company: ConversationCompany) -> ConversationOut:
     async with company.tenant() as ts:
         row = await queries.get_conversation(ts, conversation_id)
@@ -159,7 +159,9 @@ async def get_conversation(conversation_id: uuid.UUID, company: ConversationComp
     return conversation_out(company.id, row)
 
 
-@router.get("/{conversation_id}/messages", response_model=ConversationMessages, responses=error_responses(NotFound))
+@router.get(
+    "/{conversation_id:uuid}/messages", response_model=ConversationMessages, responses=error_responses(NotFound)
+)
 async def list_messages(
     conversation_id: uuid.UUID,
     company: ConversationCompany,
@@ -175,7 +177,7 @@ async def list_messages(
 
 
 @router.post(
-    "/{conversation_id}/messages",
+    "/{conversation_id:uuid}/messages",
     response_model=ConversationMessage,
     status_code=201,
     responses=error_responses(NotFound, Forbidden),
@@ -204,13 +206,13 @@ async def reply_as_human(
     return ConversationMessage(**message)
 
 
-@router.post("/{conversation_id}/resume-bot", response_model=ConversationOut, responses=error_responses(NotFound))
+@router.post("/{conversation_id:uuid}/resume-bot", response_model=ConversationOut, responses=error_responses(NotFound))
 async def resume_bot(conversation_id: uuid.UUID, company: EditableConversationCompany) -> ConversationOut:
     """The assistant answers this conversation again (after a human reply or a handover)."""
     return await _change(company, conversation_id, queries.resume_bot)
 
 
-@router.post("/{conversation_id}/read", response_model=ConversationOut, responses=error_responses(NotFound))
+@router.post("/{conversation_id:uuid}/read", response_model=ConversationOut, responses=error_responses(NotFound))
 async def mark_read(conversation_id: uuid.UUID, company: ConversationCompany) -> ConversationOut:
     return await _change(company, conversation_id, queries.mark_read)
 

@@ -154,7 +154,7 @@ async def template(kind: Literal["product", "service"]) -> Response:
     )
 
 
-@router.get("/{kb_id}", response_model=KbRows, responses=error_responses(NotFound))
+@router.get("/{kb_id:uuid}", response_model=KbRows, responses=error_responses(NotFound))
 async def get_rows(
     scope: VisibleKb,
     limit: Limit = 50,
@@ -168,7 +168,7 @@ async def get_rows(
     return KbRows(kb=_out(kb), items=[KbRowOut.model_validate(i) for i in items], total=total)
 
 
-@router.get("/{kb_id}/export", responses={200: {"content": {"text/csv": {}}}, **error_responses(NotFound)})
+@router.get("/{kb_id:uuid}/export", responses={200: {"content": {"text/csv": {}}}, **error_responses(NotFound)})
 async def export(scope: VisibleKb) -> Response:
     """The KB as CSV; cells that a spreadsheet would run as formulas are escaped with a leading apostrophe."""
     kb = scope.kb
@@ -181,7 +181,7 @@ async def export(scope: VisibleKb) -> Response:
     )
 
 
-@router.delete("/{kb_id}", status_code=204, responses=error_responses(NotFound, Forbidden))
+@router.delete("/{kb_id:uuid}", status_code=204, responses=error_responses(NotFound, Forbidden))
 async def delete_kb(scope: EditableKb, request: Request, session: SessionDep) -> Response:
     kb = scope.kb
     async with scope.company.tenant() as ts:
@@ -198,7 +198,9 @@ def _item(body: KbRowIn) -> KbItem:
     return KbItem(**data)
 
 
-@router.post("/{kb_id}/rows", response_model=KbRowOut, status_code=201, responses=error_responses(NotFound))
+@router.post(
+    "/{kb_id:uuid}/rows", response_model=KbRowOut, status_code=201, responses=error_responses(NotFound, BadRequest)
+)
 async def add_row(scope: EditableKb, body: KbRowIn, session: SessionDep, settings: SettingsDep) -> KbRowOut:
     kb, company = scope.kb, scope.company
     async with company.tenant() as ts:
@@ -216,7 +218,7 @@ async def _refuse_duplicate_sku(ts: TenantSession, kb_id: uuid.UUID, sku: str | 
         raise BadRequest(f"Another row already has the SKU {sku!r}.")
 
 
-@router.patch("/{kb_id}/rows/{row_id}", response_model=KbRowOut, responses=error_responses(NotFound, BadRequest))
+@router.patch("/{kb_id:uuid}/rows/{row_id}", response_model=KbRowOut, responses=error_responses(NotFound, BadRequest))
 async def update_row(
     scope: EditableKb, row_id: uuid.UUID, body: KbRowPatch, session: SessionDep, settings: SettingsDep
 ) -> KbRowOut:
@@ -237,7 +239,7 @@ async def update_row(
     return KbRowOut.model_validate(row)
 
 
-@router.delete("/{kb_id}/rows/{row_id}", status_code=204, responses=error_responses(NotFound))
+@router.delete("/{kb_id:uuid}/rows/{row_id}", status_code=204, responses=error_responses(NotFound))
 async def delete_row(scope: EditableKb, row_id: uuid.UUID) -> Response:
     kb = scope.kb
     async with scope.company.tenant() as ts:

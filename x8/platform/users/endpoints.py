@@ -1,19 +1,19 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from x8.kit.db import SessionDep
 from x8.platform.auth.deps import CurrentUser
 from x8.platform.auth.schemas import Me
-from x8.platform.companies.schemas import Language, TimeZone
+from x8.platform.companies.schemas import Language, Name, TimeZone
 from x8.platform.users.views import me_view
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
 
 
 class ProfileUpdate(BaseModel):
-    full_name: str | None = Field(None, min_length=1, max_length=200)
+    full_name: Name | None = None
     language: Language | None = None
     timezone: TimeZone | None = None
 
@@ -21,7 +21,7 @@ class ProfileUpdate(BaseModel):
 @router.patch("/profile", response_model=Me)
 async def update_profile(body: ProfileUpdate, user: CurrentUser, session: SessionDep) -> Me:
     if body.full_name is not None:
-        user.full_name = body.full_name.strip()
+        user.full_name = body.full_name
     if body.language is not None:
         user.language = body.language
     if body.timezone is not None:
