@@ -226,3 +226,30 @@ async def test_company_creation_is_rate_limited_per_business(owner_url: str, app
         assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1
         other = await register(client, "other@example.com")
         assert (await _company(client, other)).status_code == 201, "the limit is per business"
+
+
+async def test_the_admin_raises_a_business_company_limit(owner_url: str, app_url: str) -> None:
+    from tests.conftest import app_client, make_settings
+
+    settings = make_settings(owner_url, X8_MAX_COMPANIES="1")
+    async with app_client(settings, app_url) as client:
+        tokens = await register(client, "grow@example.com")
+        assert (await _company(client, tokens, name="One")).status_code == 201
+        assert (await _company(client, tokens, name="Two")).status_code == 402
+        await create_staff(app_url, "ADMIN", "root@example.com")
+        admin = await login(client, "root@example.com", "StaffPass123")
+        me = (await client.get("/api/v1/auth/me", headers=bearer(tokens))).json()
+        url = f"/api/v1/admin/clients/{me['id']}"
+        assert (await client.patch(url, headers=bearer(tokens), json={"company_limit_override": 5})).status_code == 403
+        assert (await client.patch(url, headers=bearer(admin), json={"plan": "ENTERPRISE"})).status_code == 422
+        r = await client.patch(url, headers=bearer(admin), json={"company_limit_override": 2})
+        assert r.status_code == 200, r.text
+        assert r.json()["company_limit_override"] == 2 and r.json()["company_count"] == 1
+        assert (await _company(client, tokens, name="Two")).status_code == 201
+        assert (await _company(client, tokens, name="Three")).status_code == 402
+        missing = f"/api/v1/admin/clients/{uuid.uuid4()}"
+        assert (
+            await client.patch(missing, headers=bearer(admin), json={"company_limit_override": 2})
+        ).status_code == 404
+        r = await client.patch(url, headers=bearer(admin), json={"company_limit_override": None})
+        assert r.json()["company_limit_override"] is None

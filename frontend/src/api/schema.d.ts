@@ -1137,6 +1137,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/clients/{client_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Override Client Limits
+         * @description Raise (or restore) one business's channel and company limits; only the fields sent change. Audited.
+         */
+        patch: operations["override_client_limits_api_v1_admin_clients__client_id__patch"];
+        trace?: never;
+    };
     "/api/v1/admin/assignments": {
         parameters: {
             query?: never;
@@ -1478,6 +1498,17 @@ export interface components {
          * @enum {string}
          */
         ChannelPlatform: "whatsapp" | "telegram" | "instagram" | "facebook" | "email" | "tiktok" | "web";
+        /**
+         * ClientLimitsIn
+         * @description An admin's overrides of one business's limits; null restores the plan's (channels) or X8_MAX_COMPANIES
+         *     (companies). Plan and trial overrides arrive with SaaS billing.
+         */
+        ClientLimitsIn: {
+            /** Channel Limit Override */
+            channel_limit_override?: number | null;
+            /** Company Limit Override */
+            company_limit_override?: number | null;
+        };
         /** ClientList */
         ClientList: {
             /** Items */
@@ -1508,6 +1539,10 @@ export interface components {
             manager_id: string | null;
             /** Company Count */
             company_count: number;
+            /** Channel Limit Override */
+            channel_limit_override?: number | null;
+            /** Company Limit Override */
+            company_limit_override?: number | null;
             /**
              * Created At
              * Format: date-time
@@ -6505,6 +6540,86 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    override_client_limits_api_v1_admin_clients__client_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClientLimitsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientOut"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

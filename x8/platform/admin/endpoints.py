@@ -12,14 +12,16 @@ from x8.platform.admin import repository, service
 from x8.platform.admin.schemas import (
     AssignmentIn,
     AssignmentOut,
+    ClientLimitsIn,
     ClientList,
+    ClientOut,
     ManagerList,
     ManagerOut,
     StaffCreate,
 )
 from x8.platform.audit.service import audit
 from x8.platform.auth.deps import AdminUser
-from x8.platform.users.models import Role
+from x8.platform.users.models import Role, User
 from x8.platform.users.repository import create_user
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"], responses=error_responses(Forbidden))
@@ -61,6 +63,21 @@ async def list_clients(
         session, manager_id=manager_id, q=q, plan=plan, limit=limit, offset=offset
     )
     return ClientList(items=items, total=total)
+
+
+@router.patch("/clients/{client_id}", response_model=ClientOut, responses=error_responses(NotFound))
+async def override_client_limits(
+    client_id: uuid.UUID, body: ClientLimitsIn, request: Request, admin: AdminUser, session: SessionDep
+) -> ClientOut:
+    """Raise (or restore) one business's channel and company limits; only the fields sent change. Audited."""
+    client = await session.get(User, client_id)
+    if client is None or client.role != Role.CLIENT:
+        raise NotFound("Business not found.")
+    changes = body.model_dump(exclude_unset=True)
+    for field, value in changes.items():
+        setattr(client, field, value)
+    await audit(session, request, admin.id, "admin.client_limits_changed", ("user", client.id), changes)
+    return repository.client_out(client, await repository.client_company_count(session, client.id))
 
 
 @router.post("/assignments", response_model=AssignmentOut, responses=error_responses(NotFound, Conflict))

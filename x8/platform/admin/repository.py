@@ -37,22 +37,30 @@ async def list_clients(
             select(User, companies).where(*conditions).order_by(User.created_at.desc()).limit(limit).offset(offset)
         )
     ).all()
-    items = [
-        ClientOut(
-            id=u.id,
-            email=u.email,
-            full_name=u.full_name,
-            plan=u.plan,
-            subscription_status=effective_status(u),
-            trial_ends_at=u.trial_ends_at,
-            subscription_ends_at=u.subscription_ends_at,
-            manager_id=u.manager_id,
-            company_count=count,
-            created_at=u.created_at,
-        )
-        for u, count in rows
-    ]
-    return items, total
+    return [client_out(u, count) for u, count in rows], total
+
+
+def client_out(u: User, company_count: int) -> ClientOut:
+    return ClientOut(
+        id=u.id,
+        email=u.email,
+        full_name=u.full_name,
+        plan=u.plan,
+        subscription_status=effective_status(u),
+        trial_ends_at=u.trial_ends_at,
+        subscription_ends_at=u.subscription_ends_at,
+        manager_id=u.manager_id,
+        company_count=company_count,
+        channel_limit_override=u.channel_limit_override,
+        company_limit_override=u.company_limit_override,
+        created_at=u.created_at,
+    )
+
+
+async def client_company_count(session: AsyncSession, client_id: uuid.UUID) -> int:
+    return int(
+        await session.scalar(select(func.count()).select_from(Company).where(Company.owner_id == client_id)) or 0
+    )
 
 
 async def list_managers(session: AsyncSession, *, limit: int, offset: int) -> tuple[list[ManagerOut], int]:

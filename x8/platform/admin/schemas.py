@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from x8.platform.auth.schemas import Email, StrongPassword
 
@@ -38,7 +38,19 @@ class ClientOut(BaseModel):
     subscription_ends_at: datetime | None
     manager_id: uuid.UUID | None
     company_count: int
+    channel_limit_override: int | None = None
+    company_limit_override: int | None = None
     created_at: datetime
+
+
+class ClientLimitsIn(BaseModel):
+    """An admin's overrides of one business's limits; null restores the plan's (channels) or X8_MAX_COMPANIES
+    (companies). Plan and trial overrides arrive with SaaS billing."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    channel_limit_override: int | None = Field(None, ge=0, le=10_000)
+    company_limit_override: int | None = Field(None, ge=0, le=10_000)
 
 
 class ClientList(BaseModel):
