@@ -36,6 +36,7 @@ frontend/dist/index.html: frontend/node_modules/.installed $(FRONTEND_SOURCES)
 api-client: backend frontend/node_modules/.installed
 	$(X8) openapi > frontend/openapi.json
 	cd frontend && npx --no-install openapi-typescript openapi.json -o src/api/schema.d.ts
+	cd frontend && node scripts/server-time-zones.mjs
 
 check-api-client: backend frontend/node_modules/.installed
 	@tmp=$$(mktemp -d); $(X8) openapi > $$tmp/openapi.json; \

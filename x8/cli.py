@@ -345,6 +345,23 @@ def demo_seed() -> None:
         click.echo(line)
 
 
+@main.group()
+def assistant() -> None:
+    """The assistant: measure how well it answers."""
+
+
+@assistant.command(name="eval")
+@click.option("--only", default=None, help="Only the businesses whose name contains this text.")
+@click.option("--failures", is_flag=True, help="Also print every question answered wrongly, with the reply.")
+def assistant_eval(only: str | None, failures: bool) -> None:
+    """Answer the labelled questions (several businesses, EN and RU) and print precision and recall."""
+    from x8.assistant_eval import evaluate, report
+
+    settings, urls = _prepare()
+    for line in report(asyncio.run(evaluate(urls.owner, urls.app, settings.db_app_role, only=only)), failures=failures):
+        click.echo(line)
+
+
 @main.command(name="openapi")
 def openapi() -> None:
     """Print the OpenAPI document (used to generate the dashboard's API client)."""

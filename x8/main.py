@@ -34,11 +34,13 @@ from x8.platform.channels.webhooks import router as webhooks_router
 from x8.platform.companies.endpoints import router as companies_router
 from x8.platform.conversations.endpoints import router as conversations_router
 from x8.platform.conversations.live import InboxBroker
+from x8.platform.installation.endpoints import router as installation_router
 from x8.platform.knowledge_base.endpoints import router as kb_router
 from x8.platform.mail.endpoints import router as mailbox_router
 from x8.platform.managers.endpoints import router as managers_router
 from x8.platform.media.endpoints import MAX_VIDEO_BYTES
 from x8.platform.media.endpoints import router as media_router
+from x8.platform.metrics.endpoints import router as metrics_router
 from x8.platform.oauth.endpoints import router as oauth_router
 from x8.platform.users.endpoints import router as users_router
 from x8.runtime import DatabaseUrls
@@ -142,7 +144,9 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
         webhooks_router,
         admin_router,
         managers_router,
+        metrics_router,
         mailbox_router,
+        installation_router,
         n8n_keys_router,
         n8n_api_router,
     )

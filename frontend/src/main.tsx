@@ -5,6 +5,7 @@ import { BrowserRouter, Route, Routes } from "react-router-dom";
 
 import { GuestOnly, RequireAuth } from "./auth/session";
 import { AppShell } from "./components/AppShell";
+import { RouteTitle } from "./components/RouteTitle";
 import { I18nProvider } from "./i18n";
 import "./index.css";
 import { EditCompanyPage, NewCompanyPage } from "./pages/CompanyFormPage";
@@ -62,6 +63,7 @@ createRoot(document.getElementById("root")!).render(
     <QueryClientProvider client={queryClient}>
       <I18nProvider>
         <BrowserRouter>
+          <RouteTitle />
           <App />
         </BrowserRouter>
       </I18nProvider>

@@ -35,6 +35,22 @@ async def test_versions_are_kept(client: httpx.AsyncClient) -> None:
     assert unknown.status_code == 404
 
 
+async def test_a_save_that_changes_nothing_makes_no_version(client: httpx.AsyncClient) -> None:
+    tokens, company = await shop_with_catalogue(client)
+    url = f"/api/v1/companies/{company['id']}/assistant"
+    body = {"greeting": "Hello!", "rules": ["Be brief"], "buffer_seconds": 4}
+    first = (await client.put(url, headers=bearer(tokens), json=body)).json()
+    assert first["version"] == 1 and first["changed"] is True
+    again = await client.put(url, headers=bearer(tokens), json={**body, "buffer_seconds": 4.0})
+    assert again.status_code == 200 and again.json()["version"] == 1 and again.json()["changed"] is False
+    assert again.json()["created_at"] == first["created_at"]
+    changed = (await client.put(url, headers=bearer(tokens), json={**body, "greeting": "Hi!"})).json()
+    assert changed["version"] == 2 and changed["changed"] is True
+    back = (await client.put(url, headers=bearer(tokens), json=body)).json()
+    assert back["version"] == 3, "going back to an earlier version's settings is a change from the latest"
+    assert (await client.get(url, headers=bearer(tokens))).json()["changed"] is None
+
+
 async def test_scenario_beats_channel_beats_company(client: httpx.AsyncClient, app_url: str) -> None:
     tokens, company = await shop_with_catalogue(client)
     channel = await connect_web(client, tokens, company["id"])

@@ -38,8 +38,10 @@ def register(page: Page, base: str, email: str, password: str = "Sup3rSecret", n
     expect(page.get_by_role("heading", name="Your companies")).to_be_visible()
 
 
-def create_company(page: Page, name: str, kind: str = "Product", channel: str | None = "WhatsApp") -> None:
-    page.get_by_role("link", name="Create company").click()
+def create_company(page: Page, name: str, kind: str = "Product", channel: str | None = "Telegram") -> None:
+    """The company wizard, as a person goes through it: type → details → channels (creates the company) →
+    catalogue (skipped) → connect (skipped) → back on the dashboard."""
+    page.get_by_role("link", name=re.compile(r"^Create (your first )?company$")).first.click()
     expect(page.get_by_role("heading", name="New company")).to_be_visible()
     page.get_by_role("radio", name=re.compile(f"^{kind}")).check()
     page.get_by_role("button", name="Continue").click()
@@ -48,6 +50,9 @@ def create_company(page: Page, name: str, kind: str = "Product", channel: str | 
     if channel:
         page.get_by_role("checkbox", name=channel).check()
     page.get_by_role("button", name="Create company").click()
+    expect(page.get_by_text(f"{name} (COMP")).to_be_visible()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Finish").click()
     expect(page.get_by_role("heading", name="Your companies")).to_be_visible()
 
 

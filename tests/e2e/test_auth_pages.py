@@ -66,13 +66,13 @@ def test_trial_allows_one_channel_and_says_so(page: Page, live_server: str) -> N
     page.get_by_role("button", name="Continue").click()
     page.get_by_label("Company name").fill("Second Clinic")
     page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_text("Your plan allows 1 channel(s)")).to_be_visible()
-    page.get_by_role("checkbox", name="WhatsApp").check()
-    page.get_by_role("button", name="Create company").click()
-    expect(page.get_by_role("alert")).to_contain_text("Your plan allows 1 channel")
+    expect(page.get_by_text("Your plan allows 1 channel(s) across all companies; 1 chosen.")).to_be_visible()
+    expect(page.get_by_role("checkbox", name="Telegram")).to_be_disabled()  # the one channel is spent
+    expect(page.get_by_text("Your plan's channels are all in use").first).to_be_visible()
     shot(page, "company-channel-limit")
-    page.get_by_role("checkbox", name="WhatsApp").uncheck()
     page.get_by_role("button", name="Create company").click()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Finish").click()
     expect(page.locator("[data-testid=company-card]", has_text="Second Clinic")).to_be_visible()
 
 

@@ -20,7 +20,7 @@ def test_register_create_company_and_log_out_on_desktop(page: Page, live_server:
     expect(card).to_be_visible()
     expect(card).to_contain_text("COMP")
     expect(card).to_contain_text("Product")
-    expect(card.get_by_role("img", name="WhatsApp")).to_be_visible()
+    expect(card.get_by_role("img", name="Telegram")).to_be_visible()
     expect(page.get_by_test_id("sidebar")).to_be_visible()
     shot(page, "desktop-dashboard-company")
 

@@ -43,3 +43,28 @@ async def test_available_channels_describe_how_to_connect(client: httpx.AsyncCli
     assert whatsapp["connectable"] and not whatsapp["configured"]
     assert whatsapp["connect"]["kind"] == "qr" and whatsapp["connect"]["qr_path"] == "/api/v1/integrations/whatsapp/qr"
     assert items["tiktok"]["connectable"] is False and items["tiktok"]["connect"] is None
+
+
+async def test_available_channels_without_a_company_serve_the_company_wizard(client: httpx.AsyncClient) -> None:
+    """SPEC names the route without a company: the wizard asks before the company exists, for the caller's plan."""
+    tokens, company = await business_company(client, "wizard-forms@example.com")
+    await client.patch(f"/api/v1/companies/{company['id']}", json={"channels": ["telegram"]}, headers=bearer(tokens))
+    r = await client.get("/api/v1/integrations/available-channels", headers=bearer(tokens))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["in_use"] == 1 and body["limit"] == 1  # the trial's one channel, already spent on Telegram
+    assert not any(i["chosen"] for i in body["items"])
+    assert {i["platform"] for i in body["items"]} == {
+        "whatsapp",
+        "telegram",
+        "instagram",
+        "facebook",
+        "email",
+        "tiktok",
+    }
+    other, _ = await business_company(client, "wizard-other@example.com")
+    r = await client.get(
+        "/api/v1/integrations/available-channels", params={"company_id": company["id"]}, headers=bearer(other)
+    )
+    assert r.status_code == 404
+    assert (await client.get("/api/v1/integrations/available-channels")).status_code == 401

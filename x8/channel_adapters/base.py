@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
+from x8.kit.i18n import Message, UserFacingError, msg
+
 
 class ChannelStatus(StrEnum):
     DISCONNECTED = "DISCONNECTED"
@@ -62,22 +64,24 @@ class ConnectResult:
     config: dict[str, Any] = field(default_factory=dict)
 
 
-class ProviderError(Exception):
+class ProviderError(UserFacingError):
     """The provider refused or failed. ``retryable`` errors (429, 5xx, timeouts) are retried with backoff,
     honouring ``retry_after`` when the provider gives one; the rest are stored on the message and shown."""
 
-    def __init__(self, message: str, *, retryable: bool, retry_after: float | None = None, status: int | None = None):
+    def __init__(
+        self, message: Message, *, retryable: bool, retry_after: float | None = None, status: int | None = None
+    ):
         super().__init__(message)
         self.retryable = retryable
         self.retry_after = retry_after
         self.status = status
 
 
-class InvalidCredentials(Exception):
+class InvalidCredentials(UserFacingError):
     """What the business gave us does not work (a wrong bot token): a 400 with the provider's words."""
 
 
-class WebhookRejected(Exception):
+class WebhookRejected(UserFacingError):
     """A webhook that does not prove it comes from the provider: 401/403, nothing stored."""
 
 
@@ -93,6 +97,9 @@ class ConnectField:
     min_length: int = 1
 
 
+CHANNEL_NOT_FOUND = msg("Channel not found.")
+
+
 @dataclass(frozen=True)
 class Webhook:
     """Where a provider delivers events: ``path`` under ``/api/v1/webhooks/``. ``per_channel``: the URL names the
@@ -104,7 +111,7 @@ class Webhook:
     name: str
     per_channel: bool
     verify_first: bool
-    unknown_channel: str = "Channel not found."
+    unknown_channel: Message = CHANNEL_NOT_FOUND
     description: str = ""
 
 

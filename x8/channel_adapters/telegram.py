@@ -24,6 +24,7 @@ from x8.channel_adapters.base import (
     message_items,
 )
 from x8.kit import http as provider_http
+from x8.kit.i18n import msg
 from x8.kit.secretbox import new_webhook_secret, secret_matches
 from x8.settings import Settings
 
@@ -84,9 +85,9 @@ class TelegramAdapter:
                 url, json=payload or {}, timeout=provider_http.timeout(self._settings.provider_timeout_seconds)
             )
         except httpx.TimeoutException as exc:
-            raise ProviderError("Telegram did not answer in time.", retryable=True) from exc
+            raise ProviderError(msg("Telegram did not answer in time."), retryable=True) from exc
         except httpx.TransportError as exc:
-            raise ProviderError("Telegram could not be reached.", retryable=True) from exc
+            raise ProviderError(msg("Telegram could not be reached."), retryable=True) from exc
         try:
             body = response.json()
         except ValueError:
@@ -97,7 +98,7 @@ class TelegramAdapter:
         retry_after = (body.get("parameters") or {}).get("retry_after")
         retryable = response.status_code == 429 or response.status_code >= 500
         raise ProviderError(
-            f"Telegram: {description}",
+            msg("Telegram: {description}", description=description),
             retryable=retryable,
             retry_after=float(retry_after) if retry_after is not None else None,
             status=response.status_code,
@@ -110,7 +111,7 @@ class TelegramAdapter:
         except ProviderError as exc:
             if exc.retryable:
                 raise
-            raise InvalidCredentials(str(exc)) from exc
+            raise InvalidCredentials(exc.message) from exc
         secret = new_webhook_secret()
         await self._call(
             token,
@@ -131,7 +132,7 @@ class TelegramAdapter:
 
     def verify(self, channel: Channel | None, headers: dict[str, str], body: bytes) -> None:
         if channel is None or not secret_matches(headers.get(SECRET_HEADER), channel.webhook_secret_hash):
-            raise WebhookRejected("The Telegram secret token is missing or wrong.")
+            raise WebhookRejected(msg("The Telegram secret token is missing or wrong."))
 
     def parse(self, payload: dict[str, Any]) -> list[InboundMessage]:
         """A new text message from a person; anything else (edits, joins, callbacks, bots, shapes Telegram does not

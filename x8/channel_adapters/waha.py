@@ -30,6 +30,7 @@ from x8.channel_adapters.base import (
     message_items,
 )
 from x8.kit import http as provider_http
+from x8.kit.i18n import UserFacingError, msg
 from x8.settings import Settings
 
 HMAC_HEADER = "x-webhook-hmac"
@@ -46,7 +47,7 @@ LOST = ("FAILED", "STOPPED")
 MAX_ID = 200  # WhatsApp ids are far shorter; anything longer is not from WAHA and would not fit our columns
 
 
-class WahaNotConfigured(Exception):
+class WahaNotConfigured(UserFacingError):
     """``WAHA_API_URL`` is not set on this server."""
 
 
@@ -70,7 +71,7 @@ class WahaAdapter:
             name="waha",
             per_channel=False,
             verify_first=True,
-            unknown_channel="No WhatsApp channel has this session.",
+            unknown_channel=msg("No WhatsApp channel has this session."),
             description="WAHA events for every WhatsApp session: ``message.any`` and ``session.status``. Verified "
             "with ``X-Webhook-Hmac`` (HMAC-SHA512 of the raw body) when ``WAHA_WEBHOOK_HMAC_KEY`` is set.",
         ),
@@ -91,7 +92,7 @@ class WahaAdapter:
         stable pick by channel id (so adding a server moves no existing session)."""
         servers = self.servers()
         if not servers:
-            raise WahaNotConfigured("WhatsApp (WAHA) is not configured on this server.")
+            raise WahaNotConfigured(msg("WhatsApp (WAHA) is not configured on this server."))
         recorded = (channel.config or {}).get("waha_server")
         if recorded in servers:
             return str(recorded)
@@ -122,15 +123,15 @@ class WahaAdapter:
                 timeout=provider_http.timeout(self._settings.provider_timeout_seconds),
             )
         except httpx.TimeoutException as exc:
-            raise ProviderError("WhatsApp (WAHA) did not answer in time.", retryable=True) from exc
+            raise ProviderError(msg("WhatsApp (WAHA) did not answer in time."), retryable=True) from exc
         except httpx.TransportError as exc:
-            raise ProviderError("WhatsApp (WAHA) could not be reached.", retryable=True) from exc
+            raise ProviderError(msg("WhatsApp (WAHA) could not be reached."), retryable=True) from exc
         if response.status_code >= 300:
             detail = response.text[:300]
             retryable = response.status_code == 429 or response.status_code >= 500
             retry_after = response.headers.get("retry-after")
             raise ProviderError(
-                f"WhatsApp (WAHA) answered {response.status_code}: {detail}",
+                msg("WhatsApp (WAHA) answered {status}: {detail}", status=response.status_code, detail=detail),
                 retryable=retryable,
                 retry_after=float(retry_after) if retry_after and retry_after.isdigit() else None,
                 status=response.status_code,
@@ -193,7 +194,7 @@ class WahaAdapter:
             return
         presented = headers.get(HMAC_HEADER, "")
         if not presented or not hmac.compare_digest(presented.lower(), signature(key, body)):
-            raise WebhookRejected("The WAHA webhook signature (X-Webhook-Hmac) is missing or wrong.")
+            raise WebhookRejected(msg("The WAHA webhook signature (X-Webhook-Hmac) is missing or wrong."))
 
     def route(self, payload: dict[str, Any]) -> uuid.UUID | None:
         """Our WAHA sessions are named ``x8_<channel id hex>``."""

@@ -114,11 +114,22 @@ async def add_human_reply(
     return message
 
 
+async def pause_bot(ts: TenantSession, conversation_id: uuid.UUID, *, minutes: int) -> None:
+    """Stop the assistant answering this conversation for ``minutes`` from now (a person takes it over); the
+    customer's messages keep arriving and are taken in unanswered (``turns.claim``)."""
+    await ts.execute(
+        text("UPDATE conversations SET bot_paused_until = now() + make_interval(mins => :minutes) WHERE id = :id"),
+        {"id": conversation_id, "minutes": minutes},
+    )
+    await conversation_changed(ts, conversation_id)
+
+
 async def resume_bot(ts: TenantSession, conversation_id: uuid.UUID) -> None:
     await ts.execute(
         text("UPDATE conversations SET bot_paused_until = NULL, handover_at = NULL WHERE id = :id"),
         {"id": conversation_id},
     )
+    await conversation_changed(ts, conversation_id)
 
 
 async def mark_read(ts: TenantSession, conversation_id: uuid.UUID) -> None:

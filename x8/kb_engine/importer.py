@@ -14,6 +14,7 @@ from typing import IO
 from x8.kb_engine.columns import REQUIRED, map_headers
 from x8.kb_engine.reader import Table, UnreadableFile, read_table
 from x8.kb_engine.rows import KbItem, RowError, RowParser
+from x8.kit.i18n import msg
 
 BATCH_ROWS = 5000
 # A batch also ends once its rows hold this much text (each cell counted 50 more for the objects around it): an
@@ -44,7 +45,9 @@ class ParsedFile:
                 continue
             self.rows_total += 1
             if self.rows_total > MAX_ROWS:
-                raise UnreadableFile(f"The file has more than {MAX_ROWS:,} rows; split it into smaller files.")
+                raise UnreadableFile(
+                    msg("The file has more than {limit:,} rows; split it into smaller files.", limit=MAX_ROWS)
+                )
             if isinstance(result, list):
                 self.rows_rejected += 1
                 room = MAX_REPORTED_ERRORS - len(self.errors)
@@ -63,10 +66,24 @@ def open_upload(stream: IO[bytes], filename: str) -> ParsedFile:
     known, extra = map_headers(table.headers)
     missing = [f for f in REQUIRED if f not in known.values()]
     if missing:
-        found = ", ".join(repr(h) for h in table.headers if h.strip()) or "none"
-        raise UnreadableFile(
-            f"The file has no {' and no '.join(missing)} column. Found columns: {found}. "
-            "Download a template to see the expected columns."
+        found = ", ".join(repr(h) for h in table.headers if h.strip()) or msg("none")
+        if len(missing) == 1:
+            raise UnreadableFile(
+                msg(
+                    "The file has no {column} column. Found columns: {found}. "
+                    "Download a template to see the expected columns.",
+                    column=missing[0],
+                    found=found,
+                )
+            )
+        raise UnreadableFile(  # REQUIRED names two columns
+            msg(
+                "The file has no {first} and no {second} column. Found columns: {found}. "
+                "Download a template to see the expected columns.",
+                first=missing[0],
+                second=missing[1],
+                found=found,
+            )
         )
     mapped = {table.headers[i]: f for i, f in known.items()}
     mapped.update({table.headers[i]: f"extra.{key}" for i, key in extra.items()})

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, cast
 from xml.parsers import expat
 
+from x8.kit.i18n import Message, UserFacingError, msg
+
 if TYPE_CHECKING:
     from openpyxl.worksheet._reader import WorkSheetParser
 
@@ -53,7 +55,7 @@ DELIMITERS = (",", ";", "\t")
 SAMPLE = 64 * 1024
 
 
-class UnreadableFile(Exception):
+class UnreadableFile(UserFacingError):
     """The file cannot be read as a catalogue; the message says why, for the person who uploaded it."""
 
 
@@ -90,7 +92,7 @@ def detect_encoding(sample: bytes, *, complete: bool = True) -> str:
             return encoding
     controls = len(sample) - len(sample.translate(None, _CONTROL))
     if b"\x00" in sample[:4096] or (controls > 8 and controls > len(sample) // 100):
-        raise UnreadableFile("This does not look like a text CSV file (it contains binary data).")
+        raise UnreadableFile(msg("This does not look like a text CSV file (it contains binary data)."))
     try:
         # A sample cut inside a multi-byte character is still UTF-8; a whole file ending in half of one is not.
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=complete)
@@ -142,35 +144,36 @@ def detect_delimiter(text_sample: str) -> str:
 def read_csv(stream: IO[bytes]) -> Table:
     sample = stream.read(SAMPLE)
     if not sample.strip():
-        raise UnreadableFile("The file is empty.")
+        raise UnreadableFile(msg("The file is empty."))
     encoding = detect_encoding(sample, complete=len(sample) < SAMPLE)
     stream.seek(0)
     text = io.TextIOWrapper(stream, encoding=encoding, newline="", errors="strict")
     try:
         head = text.read(SAMPLE)
     except UnicodeDecodeError as exc:
-        raise UnreadableFile(f"The file is not valid {encoding} text.") from exc
+        raise UnreadableFile(msg("The file is not valid {encoding} text.", encoding=encoding)) from exc
     if not head.strip():  # only a byte-order mark and blanks
-        raise UnreadableFile("The file is empty.")
+        raise UnreadableFile(msg("The file is empty."))
     delimiter = detect_delimiter(head)
     text.seek(0)
     reader = csv.reader(text, delimiter=delimiter)
     try:
         headers = next(reader)
     except StopIteration as exc:
-        raise UnreadableFile("The file has no header row.") from exc
+        raise UnreadableFile(msg("The file has no header row.")) from exc
     except (csv.Error, UnicodeDecodeError) as exc:
-        raise UnreadableFile(f"The header row cannot be read: {exc}") from exc
+        raise UnreadableFile(msg("The header row cannot be read: {reason}", reason=str(exc))) from exc
     if not any(h.strip() for h in headers):
-        raise UnreadableFile("The first row is empty: it must hold the column names.")
+        raise UnreadableFile(msg("The first row is empty: it must hold the column names."))
 
     def rows() -> Iterator[list[str]]:
         try:
             yield from reader
         except UnicodeDecodeError as exc:
-            raise UnreadableFile(f"Line {reader.line_num + 1} is not valid {encoding} text.") from exc
+            bad = msg("Line {line} is not valid {encoding} text.", line=reader.line_num + 1, encoding=encoding)
+            raise UnreadableFile(bad) from exc
         except csv.Error as exc:
-            raise UnreadableFile(f"Line {reader.line_num}: {exc}") from exc
+            raise UnreadableFile(msg("Line {line}: {reason}", line=reader.line_num, reason=str(exc))) from exc
 
     return Table(headers=headers, rows=rows(), encoding=encoding, delimiter=delimiter)
 
@@ -180,15 +183,19 @@ _SHEET_DATA, _ROW, _DIMENSION, _FORMULA = f"{_MAIN}sheetData", f"{_MAIN}row", f"
 _SHARED_STRING, _NUM_FMTS, _NUM_FMT = f"{_MAIN}si", f"{_MAIN}numFmts", f"{_MAIN}numFmt"
 _CELL_XFS, _XF = f"{_MAIN}cellXfs", f"{_MAIN}xf"
 _STYLES_PART = "xl/styles.xml"
-_DAMAGED = "This .xlsx file is damaged or not a workbook."
+_DAMAGED = msg("This .xlsx file is damaged or not a workbook.")
 # openpyxl warns once per cell whose date is out of range, and the warnings registry keeps every such message.
 warnings.filterwarnings("ignore", message=r"Cell .* is marked as a date", category=UserWarning)
 
 
-def _too_big(what: str, limit: int) -> UnreadableFile:
+def _too_big(what: Message, limit: int) -> UnreadableFile:
     return UnreadableFile(
-        f"{what} expands to more than {limit // MB} MB when unpacked, so the file was refused as unsafe. "
-        "Split it into smaller files or save it as CSV."
+        msg(
+            "{what} expands to more than {megabytes} MB when unpacked, so the file was refused as unsafe. "
+            "Split it into smaller files or save it as CSV.",
+            what=what,
+            megabytes=limit // MB,
+        )
     )
 
 
@@ -196,21 +203,28 @@ def _open_archive(stream: IO[bytes]) -> _Archive:
     try:
         archive = _Archive(stream)
     except zipfile.BadZipFile as exc:
-        raise UnreadableFile("This is not a real .xlsx file (it is not a zip archive).") from exc
+        raise UnreadableFile(msg("This is not a real .xlsx file (it is not a zip archive).")) from exc
     try:
         infos = archive.infolist()
         names = {i.filename for i in infos}
         if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-            raise UnreadableFile("This is not a real .xlsx file (no workbook inside).")
+            raise UnreadableFile(msg("This is not a real .xlsx file (no workbook inside)."))
         if len(infos) > MAX_XLSX_MEMBERS:  # zipfile has read the directory: ~100 bytes a member, as uploaded
-            raise UnreadableFile(f"This .xlsx holds more than {MAX_XLSX_MEMBERS:,} parts; it was refused as unsafe.")
+            raise UnreadableFile(
+                msg("This .xlsx holds more than {limit:,} parts; it was refused as unsafe.", limit=MAX_XLSX_MEMBERS)
+            )
         if any(i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or i.flag_bits & 0x1 for i in infos):
-            raise UnreadableFile(f"{_DAMAGED[:-1]} (it is encrypted or compressed in a way Excel never uses).")
+            raise UnreadableFile(
+                msg(
+                    "This .xlsx file is damaged or not a workbook (it is encrypted or compressed in a way Excel "
+                    "never uses)."
+                )
+            )
         total = sum(i.file_size for i in infos)
         if total > MAX_XLSX_UNCOMPRESSED:
-            raise _too_big("The spreadsheet", MAX_XLSX_UNCOMPRESSED)
+            raise _too_big(msg("The spreadsheet"), MAX_XLSX_UNCOMPRESSED)
         if total / (sum(i.compress_size for i in infos) or 1) > MAX_XLSX_RATIO:
-            raise UnreadableFile("This .xlsx expands to far more data than it holds; it was refused as unsafe.")
+            raise UnreadableFile(msg("This .xlsx expands to far more data than it holds; it was refused as unsafe."))
     except BaseException:
         archive.close()
         raise
@@ -221,11 +235,11 @@ class _Archive(zipfile.ZipFile):
     """The upload's zip. ``read`` is what openpyxl uses for the small parts it parses whole; it is bounded."""
 
     def read(self, name: str | zipfile.ZipInfo, pwd: bytes | None = None) -> bytes:
-        return b"".join(_chunks(self, name, MAX_PART_BYTES, "A part of the spreadsheet", markup=False))
+        return b"".join(_chunks(self, name, MAX_PART_BYTES, msg("A part of the spreadsheet"), markup=False))
 
 
 def _chunks(
-    archive: zipfile.ZipFile, name: str | zipfile.ZipInfo, limit: int, what: str, *, markup: bool = True
+    archive: zipfile.ZipFile, name: str | zipfile.ZipInfo, limit: int, what: Message, *, markup: bool = True
 ) -> Iterator[bytes]:
     """A member's bytes as they are unpacked, never more than ``limit`` of them whatever the zip declares.
 
@@ -289,7 +303,9 @@ class _Xml:
         """The end of an element outside the wanted subtrees; ``path`` still ends with it."""
 
     def too_long(self) -> UnreadableFile:
-        return UnreadableFile(f"A cell of the spreadsheet holds more than {MAX_CELL_CHARS:,} characters.")
+        return UnreadableFile(
+            msg("A cell of the spreadsheet holds more than {limit:,} characters.", limit=MAX_CELL_CHARS)
+        )
 
     def feed(self, chunks: Iterator[bytes]) -> Iterator[None]:
         """Parse the chunks, pausing after each one so that the caller can take what the handlers found."""
@@ -369,7 +385,7 @@ class _SharedStrings(_Xml):
         text = self.content(element).replace("x005F_", "")
         self.memory += sys.getsizeof(text) + 8
         if self.memory > MAX_SHARED_STRINGS_MEMORY:
-            raise _too_big("The spreadsheet's text", MAX_SHARED_STRINGS_MEMORY)
+            raise _too_big(msg("The spreadsheet's text"), MAX_SHARED_STRINGS_MEMORY)
         self.strings.append(text)
 
 
@@ -390,7 +406,9 @@ class _Styles(_Xml):
         else:
             return
         if len(self.formats) > MAX_STYLES or len(self.custom) > MAX_STYLES:
-            raise UnreadableFile(f"This .xlsx has more than {MAX_STYLES:,} cell styles; it was refused as unsafe.")
+            raise UnreadableFile(
+                msg("This .xlsx has more than {limit:,} cell styles; it was refused as unsafe.", limit=MAX_STYLES)
+            )
 
     def kinds(self) -> tuple[set[int], set[int]]:
         """The cell styles that are dates and those that are durations (openpyxl's ``_normalise_numbers``)."""
@@ -477,7 +495,12 @@ class _Sheet(_Xml):
             except ValueError:
                 value = 0.5
             if not value.is_integer():  # nan and inf are not either
-                raise UnreadableFile(f"{_DAMAGED[:-1]} (a row has the number {str(r)[:20]!r}).") from None
+                raise UnreadableFile(
+                    msg(
+                        "This .xlsx file is damaged or not a workbook (a row has the number {number!r}).",
+                        number=str(r)[:20],
+                    )
+                ) from None
             number = int(value)
         if self.max_row is not None and number > self.max_row:
             # openpyxl stops here and pads the rows up to the dimension's last one; only the first can matter
@@ -486,7 +509,9 @@ class _Sheet(_Xml):
                 self.pending.append(1)
             return
         if number > MAX_XLSX_ROW:
-            raise UnreadableFile(f"{_DAMAGED[:-1]} (a row is numbered past Excel's last row).")
+            raise UnreadableFile(
+                msg("This .xlsx file is damaged or not a workbook (a row is numbered past Excel's last row).")
+            )
         self.number = self.cells.row_counter = number
         self.cells.col_counter = 0
         self.row = {}
@@ -497,7 +522,7 @@ class _Sheet(_Xml):
             return
         self.row_cells += 1
         if self.row_cells > MAX_ROW_CELLS:
-            raise UnreadableFile(f"Row {self.number} has more than {MAX_ROW_CELLS:,} cells.")
+            raise UnreadableFile(msg("Row {row} has more than {limit:,} cells.", row=self.number, limit=MAX_ROW_CELLS))
         formula = element.find(_FORMULA)
         if (
             formula is not None
@@ -507,20 +532,24 @@ class _Sheet(_Xml):
         ):
             self.formula_chars += len(formula.text)
             if self.formula_chars > MAX_SHARED_FORMULA_CHARS:
-                raise UnreadableFile("The sheet has too many shared formulas; it was refused as unsafe.")
+                raise UnreadableFile(msg("The sheet has too many shared formulas; it was refused as unsafe."))
         try:
             cell = self.cells.parse_cell(element)
             column = int(cell["column"])
             value = None if cell["value"] is None else _cell(cell["value"])
         except Exception as exc:  # whatever openpyxl trips on in one cell, the file is damaged
-            raise UnreadableFile(f"{_DAMAGED[:-1]} (row {self.number} cannot be read).") from exc
+            raise UnreadableFile(
+                msg("This .xlsx file is damaged or not a workbook (row {row} cannot be read).", row=self.number)
+            ) from exc
         self.last_col = column
         if value is None:
             self.row.pop(column, None)
             return
         self.row_chars += len(value)
         if self.row_chars > MAX_ROW_CHARS:
-            raise UnreadableFile(f"Row {self.number} holds more than {MAX_ROW_CHARS:,} characters.")
+            raise UnreadableFile(
+                msg("Row {row} holds more than {limit:,} characters.", row=self.number, limit=MAX_ROW_CHARS)
+            )
         self.row[column] = value
 
     def _end_row(self, values: dict[int, str]) -> None:
@@ -535,7 +564,12 @@ class _Sheet(_Xml):
         width = max(kept, default=0)
         if width > MAX_XLSX_COLUMNS:
             raise UnreadableFile(
-                f"Row {number} has data in column {width:,}; a catalogue may have at most {MAX_XLSX_COLUMNS:,} columns."
+                msg(
+                    "Row {row} has data in column {column:,}; a catalogue may have at most {limit:,} columns.",
+                    row=number,
+                    column=width,
+                    limit=MAX_XLSX_COLUMNS,
+                )
             )
         self.pending.append((kept, width))
         self.counter += 1
@@ -563,9 +597,9 @@ def read_xlsx(stream: IO[bytes]) -> Table:
         try:
             headers = next(rows)
         except StopIteration as exc:
-            raise UnreadableFile("The sheet is empty: the first row must hold the column names.") from exc
+            raise UnreadableFile(msg("The sheet is empty: the first row must hold the column names.")) from exc
         if not any(h.strip() for h in headers):
-            raise UnreadableFile("The first row is empty: it must hold the column names.")
+            raise UnreadableFile(msg("The first row is empty: it must hold the column names."))
     except BaseException:
         archive.close()
         raise
@@ -611,13 +645,18 @@ def _first_sheet_rows(archive: _Archive) -> Iterator[list[str]]:
         # SyntaxError: ElementTree's ParseError; ValueError: also defusedxml's refusals
         raise UnreadableFile(_DAMAGED) from exc
     if sheet is None:
-        raise UnreadableFile("The workbook has no sheets.")
+        raise UnreadableFile(msg("The workbook has no sheets."))
     # Refuse on the declared sizes before unpacking anything big.
-    parts = [(sheet, MAX_SHEET_BYTES, "The spreadsheet's first sheet")]
+    first_sheet, text, formatting = (
+        msg("The spreadsheet's first sheet"),
+        msg("The spreadsheet's text"),
+        msg("The spreadsheet's formatting"),
+    )
+    parts = [(sheet, MAX_SHEET_BYTES, first_sheet)]
     if strings_part is not None:
-        parts.append((strings_part, MAX_SHARED_STRINGS_BYTES, "The spreadsheet's text"))
+        parts.append((strings_part, MAX_SHARED_STRINGS_BYTES, text))
     if _STYLES_PART in names:
-        parts.append((_STYLES_PART, MAX_STYLES_BYTES, "The spreadsheet's formatting"))
+        parts.append((_STYLES_PART, MAX_STYLES_BYTES, formatting))
     for name, limit, what in parts:
         if name not in names:
             raise UnreadableFile(_DAMAGED)
@@ -627,7 +666,7 @@ def _first_sheet_rows(archive: _Archive) -> Iterator[list[str]]:
     styles = _Styles()
     if _STYLES_PART in names:
         try:
-            for _ in styles.feed(_chunks(archive, _STYLES_PART, MAX_STYLES_BYTES, "The spreadsheet's formatting")):
+            for _ in styles.feed(_chunks(archive, _STYLES_PART, MAX_STYLES_BYTES, formatting)):
                 pass
         except (KeyError, ValueError, OverflowError) as exc:
             raise UnreadableFile(_DAMAGED) from exc
@@ -643,13 +682,13 @@ def _first_sheet_rows(archive: _Archive) -> Iterator[list[str]]:
 
     strings = _SharedStrings(content)
     if strings_part is not None:
-        for _ in strings.feed(_chunks(archive, strings_part, MAX_SHARED_STRINGS_BYTES, "The spreadsheet's text")):
+        for _ in strings.feed(_chunks(archive, strings_part, MAX_SHARED_STRINGS_BYTES, text)):
             pass
     cells = WorkSheetParser(
         io.BytesIO(), strings.strings, data_only=False, epoch=epoch, date_formats=dates, timedelta_formats=durations
     )
     # Formulas are read as their text, never evaluated: "=1+1" stays "=1+1".
-    return _Sheet(cells).rows(_chunks(archive, sheet, MAX_SHEET_BYTES, "The spreadsheet's first sheet"))
+    return _Sheet(cells).rows(_chunks(archive, sheet, MAX_SHEET_BYTES, first_sheet))
 
 
 def read_table(stream: IO[bytes], filename: str) -> Table:
@@ -659,4 +698,4 @@ def read_table(stream: IO[bytes], filename: str) -> Table:
         return read_xlsx(stream)
     if lowered.endswith(".csv") or lowered.endswith(".txt"):
         return read_csv(stream)
-    raise UnreadableFile("Upload a .csv or .xlsx file.")
+    raise UnreadableFile(msg("Upload a .csv or .xlsx file."))

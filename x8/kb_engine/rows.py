@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from x8.kit.i18n import Message, UserFacingError, msg
+
 LIMITS = {"sku": 100, "name": 500, "description": 10_000, "category": 200, "unit": 50, "website": 2048, "location": 500}
 EXTRA_VALUE_LIMIT = 2000
 MAX_TAGS = 50
@@ -33,7 +35,14 @@ _FORMATS = {
 class RowError:
     row: int
     column: str
-    message: str
+    message: Message
+
+
+class InvalidValue(UserFacingError, ValueError):
+    """A cell's value cannot be typed; the message is a sentence about it."""
+
+
+_MISSING = {"name": msg("The name is missing."), "description": msg("The description is missing.")}
 
 
 @dataclass
@@ -61,7 +70,7 @@ _CENT = Decimal("0.01")
 
 
 def parse_price(raw: str) -> tuple[Decimal, str | None]:
-    """'1 234,50 ₽' → (1234.50, 'RUB'). Raises ValueError with a readable reason."""
+    """'1 234,50 ₽' → (1234.50, 'RUB'). Raises InvalidValue saying why not."""
     if _PLAIN_NUMBER.fullmatch(raw):  # the common case, "12.50"
         return Decimal(raw).quantize(_CENT), None
     text = raw.strip().replace("\u00a0", "").replace(" ", "").replace("'", "")
@@ -82,24 +91,25 @@ def parse_price(raw: str) -> tuple[Decimal, str | None]:
     try:
         value = Decimal(text)
     except InvalidOperation as exc:
-        raise ValueError(f"{raw!r} is not a number") from exc
+        raise InvalidValue(msg("The price {value!r} is not a number.", value=raw)) from exc
     if not value.is_finite() or value < 0:
-        raise ValueError("must be zero or more")
+        raise InvalidValue(msg("The price must be zero or more."))
     if value > MAX_PRICE:
-        raise ValueError("is too large")
+        raise InvalidValue(msg("The price is too large."))
     return value.quantize(Decimal("0.01")), currency
 
 
-def _int(raw: str, what: str, *, positive: bool = False) -> int:
+def _int(raw: str, what: Message, *, positive: bool = False) -> int:
+    """``what``: the unit counted, in the plural ("minutes"; in Russian the genitive, "минут")."""
     text = re.sub(r"\s*(min|mins|minutes|мин|минут[аы]?|pcs|шт)\.?$", "", raw.strip(), flags=re.IGNORECASE)
     text = text.replace(" ", "").replace("\u00a0", "")
     if re.fullmatch(r"\d+([.,]0+)?", text) is None:
-        raise ValueError(f"{raw!r} is not a whole number of {what}")
+        raise InvalidValue(msg("{value!r} is not a whole number of {what}.", value=raw, what=what))
     value = int(re.split(r"[.,]", text)[0])
     if positive and value <= 0:
-        raise ValueError(f"the {what} must be more than zero")
+        raise InvalidValue(msg("The {what} must be more than zero.", what=what))
     if value > 2_000_000_000:
-        raise ValueError(f"the {what} is too large")
+        raise InvalidValue(msg("The {what} is too large.", what=what))
     return value
 
 
@@ -126,17 +136,17 @@ class RowParser:
         errors: list[RowError] = []
         out: dict[str, Any] = {}
 
-        def fail(fieldname: str, message: str) -> None:
+        def fail(fieldname: str, message: Message) -> None:
             column = next((self.headers[i] for i, f in self.known.items() if f == fieldname), fieldname)
             errors.append(RowError(line, column.strip() or fieldname, message))
 
         for fieldname in ("name", "description"):
             if not values.get(fieldname):
-                fail(fieldname, f"The {fieldname} is missing.")
+                fail(fieldname, _MISSING[fieldname])
         for fieldname, limit in LIMITS.items():
             value = values.get(fieldname, "")
             if len(value) > limit:
-                fail(fieldname, f"Longer than {limit} characters ({len(value)}).")
+                fail(fieldname, msg("Longer than {limit} characters ({length}).", limit=limit, length=len(value)))
             elif value:
                 out[fieldname] = value
         self._typed(values, out, fail)
@@ -144,7 +154,7 @@ class RowParser:
         if sku:
             first = self._skus.get(sku.casefold())
             if first is not None:
-                fail("sku", f"Duplicate SKU {sku!r}: it is already on row {first}.")
+                fail("sku", msg("Duplicate SKU {sku!r}: it is already on row {row}.", sku=sku, row=first))
             else:
                 self._skus[sku.casefold()] = line
         extra = {}
@@ -152,7 +162,8 @@ class RowParser:
             value = cells[index].strip() if index < len(cells) else ""
             if value:
                 if len(value) > EXTRA_VALUE_LIMIT:
-                    errors.append(RowError(line, key, f"Longer than {EXTRA_VALUE_LIMIT} characters."))
+                    too_long = msg("Longer than {limit} characters.", limit=EXTRA_VALUE_LIMIT)
+                    errors.append(RowError(line, key, too_long))
                 else:
                     extra[key] = value
         if errors:
@@ -166,27 +177,27 @@ class RowParser:
                 out["price"], symbol_currency = parse_price(values["price"])
                 if symbol_currency and not values.get("currency"):
                     out["currency"] = symbol_currency
-            except ValueError as exc:
-                fail("price", f"The price {exc}.")
+            except InvalidValue as exc:
+                fail("price", exc.message)
         currency = values.get("currency", "")
         if currency:
             code = _CURRENCY_SYMBOLS.get(currency.lower(), currency.upper())
             if re.fullmatch(r"[A-Z]{3}", code):
                 out["currency"] = code
             else:
-                fail("currency", f"{currency!r} is not a currency code such as USD or RUB.")
-        for fieldname, what, positive in (("stock", "items", False), ("duration_minutes", "minutes", True)):
+                fail("currency", msg("{value!r} is not a currency code such as USD or RUB.", value=currency))
+        for fieldname, what, positive in (("stock", msg("items"), False), ("duration_minutes", msg("minutes"), True)):
             if values.get(fieldname):
                 try:
                     out[fieldname] = _int(values[fieldname], what, positive=positive)
-                except ValueError as exc:
-                    fail(fieldname, str(exc)[0].upper() + str(exc)[1:] + ".")
+                except InvalidValue as exc:
+                    fail(fieldname, exc.message)
         if values.get("format"):
             fmt = _FORMATS.get(values["format"].strip().casefold())
             if fmt:
                 out["format"] = fmt
             else:
-                fail("format", "The format must be online or offline.")
+                fail("format", msg("The format must be online or offline."))
         if values.get("tags"):
             tags = [t.strip()[:100] for t in values["tags"].split(",") if t.strip()]
             out["tags"] = tags[:MAX_TAGS]
@@ -194,8 +205,8 @@ class RowParser:
             urls = _urls(values["images"])
             bad = [u for u in urls if not _URL.match(u)]
             if bad:
-                fail("images", f"Not a web address: {bad[0][:80]!r}.")
+                fail("images", msg("Not a web address: {value!r}.", value=bad[0][:80]))
             else:
                 out["images"] = urls[:MAX_IMAGES]
         if out.get("website") and not _URL.match(out["website"]):
-            fail("website", "The website must start with http:// or https://.")
+            fail("website", msg("The website must start with http:// or https://."))

@@ -22,6 +22,7 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 
+from x8.kit import i18n
 from x8.kit.cleaning import clean_json, json_needs_cleaning, may_nest_too_deep
 from x8.kit.security import InvalidToken, decode_token
 
@@ -56,8 +57,14 @@ class _TooLarge(HTTPException):
         super().__init__(413, _too_large_text(limit))
 
 
-async def _answer(send: Send, status: int, body: dict[str, Any], headers: list[tuple[bytes, bytes]] = []) -> None:  # noqa: B006
-    raw = json.dumps(body).encode()
+async def _answer(
+    scope: Scope,
+    send: Send,
+    status: int,
+    body: dict[str, Any],
+    headers: list[tuple[bytes, bytes]] = [],  # noqa: B006
+) -> None:
+    raw = json.dumps(i18n.localize(body, _language(scope))).encode()
     await send(
         {
             "type": "http.response.start",
@@ -73,6 +80,10 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
         if key == name:
             return bytes(value)
     return None
+
+
+def _language(scope: Scope) -> i18n.Language:
+    return i18n.negotiate((_header(scope, b"accept-language") or b"").decode("latin-1"))
 
 
 def _signed_in(scope: Scope, secret_key: str) -> bool:
@@ -103,10 +114,12 @@ class BodyGuard:
         upload_limit = self.limits.uploads.get(path)
         if upload_limit is not None:
             if not _signed_in(scope, self.limits.secret_key):
+                sign_in = i18n.msg("Sign in to continue: no valid access token was given.")
                 await _answer(
+                    scope,
                     send,
                     401,
-                    {"error": "Unauthorized", "detail": "Sign in to continue: no valid access token was given."},
+                    {"error": "Unauthorized", "detail": sign_in},
                     [(b"www-authenticate", b"Bearer")],
                 )
                 return
@@ -117,7 +130,7 @@ class BodyGuard:
             limit = JSON_MAX_BYTES
         declared = _header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await _too_large(send, limit)
+            await _too_large(scope, send, limit)
             return
         is_json = upload_limit is None and not _provider_webhook(path) and _is_json(scope)
         if is_json:
@@ -148,7 +161,7 @@ class BodyGuard:
             await self.app(scope, counted, tracked)
         except _TooLarge:
             if not started:
-                await _too_large(send, limit)
+                await _too_large(scope, send, limit)
 
     async def _json(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         chunks: list[bytes] = []
@@ -161,7 +174,7 @@ class BodyGuard:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
-                await _too_large(send, limit)
+                await _too_large(scope, send, limit)
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
@@ -170,14 +183,12 @@ class BodyGuard:
             try:
                 body = json.dumps(clean_json(json.loads(body)), ensure_ascii=False).encode()
             except RecursionError:
+                too_deep = i18n.msg("JSON nested too deeply")
                 await _answer(
+                    scope,
                     send,
                     422,
-                    {
-                        "detail": [
-                            {"type": "json_invalid", "loc": ["body"], "msg": "JSON nested too deeply", "input": None}
-                        ]
-                    },
+                    {"detail": [{"type": "json_invalid", "loc": ["body"], "msg": too_deep, "input": None}]},
                 )
                 return
             except ValueError:
@@ -199,10 +210,11 @@ def _is_json(scope: Scope) -> bool:
     return content_type == b"application/json" or content_type.endswith(b"+json")
 
 
-def _too_large_text(limit: int) -> str:
-    size = f"{limit / (1024 * 1024):.0f} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
-    return f"The request body is larger than {size}."
+def _too_large_text(limit: int) -> i18n.Message:
+    if limit >= 1024 * 1024:
+        return i18n.msg("The request body is larger than {megabytes:.0f} MB.", megabytes=limit / (1024 * 1024))
+    return i18n.msg("The request body is larger than {kilobytes} KB.", kilobytes=limit // 1024)
 
 
-async def _too_large(send: Send, limit: int) -> None:
-    await _answer(send, 413, {"error": "PayloadTooLarge", "detail": _too_large_text(limit)})
+async def _too_large(scope: Scope, send: Send, limit: int) -> None:
+    await _answer(scope, send, 413, {"error": "PayloadTooLarge", "detail": _too_large_text(limit)})

@@ -1,7 +1,8 @@
 """Domain errors and the one place that turns them into HTTP responses.
 
 Every error body is ``{"error": "<Type>", "detail": "<human text>"}`` (SPEC.md §3). Validation
-errors keep FastAPI's 422 shape.
+errors keep FastAPI's 422 shape. The human text is a ``Message`` (``x8.kit.i18n.msg``), said here in the language
+the request asks for (``Accept-Language``); the type never changes with the language.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from x8.kit.cleaning import clean_json
+from x8.kit.i18n import Message, language_of, localize, msg
+from x8.kit.i18n.validation import localize_validation_errors
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +28,7 @@ class X8Error(Exception):
     status_code = 400
     error_type = "BadRequest"
 
-    def __init__(self, detail: str, *, headers: dict[str, str] | None = None, **extra: Any) -> None:
+    def __init__(self, detail: Message, *, headers: dict[str, str] | None = None, **extra: Any) -> None:
         super().__init__(detail)
         self.detail = detail
         self.headers = headers
@@ -66,7 +69,7 @@ class RateLimited(X8Error):
     status_code = 429
     error_type = "RateLimited"
 
-    def __init__(self, detail: str, retry_after: int) -> None:
+    def __init__(self, detail: Message, retry_after: int) -> None:
         super().__init__(detail, headers={"Retry-After": str(retry_after)})
         self.retry_after = retry_after
 
@@ -94,32 +97,35 @@ def error_body(error_type: str, detail: str, **extra: Any) -> dict[str, Any]:
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(X8Error)
-    async def _x8_error(_: Request, exc: X8Error) -> JSONResponse:
+    async def _x8_error(request: Request, exc: X8Error) -> JSONResponse:
+        language = language_of(request)
         return JSONResponse(
-            error_body(exc.error_type, exc.detail, **exc.extra),
+            error_body(exc.error_type, exc.detail.render(language), **localize(exc.extra, language)),
             status_code=exc.status_code,
             headers=exc.headers,
         )
 
     @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
+        sorry = msg("Something went wrong on our side. Nothing was saved; please try again.")
         return JSONResponse(
-            error_body("InternalError", "Something went wrong on our side. Nothing was saved; please try again."),
+            error_body("InternalError", sorry.render(language_of(request))),
             status_code=500,
         )
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         # FastAPI's shape, with the offending input cleaned: a lone surrogate echoed back cannot be encoded.
-        return JSONResponse({"detail": clean_json(jsonable_encoder(exc.errors()))}, status_code=422)
+        errors = localize_validation_errors(exc.errors(), language_of(request))
+        return JSONResponse({"detail": clean_json(jsonable_encoder(errors))}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 405:
             return _method_not_allowed(request, exc)
         name = _HTTP_NAMES.get(exc.status_code, "HTTPError")
-        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        detail = exc.detail.render(language_of(request)) if isinstance(exc.detail, Message) else str(exc.detail)
         return JSONResponse(
             error_body(name, detail), status_code=exc.status_code, headers=getattr(exc, "headers", None)
         )
@@ -137,15 +143,18 @@ def _method_not_allowed(request: Request, exc: StarletteHTTPException) -> JSONRe
     at the path (Starlette names only the first route that matched the path). An ``/api/`` path that no endpoint
     has is a 404 (the dashboard's catch-all would otherwise make it a 405 for GET)."""
     allowed = allowed_methods(request)
+    language = language_of(request)
     if allowed:
+        takes = msg("Method Not Allowed: this endpoint takes {methods}.", methods=", ".join(allowed))
         return JSONResponse(
-            error_body("MethodNotAllowed", "Method Not Allowed: this endpoint takes " + ", ".join(allowed) + "."),
+            error_body("MethodNotAllowed", takes.render(language)),
             status_code=405,
             headers={"Allow": ", ".join(allowed)},
         )
     if request.scope["path"].startswith("/api/"):
-        return JSONResponse(error_body("NotFound", "No such API endpoint."), status_code=404)
-    return JSONResponse(error_body("MethodNotAllowed", "Method Not Allowed"), status_code=405, headers=exc.headers)
+        return JSONResponse(error_body("NotFound", msg("No such API endpoint.").render(language)), status_code=404)
+    not_allowed = msg("Method Not Allowed").render(language)
+    return JSONResponse(error_body("MethodNotAllowed", not_allowed), status_code=405, headers=exc.headers)
 
 
 def error_responses(*errors: type[X8Error]) -> dict[int | str, dict[str, Any]]:

@@ -22,11 +22,15 @@ from pydantic import AfterValidator, GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
+from x8.kit.i18n import Message, msg
+
 
 class Choice:
     """``Annotated[str, Choice(...)]``: one of ``values``; the schema is the enum component ``name``."""
 
-    def __init__(self, name: str, values: Iterable[str], problem: Callable[[str], str], description: str = "") -> None:
+    def __init__(
+        self, name: str, values: Iterable[str], problem: Callable[[str], Message], description: str = ""
+    ) -> None:
         self.name = name
         self.values = sorted(values)
         self._allowed = frozenset(self.values)
@@ -72,7 +76,7 @@ NOT_BLANK: dict[str, Any] = {"pattern": f"[^{_class_of(WHITESPACE)}]"}
 def _stripped(value: str) -> str:
     stripped = value.strip()
     if not stripped:
-        raise ValueError("Must not be blank.")
+        raise ValueError(msg("Must not be blank."))
     return stripped
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import text
 from x8.kit.clock import utcnow
 from x8.kit.db import Database
 from x8.kit.errors import RateLimited
+from x8.kit.i18n import Message, msg
 
 _HIT = text(
     """
@@ -32,8 +33,9 @@ def _window_start(now: datetime, window_seconds: int) -> datetime:
     return datetime.fromtimestamp(epoch - epoch % window_seconds, tz=now.tzinfo)
 
 
-async def hit(db: Database, *, keys: list[tuple[str, int]], window_seconds: int, what: str) -> None:
-    """Count one hit on every key; raise 429 with Retry-After when any key is over its limit."""
+async def hit(db: Database, *, keys: list[tuple[str, int]], window_seconds: int, what: Message) -> None:
+    """Count one hit on every key; raise 429 with Retry-After when any key is over its limit. ``what`` names what
+    is counted, in the plural ("code requests"; in Russian, the genitive: "запросов кода")."""
     now = utcnow()
     window = _window_start(now, window_seconds)
     over = False
@@ -43,10 +45,10 @@ async def hit(db: Database, *, keys: list[tuple[str, int]], window_seconds: int,
             over = over or hits > limit
     if over:
         retry_after = max(1, math.ceil((window + timedelta(seconds=window_seconds) - now).total_seconds()))
-        raise RateLimited(f"Too many {what}. Try again in {retry_after} seconds.", retry_after=retry_after)
+        raise RateLimited(_too_many(what, retry_after), retry_after=retry_after)
 
 
-async def refuse_if_over(db: Database, *, keys: list[tuple[str, int]], window_seconds: int, what: str) -> None:
+async def refuse_if_over(db: Database, *, keys: list[tuple[str, int]], window_seconds: int, what: Message) -> None:
     """429 when any key already reached its limit in this window, counting nothing: for limits on failures only,
     which ``hit`` counts once the attempt failed."""
     now = utcnow()
@@ -58,7 +60,13 @@ async def refuse_if_over(db: Database, *, keys: list[tuple[str, int]], window_se
         ]
     if any(count >= limit for count, limit in counts):
         retry_after = max(1, math.ceil((window + timedelta(seconds=window_seconds) - now).total_seconds()))
-        raise RateLimited(f"Too many {what}. Try again in {retry_after} seconds.", retry_after=retry_after)
+        raise RateLimited(_too_many(what, retry_after), retry_after=retry_after)
+
+
+def _too_many(what: Message, retry_after: int) -> Message:
+    return msg(
+        "Too many {what}. Try again in {seconds} {seconds:plural:second|seconds}.", what=what, seconds=retry_after
+    )
 
 
 async def purge_expired(db: Database, *, older_than: datetime) -> int:

@@ -13,6 +13,7 @@ from x8.conversations.assistant.behaviour import SCENARIOS, Behaviour
 from x8.kit.db import Database
 from x8.kit.deps import DatabaseDep, SettingsDep
 from x8.kit.errors import Forbidden, NotFound, Unauthorized, error_responses
+from x8.kit.i18n import msg
 from x8.n8n_bridge.schemas import EffectiveSettings
 from x8.platform.assistant import service as assistant_service
 from x8.platform.assistant.schemas import BehaviourIn
@@ -66,7 +67,7 @@ async def effective_settings(
 ) -> EffectiveSettings:
     """The assistant settings in force on one of the company's channels (or company-wide without a channel)."""
     if channel_id is not None and await company_channel(tenant.db, tenant.id, channel_id) is None:
-        raise NotFound("Channel not found.")
+        raise NotFound(msg("Channel not found."))
     async with tenant.db.sessions() as session:
         behaviours = await assistant_service.behaviour_set(session, tenant.id)
     base = behaviours.for_channel(str(channel_id) if channel_id else None)

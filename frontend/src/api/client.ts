@@ -1,7 +1,30 @@
 import createClient, { type Middleware } from "openapi-fetch";
 
 import { getTokens, setTokens } from "../auth/tokens";
+import type { Language } from "../i18n";
+import * as words from "../i18n/parts/errors";
 import type { paths } from "./schema";
+
+/**
+ * The dashboard's language, read at each request so that a switch applies to the very next call. The same rule as
+ * the I18nProvider's (i18n/index.tsx): the choice the language switch stored, else the browser's language (not
+ * `<html lang>`, which says "en" until the person first switches).
+ */
+export function uiLanguage(): Language {
+  const stored = localStorage.getItem("x8.language");
+  if (stored === "en" || stored === "ru") return stored;
+  return (navigator.language || "").toLowerCase().startsWith("ru") ? "ru" : "en";
+}
+
+/** The client's own words (for when the server said nothing), in the dashboard's language. */
+function say(key: keyof typeof words.en): string {
+  return words[uiLanguage()][key];
+}
+
+/** What a call that never reached the server throws. */
+export function networkError(): ApiError {
+  return { status: 0, type: "NetworkError", message: say("errors.network"), fields: {} };
+}
 
 // One refresh at a time, shared by every request that hit a 401 while it runs.
 let refreshing: Promise<boolean> | null = null;
@@ -35,6 +58,14 @@ function refreshable(url: string): boolean {
   return !NO_REFRESH.includes(path);
 }
 
+// The server says its errors, validation messages and emails in the language asked for.
+const language: Middleware = {
+  async onRequest({ request }) {
+    request.headers.set("Accept-Language", uiLanguage());
+    return request;
+  },
+};
+
 const auth: Middleware = {
   async onRequest({ request }) {
     const tokens = getTokens();
@@ -61,7 +92,7 @@ const auth: Middleware = {
 };
 
 export const api = createClient<paths>({ baseUrl: "" });
-api.use(auth);
+api.use(language, auth);
 
 /**
  * A fetch for one multipart call, given as the call's `fetch` option (see `multipart`). It sends `form` itself with
@@ -125,11 +156,11 @@ export function toApiError(status: number, body: unknown): ApiError {
         const field = String(item.loc[item.loc.length - 1] ?? "");
         fields[field] = item.msg.replace(/^Value error, /, "");
       }
-      const first = Object.values(fields)[0] ?? "Please check the form.";
+      const first = Object.values(fields)[0] ?? say("errors.checkForm");
       return { status, type: "ValidationError", message: first, fields };
     }
   }
-  return { status, type: "Error", message: status >= 500 ? "The server had a problem. Please try again." : "Request failed.", fields };
+  return { status, type: "Error", message: say(status >= 500 ? "errors.server" : "errors.requestFailed"), fields };
 }
 
 /** Unwrap an openapi-fetch result: data, or throw an ApiError. */
@@ -138,7 +169,7 @@ export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; respo
   try {
     result = await call;
   } catch {
-    throw { status: 0, type: "NetworkError", message: "Cannot reach the server. Check your connection.", fields: {} } satisfies ApiError;
+    throw networkError();
   }
   if (result.error !== undefined || !result.response.ok) throw toApiError(result.response.status, result.error);
   return result.data as T;

@@ -442,7 +442,8 @@ export interface paths {
         get: operations["get_company_behaviour_api_v1_companies__company_id__assistant_get"];
         /**
          * Put Company Behaviour
-         * @description Save the company-level settings as a new version (earlier versions stay readable).
+         * @description Save the company-level settings as a new version (earlier versions stay readable). Settings equal to the
+         *     latest version make no new one: the answer is that version, with ``changed: false``.
          */
         put: operations["put_company_behaviour_api_v1_companies__company_id__assistant_put"];
         post?: never;
@@ -743,8 +744,10 @@ export interface paths {
         };
         /**
          * Available Channels
-         * @description The platforms a company can use, whether each is chosen, how to connect each (``connect``), and the plan's
-         *     channel limit across companies.
+         * @description The platforms the plan allows on this server, how to connect each (``connect``), whether this server is
+         *     ``configured`` for it (and why not), and the plan's channel limit across companies. With ``company_id``, also
+         *     whether each is ``chosen`` for that company; without it (the company wizard, before the company exists), for
+         *     the caller's own business, nothing chosen.
          */
         get: operations["available_channels_api_v1_integrations_available_channels_get"];
         put?: never;
@@ -1005,6 +1008,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conversations/{conversation_id}/pause-bot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause Bot
+         * @description A person takes this conversation over: the assistant stays quiet for ``minutes`` (default
+         *     ``X8_HUMAN_PAUSE_MINUTES``) or until resumed; customers' messages still arrive, for the person to answer.
+         */
+        post: operations["pause_bot_api_v1_conversations__conversation_id__pause_bot_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversations/{conversation_id}/resume-bot": {
         parameters: {
             query?: never;
@@ -1231,6 +1255,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/metrics/messages-per-day": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Messages Per Day
+         * @description Messages in and out per day for every company the caller may see (a business: its own; a manager: the
+         *     assigned businesses'; an admin: all), zero-filled, each company on its own time zone's calendar. Counted
+         *     directly from the conversations; the metrics overview will bring rollups.
+         */
+        get: operations["messages_per_day_api_v1_metrics_messages_per_day_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/installation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Installation */
+        get: operations["installation_api_v1_installation_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/companies/{company_id}/n8n-key": {
         parameters: {
             query?: never;
@@ -1407,6 +1470,11 @@ export interface components {
             settings: components["schemas"]["BehaviourIn"];
             /** Created At */
             created_at: string | null;
+            /**
+             * Changed
+             * @description On a save: whether it made a new version (false: the settings equal the latest version)
+             */
+            changed?: boolean | null;
         };
         /** Body_upload_api_v1_cloudinary_upload_post */
         Body_upload_api_v1_cloudinary_upload_post: {
@@ -1610,6 +1678,36 @@ export interface components {
             items: components["schemas"]["CompanyOut"][];
             /** Total */
             total: number;
+        };
+        /** CompanyMessagesPerDay */
+        CompanyMessagesPerDay: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Company Id
+             * @description The company's human id, such as COMP001.
+             */
+            company_id: string;
+            /** Name */
+            name: string;
+            /**
+             * Timezone
+             * @description The IANA time zone whose calendar days the counts follow.
+             */
+            timezone: string;
+            /**
+             * Messages In
+             * @description Messages from customers, one count per entry of `days`.
+             */
+            messages_in: number[];
+            /**
+             * Messages Out
+             * @description Replies to customers (assistant, people, the owner's phone), one count per entry of `days`; replies that failed to send are not counted.
+             */
+            messages_out: number[];
         };
         /** CompanyOut */
         CompanyOut: {
@@ -1916,6 +2014,20 @@ export interface components {
             /** Text */
             text: string;
         };
+        /** InstallationOut */
+        InstallationOut: {
+            /**
+             * Dev Mailbox
+             * @description Mail is not sent: it is shown at /dev/mailbox (development, no SMTP_HOST)
+             */
+            dev_mailbox: boolean;
+            /**
+             * Assistant Engine
+             * @description llm: an OpenAI-compatible model follows the behaviour instructions and rules; retrieval: the built-in responder answers from the catalogue and uses only the greeting and on/off settings
+             * @enum {string}
+             */
+            assistant_engine: "llm" | "retrieval";
+        };
         /**
          * KbRowIn
          * @description A KB row as the dashboard or an API client edits it. Exact values are stored as given.
@@ -2208,10 +2320,28 @@ export interface components {
             /** Message */
             message: string;
         };
+        /** MessagesPerDay */
+        MessagesPerDay: {
+            /**
+             * Days
+             * @description The last calendar days, oldest first, ending today in the caller's time zone. Each company's counts for a day follow that day in the company's own time zone.
+             */
+            days: string[];
+            /** Companies */
+            companies: components["schemas"]["CompanyMessagesPerDay"][];
+        };
         /** Ok */
         Ok: {
             /** Ok */
             ok: boolean;
+        };
+        /** PauseBotIn */
+        PauseBotIn: {
+            /**
+             * Minutes
+             * @description How long; default X8_HUMAN_PAUSE_MINUTES.
+             */
+            minutes?: number | null;
         };
         /** PreviewIn */
         PreviewIn: {
@@ -5107,8 +5237,8 @@ export interface operations {
     };
     available_channels_api_v1_integrations_available_channels_get: {
         parameters: {
-            query: {
-                company_id: string;
+            query?: {
+                company_id?: string | null;
             };
             header?: never;
             path?: never;
@@ -6070,6 +6200,86 @@ export interface operations {
             };
         };
     };
+    pause_bot_api_v1_conversations__conversation_id__pause_bot_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PauseBotIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationOut"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     resume_bot_api_v1_conversations__conversation_id__resume_bot_post: {
         parameters: {
             query?: never;
@@ -6870,6 +7080,67 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    messages_per_day_api_v1_metrics_messages_per_day_get: {
+        parameters: {
+            query?: {
+                /** @description How many calendar days, ending today (1 to 90). */
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessagesPerDay"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    installation_api_v1_installation_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstallationOut"];
                 };
             };
         };

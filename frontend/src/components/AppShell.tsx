@@ -2,6 +2,8 @@ import { useState, type ReactNode } from "react";
 import { NavLink, useNavigate } from "react-router-dom";
 
 import { useI18n } from "../i18n";
+import type { Action } from "../lib/permissions";
+import { usePermissions } from "../lib/usePermissions";
 import type { MessageKey } from "../i18n/en";
 import { useLogout, useMe, useUpdateProfile } from "../queries/auth";
 import { LanguageSwitch } from "./LanguageSwitch";
@@ -12,16 +14,16 @@ interface NavItem {
   label: MessageKey;
   icon: string;
   end?: boolean;
-  roles?: string[];
+  action?: Action; // shown only to those who may do it (lib/permissions.ts)
   drawerOnly?: boolean; // on phones, in the menu drawer but not in the bottom bar (which fits five)
 }
 
 const NAV: NavItem[] = [
   { to: "/", label: "nav.dashboard", icon: "M3 12l9-9 9 9M5 10v10h14V10", end: true },
-  { to: "/companies/new", label: "nav.newCompany", icon: "M12 5v14M5 12h14", roles: ["CLIENT"], drawerOnly: true },
+  { to: "/companies/new", label: "nav.newCompany", icon: "M12 5v14M5 12h14", action: "company.create", drawerOnly: true },
   { to: "/conversations", label: "nav.conversations", icon: "M21 12a8 8 0 01-11.6 7.1L4 20l1-4.6A8 8 0 1121 12z" },
   { to: "/knowledge-base", label: "nav.knowledgeBase", icon: "M4 5a2 2 0 012-2h12v16H6a2 2 0 00-2 2zM4 5v16M8 7h6" },
-  { to: "/playground", label: "nav.playground", icon: "M8 10h8M8 14h5M5 4h14a2 2 0 012 2v9a2 2 0 01-2 2h-6l-5 4v-4H5a2 2 0 01-2-2V6a2 2 0 012-2z", roles: ["CLIENT", "ADMIN"], drawerOnly: true },
+  { to: "/playground", label: "nav.playground", icon: "M8 10h8M8 14h5M5 4h14a2 2 0 012 2v9a2 2 0 01-2 2h-6l-5 4v-4H5a2 2 0 01-2-2V6a2 2 0 012-2z", action: "playground.use", drawerOnly: true },
   { to: "/integrations", label: "nav.integrations", icon: "M9 7V3m6 4V3M7 7h10v4a5 5 0 01-10 0zM12 16v5" },
   { to: "/profile", label: "nav.profile", icon: "M12 12a4 4 0 100-8 4 4 0 000 8zm-7 9a7 7 0 0114 0" },
 ];
@@ -34,10 +36,10 @@ function Icon({ d }: { d: string }) {
   );
 }
 
-/** Navigation for the signed-in person's role. */
+/** Navigation for what the signed-in person may do. */
 function useNav(): NavItem[] {
-  const role = useMe(true).data?.role ?? "CLIENT";
-  return NAV.filter((item) => !item.roles || item.roles.includes(role));
+  const { can } = usePermissions();
+  return NAV.filter((item) => !item.action || can(item.action));
 }
 
 function NavLinks({ onNavigate }: { onNavigate?: () => void }) {

@@ -2,6 +2,7 @@ import type { ButtonHTMLAttributes, InputHTMLAttributes, ReactNode } from "react
 import { useId } from "react";
 
 import type { ApiError } from "../api/client";
+import { useI18n } from "../i18n";
 
 type Variant = "primary" | "secondary" | "danger" | "ghost";
 
@@ -68,8 +69,9 @@ export function Alert({ kind = "error", children }: { kind?: "error" | "success"
 }
 
 export function ErrorAlert({ error }: { error: unknown }) {
+  const { t } = useI18n();
   if (!error) return null;
-  const message = (error as Partial<ApiError>).message ?? "Something went wrong.";
+  const message = (error as Partial<ApiError>).message ?? t("polish.error.generic");
   return <Alert>{message}</Alert>;
 }
 

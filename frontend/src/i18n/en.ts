@@ -1,4 +1,10 @@
-export const en = {
+import * as conversations from "./parts/conversations";
+import * as dashboard from "./parts/dashboard";
+import * as errors from "./parts/errors";
+import * as polish from "./parts/polish";
+import * as wizard from "./parts/wizard";
+
+const base = {
   "app.name": "X8 Network",
   "app.tagline": "Automate conversations with your customers on every channel.",
   "nav.dashboard": "Dashboard",
@@ -237,6 +243,15 @@ export const en = {
   "behaviour.bufferHint": "Customers often send several short messages; they are answered as one. Empty: the server's default.",
   "integrations.addChannel": "Add a channel",
   "integrations.addChannelHint": "Channels count against your plan across all your companies.",
+} as const;
+
+export const en = {
+  ...base,
+  ...conversations.en,
+  ...dashboard.en,
+  ...errors.en,
+  ...polish.en,
+  ...wizard.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

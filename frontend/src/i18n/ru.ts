@@ -1,6 +1,16 @@
 import type { MessageKey } from "./en";
+import * as conversations from "./parts/conversations";
+import * as dashboard from "./parts/dashboard";
+import * as errors from "./parts/errors";
+import * as polish from "./parts/polish";
+import * as wizard from "./parts/wizard";
 
 export const ru: Record<MessageKey, string> = {
+  ...conversations.ru,
+  ...dashboard.ru,
+  ...errors.ru,
+  ...polish.ru,
+  ...wizard.ru,
   "app.name": "X8 Network",
   "app.tagline": "Автоматизируйте общение с клиентами во всех каналах.",
   "nav.dashboard": "Главная",

@@ -1,11 +1,16 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { useNavigate, useParams } from "react-router-dom";
+import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
 
 import { ChannelIcon } from "../components/ChannelIcon";
-import { Button, Card, ErrorAlert, Spinner, TextField, fieldError } from "../components/ui";
+import { CatalogueStep } from "../components/company/CatalogueStep";
+import { ChannelPicker } from "../components/company/ChannelPicker";
+import { DetailsFields, TypePicker, draftFrom, payload, type Draft } from "../components/company/CompanyFields";
+import { ConnectStep } from "../components/company/ConnectStep";
+import { Alert, Button, Card, ErrorAlert, Spinner } from "../components/ui";
 import { useI18n } from "../i18n";
 import type { MessageKey } from "../i18n/en";
-import { useMe } from "../queries/auth";
+import { usePermissions } from "../lib/usePermissions";
 import {
   useCompany,
   useCreateCompany,
@@ -13,165 +18,152 @@ import {
   useUpdateCompany,
   type Company,
   type SelectableChannel,
-  type TimeZone,
 } from "../queries/companies";
+import { integrationKeys } from "../queries/integrations";
 
-type CompanyType = "Product" | "Service" | "Hybrid";
-const TYPES: { value: CompanyType; hint: MessageKey }[] = [
-  { value: "Product", hint: "companyForm.typeProduct" },
-  { value: "Service", hint: "companyForm.typeService" },
-  { value: "Hybrid", hint: "companyForm.typeHybrid" },
+/** SPEC R-UI2's wizard: type → channels → catalogue → connect (with the company's details after its type). The
+ * company is created when the channels are chosen, so the catalogue and connect steps work on the real company;
+ * they are in the URL (`?company=…&step=…`), so a reload or a return later continues where the person was. */
+const STEPS: MessageKey[] = [
+  "companyForm.stepType",
+  "companyForm.stepDetails",
+  "companyForm.stepChannels",
+  "wizard.stepCatalogue",
+  "wizard.stepConnect",
 ];
-const CHANNELS: SelectableChannel[] = ["whatsapp", "telegram", "instagram", "facebook", "email", "tiktok"];
-const TIMEZONES = ["UTC", "Europe/London", "Europe/Berlin", "Europe/Moscow", "Asia/Dubai", "Asia/Almaty", "America/New_York", "America/Los_Angeles"];
+const CREATE_AT = 2; // the channels step creates the company
+const LATER_STEPS = { catalogue: 3, connect: 4 } as const;
 
-interface Draft {
-  name: string;
-  company_type: CompanyType;
-  shop_type: string;
-  timezone: string;
-  language: "en" | "ru";
-  channels: SelectableChannel[];
-  privacy_policy_url: string;
-}
-
-function draftFrom(company?: Company): Draft {
-  return {
-    name: company?.name ?? "",
-    company_type: (company?.company_type as CompanyType) ?? "Product",
-    shop_type: company?.shop_type ?? "",
-    timezone: company?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC",
-    language: (company?.language as "en" | "ru") ?? "en",
-    channels: (company?.channels as SelectableChannel[]) ?? [],
-    privacy_policy_url: company?.privacy_policy_url ?? "",
-  };
-}
-
-function TypePicker({ value, onChange }: { value: CompanyType; onChange: (v: CompanyType) => void }) {
+function StepList({ step }: { step: number }) {
   const { t } = useI18n();
   return (
-    <fieldset className="space-y-2">
-      <legend className="mb-2 text-sm font-medium text-slate-700">{t("companyForm.typeQuestion")}</legend>
-      {TYPES.map((type) => (
-        <label key={type.value} className={`flex cursor-pointer gap-3 rounded-lg border p-3 ${value === type.value ? "border-brand-500 bg-brand-50" : "border-slate-200"}`}>
-          <input type="radio" name="company_type" value={type.value} checked={value === type.value} onChange={() => onChange(type.value)} className="mt-1" />
-          <span>
-            <span className="block font-medium">{t(`company.type.${type.value}` as MessageKey)}</span>
-            <span className="block text-sm text-slate-600">{t(type.hint)}</span>
-          </span>
-        </label>
+    <ol className="grid grid-cols-5 gap-1 text-xs sm:text-sm" aria-label={t("wizard.steps")}>
+      {STEPS.map((s, i) => (
+        <li
+          key={s}
+          aria-current={i === step ? "step" : undefined}
+          className={`truncate rounded-full px-2 py-1.5 text-center ${i === step ? "bg-brand-600 text-white" : i < step ? "bg-brand-100 text-brand-700" : "bg-slate-100 text-slate-500"}`}
+        >
+          <span className="hidden sm:inline">{i + 1}. </span>
+          {t(s)}
+        </li>
       ))}
-    </fieldset>
+    </ol>
   );
 }
 
-function DetailsFields({ draft, set, error }: { draft: Draft; set: (d: Partial<Draft>) => void; error: unknown }) {
+/** Steps 1–3: nothing exists yet; the last creates the company. */
+function CreateSteps() {
   const { t } = useI18n();
-  const zones = TIMEZONES.includes(draft.timezone) ? TIMEZONES : [draft.timezone, ...TIMEZONES];
-  return (
-    <div className="space-y-4">
-      <TextField label={t("companyForm.name")} required value={draft.name} onChange={(e) => set({ name: e.target.value })} error={fieldError(error, "name")} />
-      <TextField label={t("companyForm.shopType")} placeholder={t("companyForm.shopTypePlaceholder")} value={draft.shop_type} onChange={(e) => set({ shop_type: e.target.value })} />
-      <div className="grid gap-4 sm:grid-cols-2">
-        <label className="space-y-1 text-sm font-medium text-slate-700">
-          <span className="block">{t("common.timezone")}</span>
-          <select value={draft.timezone} onChange={(e) => set({ timezone: e.target.value })} className="block w-full rounded-lg border border-slate-300 bg-white px-3 py-2.5">
-            {zones.map((z) => <option key={z}>{z}</option>)}
-          </select>
-        </label>
-        <label className="space-y-1 text-sm font-medium text-slate-700">
-          <span className="block">{t("common.language")}</span>
-          <select value={draft.language} onChange={(e) => set({ language: e.target.value as "en" | "ru" })} className="block w-full rounded-lg border border-slate-300 bg-white px-3 py-2.5">
-            <option value="en">English</option>
-            <option value="ru">Русский</option>
-          </select>
-        </label>
-      </div>
-      <TextField label={t("companyForm.privacy")} type="url" placeholder="https://" value={draft.privacy_policy_url} onChange={(e) => set({ privacy_policy_url: e.target.value })} error={fieldError(error, "privacy_policy_url")} />
-    </div>
-  );
-}
-
-function ChannelPicker({ value, onChange }: { value: SelectableChannel[]; onChange: (v: SelectableChannel[]) => void }) {
-  const { t } = useI18n();
-  const me = useMe(true);
-  const limit = me.data?.channel_limit;
-  return (
-    <fieldset className="space-y-3">
-      <legend className="text-sm text-slate-600">
-        {limit == null ? t("companyForm.channelsUnlimited") : t("companyForm.channelsHint", { limit })}
-      </legend>
-      <div className="grid grid-cols-2 gap-2 sm:grid-cols-3">
-        {CHANNELS.map((c) => {
-          const checked = value.includes(c);
-          return (
-            <label key={c} className={`flex cursor-pointer items-center gap-3 rounded-lg border p-3 ${checked ? "border-brand-500 bg-brand-50" : "border-slate-200"}`}>
-              <input type="checkbox" checked={checked} onChange={() => onChange(checked ? value.filter((x) => x !== c) : [...value, c])} />
-              <ChannelIcon platform={c} decorative />
-              <span className="text-sm font-medium">{t(`channel.${c}` as MessageKey)}</span>
-            </label>
-          );
-        })}
-      </div>
-    </fieldset>
-  );
-}
-
-function payload(draft: Draft) {
-  return {
-    name: draft.name.trim(),
-    company_type: draft.company_type,
-    shop_type: draft.shop_type.trim() || null,
-    // The browser's own zone may be one the server does not know; the server says so (422) if it is.
-    timezone: draft.timezone as TimeZone,
-    language: draft.language,
-    channels: draft.channels,
-    privacy_policy_url: draft.privacy_policy_url.trim() || null,
-  };
-}
-
-const STEPS: MessageKey[] = ["companyForm.stepType", "companyForm.stepDetails", "companyForm.stepChannels"];
-
-export function NewCompanyPage() {
-  const { t } = useI18n();
-  const navigate = useNavigate();
   const [step, setStep] = useState(0);
+  const navigate = useNavigate();
+  const [, setParams] = useSearchParams();
+  const queryClient = useQueryClient();
   const [draft, setDraft] = useState<Draft>(() => draftFrom());
   const create = useCreateCompany();
   const set = (d: Partial<Draft>) => setDraft((prev) => ({ ...prev, ...d }));
-
   const next = (e: FormEvent) => {
     e.preventDefault();
-    if (step < STEPS.length - 1) setStep(step + 1);
-    else create.mutate(payload(draft), { onSuccess: () => navigate("/", { replace: true }) });
+    if (step < CREATE_AT) return setStep(step + 1);
+    create.mutate(payload(draft), {
+      onSuccess: (company) => {
+        void queryClient.invalidateQueries({ queryKey: integrationKeys.all });
+        setParams({ company: company.id, step: "catalogue" }, { replace: true });
+      },
+    });
   };
   return (
-    <div className="mx-auto max-w-2xl space-y-6">
-      <h1 className="text-2xl font-bold tracking-tight">{t("companyForm.createTitle")}</h1>
-      <ol className="flex gap-2 text-sm" aria-label="Steps">
-        {STEPS.map((s, i) => (
-          <li key={s} aria-current={i === step ? "step" : undefined} className={`flex-1 rounded-full px-3 py-1.5 text-center ${i === step ? "bg-brand-600 text-white" : i < step ? "bg-brand-100 text-brand-700" : "bg-slate-100 text-slate-500"}`}>
-            {i + 1}. {t(s)}
-          </li>
-        ))}
-      </ol>
+    <>
+      <StepList step={step} />
       <Card>
         <form onSubmit={next} className="space-y-5" noValidate>
           {step === 0 && <TypePicker value={draft.company_type} onChange={(v) => set({ company_type: v })} />}
           {step === 1 && <DetailsFields draft={draft} set={set} error={create.error} />}
           {step === 2 && <ChannelPicker value={draft.channels} onChange={(channels) => set({ channels })} />}
-          {create.error && create.error.type !== "ValidationError" ? <ErrorAlert error={create.error} /> : null}
-          {create.error?.type === "ValidationError" && step === 2 ? <ErrorAlert error={create.error} /> : null}
+          {create.error && (create.error.type !== "ValidationError" || step === CREATE_AT) ? <ErrorAlert error={create.error} /> : null}
           <div className="flex justify-between gap-3">
             <Button type="button" variant="secondary" onClick={() => (step ? setStep(step - 1) : navigate("/"))}>
               {step ? t("common.back") : t("common.cancel")}
             </Button>
             <Button type="submit" disabled={create.isPending || (step === 1 && !draft.name.trim())}>
-              {step < STEPS.length - 1 ? t("common.continue") : create.isPending ? t("common.saving") : t("companyForm.create")}
+              {step < CREATE_AT ? t("common.continue") : create.isPending ? t("common.saving") : t("companyForm.create")}
             </Button>
           </div>
         </form>
       </Card>
+    </>
+  );
+}
+
+/** Steps 4–5, on the company just created. */
+function SetupSteps({ company, step }: { company: Company; step: "catalogue" | "connect" }) {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const [, setParams] = useSearchParams();
+  return (
+    <div className="space-y-5">
+      <Alert kind="success">{t("wizard.created", { name: company.name, id: company.company_id })}</Alert>
+      {step === "catalogue" ? (
+        <CatalogueStep companyId={company.id} kind={company.company_type === "Service" ? "service" : "product"} />
+      ) : (
+        <ConnectStep company={company} />
+      )}
+      <div className="flex flex-wrap justify-between gap-3">
+        {step === "connect" ? (
+          <Button type="button" variant="secondary" onClick={() => setParams({ company: company.id, step: "catalogue" })}>
+            {t("common.back")}
+          </Button>
+        ) : (
+          <Link to={`/companies/${company.id}/edit`} className="self-center text-sm text-brand-700 hover:underline">
+            {t("wizard.editDetails")}
+          </Link>
+        )}
+        {step === "catalogue" ? (
+          <Button type="button" onClick={() => setParams({ company: company.id, step: "connect" })}>
+            {t("common.continue")}
+          </Button>
+        ) : (
+          <Button type="button" onClick={() => navigate("/", { replace: true })}>
+            {t("wizard.finish")}
+          </Button>
+        )}
+      </div>
+    </div>
+  );
+}
+
+export function NewCompanyPage() {
+  const { t } = useI18n();
+  const { check } = usePermissions();
+  const [params] = useSearchParams();
+  const companyId = params.get("company") ?? undefined;
+  const later = params.get("step") === "connect" ? "connect" : "catalogue";
+  const company = useCompany(companyId);
+  const allowed = check("company.create");
+  return (
+    <div className="mx-auto max-w-2xl space-y-6">
+      <h1 className="text-2xl font-bold tracking-tight">{t("companyForm.createTitle")}</h1>
+      {!allowed.ok ? (
+        <Card>
+          <p className="text-sm text-slate-700">{t(allowed.reason)}</p>
+          <Link to="/" className="mt-3 inline-block text-sm font-medium text-brand-700 hover:underline">
+            {t("notFound.back")}
+          </Link>
+        </Card>
+      ) : (
+        !companyId ? (
+          <CreateSteps />
+        ) : (
+          <>
+            <StepList step={LATER_STEPS[later]} />
+            <Card>
+              {company.isPending && <Spinner label={t("common.loading")} />}
+              <ErrorAlert error={company.error} />
+              {company.data && <SetupSteps company={company.data} step={later} />}
+            </Card>
+          </>
+        )
+      )}
     </div>
   );
 }
@@ -179,6 +171,7 @@ export function NewCompanyPage() {
 function EditForm({ company }: { company: Company }) {
   const { t } = useI18n();
   const navigate = useNavigate();
+  const { can } = usePermissions();
   const [draft, setDraft] = useState<Draft>(() => draftFrom(company));
   const update = useUpdateCompany(company.id);
   const remove = useDeleteCompany();
@@ -197,10 +190,19 @@ function EditForm({ company }: { company: Company }) {
       <form onSubmit={submit} className="space-y-6" noValidate>
         <TypePicker value={draft.company_type} onChange={(v) => set({ company_type: v })} />
         <DetailsFields draft={draft} set={set} error={update.error} />
-        <ChannelPicker value={draft.channels} onChange={(channels) => set({ channels })} />
+        <ChannelPicker
+          value={draft.channels}
+          onChange={(channels) => set({ channels })}
+          companyId={company.id}
+          initial={company.channels as SelectableChannel[]}
+        />
         <ErrorAlert error={update.error ?? remove.error} />
         <div className="flex flex-wrap justify-between gap-3">
-          <Button type="button" variant="danger" onClick={destroy} disabled={remove.isPending}>{t("common.delete")}</Button>
+          {can("company.delete") ? (
+            <Button type="button" variant="danger" onClick={destroy} disabled={remove.isPending}>{t("common.delete")}</Button>
+          ) : (
+            <span />
+          )}
           <div className="flex gap-3">
             <Button type="button" variant="secondary" onClick={() => navigate("/")}>{t("common.cancel")}</Button>
             <Button type="submit" disabled={update.isPending}>{update.isPending ? t("common.saving") : t("common.save")}</Button>
@@ -211,16 +213,53 @@ function EditForm({ company }: { company: Company }) {
   );
 }
 
+/** What a person who may not edit the company sees: its details, read-only, and why. */
+function ReadOnlyCompany({ company, reason }: { company: Company; reason: MessageKey }) {
+  const { t } = useI18n();
+  return (
+    <Card className="space-y-4">
+      <Alert kind="info">{t(reason)}</Alert>
+      <dl className="grid gap-3 text-sm sm:grid-cols-2">
+        <div>
+          <dt className="text-slate-500">{t("companyForm.name")}</dt>
+          <dd className="font-medium">{company.name} ({company.company_id})</dd>
+        </div>
+        <div>
+          <dt className="text-slate-500">{t("wizard.type")}</dt>
+          <dd className="font-medium">{t(`company.type.${company.company_type}` as MessageKey)}</dd>
+        </div>
+        <div>
+          <dt className="text-slate-500">{t("common.timezone")}</dt>
+          <dd className="font-medium">{company.timezone}</dd>
+        </div>
+        <div>
+          <dt className="text-slate-500">{t("companyForm.stepChannels")}</dt>
+          <dd className="flex flex-wrap gap-1">
+            {company.channels.length ? company.channels.map((c) => <ChannelIcon key={c} platform={c} />) : "–"}
+          </dd>
+        </div>
+      </dl>
+    </Card>
+  );
+}
+
 export function EditCompanyPage() {
   const { t } = useI18n();
   const { id } = useParams();
+  const { check } = usePermissions();
   const company = useCompany(id);
+  const allowed = check("company.edit");
   return (
     <div className="mx-auto max-w-2xl space-y-6">
-      <h1 className="text-2xl font-bold tracking-tight">{t("companyForm.editTitle")}</h1>
+      <h1 className="text-2xl font-bold tracking-tight">{allowed.ok ? t("companyForm.editTitle") : t("wizard.viewTitle")}</h1>
       {company.isPending && <Spinner label={t("common.loading")} />}
       <ErrorAlert error={company.error} />
-      {company.data && <EditForm key={company.data.id} company={company.data} />}
+      {company.data &&
+        (allowed.ok ? (
+          <EditForm key={company.data.id} company={company.data} />
+        ) : (
+          <ReadOnlyCompany company={company.data} reason={allowed.reason} />
+        ))}
     </div>
   );
 }

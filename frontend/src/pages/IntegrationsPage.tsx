@@ -4,11 +4,12 @@ import { Link } from "react-router-dom";
 import { ChannelIcon } from "../components/ChannelIcon";
 import { CompanyPicker, useSelectedCompany } from "../components/CompanyPicker";
 import { Alert, Button, Card, ErrorAlert, Spinner, TextField } from "../components/ui";
+import { NoCompanies } from "../components/NoCompanies";
+import { usePermissions } from "../lib/usePermissions";
 import { useI18n } from "../i18n";
 import type { MessageKey } from "../i18n/en";
 import { useQueryClient } from "@tanstack/react-query";
 
-import { useMe } from "../queries/auth";
 import { useUpdateCompany, type Company, type SelectableChannel } from "../queries/companies";
 import {
   useAvailableChannels,
@@ -83,7 +84,7 @@ function QrPanel({ qrPath, channelId }: { qrPath: string; channelId: string }) {
   );
 }
 
-function ChannelCard({ platform, channel, companyId, available, canEdit }: {
+export function ChannelCard({ platform, channel, companyId, available, canEdit }: {
   platform: string;
   channel: ChannelInfo | undefined;
   companyId: string;
@@ -134,17 +135,19 @@ function ChannelCard({ platform, channel, companyId, available, canEdit }: {
   );
 }
 
-function AddChannel({ company, available }: { company: Company; available: AvailableChannel[] }) {
+/** Channels the company has not chosen yet, offered only when this server can connect them and the plan has room
+ * (the wizard's rules: components/company/ChannelPicker.tsx). */
+function AddChannel({ company, available, full }: { company: Company; available: AvailableChannel[]; full: boolean }) {
   const { t } = useI18n();
   const update = useUpdateCompany(company.id);
   const queryClient = useQueryClient();
-  const unchosen = available.filter((c) => !c.chosen);
+  const unchosen = available.filter((c) => !c.chosen && c.connectable && c.configured);
   if (unchosen.length === 0) return null;
   return (
     <Card testId="add-channel">
       <h2 className="text-base font-semibold">{t("integrations.addChannel")}</h2>
-      <p className="mt-1 text-sm text-slate-600">{t("integrations.addChannelHint")}</p>
-      <div className="mt-3 flex flex-wrap gap-2">
+      <p className="mt-1 text-sm text-slate-600">{full ? t("wizard.channel.planFull") : t("integrations.addChannelHint")}</p>
+      {!full && <div className="mt-3 flex flex-wrap gap-2">
         {unchosen.map((c) => (
           <Button
             key={c.platform}
@@ -161,7 +164,7 @@ function AddChannel({ company, available }: { company: Company; available: Avail
             {t(`channel.${c.platform}` as MessageKey)}
           </Button>
         ))}
-      </div>
+      </div>}
       <div className="mt-3">
         <ErrorAlert error={update.error} />
       </div>
@@ -171,11 +174,11 @@ function AddChannel({ company, available }: { company: Company; available: Avail
 
 export function IntegrationsPage() {
   const { t } = useI18n();
-  const me = useMe(true);
   const { companies, company, isPending, error } = useSelectedCompany();
   const available = useAvailableChannels(company?.id);
   const channels = useChannels(company?.id);
-  const canEdit = me.data?.role !== "MANAGER";
+  const { can } = usePermissions();
+  const canEdit = can("company.edit"); // connect and disconnect (the server says 402 when the plan has ended)
   const chosen = available.data?.items.filter((c) => c.chosen) ?? [];
   const byPlatform = new Map((channels.data?.items ?? []).map((c) => [c.platform, c]));
 
@@ -190,7 +193,7 @@ export function IntegrationsPage() {
       </div>
       {isPending && <Spinner label={t("common.loading")} />}
       <ErrorAlert error={error ?? available.error ?? channels.error} />
-      {!isPending && !company && <Card>{t("kb.noCompanies")}</Card>}
+      {!isPending && !company && <NoCompanies />}
       {company && available.data && (
         <>
           <p className="text-sm text-slate-600" data-testid="plan-usage">
@@ -204,7 +207,13 @@ export function IntegrationsPage() {
             )}
           </p>
           {chosen.length === 0 && <Card>{t("integrations.noneChosen")}</Card>}
-          {canEdit && <AddChannel company={company} available={available.data.items} />}
+          {can("channel.choose") && (
+            <AddChannel
+              company={company}
+              available={available.data.items}
+              full={available.data.limit !== null && available.data.in_use >= available.data.limit}
+            />
+          )}
           <div className="grid gap-4 md:grid-cols-2">
             {chosen.map((c) => (
               <ChannelCard

@@ -4,7 +4,8 @@ import { MediaPanel } from "../components/kb/MediaPanel";
 import { RowsTable } from "../components/kb/RowsTable";
 import { SearchBox } from "../components/kb/SearchBox";
 import { UploadPanel } from "../components/kb/UploadPanel";
-import { Card, ErrorAlert, Spinner } from "../components/ui";
+import { ErrorAlert, Spinner } from "../components/ui";
+import { NoCompanies } from "../components/NoCompanies";
 import { useI18n } from "../i18n";
 import { useMe } from "../queries/auth";
 import { useCompanies } from "../queries/companies";
@@ -28,7 +29,7 @@ export function KnowledgeBasePage() {
       </div>
       {companies.isPending && <Spinner label={t("common.loading")} />}
       <ErrorAlert error={companies.error ?? kbs.error} />
-      {companies.data && items.length === 0 && <Card>{t("kb.noCompanies")}</Card>}
+      {companies.data && items.length === 0 && <NoCompanies />}
       {companyId && (
         <>
           <div className="flex flex-wrap items-end justify-between gap-3">

@@ -5,6 +5,8 @@ import { BehaviourPanel } from "../components/chat/BehaviourPanel";
 import { MessageBubble } from "../components/chat/MessageBubble";
 import { CompanyPicker, useSelectedCompany } from "../components/CompanyPicker";
 import { Button, Card, ErrorAlert, Spinner } from "../components/ui";
+import { NoCompanies } from "../components/NoCompanies";
+import { usePermissions } from "../lib/usePermissions";
 import { useI18n } from "../i18n";
 import { useMe } from "../queries/auth";
 import { newId } from "../lib/ids";
@@ -12,8 +14,25 @@ import { useInboxEvents, useMessages } from "../queries/conversations";
 import { useConnectWeb, useSendToPlayground } from "../queries/integrations";
 
 
-/** Chat with your own assistant as a customer would, through the sandbox ``web`` channel. */
+/** Chat with your own assistant as a customer would, through the sandbox ``web`` channel; for those who may (a
+ * manager, who could only be refused by the API, is told why instead). */
 export function PlaygroundPage() {
+  const { t } = useI18n();
+  const { check } = usePermissions();
+  const allowed = check("playground.use");
+  if (allowed.ok) return <Playground />;
+  return (
+    <div className="mx-auto max-w-3xl space-y-6">
+      <h1 className="text-2xl font-bold tracking-tight">{t("playground.title")}</h1>
+      <Card testId="playground-off">
+        <p className="text-sm text-slate-700">{t("wizard.playgroundOff")}</p>
+        <p className="mt-2 text-sm text-slate-500">{t(allowed.reason)}</p>
+      </Card>
+    </div>
+  );
+}
+
+function Playground() {
   const { t } = useI18n();
   const { companies, company, isPending, error } = useSelectedCompany();
   const connect = useConnectWeb();
@@ -68,7 +87,7 @@ export function PlaygroundPage() {
       </div>
       {isPending && <Spinner label={t("common.loading")} />}
       <ErrorAlert error={error ?? connect.error ?? send.error ?? messages.error} />
-      {!isPending && !company && <Card>{t("kb.noCompanies")}</Card>}
+      {!isPending && !company && <NoCompanies />}
       {company && (
         <Card className="flex h-[60vh] flex-col" padded={false} testId="playground">
           <ul className="flex-1 space-y-3 overflow-y-auto bg-slate-50 p-4" aria-live="polite">

@@ -1,17 +1,50 @@
 import { useState, type FormEvent } from "react";
 
+import { TimezonePicker } from "../components/TimezonePicker";
 import { Alert, Button, Card, ErrorAlert, TextField, fieldError } from "../components/ui";
 import { useI18n, type Language } from "../i18n";
+import type { MessageKey } from "../i18n/en";
+import { isServerTimeZone } from "../lib/timeZones";
 import { useChangePassword, useMe, useUpdateProfile, type Me } from "../queries/auth";
+
+/** The plan by its name, what it allows, and where the subscription stands (a trial with its end date). */
+function PlanSummary({ me }: { me: Me }) {
+  const { t, language } = useI18n();
+  const date = me.trial_ends_at
+    ? new Date(me.trial_ends_at).toLocaleDateString(language, { day: "numeric", month: "long", year: "numeric" })
+    : null;
+  const plan = t(`polish.plan.${me.plan}` as MessageKey) ?? me.plan;
+  const channels =
+    me.channel_limit === null
+      ? t("polish.plan.channelsUnlimited")
+      : t(`polish.plan.channels.${new Intl.PluralRules(language).select(me.channel_limit)}` as MessageKey, { n: me.channel_limit });
+  let status = t(`polish.status.${me.subscription_status}` as MessageKey) ?? me.subscription_status;
+  if (date && me.plan === "TRIAL" && me.subscription_status === "trialing") status = t("polish.status.trialingUntil", { date });
+  if (date && me.plan === "TRIAL" && me.subscription_status === "expired") status = t("polish.status.expiredOn", { date });
+  return (
+    <section className="space-y-3" data-testid="plan-summary">
+      <h2 className="text-lg font-semibold">{t("polish.profile.subscription")}</h2>
+      <dl className="grid grid-cols-[auto_1fr] gap-x-6 gap-y-2 text-sm">
+        <dt className="text-slate-500">{t("polish.profile.plan")}</dt>
+        <dd className="text-slate-900">
+          <span className="font-semibold">{plan}</span> · {channels}
+        </dd>
+        <dt className="text-slate-500">{t("polish.profile.status")}</dt>
+        <dd className="text-slate-900">{status}</dd>
+      </dl>
+    </section>
+  );
+}
 
 function DetailsForm({ me }: { me: Me }) {
   const { t, setLanguage } = useI18n();
   const [fullName, setFullName] = useState(me.full_name);
   const [language, setLang] = useState<Language>(me.language === "ru" ? "ru" : "en");
+  const [timezone, setTimezone] = useState(isServerTimeZone(me.timezone) ? me.timezone : "UTC");
   const update = useUpdateProfile();
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    update.mutate({ full_name: fullName, language }, { onSuccess: () => setLanguage(language) });
+    update.mutate({ full_name: fullName, language, timezone }, { onSuccess: () => setLanguage(language) });
   };
   return (
     <form onSubmit={submit} className="space-y-4" noValidate>
@@ -25,9 +58,13 @@ function DetailsForm({ me }: { me: Me }) {
           <option value="ru">Русский</option>
         </select>
       </label>
-      <div className="text-sm text-slate-600">
-        {t("profile.plan")}: <span className="font-semibold">{me.plan}</span> ({me.subscription_status})
-      </div>
+      <TimezonePicker
+        id="profile-timezone"
+        label={t("common.timezone")}
+        value={timezone}
+        onChange={setTimezone}
+        error={fieldError(update.error, "timezone")}
+      />
       {update.isSuccess && <Alert kind="success">{t("profile.saved")}</Alert>}
       <ErrorAlert error={update.error?.type === "ValidationError" ? null : update.error} />
       <Button type="submit" disabled={update.isPending}>{t("common.save")}</Button>
@@ -64,6 +101,7 @@ export function ProfilePage() {
     <div className="mx-auto max-w-2xl space-y-6">
       <h1 className="text-2xl font-bold tracking-tight">{t("profile.title")}</h1>
       <Card><DetailsForm me={me.data} /></Card>
+      <Card><PlanSummary me={me.data} /></Card>
       <Card><PasswordForm hasPassword={me.data.has_password} /></Card>
     </div>
   );

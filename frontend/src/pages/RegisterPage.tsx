@@ -2,6 +2,7 @@ import { useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router-dom";
 
 import { AuthLayout } from "../components/AuthLayout";
+import { DevMailboxNote } from "../components/DevMailboxNote";
 import { OAuthButtons } from "../components/OAuthButtons";
 import { Button, ErrorAlert, TextField, fieldError } from "../components/ui";
 import { useI18n } from "../i18n";
@@ -37,6 +38,7 @@ export function RegisterPage() {
   if (step === "code") {
     return (
       <AuthLayout title={t("register.codeTitle")} subtitle={t("register.codeSent", { email })}>
+        <DevMailboxNote email={email} />
         <form onSubmit={check} className="space-y-4" noValidate>
           <TextField label={t("register.code")} inputMode="numeric" autoComplete="one-time-code" maxLength={6} pattern="\d{6}" required value={code} onChange={(e) => setCode(e.target.value.replace(/\D/g, ""))} />
           <ErrorAlert error={verify.error} />

@@ -34,7 +34,7 @@ export function ResetPasswordPage() {
         </form>
       ) : (
         <form onSubmit={submit} className="space-y-4" noValidate>
-          <Alert kind="info">{request.data?.message}</Alert>
+          <Alert kind="info">{t("polish.reset.sent", { email })}</Alert>
           <TextField label={t("register.code")} inputMode="numeric" autoComplete="one-time-code" maxLength={6} required value={code} onChange={(e) => setCode(e.target.value.replace(/\D/g, ""))} error={fieldError(reset.error, "code")} />
           <TextField label={t("reset.newPassword")} type="password" autoComplete="new-password" required value={password} onChange={(e) => setPassword(e.target.value)} hint={t("register.passwordHint")} error={fieldError(reset.error, "new_password")} />
           {reset.error && reset.error.type !== "ValidationError" ? <ErrorAlert error={reset.error} /> : null}

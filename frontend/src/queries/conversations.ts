@@ -79,11 +79,35 @@ export function useHumanReply(id: string) {
   });
 }
 
-export function useResumeBot(id: string) {
+/** After a change to one conversation: show its new state at once, and refresh the lists it appears in. */
+function useConversationChanged() {
   const queryClient = useQueryClient();
+  return (conversation: Conversation) => {
+    queryClient.setQueryData(conversationKeys.detail(conversation.id), conversation);
+    return queryClient.invalidateQueries({ queryKey: [...conversationKeys.all, "list"] });
+  };
+}
+
+/** Stop the assistant answering this conversation: for ``minutes``, or the server's default (X8_HUMAN_PAUSE_MINUTES). */
+export function usePauseBot(id: string) {
+  const changed = useConversationChanged();
+  return useMutation({
+    mutationFn: (minutes?: number) =>
+      unwrap(
+        api.POST("/api/v1/conversations/{conversation_id}/pause-bot", {
+          params: { path: { conversation_id: id } },
+          body: minutes === undefined ? {} : { minutes },
+        }),
+      ),
+    onSuccess: changed,
+  });
+}
+
+export function useResumeBot(id: string) {
+  const changed = useConversationChanged();
   return useMutation({
     mutationFn: () => unwrap(api.POST("/api/v1/conversations/{conversation_id}/resume-bot", { params: { path: { conversation_id: id } } })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: conversationKeys.all }),
+    onSuccess: changed,
   });
 }
 

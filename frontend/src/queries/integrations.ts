@@ -50,12 +50,17 @@ export function useConnect(form: ConnectForm) {
   });
 }
 
+/** What the plan and this server allow, per platform; for a company (what it chose), or, with no company, for the
+ * company wizard before the company exists. */
 export function useAvailableChannels(companyId: string | undefined) {
   return useQuery({
     queryKey: integrationKeys.available(companyId ?? ""),
     queryFn: () =>
-      unwrap(api.GET("/api/v1/integrations/available-channels", { params: { query: { company_id: companyId ?? "" } } })),
-    enabled: Boolean(companyId),
+      unwrap(
+        api.GET("/api/v1/integrations/available-channels", {
+          params: { query: companyId ? { company_id: companyId } : {} },
+        }),
+      ),
   });
 }
 

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
-import { api, multipart, toApiError, unwrap, type ApiError } from "../api/client";
+import { api, multipart, networkError, toApiError, unwrap, type ApiError } from "../api/client";
 import type { components } from "../api/schema";
 
 export type KnowledgeBase = components["schemas"]["KnowledgeBaseOut"];
@@ -82,7 +82,7 @@ export async function uploadCatalogue(
   try {
     result = await api.POST("/api/v1/knowledge-base/upload-csv", multipart(body, onProgress));
   } catch {
-    throw { status: 0, type: "NetworkError", message: "Cannot reach the server.", fields: {} } satisfies ApiError;
+    throw networkError();
   }
   const { data, error, response } = result;
   if (error !== undefined || !response.ok) {

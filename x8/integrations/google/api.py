@@ -36,16 +36,19 @@ from x8.integrations.google.oauth import (
     fail_fast,
     guarded,
 )
+from x8.kit.i18n import msg
 
 # Google answers quota and rate limits with 403 and one of these reasons: they pass, so they are not refusals.
 RATE_LIMIT_REASONS: Final = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
 
 _MESSAGES: Final = {
-    400: "Google did not accept the request.",
-    403: "Google did not allow this for the connected account; it may need to be connected again with more access.",
-    404: "Google could not find what was asked for.",
+    400: msg("Google did not accept the request."),
+    403: msg(
+        "Google did not allow this for the connected account; it may need to be connected again with more access."
+    ),
+    404: msg("Google could not find what was asked for."),
 }
-_UNAUTHORIZED = "Google no longer accepts this account's access. Connect the Google account again."
+_UNAUTHORIZED = msg("Google no longer accepts this account's access. Connect the Google account again.")
 
 
 def api_origin(url: str) -> str:
@@ -85,7 +88,7 @@ def _raise_for(response: httpx.Response) -> None:
     if status == 429 or (status == 403 and reason in RATE_LIMIT_REASONS):
         raise GoogleUnavailable(RATE_LIMITED, code=reason or "rate_limited", status=status)
     raise GoogleRefused(
-        _MESSAGES.get(status, "Google did not accept the request."),
+        _MESSAGES.get(status, _MESSAGES[400]),
         code=reason or f"http_{status}",
         status=status,
         detail=message,

@@ -33,6 +33,7 @@ from authlib.oauth2.client import OAuth2Client  # type: ignore[import-untyped]
 from x8.kit import http as provider_http
 from x8.kit.clock import utcnow
 from x8.kit.failing import FailureWindow
+from x8.kit.i18n import Message, msg
 from x8.settings import Settings
 
 with warnings.catch_warnings():
@@ -51,14 +52,14 @@ TIMEOUT_SECONDS: Final = 10.0
 
 GOOGLE_FAILURES: FailureWindow[str] = FailureWindow(seconds=30.0)
 
-UNAVAILABLE: Final = "Google is not answering right now. Try again in a moment."
-UNREADABLE: Final = "Google sent an answer we could not read. Try again in a moment."
-RATE_LIMITED: Final = "Google asked us to slow down. Try again in a moment."
-RECONNECT: Final = "Google access for this account has expired or was revoked. Connect the Google account again."
-MISCONFIGURED: Final = (
+UNAVAILABLE: Final = msg("Google is not answering right now. Try again in a moment.")
+UNREADABLE: Final = msg("Google sent an answer we could not read. Try again in a moment.")
+RATE_LIMITED: Final = msg("Google asked us to slow down. Try again in a moment.")
+RECONNECT: Final = msg("Google access for this account has expired or was revoked. Connect the Google account again.")
+MISCONFIGURED: Final = msg(
     "Google is not set up correctly on this server (Google did not accept its client). Contact support."
 )
-REFUSED: Final = "Google did not accept the request. Please try again."
+REFUSED: Final = msg("Google did not accept the request. Please try again.")
 
 
 class GoogleNotConfigured(RuntimeError):
@@ -68,7 +69,7 @@ class GoogleNotConfigured(RuntimeError):
 class GoogleError(Exception):
     """Base of the two failures. ``message`` is safe to show; ``detail`` is Google's own text, for logs."""
 
-    def __init__(self, message: str, *, code: str, status: int | None = None, detail: str | None = None) -> None:
+    def __init__(self, message: Message, *, code: str, status: int | None = None, detail: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
@@ -81,7 +82,7 @@ class GoogleUnavailable(GoogleError):
 
     def __init__(
         self,
-        message: str = UNAVAILABLE,
+        message: Message = UNAVAILABLE,
         *,
         code: str = "unavailable",
         status: int | None = None,
@@ -98,7 +99,7 @@ class GoogleRefused(GoogleError):
 
     def __init__(
         self,
-        message: str = REFUSED,
+        message: Message = REFUSED,
         *,
         code: str,
         status: int | None = None,
@@ -158,7 +159,7 @@ class GoogleTokens:
         refresh token and may have no scope: the previous ones still hold."""
         access = token.get("access_token")
         if not isinstance(access, str) or not access:
-            raise GoogleRefused("Google sent no access token.", code="no_access_token")
+            raise GoogleRefused(msg("Google sent no access token."), code="no_access_token")
         refresh = token.get("refresh_token")
         if not isinstance(refresh, str) or not refresh:
             refresh = previous.refresh_token if previous else None

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request
 
 from x8.kit.db import SessionDep
 from x8.kit.errors import Conflict, Forbidden, NotFound, error_responses
+from x8.kit.i18n import msg
 from x8.kit.pagination import Limit, Offset
 from x8.platform.admin import repository, service
 from x8.platform.admin.schemas import (
@@ -72,7 +73,7 @@ async def override_client_limits(
     """Raise (or restore) one business's channel and company limits; only the fields sent change. Audited."""
     client = await session.get(User, client_id)
     if client is None or client.role != Role.CLIENT:
-        raise NotFound("Business not found.")
+        raise NotFound(msg("Business not found."))
     changes = body.model_dump(exclude_unset=True)
     for field, value in changes.items():
         setattr(client, field, value)

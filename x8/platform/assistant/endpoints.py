@@ -13,6 +13,7 @@ from x8.conversations.ports import tenant_kb_search
 from x8.kit.db import SessionDep, after_commit
 from x8.kit.deps import SettingsDep
 from x8.kit.errors import Forbidden, NotFound, error_responses
+from x8.kit.i18n import msg
 from x8.platform.assistant import service
 from x8.platform.assistant.schemas import BehaviourIn, BehaviourOut, PreviewIn, PreviewOut
 from x8.platform.audit.service import audit
@@ -32,7 +33,7 @@ async def _read(session: SessionDep, company_id: uuid.UUID, scope: str, key: str
     )
     if row is None:
         if version is not None:
-            raise NotFound(f"Version {version} does not exist.")
+            raise NotFound(msg("Version {version} does not exist.", version=version))
         return BehaviourOut(scope=scope, key=key, version=0, settings=BehaviourIn(), created_at=None)
     return BehaviourOut(
         scope=scope, key=key, version=row.version, settings=BehaviourIn(**row.settings), created_at=row.created_at
@@ -48,7 +49,11 @@ async def _write(
     key: str,
     body: BehaviourIn,
 ) -> BehaviourOut:
-    row = await service.save(session, company_id, scope, key, body.model_dump(), user_id)
+    row, created = await service.save(session, company_id, scope, key, body.model_dump(), user_id)
+    if not created:  # nothing changed: no new version, nothing to forget, nothing to audit
+        return BehaviourOut(
+            scope=scope, key=key, version=row.version, settings=body, created_at=row.created_at, changed=False
+        )
 
     async def forget() -> None:  # once committed, so the next turn in this process reads the new version
         forget_company_profile(company_id)
@@ -62,19 +67,23 @@ async def _write(
         ("company", company_id),
         {"scope": scope, "key": key, "version": row.version},
     )
-    return BehaviourOut(scope=scope, key=key, version=row.version, settings=body, created_at=row.created_at)
+    return BehaviourOut(
+        scope=scope, key=key, version=row.version, settings=body, created_at=row.created_at, changed=True
+    )
 
 
 async def _channel_key(company: CompanyScope, channel_id: uuid.UUID) -> str:
     """The key of the company's channel's settings (a short read of its own: the preview then calls the LLM)."""
     if await company_channel(company.db, company.id, channel_id) is None:
-        raise NotFound("Channel not found.")
+        raise NotFound(msg("Channel not found."))
     return str(channel_id)
 
 
 def _scenario(name: str) -> str:
     if name not in SCENARIOS:
-        raise NotFound(f"Unknown scenario {name!r}; scenarios are: {', '.join(SCENARIOS)}.")
+        raise NotFound(
+            msg("Unknown scenario {name!r}; scenarios are: {scenarios}.", name=name, scenarios=", ".join(SCENARIOS))
+        )
     return name
 
 
@@ -90,7 +99,8 @@ async def get_company_behaviour(
 async def put_company_behaviour(
     company: EditableCompany, body: BehaviourIn, request: Request, session: SessionDep
 ) -> BehaviourOut:
-    """Save the company-level settings as a new version (earlier versions stay readable)."""
+    """Save the company-level settings as a new version (earlier versions stay readable). Settings equal to the
+    latest version make no new one: the answer is that version, with ``changed: false``."""
     return await _write(request, session, company.user.id, company.id, "company", "", body)
 
 

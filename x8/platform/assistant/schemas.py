@@ -29,6 +29,9 @@ class BehaviourOut(BaseModel):
     version: int  # 0: nothing saved yet
     settings: BehaviourIn
     created_at: datetime | None
+    changed: bool | None = Field(
+        None, description="On a save: whether it made a new version (false: the settings equal the latest version)"
+    )
 
 
 class PreviewIn(BaseModel):

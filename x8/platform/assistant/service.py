@@ -40,26 +40,24 @@ async def version(
 
 async def save(
     session: AsyncSession, company_id: uuid.UUID, scope: str, key: str, settings: dict[str, Any], author: uuid.UUID
-) -> AssistantSettings:
-    """The next version for this scope. Two saves racing for one number: the unique index refuses the second."""
-    current = await session.scalar(
-        select(func.coalesce(func.max(AssistantSettings.version), 0)).where(
-            AssistantSettings.company_id == company_id,
-            AssistantSettings.scope == scope,
-            AssistantSettings.scope_key == key,
-        )
-    )
+) -> tuple[AssistantSettings, bool]:
+    """The next version for this scope, and True; or the latest version and False when ``settings`` are the same as
+    it (a save that changes nothing makes no version). Two saves racing for one number: the unique index refuses
+    the second."""
+    current = await latest(session, company_id, scope, key)
+    if current is not None and current.settings == settings:
+        return current, False
     row = AssistantSettings(
         company_id=company_id,
         scope=scope,
         scope_key=key,
-        version=int(current or 0) + 1,
+        version=(current.version if current is not None else 0) + 1,
         settings=settings,
         created_by=author,
     )
     session.add(row)
     await session.flush()
-    return row
+    return row, True
 
 
 async def behaviour_set(session: AsyncSession, company_id: uuid.UUID) -> BehaviourSet:

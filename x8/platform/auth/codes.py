@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from x8.kit.clock import utcnow
 from x8.kit.db import Database
 from x8.kit.errors import BadRequest
+from x8.kit.i18n import Message, msg
 from x8.kit.security import new_numeric_code, new_url_token, secret_digest
 from x8.platform.users.models import EmailCode
 
@@ -102,21 +103,21 @@ async def check_code(
 
 def _problem(
     row: EmailCode | None, secret_key: str, email: str, purpose: Purpose, code: str, now: datetime
-) -> str | None:
+) -> Message | None:
     """What is wrong with this try, if anything. A wrong code counts one attempt on ``row``."""
     if row is None:
-        return "There is no active code for this email. It was already used or replaced; request a new one."
+        return msg("There is no active code for this email. It was already used or replaced; request a new one.")
     if row.expires_at <= now:
-        return "This code has expired. Request a new one."
+        return msg("This code has expired. Request a new one.")
     if row.attempts >= MAX_ATTEMPTS:
-        return "Too many wrong attempts. Request a new code."
+        return msg("Too many wrong attempts. Request a new code.")
     if hmac.compare_digest(secret_digest(secret_key, purpose, email, code), row.secret_hash):
         return None
     row.attempts += 1
     left = MAX_ATTEMPTS - row.attempts
     if left <= 0:
-        return "Wrong code. No attempts left: request a new code."
-    return f"Wrong code. {left} attempt{'s' if left != 1 else ''} left."
+        return msg("Wrong code. No attempts left: request a new code.")
+    return msg("Wrong code. {left} {left:plural:attempt|attempts} left.", left=left)
 
 
 async def consume(session: AsyncSession, code_id: uuid.UUID) -> None:
@@ -128,7 +129,7 @@ async def consume(session: AsyncSession, code_id: uuid.UUID) -> None:
         .returning(EmailCode.id)
     )
     if result.scalar_one_or_none() is None:
-        raise BadRequest("This code was already used. Request a new one.")
+        raise BadRequest(msg("This code was already used. Request a new one."))
 
 
 async def take_verified_registration(session: AsyncSession, email: str) -> None:
@@ -149,7 +150,7 @@ async def take_verified_registration(session: AsyncSession, email: str) -> None:
         )
     ).scalar_one_or_none()
     if row is None or row.verified_at is None or row.verified_at + VERIFIED_GRACE <= now:
-        raise BadRequest("Verify your email with the code we sent before completing registration.")
+        raise BadRequest(msg("Verify your email with the code we sent before completing registration."))
     row.consumed_at = now
 
 
@@ -167,6 +168,6 @@ async def take_magic_token(session: AsyncSession, secret_key: str, token: str) -
         )
     ).scalar_one_or_none()
     if row is None or row.consumed_at is not None or row.expires_at <= now:
-        raise BadRequest("This sign-in link is invalid, was already used or has expired. Request a new one.")
+        raise BadRequest(msg("This sign-in link is invalid, was already used or has expired. Request a new one."))
     row.consumed_at = now
     return row.email

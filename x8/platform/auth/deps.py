@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from x8.kit.clock import utcnow
 from x8.kit.db import SessionDep
 from x8.kit.errors import Forbidden, Unauthorized
+from x8.kit.i18n import Message, msg
 from x8.kit.security import InvalidToken, TokenType, decode_token
 from x8.platform.companies.models import Company
 from x8.platform.tenant_keys.repository import find_live
@@ -65,7 +66,7 @@ class TenantKeyPrincipal:
 Principal = UserPrincipal | TenantKeyPrincipal
 
 
-def _unauthorized(detail: str) -> Unauthorized:
+def _unauthorized(detail: Message) -> Unauthorized:
     return Unauthorized(detail, headers={"WWW-Authenticate": "Bearer"})
 
 
@@ -79,12 +80,13 @@ async def authenticate(
     if tenant_key is not None:
         live = await find_live(session, tenant_key)
         if live is None:
-            raise Unauthorized("The tenant key is missing, wrong or revoked.", headers={"WWW-Authenticate": "ApiKey"})
+            refused = msg("The tenant key is missing, wrong or revoked.")
+            raise Unauthorized(refused, headers={"WWW-Authenticate": "ApiKey"})
         principal = TenantKeyPrincipal(key_id=live.id, company=live.company, scopes=live.scopes)
     elif access_token is not None:
         principal = await principal_from_token(session, secret_key, access_token)
     else:
-        raise _unauthorized("Sign in to continue: no access token was given.")
+        raise _unauthorized(msg("Sign in to continue: no access token was given."))
     await session.commit()
     return principal
 
@@ -95,7 +97,7 @@ async def get_principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> UserPrincipal:
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise _unauthorized("Sign in to continue: no access token was given.")
+        raise _unauthorized(msg("Sign in to continue: no access token was given."))
     principal = await authenticate(session, request.app.state.settings.secret_key, access_token=credentials.credentials)
     assert isinstance(principal, UserPrincipal)
     return principal
@@ -114,7 +116,7 @@ def require_scope(scope: Scope) -> Callable[[TenantKeyPrincipal], Awaitable[Tena
         principal: Annotated[TenantKeyPrincipal, Depends(get_tenant_key_principal)],
     ) -> TenantKeyPrincipal:
         if scope.value not in principal.scopes:
-            raise Forbidden(f"This key may not {scope.value}.")
+            raise Forbidden(msg("This key may not {scope}.", scope=scope.value))
         return principal
 
     return dependency
@@ -130,7 +132,7 @@ async def principal_from_token(
         user_id = uuid.UUID(claims["sub"])
         sid = uuid.UUID(str(claims.get("sid")))
     except (InvalidToken, ValueError, KeyError) as exc:
-        raise _unauthorized("Invalid or expired access token.") from exc
+        raise _unauthorized(msg("Invalid or expired access token.")) from exc
     row = (
         await session.execute(
             select(User, AuthSession)
@@ -139,12 +141,12 @@ async def principal_from_token(
         )
     ).one_or_none()
     if row is None:
-        raise _unauthorized("Invalid or expired access token.")
+        raise _unauthorized(msg("Invalid or expired access token."))
     user, auth_session = row
     if auth_session.revoked_at is not None or auth_session.expires_at <= utcnow():
-        raise _unauthorized("This session has ended. Please sign in again.")
+        raise _unauthorized(msg("This session has ended. Please sign in again."))
     if not user.is_active:
-        raise _unauthorized("This account is disabled.")
+        raise _unauthorized(msg("This account is disabled."))
     return UserPrincipal(user=user, session_id=sid)
 
 
@@ -157,7 +159,7 @@ def require_role(*roles: Role) -> Callable[[User], Awaitable[User]]:
 
     async def dependency(user: Annotated[User, Depends(get_current_user)]) -> User:
         if user.role not in allowed:
-            raise Forbidden(f"This action needs the {' or '.join(sorted(allowed))} role.")
+            raise Forbidden(msg("This action needs the {roles:or} role.", roles=sorted(allowed)))
         return user
 
     return dependency

@@ -11,6 +11,7 @@ from x8.kit.clock import utcnow
 from x8.kit.db import SessionDep
 from x8.kit.deps import DatabaseDep, SettingsDep
 from x8.kit.errors import BadRequest, Conflict, RateLimited, ServiceUnavailable, Unauthorized, error_responses
+from x8.kit.i18n import Message, as_language, language_of, msg
 from x8.kit.ratelimit import hit, refuse_if_over
 from x8.kit.security import DUMMY_PASSWORD_HASH, hash_password, verify_password
 from x8.platform.audit.service import audit
@@ -32,6 +33,7 @@ from x8.platform.auth.schemas import (
     VerifiedOut,
 )
 from x8.platform.auth.sessions import revoke, revoke_all, rotate, start_session
+from x8.platform.mail import letters
 from x8.platform.mail.sender import send_mail
 from x8.platform.users.models import User
 from x8.platform.users.repository import create_user, get_by_email
@@ -41,6 +43,7 @@ from x8.settings import Settings
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 _CODE_MINUTES = int(codes.CODE_TTL.total_seconds() // 60)
+_MAGIC_MINUTES = int(codes.MAGIC_TTL.total_seconds() // 60)
 
 
 async def _limit_codes(db: DatabaseDep, settings: Settings, request: Request, email: str) -> None:
@@ -51,22 +54,18 @@ async def _limit_codes(db: DatabaseDep, settings: Settings, request: Request, em
             (f"code:ip:{client_ip(request)}", settings.rate_limit_codes_per_ip),
         ],
         window_seconds=settings.rate_limit_window_seconds,
-        what="code requests",
+        what=msg("code requests"),
     )
+
+
+def _said(request: Request, message: Message) -> MessageOut:
+    return MessageOut(message=message.render(language_of(request)))
 
 
 async def _account(db: DatabaseDep, email: str) -> User | None:
     """A short read of its own: the request's session opens no transaction before the mail is sent."""
     async with db.sessions() as session:
         return await get_by_email(session, email)
-
-
-def _code_mail(code: str, action: str) -> str:
-    return (
-        f"Your X8 Network {action} code is: {code}\n\n"
-        f"It is valid for {_CODE_MINUTES} minutes and can be used once.\n"
-        "If you did not ask for it, you can ignore this email."
-    )
 
 
 @router.post(
@@ -80,17 +79,21 @@ async def send_verification_code(
     """Email a 6-digit registration code (valid 10 minutes, single use, five tries)."""
     await _limit_codes(db, settings, request, body.email)
     if await _account(db, body.email) is not None:
-        raise Conflict("An account with this email already exists. Sign in or reset your password.")
+        raise Conflict(msg("An account with this email already exists. Sign in or reset your password."))
     code = codes.new_code()
+    # No account yet: the letter is in the language the registration page asks in.
     await send_mail(
         session,
         settings,
         to=body.email,
-        subject="Your X8 Network verification code",
-        body=_code_mail(code, "verification"),
+        letter=letters.verification_code(code, _CODE_MINUTES),
+        language=language_of(request),
     )
     await codes.store_code(session, settings.secret_key, body.email, codes.Purpose.REGISTER, code)
-    return CodeSentOut(message="We sent a 6-digit code to your email.", expires_in=int(codes.CODE_TTL.total_seconds()))
+    return CodeSentOut(
+        message=msg("We sent a 6-digit code to your email.").render(language_of(request)),
+        expires_in=int(codes.CODE_TTL.total_seconds()),
+    )
 
 
 @router.post("/verify-code", response_model=VerifiedOut, responses=error_responses(BadRequest))
@@ -110,7 +113,7 @@ async def complete_registration(
 ) -> TokenPair:
     """Create the account once the email is verified. The business starts a 7-day trial."""
     if await get_by_email(session, body.email) is not None:
-        raise Conflict("An account with this email already exists. Sign in or reset your password.")
+        raise Conflict(msg("An account with this email already exists. Sign in or reset your password."))
     await codes.take_verified_registration(session, body.email)
     user = await create_user(session, email=body.email, password=body.password, full_name=body.full_name)
     user.language = body.language
@@ -125,21 +128,21 @@ async def login(
     signs in often is never locked out, while guessing one account's password still is."""
     window = settings.rate_limit_window_seconds
     email_key = (f"login:email:{body.email}", settings.rate_limit_logins_per_email)
-    await refuse_if_over(db, keys=[email_key], window_seconds=window, what="failed sign-in attempts")
+    await refuse_if_over(db, keys=[email_key], window_seconds=window, what=msg("failed sign-in attempts"))
     await hit(
         db,
         keys=[(f"login:ip:{client_ip(request)}", settings.rate_limit_logins_per_ip)],
         window_seconds=window,
-        what="sign-in attempts",
+        what=msg("sign-in attempts"),
     )
     user = await get_by_email(session, body.email)
     if user is None or not verify_password(
         body.password, user.hashed_password if user is not None else DUMMY_PASSWORD_HASH
     ):
-        await hit(db, keys=[email_key], window_seconds=window, what="failed sign-in attempts")
-        raise Unauthorized("Incorrect email or password.")
+        await hit(db, keys=[email_key], window_seconds=window, what=msg("failed sign-in attempts"))
+        raise Unauthorized(msg("Incorrect email or password."))
     if not user.is_active:
-        raise Unauthorized("This account is disabled. Contact support.")
+        raise Unauthorized(msg("This account is disabled. Contact support."))
     return await start_session(session, settings.secret_key, user, request)
 
 
@@ -155,10 +158,10 @@ async def me(user: CurrentUser) -> Me:
 
 
 @router.post("/logout", response_model=MessageOut, responses=error_responses(Unauthorized))
-async def logout(principal: CurrentPrincipal, session: SessionDep) -> MessageOut:
+async def logout(request: Request, principal: CurrentPrincipal, session: SessionDep) -> MessageOut:
     """End this session: its refresh token and access tokens stop working."""
     await revoke(session, principal.session_id, "logout")
-    return MessageOut(message="Signed out.")
+    return _said(request, msg("Signed out."))
 
 
 @router.post("/request-password-reset", response_model=MessageOut, responses=error_responses(RateLimited))
@@ -174,11 +177,11 @@ async def request_password_reset(
             session,
             settings,
             to=body.email,
-            subject="Reset your X8 Network password",
-            body=_code_mail(code, "password reset"),
+            letter=letters.password_reset_code(code, _CODE_MINUTES),
+            language=as_language(user.language),
         )
         await codes.store_code(session, settings.secret_key, body.email, codes.Purpose.RESET, code)
-    return MessageOut(message="If an account exists for this email, we sent it a reset code.")
+    return _said(request, msg("If an account exists for this email, we sent it a reset code."))
 
 
 @router.post("/verify-reset-code", response_model=VerifiedOut, responses=error_responses(BadRequest))
@@ -197,12 +200,12 @@ async def reset_password(
     )
     user = await get_by_email(session, body.email)
     if user is None:
-        raise BadRequest("There is no active code for this email. Request a new one.")
+        raise BadRequest(msg("There is no active code for this email. Request a new one."))
     await codes.consume(session, code_id)
     user.hashed_password = hash_password(body.new_password)
     await revoke_all(session, user.id, "password_reset")
     await audit(session, request, user.id, "auth.password_reset", ("user", user.id))
-    return MessageOut(message="Your password was changed. Sign in with the new password.")
+    return _said(request, msg("Your password was changed. Sign in with the new password."))
 
 
 @router.post("/change-password", response_model=MessageOut, responses=error_responses(BadRequest))
@@ -212,11 +215,11 @@ async def change_password(
     """Change the password; other sessions are signed out, this one stays."""
     user = principal.user
     if user.hashed_password is not None and not verify_password(body.current_password, user.hashed_password):
-        raise BadRequest("The current password is incorrect.")
+        raise BadRequest(msg("The current password is incorrect."))
     user.hashed_password = hash_password(body.new_password)
     await revoke_all(session, user.id, "password_changed", keep=principal.session_id)
     await audit(session, request, user.id, "auth.password_changed", ("user", user.id))
-    return MessageOut(message="Password changed.")
+    return _said(request, msg("Password changed."))
 
 
 @router.post("/request-magic-link", response_model=MessageOut, responses=error_responses(RateLimited))
@@ -233,12 +236,11 @@ async def request_magic_link(
             session,
             settings,
             to=body.email,
-            subject="Your X8 Network sign-in link",
-            body=f"Open this link to sign in to X8 Network:\n\n{link}\n\n"
-            "It works once and expires in 15 minutes. If you did not ask for it, ignore this email.",
+            letter=letters.magic_link(link, _MAGIC_MINUTES),
+            language=as_language(user.language),
         )
         await codes.store_magic_token(session, settings.secret_key, body.email, token)
-    return MessageOut(message="If an account exists for this email, we sent it a sign-in link.")
+    return _said(request, msg("If an account exists for this email, we sent it a sign-in link."))
 
 
 @router.post("/verify-magic-link", response_model=TokenPair, responses=error_responses(BadRequest, RateLimited))
@@ -249,12 +251,12 @@ async def verify_magic_link(
         db,
         keys=[(f"magic:ip:{client_ip(request)}", settings.rate_limit_logins_per_ip)],
         window_seconds=settings.rate_limit_window_seconds,
-        what="sign-in attempts",
+        what=msg("sign-in attempts"),
     )
     email = await codes.take_magic_token(session, settings.secret_key, body.token)
     user = await get_by_email(session, email)
     if user is None or not user.is_active:
-        raise BadRequest("This sign-in link is invalid, was already used or has expired. Request a new one.")
+        raise BadRequest(msg("This sign-in link is invalid, was already used or has expired. Request a new one."))
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
     return await start_session(session, settings.secret_key, user, request)

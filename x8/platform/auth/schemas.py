@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 import email_validator
 from pydantic import AfterValidator, BaseModel, EmailStr, Field, WithJsonSchema
 
+from x8.kit.i18n import msg
+
 _COMMON = {"password", "password1", "12345678", "123456789", "qwerty123", "11111111", "iloveyou1"}
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
 # The schema's form of "a letter and a digit, in either order" (letter: Unicode L*, str.isalpha; digit: Unicode Nd,
@@ -20,13 +22,13 @@ def _normalize_email(value: str) -> str:
 
 def _strong_password(value: str) -> str:
     if len(value) < PASSWORD_MIN:
-        raise ValueError(f"Password must be at least {PASSWORD_MIN} characters long.")
+        raise ValueError(msg("Password must be at least {min} characters long.", min=PASSWORD_MIN))
     if len(value) > PASSWORD_MAX:
-        raise ValueError(f"Password must be at most {PASSWORD_MAX} characters long.")
+        raise ValueError(msg("Password must be at most {max} characters long.", max=PASSWORD_MAX))
     if not any(c.isalpha() for c in value) or not any(c.isdecimal() for c in value):
-        raise ValueError("Password must contain at least one letter and one digit.")
+        raise ValueError(msg("Password must contain at least one letter and one digit."))
     if value.lower() in _COMMON:
-        raise ValueError("This password is too common.")
+        raise ValueError(msg("This password is too common."))
     return value
 
 

@@ -17,6 +17,7 @@ from x8.kit.client import client_ip
 from x8.kit.clock import utcnow
 from x8.kit.db import Database
 from x8.kit.errors import Unauthorized
+from x8.kit.i18n import Message, msg
 from x8.kit.security import ACCESS_TTL, REFRESH_TTL, InvalidToken, decode_token, encode_token
 from x8.platform.auth.schemas import TokenPair
 from x8.platform.users.models import AuthSession, User
@@ -63,24 +64,24 @@ async def rotate(db: Database, secret_key: str, refresh_token: str) -> TokenPair
         claims = decode_token(secret_key, refresh_token, expected_type="refresh")
         sid = uuid.UUID(str(claims.get("sid")))
     except (InvalidToken, ValueError) as exc:
-        raise Unauthorized("Invalid or expired refresh token. Please sign in again.") from exc
+        raise Unauthorized(msg("Invalid or expired refresh token. Please sign in again.")) from exc
     now = utcnow()
     async with db.sessions() as session:
         auth_session = (
             await session.execute(select(AuthSession).where(AuthSession.id == sid).with_for_update())
         ).scalar_one_or_none()
-        problem: str | None = None
+        problem: Message | None = None
         user: User | None = None
         if auth_session is None or auth_session.revoked_at is not None or auth_session.expires_at <= now:
-            problem = "This session has ended. Please sign in again."
+            problem = msg("This session has ended. Please sign in again.")
         elif auth_session.current_jti != claims.get("jti"):
             auth_session.revoked_at = now
             auth_session.revoked_reason = "refresh_token_reuse"
-            problem = "This refresh token was already used, so the session was signed out for safety."
+            problem = msg("This refresh token was already used, so the session was signed out for safety.")
         else:
             user = await session.get(User, auth_session.user_id)
             if user is None or not user.is_active:
-                problem = "This account is disabled."
+                problem = msg("This account is disabled.")
             else:
                 auth_session.current_jti = uuid.uuid4().hex
                 auth_session.last_used_at = now

@@ -19,6 +19,7 @@ from x8.conversations import inbox
 from x8.kit.db import SessionDep
 from x8.kit.deps import DatabaseDep, SettingsDep
 from x8.kit.errors import BadRequest, Forbidden, NotFound, PaymentRequired, ServiceUnavailable, error_responses
+from x8.kit.i18n import msg
 from x8.platform.auth.deps import CurrentUser
 from x8.platform.billing.plans import channel_limit
 from x8.platform.channels import repository, service
@@ -37,7 +38,7 @@ from x8.platform.channels.schemas import (
 )
 from x8.platform.channels.scope import VisibleWhatsappChannel
 from x8.platform.companies.schemas import SELECTABLE_CHANNELS
-from x8.platform.companies.scope import VisibleCompany
+from x8.platform.companies.scope import VisibleCompany, visible_company
 from x8.platform.companies.service import channels_in_use
 from x8.platform.users.models import User
 from x8.settings import Settings
@@ -75,15 +76,23 @@ def _available(platform: str, chosen: bool, settings: Settings) -> AvailableChan
 
 
 @router.get("/available-channels", response_model=AvailableChannels, responses=error_responses(NotFound))
-async def available_channels(scope: VisibleCompany, session: SessionDep, settings: SettingsDep) -> AvailableChannels:
-    """The platforms a company can use, whether each is chosen, how to connect each (``connect``), and the plan's
-    channel limit across companies."""
-    company = scope.company
-    owner = await session.get(User, company.owner_id)
-    if owner is None:
-        raise NotFound("Company not found.")
+async def available_channels(
+    user: CurrentUser, session: SessionDep, db: DatabaseDep, settings: SettingsDep, company_id: uuid.UUID | None = None
+) -> AvailableChannels:
+    """The platforms the plan allows on this server, how to connect each (``connect``), whether this server is
+    ``configured`` for it (and why not), and the plan's channel limit across companies. With ``company_id``, also
+    whether each is ``chosen`` for that company; without it (the company wizard, before the company exists), for
+    the caller's own business, nothing chosen."""
+    if company_id is not None:
+        company = (await visible_company(company_id, user, session, db)).company
+        owner = await session.get(User, company.owner_id)
+        if owner is None:
+            raise NotFound(msg("Company not found."))
+        chosen = set(company.channels)
+    else:
+        owner, chosen = user, set()
     in_use = await channels_in_use(session, owner.id)
-    items = [_available(p.value, p.value in company.channels, settings) for p in SELECTABLE_CHANNELS]
+    items = [_available(p.value, p.value in chosen, settings) for p in SELECTABLE_CHANNELS]
     return AvailableChannels(items=items, limit=channel_limit(owner), in_use=in_use)
 
 
@@ -109,10 +118,10 @@ async def _connect(
         channel = await service.connect(db, settings, request, user, company_id, platform, given)
     except ProviderError as exc:
         if not exc.retryable:  # the provider refused what we sent (a webhook URL it will not call, say)
-            raise BadRequest(str(exc)) from exc
-        raise ServiceUnavailable(f"{exc} Please try again in a moment.") from exc
+            raise BadRequest(exc.message) from exc
+        raise ServiceUnavailable(msg("{reason} Please try again in a moment.", reason=exc.message)) from exc
     except WahaNotConfigured as exc:
-        raise ServiceUnavailable(str(exc)) from exc
+        raise ServiceUnavailable(exc.message) from exc
     return ConnectOut(channel_id=channel.id, platform=channel.platform, status=channel.status)
 
 
@@ -154,9 +163,9 @@ async def whatsapp_qr(scope: VisibleWhatsappChannel, settings: SettingsDep) -> Q
     try:
         return QrOut(qr=await WahaAdapter(settings).qr_code(scope.channel))
     except ProviderError as exc:
-        raise ServiceUnavailable(f"{exc} Please try again in a moment.") from exc
+        raise ServiceUnavailable(msg("{reason} Please try again in a moment.", reason=exc.message)) from exc
     except WahaNotConfigured as exc:
-        raise ServiceUnavailable(str(exc)) from exc
+        raise ServiceUnavailable(exc.message) from exc
 
 
 @router.get("/whatsapp/status", response_model=ChannelInfo, responses=error_responses(NotFound))
@@ -174,5 +183,6 @@ async def disconnect(
     try:
         channel = await service.disconnect(db, settings, request, user, channel_id)
     except ProviderError as exc:
-        raise ServiceUnavailable(f"{exc} The channel is still connected; please try again.") from exc
+        still = msg("{reason} The channel is still connected; please try again.", reason=exc.message)
+        raise ServiceUnavailable(still) from exc
     return ConnectOut(channel_id=channel.id, platform=channel.platform, status=channel.status)

@@ -13,6 +13,7 @@ from fastapi import Depends, Query
 from x8.kit.db import SessionDep
 from x8.kit.deps import DatabaseDep
 from x8.kit.errors import NotFound
+from x8.kit.i18n import msg
 from x8.platform.auth.deps import CurrentUser
 from x8.platform.channels.models import Channel
 from x8.platform.companies.scope import CompanyScope
@@ -30,11 +31,11 @@ async def _whatsapp(
 ) -> ChannelScope:
     channel = await session.get(Channel, channel_id)
     if channel is None or channel.platform != "whatsapp":
-        raise NotFound("Channel not found.")
+        raise NotFound(msg("Channel not found."))
     try:
         company = await get_visible(session, user, channel.company_id)
     except NotFound as exc:
-        raise NotFound("Channel not found.") from exc
+        raise NotFound(msg("Channel not found.")) from exc
     await session.commit()
     return ChannelScope(channel, CompanyScope(company, db, user))
 

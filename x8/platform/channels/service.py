@@ -24,6 +24,7 @@ from x8.kit.client import client_ip
 from x8.kit.clock import utcnow
 from x8.kit.db import Database
 from x8.kit.errors import BadRequest, NotFound
+from x8.kit.i18n import msg
 from x8.kit.secretbox import open_sealed, seal, secret_hash
 from x8.platform.audit.service import record
 from x8.platform.channels.cache import forget_channel
@@ -54,7 +55,7 @@ async def _check_choice(session: AsyncSession, company: Company, platform: str) 
         return
     owner = await session.get(User, company.owner_id)
     if owner is None:
-        raise NotFound("Company not found.")
+        raise NotFound(msg("Company not found."))
     await check_channel_choice(
         session, owner, [*company.channels, platform], company_id=company.id, previous=company.channels
     )
@@ -93,7 +94,7 @@ async def connect(
     try:
         result = await adapter.connect(planned.channel, given)  # no transaction is open here
     except InvalidCredentials as exc:
-        raise BadRequest(str(exc)) from exc
+        raise BadRequest(exc.message) from exc
     try:
         channel = await _record_connect(db, settings, request, user, planned, result)
     except Exception:
@@ -110,14 +111,14 @@ async def _record_connect(
     async with db.sessions() as session, session.begin():
         company = await session.get(Company, planned.channel.company_id, with_for_update=True)
         if company is None:
-            raise NotFound("Company not found.")
+            raise NotFound(msg("Company not found."))
         await _check_choice(session, company, planned.channel.platform)  # again, now under the company's lock
         if planned.channel.platform != SANDBOX and planned.channel.platform not in company.channels:
             company.channels = [*company.channels, planned.channel.platform]
         channel = await session.get(Channel, planned.channel.id, with_for_update=True)
         if channel is None:
             if not planned.is_new or await channel_for(session, company.id, planned.channel.platform):
-                raise ProviderError("The channel changed while it was being connected.", retryable=True)
+                raise ProviderError(msg("The channel changed while it was being connected."), retryable=True)
             channel = Channel(id=planned.channel.id, company_id=company.id, platform=planned.channel.platform)
             channel.error_count = 0
             session.add(channel)
@@ -159,7 +160,7 @@ async def disconnect(db: Database, settings: Settings, request: Request, user: U
     async with db.sessions() as session, session.begin():
         row = await session.get(Channel, channel_id, with_for_update=True)
         if row is None:
-            raise NotFound("Channel not found.")
+            raise NotFound(msg("Channel not found."))
         row.status = ChannelStatus.DISCONNECTED
         row.credentials = None
         row.webhook_secret_hash = None
@@ -187,7 +188,7 @@ async def _editable_channel(session: AsyncSession, user: User, channel_id: uuid.
     try:
         await get_editable(session, user, channel.company_id)
     except NotFound as exc:
-        raise NotFound("Channel not found.") from exc
+        raise NotFound(msg("Channel not found.")) from exc
     return channel
 
 
@@ -201,5 +202,5 @@ async def company_channel(db: Database, company_id: uuid.UUID, channel_id: uuid.
 async def get_channel(session: AsyncSession, channel_id: uuid.UUID) -> Channel:
     channel = await session.get(Channel, channel_id)
     if channel is None:
-        raise NotFound("Channel not found.")
+        raise NotFound(msg("Channel not found."))
     return channel

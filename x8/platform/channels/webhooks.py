@@ -27,6 +27,7 @@ from x8.kit.cleaning import clean_json, json_needs_cleaning
 from x8.kit.db import Database, SessionDep
 from x8.kit.deps import DatabaseDep, SettingsDep
 from x8.kit.errors import BadRequest, NotFound, Unauthorized, error_responses
+from x8.kit.i18n import msg
 from x8.platform.auth.deps import CurrentUser
 from x8.platform.channels.cache import channel_for_webhook
 from x8.platform.channels.models import Channel
@@ -53,7 +54,7 @@ async def _channel(db: Database, channel_id: uuid.UUID | None, platform: str) ->
     """A short read on its own connection: provider webhooks hold no connection while they store the message."""
     channel = await channel_for_webhook(db, channel_id) if channel_id else None
     if channel is None or channel.platform != platform:
-        raise NotFound("Channel not found.")
+        raise NotFound(msg("Channel not found."))
     return channel
 
 
@@ -63,7 +64,7 @@ async def _after_store(db: Database, settings: Settings, channel: Channel, recei
         await schedule_turn(channel.company_id, received.conversation_id, delay=delay)
 
 
-def _json_object(body: bytes, what: str) -> dict[str, Any]:
+def _json_object(body: bytes) -> dict[str, Any]:
     """The webhook's JSON, with what PostgreSQL cannot store cleaned out (x8.kit.cleaning): it is stored as sent,
     and a NUL in a sender's name must not lose the message. Only parsed after the signature check, which is over
     the raw bytes."""
@@ -72,9 +73,9 @@ def _json_object(body: bytes, what: str) -> dict[str, Any]:
         if json_needs_cleaning(body):
             payload = clean_json(payload)
     except (ValueError, RecursionError) as exc:
-        raise BadRequest(f"The {what} is not JSON the provider sends.") from exc
+        raise BadRequest(msg("The event is not JSON the provider sends.")) from exc
     if not isinstance(payload, dict):
-        raise BadRequest(f"The {what} is not a JSON object.")
+        raise BadRequest(msg("The event is not a JSON object."))
     return payload
 
 
@@ -92,7 +93,7 @@ async def web(
     try:
         await get_visible(session, user, channel.company_id)
     except NotFound as exc:
-        raise NotFound("Channel not found.") from exc
+        raise NotFound(msg("Channel not found.")) from exc
     message = adapter_for("web", settings).parse(
         {
             "message_id": str(body.message_id or uuid.uuid4()),
@@ -117,7 +118,7 @@ async def _receive(adapter: ChannelAdapter, request: Request, db: Database, chan
     headers = {k.lower(): v for k, v in request.headers.items()}
     if webhook.verify_first:
         _verify(adapter, None, headers, body)
-    payload = _json_object(body, "event")
+    payload = _json_object(body)
     try:
         channel = await _channel(db, channel_id if webhook.per_channel else adapter.route(payload), adapter.platform)
     except NotFound as exc:
@@ -146,7 +147,7 @@ def _verify(adapter: ChannelAdapter, channel: AdapterChannel | None, headers: di
         log.warning(
             "rejected a %s webhook%s: %s", adapter.platform, f" for channel {channel.id}" if channel else "", exc
         )
-        raise Unauthorized(str(exc)) from exc
+        raise Unauthorized(exc.message) from exc
 
 
 def _add_provider_route(platform: str, kind: ChannelKind) -> None:

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response
 from x8.kit.db import OwnerDatabaseDep, SessionDep
 from x8.kit.deps import DatabaseDep, SettingsDep
 from x8.kit.errors import Forbidden, NotFound, PaymentRequired, RateLimited, error_responses
+from x8.kit.i18n import msg
 from x8.kit.pagination import Limit, Offset
 from x8.kit.ratelimit import hit
 from x8.platform.audit.service import audit
@@ -50,7 +51,7 @@ async def create_company(
         db,
         keys=[(f"company:create:{user.id}", settings.rate_limit_companies_per_business)],
         window_seconds=settings.rate_limit_window_seconds,
-        what="new companies",
+        what=msg("new companies"),
     )
     company = await service.create_company(
         session, owner_db, user, body, app_role=settings.db_app_role, max_companies=settings.max_companies

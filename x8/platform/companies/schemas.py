@@ -8,6 +8,7 @@ from zoneinfo import available_timezones
 from pydantic import AfterValidator, BaseModel, Field, HttpUrl, UrlConstraints
 
 from x8.kit.fields import NOT_BLANK, STRIPPED, Choice
+from x8.kit.i18n import Message, msg
 from x8.platform.companies.models import ChannelPlatform, CompanyType
 
 # Every IANA name this server's tz database has, less the files that are not zones.
@@ -15,19 +16,19 @@ _TIMEZONES = available_timezones() - {"localtime", "posixrules", "Factory"}
 SELECTABLE_CHANNELS = [p for p in ChannelPlatform if p != ChannelPlatform.WEB]
 
 
-def _unknown_timezone(value: str) -> str:
-    return f"Unknown time zone {value!r}; use an IANA name such as Europe/Berlin."
+def _unknown_timezone(value: str) -> Message:
+    return msg("Unknown time zone {value!r}; use an IANA name such as Europe/Berlin.", value=value)
 
 
-def _not_selectable(value: str) -> str:
+def _not_selectable(value: str) -> Message:
     if value == ChannelPlatform.WEB:
-        return "The web playground is always available and is not chosen as a channel."
-    return f"Unknown channel {value!r}."
+        return msg("The web playground is always available and is not chosen as a channel.")
+    return msg("Unknown channel {value!r}.", value=value)
 
 
 def _distinct(value: list[ChannelPlatform]) -> list[ChannelPlatform]:
     if len(set(value)) != len(value):
-        raise ValueError("A channel is listed twice.")
+        raise ValueError(msg("A channel is listed twice."))
     return value
 
 

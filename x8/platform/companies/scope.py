@@ -54,7 +54,9 @@ class CompanyScope(TenantScope):
     user: User
 
 
-async def _visible(company_id: uuid.UUID, user: CurrentUser, session: SessionDep, db: DatabaseDep) -> CompanyScope:
+async def visible_company(
+    company_id: uuid.UUID, user: CurrentUser, session: SessionDep, db: DatabaseDep
+) -> CompanyScope:
     company = await get_visible(session, user, company_id)
     await session.commit()
     return CompanyScope(company, db, user)
@@ -72,7 +74,7 @@ async def _editable_form(
     return await _editable(company_id, user, session, db)
 
 
-VisibleCompany = Annotated[CompanyScope, Depends(_visible)]
+VisibleCompany = Annotated[CompanyScope, Depends(visible_company)]
 EditableCompany = Annotated[CompanyScope, Depends(_editable)]
 EditableCompanyForm = Annotated[CompanyScope, Depends(_editable_form)]
 """For multipart uploads, where ``company_id`` is a form field."""

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from x8.kit.db import Database
 from x8.kit.errors import Forbidden, NotFound, PaymentRequired
+from x8.kit.i18n import msg
 from x8.platform.billing.plans import can_operate, channel_limit
 from x8.platform.companies.models import Company
 from x8.platform.companies.schemas import CompanyCreate, CompanyUpdate
@@ -45,14 +46,14 @@ async def get_visible(session: AsyncSession, user: User, company_id: uuid.UUID) 
     """The company if this user may see it; otherwise 404, so existence does not leak (R-C3)."""
     company = (await session.execute(visible_companies(user).where(Company.id == company_id))).scalar_one_or_none()
     if company is None:
-        raise NotFound("Company not found.")
+        raise NotFound(msg("Company not found."))
     return company
 
 
 async def get_editable(session: AsyncSession, user: User, company_id: uuid.UUID) -> Company:
     company = await get_visible(session, user, company_id)
     if user.role == Role.MANAGER:
-        raise Forbidden("Managers can view their businesses' companies; the business owner edits them.")
+        raise Forbidden(msg("Managers can view their businesses' companies; the business owner edits them."))
     return company
 
 
@@ -77,8 +78,10 @@ async def check_channel_choice(
         return
     if not can_operate(owner):
         raise PaymentRequired(
-            "Your trial or subscription has ended, so new channels cannot be added. Choose a plan on the "
-            "Billing page; your data is kept."
+            msg(
+                "Your trial or subscription has ended, so new channels cannot be added. Choose a plan on the "
+                "Billing page; your data is kept."
+            )
         )
     limit = channel_limit(owner)
     if limit is None:
@@ -87,8 +90,12 @@ async def check_channel_choice(
     if others + len(wanted) > limit:
         in_use = others + len(previous)  # what the business has chosen right now, this company included
         raise PaymentRequired(
-            f"Your plan allows {limit} channel{'s' if limit != 1 else ''} across all companies and "
-            f"{in_use} {'is' if in_use == 1 else 'are'} already in use. Upgrade your plan to add more.",
+            msg(
+                "Your plan allows {limit} {limit:plural:channel|channels} across all companies and "
+                "{in_use} {in_use:plural:is|are} already in use. Upgrade your plan to add more.",
+                limit=limit,
+                in_use=in_use,
+            ),
             limit=limit,
             in_use=in_use,
         )
@@ -99,7 +106,7 @@ async def create_company(
 ) -> Company:
     """Insert the company and provision its tenant schema in one owner transaction: all or nothing."""
     if owner.role != Role.CLIENT:
-        raise Forbidden("Only a business account can create companies.")
+        raise Forbidden(msg("Only a business account can create companies."))
     # The owner's row, locked against a concurrent creation, so the count below cannot be passed twice. NO KEY
     # UPDATE: the insert's foreign key check (KEY SHARE, on the owner connection) must not wait on this lock.
     await session.execute(select(User.id).where(User.id == owner.id).with_for_update(key_share=True))
@@ -107,7 +114,11 @@ async def create_company(
     existing = int(await session.scalar(select(func.count()).where(Company.owner_id == owner.id)) or 0)
     if existing >= limit:
         raise PaymentRequired(
-            f"This account can have at most {limit} companies. Delete one, or ask us to raise the limit.",
+            msg(
+                "This account can have at most {limit} {limit:plural:company|companies}. Delete one, or ask us to "
+                "raise the limit.",
+                limit=limit,
+            ),
             limit=limit,
         )
     channels = [c.value for c in data.channels]

@@ -11,6 +11,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -20,6 +21,7 @@ from x8.conversations import queries
 from x8.kit.db import SessionDep
 from x8.kit.deps import SettingsDep
 from x8.kit.errors import Forbidden, NotFound, Unauthorized, error_responses
+from x8.kit.i18n import msg
 from x8.kit.pagination import Limit, Offset
 from x8.kit.security import decode_token, encode_token
 from x8.platform.audit.service import audit
@@ -35,6 +37,7 @@ from x8.platform.conversations.schemas import (
     ConversationMessages,
     ConversationOut,
     HumanReplyIn,
+    PauseBotIn,
     StreamTicket,
     StreamTicketIn,
 )
@@ -109,7 +112,7 @@ async def events(
     proxies from closing the stream."""
     principal = await principal_from_token(session, settings.secret_key, ticket, expected_type="stream")
     if decode_token(settings.secret_key, ticket, expected_type="stream").get("company") != str(company_id):
-        raise Unauthorized("This ticket is for another company's stream.")
+        raise Unauthorized(msg("This ticket is for another company's stream."))
     await get_visible(session, principal.user, company_id)
     broker: InboxBroker = request.app.state.inbox_broker
     queue = await broker.subscribe(company_id)
@@ -155,7 +158,7 @@ async def get_conversation(conversation_id: uuid.UUID, company: ConversationComp
     async with company.tenant() as ts:
         row = await queries.get_conversation(ts, conversation_id)
     if row is None:
-        raise NotFound("Conversation not found.")
+        raise NotFound(msg("Conversation not found."))
     return conversation_out(company.id, row)
 
 
@@ -171,7 +174,7 @@ async def list_messages(
     """History, a page at a time: ``offset`` counts back from the newest message; each page is oldest first."""
     async with company.tenant() as ts:
         if await queries.get_conversation(ts, conversation_id) is None:
-            raise NotFound("Conversation not found.")
+            raise NotFound(msg("Conversation not found."))
         rows, total = await queries.list_messages(ts, conversation_id, limit=limit, offset=offset)
     return ConversationMessages(items=[ConversationMessage(**r) for r in rows], total=total)
 
@@ -194,7 +197,7 @@ async def reply_as_human(
     conversation until resumed or until ``X8_HUMAN_PAUSE_MINUTES`` pass."""
     async with company.tenant() as ts:
         if await queries.get_conversation(ts, conversation_id) is None:
-            raise NotFound("Conversation not found.")
+            raise NotFound(msg("Conversation not found."))
         message = await queries.add_human_reply(
             ts, conversation_id, body.text, pause_minutes=settings.human_pause_minutes
         )
@@ -204,6 +207,32 @@ async def reply_as_human(
         await remember(store, company.id, conversation_id, [{"role": "assistant", "content": body.text}])
     await audit(session, request, company.user.id, "conversation.human_reply", ("conversation", conversation_id))
     return ConversationMessage(**message)
+
+
+@router.post(
+    "/{conversation_id:uuid}/pause-bot", response_model=ConversationOut, responses=error_responses(NotFound, Forbidden)
+)
+async def pause_bot(
+    conversation_id: uuid.UUID,
+    request: Request,
+    company: EditableConversationCompany,
+    session: SessionDep,
+    settings: SettingsDep,
+    body: PauseBotIn | None = None,
+) -> ConversationOut:
+    """A person takes this conversation over: the assistant stays quiet for ``minutes`` (default
+    ``X8_HUMAN_PAUSE_MINUTES``) or until resumed; customers' messages still arrive, for the person to answer."""
+    minutes = body.minutes if body is not None and body.minutes is not None else settings.human_pause_minutes
+    paused = await _change(company, conversation_id, partial(queries.pause_bot, minutes=minutes))
+    await audit(
+        session,
+        request,
+        company.user.id,
+        "conversation.bot_paused",
+        ("conversation", conversation_id),
+        {"minutes": minutes},
+    )
+    return paused
 
 
 @router.post("/{conversation_id:uuid}/resume-bot", response_model=ConversationOut, responses=error_responses(NotFound))
@@ -227,5 +256,5 @@ async def _change(
         await change(ts, conversation_id)
         row = await queries.get_conversation(ts, conversation_id)
     if row is None:
-        raise NotFound("Conversation not found.")
+        raise NotFound(msg("Conversation not found."))
     return conversation_out(company.id, row)

@@ -23,6 +23,7 @@ from x8.conversations.assistant.retrieval import CompanyProfile, Reply
 from x8.conversations.ports import TurnPorts, tenant_kb_search
 from x8.kit.db import Database
 from x8.kit.failing import FailureWindow
+from x8.kit.i18n import msg
 from x8.platform.channels.cache import channel_for_webhook
 from x8.platform.channels.service import credentials_of
 from x8.platform.conversations.history import history_store, recall, remember
@@ -185,7 +186,7 @@ async def deliver(
     provider_id: str | None = None
     retry = False
     if channel is None or channel.status == ChannelStatus.DISCONNECTED:
-        failure = ProviderError("The channel was disconnected.", retryable=False)
+        failure = ProviderError(msg("The channel was disconnected."), retryable=False)
     else:
         adapter = adapter_for(channel.platform, settings)
         try:  # no transaction is open here

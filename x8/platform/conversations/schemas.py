@@ -3,7 +3,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+MAX_PAUSE_MINUTES = 7 * 24 * 60  # a week: longer than that, a person should switch the assistant off
 
 
 class ContactOut(BaseModel):
@@ -57,6 +59,14 @@ class ConversationMessages(BaseModel):
 
 class HumanReplyIn(BaseModel):
     text: str = Field(min_length=1, max_length=4000)
+
+
+class PauseBotIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    minutes: int | None = Field(
+        None, ge=1, le=MAX_PAUSE_MINUTES, strict=True, description="How long; default X8_HUMAN_PAUSE_MINUTES."
+    )
 
 
 class WebMessageIn(BaseModel):

@@ -12,6 +12,7 @@ from fastapi import Depends
 from x8.kit.db import SessionDep
 from x8.kit.deps import DatabaseDep
 from x8.kit.errors import NotFound
+from x8.kit.i18n import msg
 from x8.platform.auth.deps import CurrentUser
 from x8.platform.channels.models import ConversationRef
 from x8.platform.companies.scope import CompanyScope
@@ -23,11 +24,11 @@ async def _scope(
 ) -> CompanyScope:
     ref = await session.get(ConversationRef, conversation_id)
     if ref is None:
-        raise NotFound("Conversation not found.")
+        raise NotFound(msg("Conversation not found."))
     try:
         company = await (get_editable if edit else get_visible)(session, user, ref.company_id)
     except NotFound as exc:
-        raise NotFound("Conversation not found.") from exc
+        raise NotFound(msg("Conversation not found.")) from exc
     await session.commit()
     return CompanyScope(company, db, user)
 

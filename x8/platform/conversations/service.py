@@ -16,6 +16,7 @@ from x8.conversations import inbox, retention
 from x8.conversations.assistant.retrieval import CompanyProfile
 from x8.conversations.delivery import ReplyStats
 from x8.kit.db import Database
+from x8.kit.i18n import as_language
 from x8.kit.ttl_cache import TtlCache
 from x8.platform.assistant.service import behaviour_set
 from x8.platform.billing.plans import can_operate
@@ -24,6 +25,7 @@ from x8.platform.channels.cache import forget_channel
 from x8.platform.channels.models import Channel
 from x8.platform.companies.models import Company
 from x8.platform.knowledge_base.models import KnowledgeBase
+from x8.platform.mail import letters
 from x8.platform.mail.sender import send_mail
 from x8.platform.users.models import User
 from x8.settings import Settings
@@ -199,9 +201,9 @@ async def buffer_seconds_for(db: Database, settings: Settings, company_id: uuid.
 
 
 async def notify_handover(db: Database, settings: Settings, company_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
-    """Email the business that a customer asked for a person, with a link to the conversation. The read is over
-    before the mail is sent; over SMTP the sending session never opens a transaction (only the dev mailbox, which
-    is a row, writes one)."""
+    """Email the business that a customer asked for a person, with a link to the conversation, in the owner's
+    profile language. The read is over before the mail is sent; over SMTP the sending session never opens a
+    transaction (only the dev mailbox, which is a row, writes one)."""
     async with db.sessions() as session:
         company = await session.get(Company, company_id)
         owner = await session.get(User, company.owner_id) if company else None
@@ -213,9 +215,6 @@ async def notify_handover(db: Database, settings: Settings, company_id: uuid.UUI
             session,
             settings,
             to=owner.email,
-            subject=f"{company.name}: a customer asked for a person",
-            body=(
-                f"A customer of {company.name} asked to talk to a person. The assistant has stopped answering in "
-                f"this conversation until you resume it.\n\nOpen the conversation: {link}\n"
-            ),
+            letter=letters.handover_notice(company.name, link),
+            language=as_language(owner.language),
         )

@@ -16,12 +16,14 @@ from pydantic import ValidationError
 from x8.kb_engine import store
 from x8.kb_engine.importer import open_upload, stream_batches
 from x8.kb_engine.reader import UnreadableFile
-from x8.kb_engine.rows import KbItem
+from x8.kb_engine.rows import KbItem, RowError
 from x8.kb_engine.templates import template_csv
 from x8.kit.clock import utcnow
 from x8.kit.db import SessionDep, after_commit
 from x8.kit.deps import SettingsDep
 from x8.kit.errors import BadRequest, Forbidden, NotFound, X8Error, error_responses
+from x8.kit.i18n import Language, language_of, msg
+from x8.kit.i18n.validation import validation_problems
 from x8.kit.pagination import Limit, Offset
 from x8.platform.audit.service import audit
 from x8.platform.companies.scope import EditableCompanyForm, VisibleCompany
@@ -55,6 +57,10 @@ def _out(kb: KnowledgeBase) -> KnowledgeBaseOut:
     return KnowledgeBaseOut.model_validate(kb, from_attributes=True)
 
 
+def _row_error(error: RowError, language: Language) -> RowErrorOut:
+    return RowErrorOut(row=error.row, column=error.column, message=error.message.render(language))
+
+
 def _embed_after_commit(session: SessionDep, settings: Settings, company_id: uuid.UUID) -> None:
     async def schedule() -> None:
         await schedule_embeddings(settings, company_id)
@@ -80,12 +86,18 @@ async def upload(
     in ``replace`` mode a failed import leaves the previous rows untouched."""
     size = file.size if file.size is not None else 0
     if size > settings.kb_max_bytes:
-        raise PayloadTooLarge(f"The file is {size / 1e6:.1f} MB; the limit is {settings.kb_max_bytes / 1e6:.0f} MB.")
+        raise PayloadTooLarge(
+            msg(
+                "The file is {size:.1f} MB; the limit is {limit:.0f} MB.",
+                size=size / 1e6,
+                limit=settings.kb_max_bytes / 1e6,
+            )
+        )
     if kb_id is None:
         kb_id = await service.ensure_default_kb(company.db, company.company)
     kb = await repository.get(session, kb_id)
     if kb is None or kb.company_id != company.id:
-        raise NotFound("Knowledge base not found.")
+        raise NotFound(msg("Knowledge base not found."))
     try:
         parsed = await asyncio.to_thread(open_upload, file.file, file.filename or "")
         async with company.tenant() as ts:
@@ -94,12 +106,15 @@ async def upload(
             )
             kb.row_count = await store.count_items(ts, kb.id)
     except UnreadableFile as exc:
-        raise BadRequest(str(exc)) from exc
+        raise BadRequest(exc.message) from exc
     except store.NothingToImport as exc:
         raise BadRequest(
-            f"None of the {parsed.rows_total} rows could be imported, so the knowledge base was not changed."
+            msg(
+                "None of the {rows} rows could be imported, so the knowledge base was not changed.",
+                rows=parsed.rows_total,
+            )
             if parsed.rows_total
-            else "The file has a header but no rows.",
+            else msg("The file has a header but no rows."),
             errors=[e.__dict__ for e in parsed.errors],
         ) from exc
     kb.source_filename = (file.filename or "")[:255]
@@ -119,7 +134,7 @@ async def upload(
         rows_total=parsed.rows_total,
         rows_imported=stats.imported,
         rows_rejected=parsed.rows_rejected,
-        errors=[RowErrorOut(**e.__dict__) for e in parsed.errors],
+        errors=[_row_error(e, language_of(request)) for e in parsed.errors],
         columns_mapped=parsed.columns_mapped,
         updated_skus=stats.updated_skus,
         encoding=parsed.table.encoding,
@@ -215,7 +230,7 @@ async def add_row(scope: EditableKb, body: KbRowIn, session: SessionDep, setting
 async def _refuse_duplicate_sku(ts: TenantSession, kb_id: uuid.UUID, sku: str | None, row_id: uuid.UUID | None) -> None:
     owner = await store.sku_owner(ts, kb_id, sku) if sku else None
     if owner is not None and owner != row_id:
-        raise BadRequest(f"Another row already has the SKU {sku!r}.")
+        raise BadRequest(msg("Another row already has the SKU {sku!r}.", sku=sku))
 
 
 @router.patch("/{kb_id:uuid}/rows/{row_id}", response_model=KbRowOut, responses=error_responses(NotFound, BadRequest))
@@ -226,12 +241,12 @@ async def update_row(
     async with company.tenant() as ts:
         current = await store.get_item(ts, kb.id, row_id)
         if current is None:
-            raise NotFound("Row not found.")
+            raise NotFound(msg("Row not found."))
         merged = {k: current.get(k) for k in KbRowIn.model_fields} | body.model_dump(exclude_unset=True)
         try:
             complete = KbRowIn.model_validate(merged)
         except ValidationError as exc:
-            raise BadRequest("; ".join(str(e["msg"]) for e in exc.errors())) from exc
+            raise BadRequest(validation_problems(exc.errors())) from exc
         await _refuse_duplicate_sku(ts, kb.id, complete.sku, row_id)
         await store.update_item(ts, kb.id, row_id, _item(complete), language=company.company.language)
         row = await store.get_item(ts, kb.id, row_id)
@@ -244,6 +259,6 @@ async def delete_row(scope: EditableKb, row_id: uuid.UUID) -> Response:
     kb = scope.kb
     async with scope.company.tenant() as ts:
         if not await store.delete_item(ts, kb.id, row_id):
-            raise NotFound("Row not found.")
+            raise NotFound(msg("Row not found."))
         kb.row_count = await store.count_items(ts, kb.id)
     return Response(status_code=204)

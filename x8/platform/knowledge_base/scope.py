@@ -13,6 +13,7 @@ from fastapi import Depends
 from x8.kit.db import SessionDep
 from x8.kit.deps import DatabaseDep
 from x8.kit.errors import NotFound
+from x8.kit.i18n import msg
 from x8.platform.auth.deps import CurrentUser
 from x8.platform.companies.scope import CompanyScope
 from x8.platform.companies.service import get_editable, get_visible
@@ -29,11 +30,11 @@ class KbScope:
 async def _scope(kb_id: uuid.UUID, user: CurrentUser, session: SessionDep, db: DatabaseDep, *, edit: bool) -> KbScope:
     kb = await repository.get(session, kb_id)
     if kb is None:
-        raise NotFound("Knowledge base not found.")
+        raise NotFound(msg("Knowledge base not found."))
     try:
         company = await (get_editable if edit else get_visible)(session, user, kb.company_id)
     except NotFound as exc:
-        raise NotFound("Knowledge base not found.") from exc
+        raise NotFound(msg("Knowledge base not found.")) from exc
     await session.commit()
     return KbScope(kb, CompanyScope(company, db, user))
 

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from x8.kit.db import SessionDep
 from x8.kit.errors import NotFound
+from x8.kit.i18n import msg
 from x8.platform.mail import repository
 
 router = APIRouter(include_in_schema=False)
@@ -20,7 +21,7 @@ async def dev_mailbox(
     request: Request, session: SessionDep, to: str | None = None, format: str = Query("html")
 ) -> Response:
     if request.app.state.settings.is_production:
-        raise NotFound("Not found.")
+        raise NotFound(msg("Not found."))
     mails = await repository.recent(session, to)
     if format == "json":
         items: list[dict[str, Any]] = [

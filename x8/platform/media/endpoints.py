@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from x8.kit.db import SessionDep
 from x8.kit.deps import SettingsDep
 from x8.kit.errors import BadRequest, Conflict, NotFound, ServiceUnavailable, X8Error, error_responses
+from x8.kit.i18n import msg
 from x8.platform.audit.service import audit
 from x8.platform.auth.deps import CurrentUser
 from x8.platform.media.storage import (
@@ -70,7 +71,7 @@ async def _list(
             for kind in kinds:
                 items += await storage.list(folder_prefix(user_id, folder), kind)  # type: ignore[arg-type]
     except StorageUnavailable as exc:
-        raise ServiceUnavailable(str(exc)) from exc
+        raise ServiceUnavailable(exc.message) from exc
     return sorted(items, key=lambda i: i.created_at)
 
 
@@ -92,20 +93,25 @@ async def upload(
     head = await file.read(16)
     sniffed = sniff_format(head)
     if sniffed is None:
-        raise BadRequest("Upload a photo (JPG, PNG, GIF, WebP) or a video (MP4, MOV, WebM).")
+        raise BadRequest(msg("Upload a photo (JPG, PNG, GIF, WebP) or a video (MP4, MOV, WebM)."))
     fmt, kind = sniffed
     limit = MAX_VIDEO_BYTES if kind == "video" else MAX_IMAGE_BYTES
     data = head + await file.read(limit + 1 - len(head))
     if len(data) > limit:
-        raise PayloadTooLarge(f"The {kind} is larger than {limit // (1024 * 1024)} MB.")
+        megabytes = limit // (1024 * 1024)
+        raise PayloadTooLarge(
+            msg("The video is larger than {megabytes} MB.", megabytes=megabytes)
+            if kind == "video"
+            else msg("The image is larger than {megabytes} MB.", megabytes=megabytes)
+        )
     storage = _storage(settings)
     prefix = folder_prefix(user.id, folder)
     try:
         if kind == "video" and await storage.list(prefix, "video"):
-            raise Conflict("This folder already has its welcome video. Delete it before uploading another.")
+            raise Conflict(msg("This folder already has its welcome video. Delete it before uploading another."))
         item = await storage.upload(prefix, data, fmt, kind)
     except StorageUnavailable as exc:
-        raise ServiceUnavailable(str(exc)) from exc
+        raise ServiceUnavailable(exc.message) from exc
     await audit(session, request, user.id, "media.uploaded", ("media", item.public_id))
     return _out(item)
 
@@ -132,13 +138,13 @@ async def delete_media(
 ) -> Response:
     """Delete at the provider, so no link to it keeps working. Only the caller's own folders are reachable."""
     if not any(public_id.startswith(folder_prefix(user.id, f) + "/") for f in FOLDERS) or ".." in public_id:
-        raise NotFound("Media not found.")
+        raise NotFound(msg("Media not found."))
     storage = _storage(settings)
     try:
         deleted = await storage.delete(public_id, "image") or await storage.delete(public_id, "video")
     except StorageUnavailable as exc:
-        raise ServiceUnavailable(str(exc)) from exc
+        raise ServiceUnavailable(exc.message) from exc
     if not deleted:
-        raise NotFound("Media not found.")
+        raise NotFound(msg("Media not found."))
     await audit(session, request, user.id, "media.deleted", ("media", public_id))
     return Response(status_code=204)

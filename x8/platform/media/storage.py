@@ -14,13 +14,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from x8.kit.i18n import UserFacingError, msg
 from x8.settings import Settings
 
 ResourceType = Literal["image", "video"]
 Folder = Literal["product", "service"]
 
 
-class StorageUnavailable(Exception):
+class StorageUnavailable(UserFacingError):
     """The media provider could not be reached or refused the request."""
 
 
@@ -125,9 +126,9 @@ class CloudinaryStorage:
         try:
             return await asyncio.to_thread(function, *args, **kwargs, **self.options)
         except cloudinary.exceptions.Error as exc:
-            raise StorageUnavailable(f"Cloudinary refused the request: {str(exc)[:200]}") from exc
+            raise StorageUnavailable(msg("Cloudinary refused the request: {reason}", reason=str(exc)[:200])) from exc
         except Exception as exc:  # the SDK surfaces network failures as urllib3 errors
-            raise StorageUnavailable("Cloudinary is not answering right now. Try again shortly.") from exc
+            raise StorageUnavailable(msg("Cloudinary is not answering right now. Try again shortly.")) from exc
 
     async def upload(self, prefix: str, data: bytes, fmt: str, resource_type: ResourceType) -> MediaItem:
         import cloudinary.uploader

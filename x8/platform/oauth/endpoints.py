@@ -18,6 +18,7 @@ from x8.kit.clock import utcnow
 from x8.kit.db import SessionDep
 from x8.kit.deps import SettingsDep
 from x8.kit.errors import BadRequest, NotFound, error_responses
+from x8.kit.i18n import Message, language_of, msg
 from x8.kit.security import InvalidToken, decode_token, encode_token
 from x8.platform.audit.service import audit
 from x8.platform.auth.sessions import start_session
@@ -48,10 +49,10 @@ class ProviderList(BaseModel):
 def _provider(name: str, settings: Settings) -> Provider:
     provider = PROVIDERS.get(name)
     if provider is None:
-        raise NotFound("Unknown sign-in provider.")
+        raise NotFound(msg("Unknown sign-in provider."))
     if not provider.configured(settings):
         # Not an outage but how this server is set up, so 404 rather than 503.
-        raise NotFound(f"{provider.label} sign-in is not configured on this server.")
+        raise NotFound(msg("{provider} sign-in is not configured on this server.", provider=provider.label))
     return provider
 
 
@@ -119,13 +120,13 @@ async def login(provider: ProviderName, settings: SettingsDep) -> RedirectRespon
 
 def _check_state(settings: Settings, provider: str, state: str | None, cookie: str | None) -> None:
     if not state or not cookie:
-        raise BadRequest("The sign-in request is missing its state. Start the sign-in again.")
+        raise BadRequest(msg("The sign-in request is missing its state. Start the sign-in again."))
     try:
         claims = decode_token(settings.secret_key, state, expected_type="oauth_state")
     except InvalidToken as exc:
-        raise BadRequest("The sign-in state is invalid or expired. Start the sign-in again.") from exc
+        raise BadRequest(msg("The sign-in state is invalid or expired. Start the sign-in again.")) from exc
     if claims["sub"] != provider or not hmac.compare_digest(str(claims.get("nonce")), cookie):
-        raise BadRequest("The sign-in state does not match this browser. Start the sign-in again.")
+        raise BadRequest(msg("The sign-in state does not match this browser. Start the sign-in again."))
 
 
 async def _find_or_create(session: SessionDep, identity: Identity) -> User:
@@ -134,8 +135,11 @@ async def _find_or_create(session: SessionDep, identity: Identity) -> User:
         return user
     if not identity.email or not identity.email_verified:
         raise OAuthFailed(
-            f"Your {identity.provider.title()} account has no verified email, so we cannot "
-            "sign you in with it. Register with your email instead."
+            msg(
+                "Your {provider} account has no verified email, so we cannot sign you in with it. Register with "
+                "your email instead.",
+                provider=identity.provider.title(),
+            )
         )
     user = await get_by_email(session, identity.email)
     if user is None:
@@ -167,21 +171,22 @@ async def callback(
     """Finish sign-in: check state, exchange the code, link by verified email, hand tokens over."""
     chosen = _provider(provider, settings)
     _check_state(settings, provider, state, request.cookies.get(NONCE_COOKIE))
+    language = language_of(request)
+
+    def failed(problem: Message) -> RedirectResponse:
+        return _to_frontend(settings, "/login", query={"oauth_error": problem.render(language)})
+
     if error or not code:
-        return _to_frontend(settings, "/login", query={"oauth_error": f"{chosen.label} sign-in was cancelled."})
+        return failed(msg("{provider} sign-in was cancelled.", provider=chosen.label))
     try:
         identity = await chosen.identify(settings, provider_http.client(), code, _redirect_uri(settings, provider))
         user = await _find_or_create(session, identity)
     except OAuthFailed as exc:
-        return _to_frontend(settings, "/login", query={"oauth_error": str(exc)})
+        return failed(exc.message)
     except httpx.HTTPError:
-        return _to_frontend(
-            settings,
-            "/login",
-            query={"oauth_error": f"{chosen.label} is not answering right now. Try again."},
-        )
+        return failed(msg("{provider} is not answering right now. Try again.", provider=chosen.label))
     if not user.is_active:
-        return _to_frontend(settings, "/login", query={"oauth_error": "This account is disabled."})
+        return failed(msg("This account is disabled."))
     tokens = await start_session(session, settings.secret_key, user, request)
     await audit(session, request, user.id, f"auth.oauth_{provider}", ("user", user.id))
     return _to_frontend(

@@ -9,10 +9,11 @@ from urllib.parse import urlencode
 import httpx
 
 from x8.integrations.google import GoogleApi, GoogleOAuth, GoogleRefused, GoogleUnavailable
+from x8.kit.i18n import UserFacingError, msg
 from x8.settings import Settings
 
 
-class OAuthFailed(Exception):
+class OAuthFailed(UserFacingError):
     """The provider refused or could not be reached; the message is safe to show."""
 
 
@@ -40,13 +41,13 @@ class Provider(Protocol):
 
 def _json(response: httpx.Response, what: str) -> dict[str, object]:
     if response.status_code >= 500:
-        raise OAuthFailed(f"{what} is not answering right now. Try again in a moment.")
+        raise OAuthFailed(msg("{what} is not answering right now. Try again in a moment.", what=what))
     try:
         data = response.json()
     except ValueError as exc:
-        raise OAuthFailed(f"{what} sent an answer we could not read.") from exc
+        raise OAuthFailed(msg("{what} sent an answer we could not read.", what=what)) from exc
     if response.status_code >= 400 or not isinstance(data, dict):
-        raise OAuthFailed(f"{what} refused the sign-in. Please try again.")
+        raise OAuthFailed(msg("{what} refused the sign-in. Please try again.", what=what))
     return data
 
 
@@ -75,9 +76,9 @@ class Google:
         except GoogleUnavailable as exc:
             raise OAuthFailed(exc.message) from exc
         except GoogleRefused as exc:
-            raise OAuthFailed("Google refused the sign-in. Please try again.") from exc
+            raise OAuthFailed(msg("Google refused the sign-in. Please try again.")) from exc
         if not isinstance(info.get("sub"), str):
-            raise OAuthFailed("Google sent no account id.")
+            raise OAuthFailed(msg("Google sent no account id."))
         email = info.get("email")
         return Identity(
             provider=self.name,
@@ -125,7 +126,7 @@ class Facebook:
         )
         access_token = token.get("access_token")
         if not isinstance(access_token, str):
-            raise OAuthFailed("Facebook sent no access token.")
+            raise OAuthFailed(msg("Facebook sent no access token."))
         me = _json(
             await client.get(
                 f"{self._graph(settings)}/me",
@@ -137,7 +138,7 @@ class Facebook:
             "Facebook",
         )
         if not isinstance(me.get("id"), str):
-            raise OAuthFailed("Facebook sent no account id.")
+            raise OAuthFailed(msg("Facebook sent no account id."))
         email = me.get("email")
         # Facebook only returns an email the person has confirmed.
         return Identity(

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from x8.kit.clock import utcnow
 from x8.kit.errors import Conflict
+from x8.kit.i18n import msg
 from x8.kit.security import hash_password
 from x8.platform.billing.plans import TRIAL_DAYS
 from x8.platform.users.models import Plan, Role, SubscriptionStatus, User
@@ -33,7 +34,7 @@ async def create_user(
 ) -> User:
     """Create an account. A CLIENT starts a 7-day trial; staff accounts carry no plan limits."""
     if await get_by_email(session, email) is not None:
-        raise Conflict("An account with this email already exists. Sign in or reset your password.")
+        raise Conflict(msg("An account with this email already exists. Sign in or reset your password."))
     now = utcnow()
     client = role == Role.CLIENT
     user = User(

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from "react";
 
 import { useI18n } from "../../i18n";
 import { useBehaviour, usePreview, useSaveBehaviour, type Behaviour } from "../../queries/assistant";
+import { useInstallation } from "../../queries/installation";
 import { Alert, Button, Card, ErrorAlert, TextField } from "../ui";
 
 interface Form {
@@ -24,18 +25,41 @@ function toDraft(form: Form): Behaviour {
   };
 }
 
-function Editor({ companyId, saved, version }: { companyId: string; saved: Behaviour; version: number }) {
-  const { t } = useI18n();
-  const save = useSaveBehaviour(companyId);
-  const preview = usePreview(companyId);
-  const [form, setForm] = useState<Form>({
+function formFrom(saved: Behaviour): Form {
+  return {
     greeting: saved.greeting ?? "",
     instructions: saved.instructions ?? "",
     rules: (saved.rules ?? []).join("\n"),
     enabled: saved.enabled !== false,
     buffer: saved.buffer_seconds == null ? "" : String(saved.buffer_seconds),
-  });
+  };
+}
+
+/** Two drafts say the same thing (the form's whitespace and empty lines aside). */
+function same(a: Behaviour, b: Behaviour): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Without a language model the built-in responder answers from the catalogue: it uses the greeting, the on/off
+ * switch and the merge window, but not free-text instructions or rules. Say so, instead of letting them look live. */
+function EngineNote() {
+  const { t } = useI18n();
+  const installation = useInstallation();
+  if (installation.data?.assistant_engine !== "retrieval") return null;
+  return (
+    <div data-testid="engine-note">
+      <Alert kind="info">{t("wizard.behaviour.noLlm")}</Alert>
+    </div>
+  );
+}
+
+function Editor({ companyId, saved, version }: { companyId: string; saved: Behaviour; version: number }) {
+  const { t } = useI18n();
+  const save = useSaveBehaviour(companyId);
+  const preview = usePreview(companyId);
+  const [form, setForm] = useState<Form>(() => formFrom(saved));
   const [question, setQuestion] = useState("");
+  const dirty = !same(toDraft(form), toDraft(formFrom(saved)));
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -50,6 +74,7 @@ function Editor({ companyId, saved, version }: { companyId: string; saved: Behav
           <span className="text-xs text-slate-500">{t("behaviour.version", { n: version })}</span>
         </div>
         <p className="text-sm text-slate-600">{t("behaviour.subtitle")}</p>
+        <EngineNote />
         <TextField label={t("behaviour.greeting")} value={form.greeting} maxLength={1000} onChange={(e) => setForm({ ...form, greeting: e.target.value })} />
         <label className="block space-y-1 text-sm font-medium text-slate-700">
           <span>{t("behaviour.instructions")}</span>
@@ -91,8 +116,15 @@ function Editor({ companyId, saved, version }: { companyId: string; saved: Behav
           </div>
         )}
         <ErrorAlert error={save.error ?? preview.error} />
-        {save.isSuccess && <Alert kind="success">{t("behaviour.saved", { n: save.data.version })}</Alert>}
-        <Button type="submit" disabled={save.isPending}>{t("behaviour.save")}</Button>
+        {save.isSuccess && (
+          <Alert kind={save.data.changed === false ? "info" : "success"}>
+            {save.data.changed === false ? t("wizard.behaviour.unchanged", { n: save.data.version }) : t("behaviour.saved", { n: save.data.version })}
+          </Alert>
+        )}
+        <div className="flex flex-wrap items-center gap-3">
+          <Button type="submit" disabled={save.isPending || !dirty}>{t("behaviour.save")}</Button>
+          {!dirty && <span className="text-sm text-slate-500">{t("wizard.behaviour.noChanges")}</span>}
+        </div>
       </form>
     </Card>
   );

@@ -1,6 +1,7 @@
 import { useI18n } from "../../i18n";
 import type { MessageKey } from "../../i18n/en";
 import type { Message } from "../../queries/conversations";
+import { LinkifiedText } from "./LinkifiedText";
 
 const STYLES: Record<string, string> = {
   customer: "bg-white border border-slate-200 text-slate-900",
@@ -11,15 +12,18 @@ const STYLES: Record<string, string> = {
 
 /** One message. ``mineSide`` puts the business's messages on the right (the inbox) or the customer's (the playground). */
 export function MessageBubble({ message, mineSide }: { message: Message; mineSide: "business" | "customer" }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const business = message.direction === "out";
   const right = mineSide === "business" ? business : !business;
-  const time = new Date(message.created_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const time = new Date(message.created_at).toLocaleTimeString(language, { hour: "2-digit", minute: "2-digit" });
   return (
     <li className={`flex ${right ? "justify-end" : "justify-start"}`} data-testid={`message-${message.sender}`}>
-      <div className="max-w-[80%] space-y-1">
-        <div className={`whitespace-pre-wrap rounded-2xl px-4 py-2 text-sm shadow-sm ${STYLES[message.sender] ?? STYLES.customer}`}>
-          {message.body}
+      <div className="min-w-0 max-w-[85%] space-y-1 sm:max-w-[80%]">
+        {/* overflow-wrap: anywhere lets a long link or word break instead of widening the bubble. */}
+        <div
+          className={`whitespace-pre-wrap rounded-2xl px-4 py-2 text-sm shadow-sm [overflow-wrap:anywhere] ${STYLES[message.sender] ?? STYLES.customer}`}
+        >
+          <LinkifiedText text={message.body} />
         </div>
         <div className={`flex gap-2 text-xs text-slate-500 ${right ? "justify-end" : ""}`}>
           <span>{t(`chat.sender.${message.sender}` as MessageKey)}</span>

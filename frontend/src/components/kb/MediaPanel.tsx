@@ -29,17 +29,23 @@ export function MediaPanel({ defaultFolder }: { defaultFolder: MediaFolder }) {
           ))}
         </div>
       </div>
-      <label className="block text-sm font-medium text-slate-700">
+      {/* The native file input names its button in the browser's language, not the page's: it is hidden and this
+          label, which it is inside of, is the button. */}
+      <label className="inline-flex cursor-pointer items-center gap-2 rounded-lg border border-slate-300 bg-white px-4 py-2.5 text-sm font-semibold text-slate-800 shadow-sm hover:bg-slate-50 focus-within:ring-2 focus-within:ring-brand-500">
+        <svg viewBox="0 0 24 24" aria-hidden="true" className="h-5 w-5 text-brand-600" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round">
+          <path d="M12 16V4m0 0L7.5 8.5M12 4l4.5 4.5M4 15v3a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-3" />
+        </svg>
         {hasVideo ? t("media.addPhoto") : t("media.addPhotoOrVideo")}
         <input
           type="file"
           accept={hasVideo ? "image/*" : "image/*,video/mp4,video/quicktime,video/webm"}
+          disabled={upload.isPending}
           onChange={(e) => {
             const file = e.target.files?.[0];
             if (file) upload.mutate(file);
             e.target.value = "";
           }}
-          className="mt-1 block w-full text-sm file:mr-3 file:rounded-lg file:border-0 file:bg-brand-50 file:px-3 file:py-2 file:font-medium file:text-brand-700"
+          className="sr-only"
         />
       </label>
       {upload.isPending && <Spinner label={t("media.uploading")} />}

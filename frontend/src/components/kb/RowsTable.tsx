@@ -7,6 +7,10 @@ import { RowEditor } from "./RowEditor";
 
 const PAGE = 25;
 
+// The name the server gives the KB it creates for a company (there is no rename yet). Shown in the UI language;
+// any other name is the owner's own and is shown as written.
+const SERVER_DEFAULT_NAME = "Catalogue";
+
 export function RowsTable({ kb, canEdit }: { kb: KnowledgeBase; canEdit: boolean }) {
   const { t } = useI18n();
   const [filter, setFilter] = useState("");
@@ -15,14 +19,15 @@ export function RowsTable({ kb, canEdit }: { kb: KnowledgeBase; canEdit: boolean
   const rows = useKbRows(kb.id, filter, offset, PAGE);
   const remove = useDeleteRow(kb.id);
   const total = rows.data?.total ?? 0;
+  const title = kb.name === SERVER_DEFAULT_NAME ? t("polish.kb.defaultName") : kb.name;
 
   return (
     <Card className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h2 className="text-lg font-semibold">
-          {kb.name} <span className="text-sm font-normal text-slate-500">· {t("kb.rows", { count: total })}</span>
+          {title} <span className="text-sm font-normal text-slate-500">· {t("kb.rows", { count: total })}</span>
         </h2>
-        <Button variant="secondary" onClick={() => downloadExport(kb.id, `${kb.name}.csv`)}>
+        <Button variant="secondary" onClick={() => downloadExport(kb.id, `${title}.csv`)}>
           {t("kb.export")}
         </Button>
       </div>
@@ -56,8 +61,8 @@ export function RowsTable({ kb, canEdit }: { kb: KnowledgeBase; canEdit: boolean
                   <div className="mt-1 flex flex-wrap gap-x-4 text-xs text-slate-500">
                     {row.price !== null && <span className="font-semibold text-slate-800">{row.price} {row.currency ?? ""}</span>}
                     {row.category && <span>{row.category}</span>}
-                    {row.stock !== null && <span>stock {row.stock}</span>}
-                    {row.duration_minutes !== null && <span>{row.duration_minutes} min</span>}
+                    {row.stock !== null && <span>{t("polish.kb.stock", { n: row.stock })}</span>}
+                    {row.duration_minutes !== null && <span>{t("polish.kb.minutes", { n: row.duration_minutes })}</span>}
                     {row.format && <span>{row.format}</span>}
                   </div>
                 </div>

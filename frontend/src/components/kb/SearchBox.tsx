@@ -24,7 +24,9 @@ export function SearchBox({ companyId }: { companyId: string }) {
           onChange={(e) => setDraft(e.target.value)}
           className="block w-full rounded-lg border border-slate-300 px-3 py-2 text-sm"
         />
-        <button type="submit" className="rounded-lg bg-brand-600 px-4 text-sm font-semibold text-white">→</button>
+        <button type="submit" aria-label={t("polish.kb.search")} title={t("polish.kb.search")} className="rounded-lg bg-brand-600 px-4 text-sm font-semibold text-white hover:bg-brand-700">
+          <span aria-hidden="true">→</span>
+        </button>
       </form>
       <ErrorAlert error={results.error} />
       {results.data && results.data.results.length === 0 && <p className="text-sm text-slate-500">{t("kb.noMatch")}</p>}

@@ -5,6 +5,7 @@ import type { ApiError } from "../../api/client";
 import { useI18n } from "../../i18n";
 import { kbKeys, uploadCatalogue, type RowError, type UploadResult } from "../../queries/kb";
 import { Alert, Button, Card } from "../ui";
+import { CatalogueDropZone } from "./CatalogueDropZone";
 
 function ErrorReport({ errors, total }: { errors: RowError[]; total: number }) {
   const { t } = useI18n();
@@ -66,16 +67,16 @@ export function UploadPanel({ companyId }: { companyId: string }) {
     <Card className="space-y-4">
       <h2 className="text-lg font-semibold">{t("kb.upload")}</h2>
       <form onSubmit={submit} className="space-y-3">
-        <label className="block text-sm font-medium text-slate-700">
-          {t("kb.file")}
-          <input
-            type="file"
-            accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
-            className="mt-1 block w-full text-sm file:mr-3 file:rounded-lg file:border-0 file:bg-brand-50 file:px-3 file:py-2 file:font-medium file:text-brand-700"
-          />
-        </label>
+        <CatalogueDropZone
+          file={file}
+          onFile={(chosen) => {
+            setFile(chosen);
+            setResult(null);
+            setFailure(null);
+          }}
+        />
         <fieldset className="flex flex-col gap-1 text-sm sm:flex-row sm:gap-6">
+          <legend className="sr-only">{t("polish.kb.mode")}</legend>
           {(["replace", "append"] as const).map((m) => (
             <label key={m} className="inline-flex items-center gap-2">
               <input type="radio" name="mode" checked={mode === m} onChange={() => setMode(m)} />

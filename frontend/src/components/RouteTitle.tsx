@@ -1,0 +1,37 @@
+import { useEffect } from "react";
+import { matchPath, useLocation } from "react-router-dom";
+
+import { useI18n } from "../i18n";
+import type { MessageKey } from "../i18n/en";
+
+/** Every route of main.tsx and its tab title; a path that matches none is the not-found page. */
+const TITLES: readonly (readonly [pattern: string, key: MessageKey])[] = [
+  ["/", "polish.title.dashboard"],
+  ["/companies/new", "polish.title.newCompany"],
+  ["/companies/:id/edit", "polish.title.editCompany"],
+  ["/knowledge-base", "polish.title.knowledgeBase"],
+  ["/conversations", "polish.title.conversations"],
+  ["/playground", "polish.title.playground"],
+  ["/integrations", "polish.title.integrations"],
+  ["/profile", "polish.title.profile"],
+  ["/login", "polish.title.signIn"],
+  ["/register", "polish.title.register"],
+  ["/reset-password", "polish.title.resetPassword"],
+  ["/magic-link", "polish.title.magicLink"],
+  ["/oauth/complete", "polish.title.oauth"],
+];
+
+function titleKeyFor(pathname: string): MessageKey {
+  const found = TITLES.find(([pattern]) => matchPath(pattern, pathname));
+  return found ? found[1] : "polish.title.notFound";
+}
+
+/** Names the browser tab after the page, in the UI language: "<Page> · X8 Network". Renders nothing. */
+export function RouteTitle() {
+  const { pathname } = useLocation();
+  const { t } = useI18n();
+  useEffect(() => {
+    document.title = `${t(titleKeyFor(pathname))} · ${t("app.name")}`;
+  }, [pathname, t]);
+  return null;
+}

@@ -1,0 +1,53 @@
+/** What the signed-in person may do, in one place, so a page never offers an action the API would refuse.
+ *
+ * It mirrors the server's rules (x8/platform/companies/service.py, billing/plans.py): businesses create and edit
+ * their companies; managers see their businesses' companies, knowledge bases and conversations but change
+ * nothing; admins run the platform and may edit any company, but only a business creates companies; a business
+ * whose trial or subscription has ended keeps its data but adds no channels. The server stays the authority:
+ * this only decides what is shown. */
+import type { MessageKey } from "../i18n/en";
+import type { Me } from "../queries/auth";
+
+export type Action =
+  | "company.create"
+  | "company.edit"
+  | "company.delete"
+  | "kb.edit"
+  | "channel.connect"
+  | "channel.choose"
+  | "playground.use"
+  | "assistant.edit"
+  | "conversation.reply"
+  | "conversation.pause";
+
+export type Permission = { ok: true } | { ok: false; reason: MessageKey };
+
+type Subject = Pick<Me, "role" | "plan" | "subscription_status" | "trial_ends_at">;
+
+const OK: Permission = { ok: true };
+
+/** Whether the business's trial or subscription lets channels run (the server's `can_operate`). */
+export function canOperate(me: Subject, now: Date = new Date()): boolean {
+  if (me.plan === "TRIAL" && me.trial_ends_at && new Date(me.trial_ends_at) <= now) return false;
+  return me.subscription_status === "trialing" || me.subscription_status === "active";
+}
+
+export function permission(me: Subject | undefined, action: Action): Permission {
+  if (!me) return { ok: false, reason: "permissions.signedOut" };
+  const role = me.role;
+  if (role === "MANAGER") return { ok: false, reason: "permissions.managerReadOnly" };
+  switch (action) {
+    case "company.create":
+      return role === "CLIENT" ? OK : { ok: false, reason: "permissions.onlyBusinessCreates" };
+    case "channel.choose":
+    case "channel.connect":
+      if (role === "CLIENT" && !canOperate(me)) return { ok: false, reason: "permissions.planEnded" };
+      return OK;
+    default:
+      return OK;
+  }
+}
+
+export function can(me: Subject | undefined, action: Action): boolean {
+  return permission(me, action).ok;
+}

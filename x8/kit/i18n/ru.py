@@ -1,0 +1,373 @@
+"""The Russian catalogue: every ``msg(...)`` template in ``x8/`` (its English text) and its Russian.
+
+Keep a translation's ``{parameters}`` the same as the English ones; plural forms are one|few|many
+(``{n:plural:попытка|попытки|попыток}``: 1, 21 попытка; 2–4 попытки; 5–20 попыток). A fragment that another
+message puts in its sentence (``{what}``) is written in the case that sentence needs; its comment says which.
+``tests/platform/test_i18n_catalogue.py`` checks that every template has its translation with the same parameters,
+and that nothing here is left over after a message changes.
+"""
+
+from __future__ import annotations
+
+RU: dict[str, str] = {
+    # The API in general (x8/kit)
+    "Something went wrong on our side. Nothing was saved; please try again.": (
+        "Что-то пошло не так на нашей стороне. Ничего не сохранено; попробуйте ещё раз."
+    ),
+    "Method Not Allowed: this endpoint takes {methods}.": "Метод не поддерживается: этот адрес принимает {methods}.",
+    "Method Not Allowed": "Метод не поддерживается",
+    "No such API endpoint.": "Такого адреса API нет.",
+    "Sign in to continue: no valid access token was given.": (
+        "Войдите, чтобы продолжить: действующий токен доступа не передан."
+    ),
+    "JSON nested too deeply": "Слишком глубокая вложенность JSON",
+    "The request body is larger than {megabytes:.0f} MB.": "Тело запроса больше {megabytes:.0f} МБ.",
+    "The request body is larger than {kilobytes} KB.": "Тело запроса больше {kilobytes} КБ.",
+    "Must not be blank.": "Не может быть пустым.",
+    "Too many {what}. Try again in {seconds} {seconds:plural:second|seconds}.": (
+        "Слишком много {what}. Попробуйте снова через {seconds} {seconds:plural:секунду|секунды|секунд}."
+    ),
+    # What a rate limit counts: genitive plural, after "Слишком много".
+    "code requests": "запросов кода",
+    "sign-in attempts": "попыток входа",
+    "failed sign-in attempts": "неудачных попыток входа",
+    "new companies": "новых компаний",
+    # Accounts and sign-in
+    "An account with this email already exists. Sign in or reset your password.": (
+        "Аккаунт с таким email уже есть. Войдите или восстановите пароль."
+    ),
+    "Incorrect email or password.": "Неверный email или пароль.",
+    "This account is disabled. Contact support.": "Этот аккаунт отключён. Обратитесь в поддержку.",
+    "This account is disabled.": "Этот аккаунт отключён.",
+    "There is no active code for this email. Request a new one.": (
+        "Для этого email нет действующего кода. Запросите новый."
+    ),
+    "There is no active code for this email. It was already used or replaced; request a new one.": (
+        "Для этого email нет действующего кода: он уже использован или заменён. Запросите новый."
+    ),
+    "This code has expired. Request a new one.": "Срок действия кода истёк. Запросите новый.",
+    "Too many wrong attempts. Request a new code.": "Слишком много неверных попыток. Запросите новый код.",
+    "Wrong code. No attempts left: request a new code.": "Неверный код. Попыток не осталось: запросите новый код.",
+    "Wrong code. {left} {left:plural:attempt|attempts} left.": (
+        "Неверный код. {left:plural:Осталась|Осталось|Осталось} {left} {left:plural:попытка|попытки|попыток}."
+    ),
+    "This code was already used. Request a new one.": "Этот код уже использован. Запросите новый.",
+    "Verify your email with the code we sent before completing registration.": (
+        "Прежде чем завершить регистрацию, подтвердите email кодом из письма."
+    ),
+    "This sign-in link is invalid, was already used or has expired. Request a new one.": (
+        "Эта ссылка для входа недействительна, уже использована или устарела. Запросите новую."
+    ),
+    "The current password is incorrect.": "Текущий пароль указан неверно.",
+    "Password must be at least {min} characters long.": (
+        "Пароль должен содержать не меньше {min} {min:plural:символа|символов|символов}."
+    ),
+    "Password must be at most {max} characters long.": (
+        "Пароль должен содержать не больше {max} {max:plural:символа|символов|символов}."
+    ),
+    "Password must contain at least one letter and one digit.": (
+        "Пароль должен содержать хотя бы одну букву и одну цифру."
+    ),
+    "This password is too common.": "Этот пароль слишком распространён.",
+    "We sent a 6-digit code to your email.": "Мы отправили 6-значный код на ваш email.",
+    "Signed out.": "Вы вышли из аккаунта.",
+    "If an account exists for this email, we sent it a reset code.": (
+        "Если аккаунт с этим email существует, мы отправили на него код для сброса пароля."
+    ),
+    "If an account exists for this email, we sent it a sign-in link.": (
+        "Если аккаунт с этим email существует, мы отправили на него ссылку для входа."
+    ),
+    "Your password was changed. Sign in with the new password.": "Пароль изменён. Войдите с новым паролем.",
+    "Password changed.": "Пароль изменён.",
+    "Invalid or expired refresh token. Please sign in again.": (
+        "Токен обновления недействителен или устарел. Войдите снова."
+    ),
+    "This refresh token was already used, so the session was signed out for safety.": (
+        "Этот токен обновления уже использовался, поэтому сеанс завершён в целях безопасности."
+    ),
+    "This session has ended. Please sign in again.": "Сеанс завершён. Войдите снова.",
+    "Sign in to continue: no access token was given.": "Войдите, чтобы продолжить: токен доступа не передан.",
+    "Invalid or expired access token.": "Токен доступа недействителен или устарел.",
+    "The tenant key is missing, wrong or revoked.": "Ключ компании не передан, неверен или отозван.",
+    "This key may not {scope}.": "Этому ключу не разрешено: {scope}.",
+    "This action needs the {roles:or} role.": "Для этого действия нужна роль {roles:or}.",
+    # Sign-in with Google and Facebook
+    "Unknown sign-in provider.": "Неизвестный способ входа.",
+    "{provider} sign-in is not configured on this server.": "Вход через {provider} на этом сервере не настроен.",
+    "The sign-in request is missing its state. Start the sign-in again.": (
+        "В запросе на вход нет параметра state. Начните вход заново."
+    ),
+    "The sign-in state is invalid or expired. Start the sign-in again.": (
+        "Параметр state недействителен или устарел. Начните вход заново."
+    ),
+    "The sign-in state does not match this browser. Start the sign-in again.": (
+        "Параметр state не подходит к этому браузеру. Начните вход заново."
+    ),
+    "Your {provider} account has no verified email, so we cannot sign you in with it. Register with your email "
+    "instead.": (
+        "У вашего аккаунта {provider} нет подтверждённого email, поэтому войти через него нельзя. "
+        "Зарегистрируйтесь по email."
+    ),
+    "{provider} sign-in was cancelled.": "Вход через {provider} отменён.",
+    "{provider} is not answering right now. Try again.": "{provider} сейчас не отвечает. Попробуйте ещё раз.",
+    "{what} is not answering right now. Try again in a moment.": (
+        "{what} сейчас не отвечает. Попробуйте ещё раз через минуту."
+    ),
+    "{what} sent an answer we could not read.": "{what} прислал ответ, который не удалось прочитать.",
+    "{what} refused the sign-in. Please try again.": "{what} отклонил вход. Попробуйте ещё раз.",
+    "Google sent no account id.": "Google не передал идентификатор аккаунта.",
+    "Google refused the sign-in. Please try again.": "Google отклонил вход. Попробуйте ещё раз.",
+    "Facebook sent no access token.": "Facebook не передал токен доступа.",
+    "Facebook sent no account id.": "Facebook не передал идентификатор аккаунта.",
+    # Google (x8/integrations/google)
+    "Google is not answering right now. Try again in a moment.": (
+        "Google сейчас не отвечает. Попробуйте ещё раз через минуту."
+    ),
+    "Google sent an answer we could not read. Try again in a moment.": (
+        "Google прислал ответ, который не удалось прочитать. Попробуйте ещё раз через минуту."
+    ),
+    "Google asked us to slow down. Try again in a moment.": (
+        "Google просит отправлять запросы реже. Попробуйте ещё раз через минуту."
+    ),
+    "Google access for this account has expired or was revoked. Connect the Google account again.": (
+        "Доступ к Google для этого аккаунта истёк или отозван. Подключите аккаунт Google заново."
+    ),
+    "Google is not set up correctly on this server (Google did not accept its client). Contact support.": (
+        "Google на этом сервере настроен неправильно (Google не принял его клиент). Обратитесь в поддержку."
+    ),
+    "Google did not accept the request. Please try again.": "Google не принял запрос. Попробуйте ещё раз.",
+    "Google did not accept the request.": "Google не принял запрос.",
+    "Google sent no access token.": "Google не передал токен доступа.",
+    "Google did not allow this for the connected account; it may need to be connected again with more access.": (
+        "Google не разрешил это для подключённого аккаунта; возможно, его нужно подключить заново с более "
+        "широким доступом."
+    ),
+    "Google could not find what was asked for.": "Google не нашёл запрошенное.",
+    "Google no longer accepts this account's access. Connect the Google account again.": (
+        "Google больше не принимает доступ этого аккаунта. Подключите аккаунт Google заново."
+    ),
+    # Admin and managers
+    "Manager not found.": "Менеджер не найден.",
+    "Business not found.": "Бизнес не найден.",
+    "This business already has a manager. Send reassign=true to move it to another manager.": (
+        "У этого бизнеса уже есть менеджер. Передайте reassign=true, чтобы закрепить его за другим менеджером."
+    ),
+    "This manager account is disabled.": "Аккаунт этого менеджера отключён.",
+    # Companies
+    "Company not found.": "Компания не найдена.",
+    "Managers can view their businesses' companies; the business owner edits them.": (
+        "Менеджеры видят компании своих бизнесов; изменяет их владелец бизнеса."
+    ),
+    "Only a business account can create companies.": "Создавать компании может только аккаунт бизнеса.",
+    "Your trial or subscription has ended, so new channels cannot be added. Choose a plan on the Billing page; "
+    "your data is kept.": (
+        "Пробный период или подписка закончились, поэтому новые каналы добавить нельзя. Выберите тариф на "
+        "странице «Оплата»; ваши данные сохранены."
+    ),
+    "Your plan allows {limit} {limit:plural:channel|channels} across all companies and {in_use} "
+    "{in_use:plural:is|are} already in use. Upgrade your plan to add more.": (
+        "Ваш тариф позволяет {limit} {limit:plural:канал|канала|каналов} на все компании, а занято уже "
+        "{in_use}. Перейдите на тариф выше, чтобы добавить ещё."
+    ),
+    "This account can have at most {limit} {limit:plural:company|companies}. Delete one, or ask us to raise the "
+    "limit.": (
+        "У этого аккаунта может быть не больше {limit} {limit:plural:компании|компаний|компаний}. Удалите одну "
+        "или попросите нас увеличить лимит."
+    ),
+    "Unknown time zone {value!r}; use an IANA name such as Europe/Berlin.": (
+        "Неизвестный часовой пояс «{value}»; укажите название из базы IANA, например Europe/Moscow."
+    ),
+    "The web playground is always available and is not chosen as a channel.": (
+        "Веб-песочница доступна всегда, её не нужно выбирать как канал."
+    ),
+    "Unknown channel {value!r}.": "Неизвестный канал «{value}».",
+    "A channel is listed twice.": "Канал указан дважды.",
+    # Channels and webhooks
+    "Channel not found.": "Канал не найден.",
+    "No WhatsApp channel has this session.": "Ни у одного канала WhatsApp нет такой сессии.",
+    "The channel changed while it was being connected.": "Канал изменился, пока его подключали.",
+    "The channel was disconnected.": "Канал отключён.",
+    "{reason} Please try again in a moment.": "{reason} Попробуйте ещё раз через минуту.",
+    "{reason} The channel is still connected; please try again.": (
+        "{reason} Канал по-прежнему подключён; попробуйте ещё раз."
+    ),
+    "The event is not JSON the provider sends.": "Событие — не тот JSON, который присылает провайдер.",
+    "The event is not a JSON object.": "Событие — не JSON-объект.",
+    "Telegram: {description}": "Telegram: {description}",
+    "Telegram did not answer in time.": "Telegram не ответил вовремя.",
+    "Telegram could not be reached.": "Не удалось связаться с Telegram.",
+    "The Telegram secret token is missing or wrong.": "Секретный токен Telegram не передан или неверен.",
+    "WhatsApp (WAHA) is not configured on this server.": "WhatsApp (WAHA) на этом сервере не настроен.",
+    "WhatsApp (WAHA) did not answer in time.": "WhatsApp (WAHA) не ответил вовремя.",
+    "WhatsApp (WAHA) could not be reached.": "Не удалось связаться с WhatsApp (WAHA).",
+    "WhatsApp (WAHA) answered {status}: {detail}": "WhatsApp (WAHA) ответил {status}: {detail}",
+    "The WAHA webhook signature (X-Webhook-Hmac) is missing or wrong.": (
+        "Подпись вебхука WAHA (X-Webhook-Hmac) не передана или неверна."
+    ),
+    # Conversations
+    "Conversation not found.": "Диалог не найден.",
+    "This ticket is for another company's stream.": "Этот билет выдан для потока другой компании.",
+    # Assistant settings
+    "Version {version} does not exist.": "Версии {version} нет.",
+    "Unknown scenario {name!r}; scenarios are: {scenarios}.": "Неизвестный сценарий «{name}»; есть такие: {scenarios}.",
+    # Knowledge base: the upload
+    "Knowledge base not found.": "База знаний не найдена.",
+    "Row not found.": "Строка не найдена.",
+    "Another row already has the SKU {sku!r}.": "Артикул «{sku}» уже есть в другой строке.",
+    "The file is {size:.1f} MB; the limit is {limit:.0f} MB.": "Файл весит {size:.1f} МБ; предел — {limit:.0f} МБ.",
+    "None of the {rows} rows could be imported, so the knowledge base was not changed.": (
+        "Ни одну из {rows} {rows:plural:строки|строк|строк} не удалось импортировать, поэтому база знаний не "
+        "изменилась."
+    ),
+    "The file has a header but no rows.": "В файле есть заголовок, но нет строк.",
+    "Upload a .csv or .xlsx file.": "Загрузите файл .csv или .xlsx.",
+    "The file is empty.": "Файл пустой.",
+    "The file has no header row.": "В файле нет строки заголовков.",
+    "The first row is empty: it must hold the column names.": (
+        "Первая строка пустая: в ней должны быть названия столбцов."
+    ),
+    "The sheet is empty: the first row must hold the column names.": (
+        "Лист пустой: в первой строке должны быть названия столбцов."
+    ),
+    "This does not look like a text CSV file (it contains binary data).": (
+        "Это не похоже на текстовый CSV-файл (в нём двоичные данные)."
+    ),
+    "The file is not valid {encoding} text.": "Файл не является корректным текстом в кодировке {encoding}.",
+    "The header row cannot be read: {reason}": "Не удалось прочитать строку заголовков: {reason}",
+    "Line {line} is not valid {encoding} text.": "Строка {line} не является корректным текстом в кодировке {encoding}.",
+    "Line {line}: {reason}": "Строка {line}: {reason}",
+    "The file has more than {limit:,} rows; split it into smaller files.": (
+        "В файле больше {limit:,} {limit:plural:строки|строк|строк}; разделите его на файлы поменьше."
+    ),
+    "The file has no {column} column. Found columns: {found}. Download a template to see the expected columns.": (
+        "В файле нет столбца {column}. Найденные столбцы: {found}. Скачайте шаблон, чтобы увидеть нужные столбцы."
+    ),
+    "The file has no {first} and no {second} column. Found columns: {found}. Download a template to see the "
+    "expected columns.": (
+        "В файле нет столбцов {first} и {second}. Найденные столбцы: {found}. Скачайте шаблон, чтобы увидеть "
+        "нужные столбцы."
+    ),
+    # After "Найденные столбцы:".
+    "none": "нет",
+    "This is not a real .xlsx file (it is not a zip archive).": "Это не настоящий файл .xlsx (это не zip-архив).",
+    "This is not a real .xlsx file (no workbook inside).": "Это не настоящий файл .xlsx (внутри нет книги).",
+    "This .xlsx file is damaged or not a workbook.": "Файл .xlsx повреждён или не является книгой Excel.",
+    "This .xlsx file is damaged or not a workbook (it is encrypted or compressed in a way Excel never uses).": (
+        "Файл .xlsx повреждён или не является книгой Excel (он зашифрован или сжат так, как Excel не делает)."
+    ),
+    "This .xlsx file is damaged or not a workbook (a row has the number {number!r}).": (
+        "Файл .xlsx повреждён или не является книгой Excel (у строки номер «{number}»)."
+    ),
+    "This .xlsx file is damaged or not a workbook (a row is numbered past Excel's last row).": (
+        "Файл .xlsx повреждён или не является книгой Excel (номер строки больше последней строки Excel)."
+    ),
+    "This .xlsx file is damaged or not a workbook (row {row} cannot be read).": (
+        "Файл .xlsx повреждён или не является книгой Excel (строку {row} не удалось прочитать)."
+    ),
+    "This .xlsx holds more than {limit:,} parts; it was refused as unsafe.": (
+        "В файле .xlsx больше {limit:,} {limit:plural:части|частей|частей}; он отклонён как небезопасный."
+    ),
+    "This .xlsx expands to far more data than it holds; it was refused as unsafe.": (
+        "Файл .xlsx распаковывается в намного больший объём, чем занимает; он отклонён как небезопасный."
+    ),
+    "This .xlsx has more than {limit:,} cell styles; it was refused as unsafe.": (
+        "В файле .xlsx больше {limit:,} {limit:plural:стиля|стилей|стилей} ячеек; он отклонён как небезопасный."
+    ),
+    "{what} expands to more than {megabytes} MB when unpacked, so the file was refused as unsafe. Split it into "
+    "smaller files or save it as CSV.": (
+        "{what}: после распаковки больше {megabytes} МБ, поэтому файл отклонён как небезопасный. Разделите его на "
+        "файлы поменьше или сохраните в CSV."
+    ),
+    # What is too big when unpacked: nominative, at the start of the sentence above.
+    "The spreadsheet": "Таблица",
+    "The spreadsheet's first sheet": "Первый лист таблицы",
+    "The spreadsheet's text": "Текст таблицы",
+    "The spreadsheet's formatting": "Оформление таблицы",
+    "A part of the spreadsheet": "Часть таблицы",
+    "A cell of the spreadsheet holds more than {limit:,} characters.": (
+        "В ячейке таблицы больше {limit:,} {limit:plural:символа|символов|символов}."
+    ),
+    "Row {row} has more than {limit:,} cells.": "В строке {row} больше {limit:,} {limit:plural:ячейки|ячеек|ячеек}.",
+    "Row {row} holds more than {limit:,} characters.": (
+        "В строке {row} больше {limit:,} {limit:plural:символа|символов|символов}."
+    ),
+    "Row {row} has data in column {column:,}; a catalogue may have at most {limit:,} columns.": (
+        "В строке {row} есть данные в столбце {column:,}; в каталоге может быть не больше {limit:,} "
+        "{limit:plural:столбца|столбцов|столбцов}."
+    ),
+    "The sheet has too many shared formulas; it was refused as unsafe.": (
+        "На листе слишком много общих формул; он отклонён как небезопасный."
+    ),
+    "The workbook has no sheets.": "В книге нет листов.",
+    # Knowledge base: a row's problems
+    "The name is missing.": "Не указано название.",
+    "The description is missing.": "Не указано описание.",
+    "Longer than {limit} characters ({length}).": (
+        "Длиннее {limit} {limit:plural:символа|символов|символов} ({length})."
+    ),
+    "Longer than {limit} characters.": "Длиннее {limit} {limit:plural:символа|символов|символов}.",
+    "Duplicate SKU {sku!r}: it is already on row {row}.": "Повтор артикула «{sku}»: он уже есть в строке {row}.",
+    "The price {value!r} is not a number.": "Цена «{value}» — не число.",
+    "The price must be zero or more.": "Цена не может быть отрицательной.",
+    "The price is too large.": "Цена слишком большая.",
+    "{value!r} is not a currency code such as USD or RUB.": "«{value}» — не код валюты вроде USD или RUB.",
+    "{value!r} is not a whole number of {what}.": "«{value}» — не целое число {what}.",
+    "The {what} must be more than zero.": "Число {what} должно быть больше нуля.",
+    "The {what} is too large.": "Слишком большое число {what}.",
+    # What a number counts: genitive plural, after "число".
+    "items": "штук",
+    "minutes": "минут",
+    "The format must be online or offline.": "Формат должен быть online или offline.",
+    "Not a web address: {value!r}.": "Это не веб-адрес: «{value}».",
+    "The website must start with http:// or https://.": "Адрес сайта должен начинаться с http:// или https://.",
+    # Media
+    "Upload a photo (JPG, PNG, GIF, WebP) or a video (MP4, MOV, WebM).": (
+        "Загрузите фото (JPG, PNG, GIF, WebP) или видео (MP4, MOV, WebM)."
+    ),
+    "The video is larger than {megabytes} MB.": "Видео больше {megabytes} МБ.",
+    "The image is larger than {megabytes} MB.": "Изображение больше {megabytes} МБ.",
+    "This folder already has its welcome video. Delete it before uploading another.": (
+        "В этой папке уже есть приветственное видео. Удалите его, прежде чем загружать другое."
+    ),
+    "Media not found.": "Файл не найден.",
+    "Cloudinary refused the request: {reason}": "Cloudinary отклонил запрос: {reason}",
+    "Cloudinary is not answering right now. Try again shortly.": (
+        "Cloudinary сейчас не отвечает. Попробуйте чуть позже."
+    ),
+    # Mail
+    "Not found.": "Не найдено.",
+    "Email is not configured on this server.": "Отправка почты на этом сервере не настроена.",
+    "We could not send the email right now. Please try again shortly.": (
+        "Сейчас не удалось отправить письмо. Попробуйте чуть позже."
+    ),
+    "Your X8 Network verification code": "Ваш код подтверждения X8 Network",
+    "Your X8 Network verification code is: {code}\n\n"
+    "It is valid for {minutes} {minutes:plural:minute|minutes} and can be used once.\n"
+    "If you did not ask for it, you can ignore this email.": (
+        "Ваш код подтверждения X8 Network: {code}\n\n"
+        "Он действует {minutes} {minutes:plural:минуту|минуты|минут}, использовать его можно один раз.\n"
+        "Если вы его не запрашивали, просто не обращайте внимания на это письмо."
+    ),
+    "Reset your X8 Network password": "Сброс пароля X8 Network",
+    "Your X8 Network password reset code is: {code}\n\n"
+    "It is valid for {minutes} {minutes:plural:minute|minutes} and can be used once.\n"
+    "If you did not ask for it, you can ignore this email.": (
+        "Ваш код для сброса пароля X8 Network: {code}\n\n"
+        "Он действует {minutes} {minutes:plural:минуту|минуты|минут}, использовать его можно один раз.\n"
+        "Если вы его не запрашивали, просто не обращайте внимания на это письмо."
+    ),
+    "Your X8 Network sign-in link": "Ваша ссылка для входа в X8 Network",
+    "Open this link to sign in to X8 Network:\n\n{link}\n\n"
+    "It works once and expires in {minutes} {minutes:plural:minute|minutes}. "
+    "If you did not ask for it, ignore this email.": (
+        "Откройте эту ссылку, чтобы войти в X8 Network:\n\n{link}\n\n"
+        "Она сработает один раз и действует {minutes} {minutes:plural:минуту|минуты|минут}. "
+        "Если вы её не запрашивали, не обращайте внимания на это письмо."
+    ),
+    "{company}: a customer asked for a person": "{company}: клиент просит позвать человека",
+    "A customer of {company} asked to talk to a person. The assistant has stopped answering in this conversation "
+    "until you resume it.\n\nOpen the conversation: {link}\n": (
+        "Клиент компании {company} попросил поговорить с человеком. Ассистент не отвечает в этом диалоге, пока "
+        "вы его снова не включите.\n\nОткрыть диалог: {link}\n"
+    ),
+}
