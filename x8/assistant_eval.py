@@ -75,6 +75,13 @@ async def _run(app: Database, tenant: uuid.UUID, business: Business) -> Result:
     return result
 
 
+def floors_met(results: list[Result]) -> bool:
+    total = Tally()
+    for result in results:
+        total.merge(result.tally)
+    return total.honesty >= HONESTY_FLOOR and total.recall >= RECALL_FLOOR and total.stray_numbers == 0
+
+
 def report(results: list[Result], *, failures: bool) -> list[str]:
     """The table the command prints: per business and overall, then (with ``failures``) each wrong reply."""
     lines = [f"{'BUSINESS':<22} {'QUESTIONS':>9} {'RECALL':>14} {'PRECISION':>14} {'HONEST':>12} {'NUMBERS':>8}"]

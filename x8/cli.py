@@ -354,12 +354,16 @@ def assistant() -> None:
 @click.option("--only", default=None, help="Only the businesses whose name contains this text.")
 @click.option("--failures", is_flag=True, help="Also print every question answered wrongly, with the reply.")
 def assistant_eval(only: str | None, failures: bool) -> None:
-    """Answer the labelled questions (several businesses, EN and RU) and print precision and recall."""
-    from x8.assistant_eval import evaluate, report
+    """Answer the labelled questions (several businesses, EN and RU) and print precision and recall; exit 1 when
+    a floor is not met."""
+    from x8.assistant_eval import evaluate, floors_met, report
 
     settings, urls = _prepare()
-    for line in report(asyncio.run(evaluate(urls.owner, urls.app, settings.db_app_role, only=only)), failures=failures):
+    results = asyncio.run(evaluate(urls.owner, urls.app, settings.db_app_role, only=only))
+    for line in report(results, failures=failures):
         click.echo(line)
+    if not floors_met(results):
+        sys.exit(1)
 
 
 @main.command(name="openapi")

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import time
 import uuid
 
@@ -76,3 +78,40 @@ def api_business_token(base: str, prefix: str) -> str:
         )
         r.raise_for_status()
         return str(r.json()["access_token"])
+
+
+def x8_cli(env: dict[str, str], *args: str) -> None:
+    """Run the `x8` command against the live server's database (``live_server_env``)."""
+    subprocess.run([sys.executable, "-m", "x8.cli", *args], env=env, check=True, capture_output=True, timeout=120)
+
+
+def sign_in(page: Page, base: str, email: str, password: str) -> None:
+    """Sign in on the login page and wait until the app has let the person in."""
+    page.goto(f"{base}/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).not_to_have_url(re.compile(r"/login"))
+
+
+ADMIN_PASSWORD = "Adm1nPass!"
+MANAGER_PASSWORD = "Manag3rPass"
+
+
+def admin_and_manager_of(env: dict[str, str], business_email: str) -> tuple[str, str]:
+    """A new admin and a new manager (``ADMIN_PASSWORD``, ``MANAGER_PASSWORD``), the manager assigned to the business
+    by the admin through the API, as an admin would."""
+    admin, manager = unique_email("admin"), unique_email("mgr")
+    x8_cli(env, "admin", "create", "--email", admin, "--password", ADMIN_PASSWORD)
+    x8_cli(env, "manager", "create", "--email", manager, "--password", MANAGER_PASSWORD)
+    with httpx.Client(base_url=env["BASE"]) as api:
+        login = api.post("/api/v1/auth/login", json={"email": admin, "password": ADMIN_PASSWORD})
+        auth = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        client_id = api.get("/api/v1/admin/clients", params={"q": business_email}, headers=auth).json()["items"][0][
+            "id"
+        ]
+        managers = api.get("/api/v1/admin/managers", headers=auth).json()["items"]
+        manager_id = next(m["id"] for m in managers if m["email"] == manager)
+        r = api.post("/api/v1/admin/assignments", headers=auth, json={"manager_id": manager_id, "client_id": client_id})
+        assert r.status_code == 200, r.text
+    return admin, manager

@@ -7,14 +7,20 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 
 import httpx
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import shot
-from tests.e2e.helpers import create_company, register, unique_email
+from tests.e2e.helpers import (
+    ADMIN_PASSWORD,
+    MANAGER_PASSWORD,
+    admin_and_manager_of,
+    create_company,
+    register,
+    sign_in,
+    unique_email,
+)
 
 CATALOGUE = b"name,price,description\nGreen tea,4.50,Loose leaf\nBlack tea,3.90,Assam\n"
 
@@ -148,42 +154,20 @@ def test_the_behaviour_panel_says_what_works_without_an_llm(page: Page, live_ser
     expect(save).to_be_disabled()
 
 
-def _x8(env: dict[str, str], *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "x8.cli", *args], env=env, check=True, capture_output=True, timeout=120)
-
-
-def _sign_in(page: Page, base: str, email: str, password: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_test_id("sidebar")).to_be_visible()
-
-
 def test_staff_are_offered_only_what_they_may_do(page: Page, live_server_env: dict[str, str]) -> None:
     base = live_server_env["BASE"]
-    business, admin, manager = unique_email("own"), unique_email("adm"), unique_email("mgr")
+    business = unique_email("own")
     register(page, base, business)
     create_company(page, "Managed Shop", channel=None)
     page.get_by_test_id("sidebar").get_by_role("button", name="Sign out").click()
-    _x8(live_server_env, "admin", "create", "--email", admin, "--password", "Adm1nPass!")
-    _x8(live_server_env, "manager", "create", "--email", manager, "--password", "Manag3rPass")
+    admin, manager = admin_and_manager_of(live_server_env, business)
     with httpx.Client(base_url=base) as api:
-        token = api.post("/api/v1/auth/login", json={"email": admin, "password": "Adm1nPass!"}).json()["access_token"]
-        auth = {"Authorization": f"Bearer {token}"}
-        client_id = api.get("/api/v1/admin/clients", params={"q": business}, headers=auth).json()["items"][0]["id"]
-        managers = api.get("/api/v1/admin/managers", headers=auth).json()["items"]
-        manager_id = next(m["id"] for m in managers if m["email"] == manager)
-        assigned = api.post(
-            "/api/v1/admin/assignments", headers=auth, json={"manager_id": manager_id, "client_id": client_id}
-        )
-        assert assigned.status_code == 200
         owner = api.post("/api/v1/auth/login", json={"email": business, "password": "Sup3rSecret"}).json()
         mine = api.get("/api/v1/companies/", headers={"Authorization": f"Bearer {owner['access_token']}"}).json()
         company_id = mine["items"][0]["id"]
 
     # A manager: no wizard, no playground, the company read-only with the reason.
-    _sign_in(page, base, manager, "Manag3rPass")
+    sign_in(page, base, manager, MANAGER_PASSWORD)
     sidebar = page.get_by_test_id("sidebar")
     expect(sidebar.get_by_role("link", name="Conversations")).to_be_visible()
     expect(sidebar.get_by_role("link", name="New company")).to_have_count(0)
@@ -203,7 +187,7 @@ def test_staff_are_offered_only_what_they_may_do(page: Page, live_server_env: di
     sidebar.get_by_role("button", name="Sign out").click()
 
     # An admin may edit any company but creates none: no wizard to fill in before a 403.
-    _sign_in(page, base, admin, "Adm1nPass!")
+    sign_in(page, base, admin, ADMIN_PASSWORD)
     expect(page.get_by_test_id("sidebar").get_by_role("link", name="New company")).to_have_count(0)
     page.goto(f"{base}/companies/new")
     expect(page.get_by_text("Only a business account creates companies.")).to_be_visible()

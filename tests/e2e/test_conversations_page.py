@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import shot
-from tests.e2e.helpers import api_business_token, unique_email
+from tests.e2e.helpers import api_business_token, unique_email, x8_cli
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
@@ -332,15 +330,11 @@ def test_pause_then_resume_the_assistant(open_page: Any, live_server: str, size:
     assert conversation["bot_paused"] is False and conversation["bot_paused_until"] is None
 
 
-def _x8(env: dict[str, str], *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "x8.cli", *args], env=env, check=True, capture_output=True, timeout=120)
-
-
 def _manager_of(shop: Shop, env: dict[str, str], language: str) -> dict[str, str]:
     """A manager the admin assigned to the shop's business, with the language in their profile."""
     admin, manager = unique_email("admin"), unique_email("mgr")
-    _x8(env, "admin", "create", "--email", admin, "--password", "Adm1nPass!")
-    _x8(env, "manager", "create", "--email", manager, "--password", "Manag3rPass")
+    x8_cli(env, "admin", "create", "--email", admin, "--password", "Adm1nPass!")
+    x8_cli(env, "manager", "create", "--email", manager, "--password", "Manag3rPass")
     admin_tokens = _login(shop.base, admin, "Adm1nPass!")
     with httpx.Client(base_url=shop.base, headers={"Authorization": f"Bearer {admin_tokens['access_token']}"}) as api:
         with shop.api() as owner:

@@ -4,8 +4,6 @@ data, the messages-per-day chart appears once there are messages, and staff are 
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -15,7 +13,7 @@ import psycopg
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import shot
-from tests.e2e.helpers import api_business_token, register, unique_email
+from tests.e2e.helpers import api_business_token, register, sign_in, unique_email, x8_cli
 
 PASSWORD = "Sup3rSecret"  # what helpers.register signs up with
 CATALOGUE = b"SKU,Name,Description,Price,Currency\nTEA-1,Green tea,Sencha green tea 100 g,4.50,EUR\n"
@@ -221,25 +219,14 @@ def test_a_business_whose_trial_ended_is_not_offered_a_channel(page: Page, live_
     expect(step.get_by_role("link", name="Connect a channel")).to_have_count(0)
 
 
-def _x8(env: dict[str, str], *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "x8.cli", *args], env=env, check=True, capture_output=True, timeout=120)
-
-
-def _sign_in(page: Page, base: str, email: str, password: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def test_managers_and_admins_are_offered_no_company_creation(page: Page, live_server_env: dict[str, str]) -> None:
     _still(page)
     base = live_server_env["BASE"]
     admin, manager = unique_email("home-admin"), unique_email("home-mgr")
-    _x8(live_server_env, "admin", "create", "--email", admin, "--password", "Adm1nPass!")
-    _x8(live_server_env, "manager", "create", "--email", manager, "--password", "Manag3rPass")
+    x8_cli(live_server_env, "admin", "create", "--email", admin, "--password", "Adm1nPass!")
+    x8_cli(live_server_env, "manager", "create", "--email", manager, "--password", "Manag3rPass")
 
-    _sign_in(page, base, manager, "Manag3rPass")
+    sign_in(page, base, manager, "Manag3rPass")
     expect(page.get_by_role("heading", name="Your businesses' companies")).to_be_visible()
     empty = page.get_by_test_id("no-companies")
     expect(empty).to_contain_text("No businesses are assigned to you yet")
@@ -263,7 +250,7 @@ def test_managers_and_admins_are_offered_no_company_creation(page: Page, live_se
     expect(page.get_by_role("link", name=CREATE_LINKS)).to_have_count(0)
 
     page.get_by_test_id("sidebar").get_by_role("button", name="Sign out").click()
-    _sign_in(page, base, admin, "Adm1nPass!")
+    sign_in(page, base, admin, "Adm1nPass!")
     expect(page.get_by_role("heading", name="All companies")).to_be_visible()
     expect(page.get_by_role("link", name=CREATE_LINKS)).to_have_count(0)
     expect(_checklist(page)).to_have_count(0)
@@ -279,8 +266,8 @@ def test_managers_and_admins_are_offered_no_company_creation(page: Page, live_se
 def test_staff_on_a_phone_see_no_create_button(mobile_page: Page, live_server_env: dict[str, str]) -> None:
     page = mobile_page
     manager = unique_email("home-mgr-phone")
-    _x8(live_server_env, "manager", "create", "--email", manager, "--password", "Manag3rPass")
-    _sign_in(page, live_server_env["BASE"], manager, "Manag3rPass")
+    x8_cli(live_server_env, "manager", "create", "--email", manager, "--password", "Manag3rPass")
+    sign_in(page, live_server_env["BASE"], manager, "Manag3rPass")
     expect(page.get_by_test_id("no-companies")).to_contain_text("No businesses are assigned to you yet")
     page.get_by_role("button", name="Menu").click()
     expect(page.get_by_test_id("drawer")).to_be_visible()

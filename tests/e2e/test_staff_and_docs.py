@@ -2,47 +2,28 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-import httpx
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import shot
-from tests.e2e.helpers import create_company, register, unique_email
-
-
-def _x8(env: dict[str, str], *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "x8.cli", *args], env=env, check=True, capture_output=True, timeout=120)
-
-
-def _sign_in(page: Page, base: str, email: str, password: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+from tests.e2e.helpers import (
+    MANAGER_PASSWORD,
+    admin_and_manager_of,
+    create_company,
+    register,
+    sign_in,
+    unique_email,
+)
 
 
 def test_manager_sees_assigned_companies_read_only(page: Page, live_server_env: dict[str, str]) -> None:
     base = live_server_env["BASE"]
-    business, admin, manager = unique_email("biz"), unique_email("admin"), unique_email("mgr")
+    business = unique_email("biz")
     register(page, base, business)
     create_company(page, "Assigned Shop", channel=None)
     page.get_by_test_id("sidebar").get_by_role("button", name="Sign out").click()
-    _x8(live_server_env, "admin", "create", "--email", admin, "--password", "Adm1nPass!")
-    _x8(live_server_env, "manager", "create", "--email", manager, "--password", "Manag3rPass")
-    with httpx.Client(base_url=base) as api:
-        token = api.post("/api/v1/auth/login", json={"email": admin, "password": "Adm1nPass!"}).json()["access_token"]
-        auth = {"Authorization": f"Bearer {token}"}
-        clients = api.get("/api/v1/admin/clients", params={"q": business}, headers=auth).json()["items"]
-        managers = api.get("/api/v1/admin/managers", headers=auth).json()["items"]
-        manager_id = next(m["id"] for m in managers if m["email"] == manager)
-        r = api.post(
-            "/api/v1/admin/assignments", headers=auth, json={"manager_id": manager_id, "client_id": clients[0]["id"]}
-        )
-        assert r.status_code == 200
+    _, manager = admin_and_manager_of(live_server_env, business)
 
-    _sign_in(page, base, manager, "Manag3rPass")
+    sign_in(page, base, manager, MANAGER_PASSWORD)
     expect(page.get_by_role("heading", name="Your businesses' companies")).to_be_visible()
     card = page.locator("[data-testid=company-card]", has_text="Assigned Shop")
     expect(card).to_be_visible()

@@ -13,6 +13,7 @@ export type Action =
   | "company.edit"
   | "company.delete"
   | "kb.edit"
+  | "media.manage"
   | "channel.connect"
   | "channel.choose"
   | "playground.use"
@@ -39,6 +40,8 @@ export function permission(me: Subject | undefined, action: Action): Permission 
   switch (action) {
     case "company.create":
       return role === "CLIENT" ? OK : { ok: false, reason: "permissions.onlyBusinessCreates" };
+    case "media.manage": // media live in the business's own folders; staff have none
+      return role === "CLIENT" ? OK : { ok: false, reason: "permissions.onlyBusinessMedia" };
     case "channel.choose":
     case "channel.connect":
       if (role === "CLIENT" && !canOperate(me)) return { ok: false, reason: "permissions.planEnded" };

@@ -5,6 +5,7 @@ import { ChannelIcon } from "../components/ChannelIcon";
 import { CompanyPicker, useSelectedCompany } from "../components/CompanyPicker";
 import { Alert, Button, Card, ErrorAlert, Spinner, TextField } from "../components/ui";
 import { NoCompanies } from "../components/NoCompanies";
+import { PlaygroundCard } from "../components/PlaygroundCard";
 import { usePermissions } from "../lib/usePermissions";
 import { useI18n } from "../i18n";
 import type { MessageKey } from "../i18n/en";
@@ -226,20 +227,7 @@ export function IntegrationsPage() {
               />
             ))}
           </div>
-          <Card>
-            <div className="flex flex-wrap items-center justify-between gap-3">
-              <div className="flex items-center gap-3">
-                <ChannelIcon platform="web" />
-                <div>
-                  <div className="font-semibold text-slate-900">{t("channel.web")}</div>
-                  <div className="text-sm text-slate-600">{t("integrations.playgroundHint")}</div>
-                </div>
-              </div>
-              <Link to={`/playground?company=${company.id}`} className="text-sm font-semibold text-brand-700 hover:underline">
-                {t("integrations.openPlayground")}
-              </Link>
-            </div>
-          </Card>
+          <PlaygroundCard companyId={company.id} />
         </>
       )}
     </div>

@@ -6,20 +6,20 @@ import { SearchBox } from "../components/kb/SearchBox";
 import { UploadPanel } from "../components/kb/UploadPanel";
 import { ErrorAlert, Spinner } from "../components/ui";
 import { NoCompanies } from "../components/NoCompanies";
+import { usePermissions } from "../lib/usePermissions";
 import { useI18n } from "../i18n";
-import { useMe } from "../queries/auth";
 import { useCompanies } from "../queries/companies";
 import { downloadTemplate, useKnowledgeBases } from "../queries/kb";
 
 export function KnowledgeBasePage() {
   const { t } = useI18n();
-  const me = useMe(true);
   const companies = useCompanies();
   const [params, setParams] = useSearchParams();
   const items = companies.data?.items ?? [];
   const companyId = params.get("company") ?? items[0]?.id;
   const kbs = useKnowledgeBases(companyId);
-  const canEdit = me.data?.role !== "MANAGER";
+  const { can } = usePermissions();
+  const canEdit = can("kb.edit");
 
   return (
     <div className="mx-auto max-w-5xl space-y-6">
@@ -61,7 +61,7 @@ export function KnowledgeBasePage() {
             <SearchBox companyId={companyId} />
           </div>
           {kbs.data?.items.map((kb) => <RowsTable key={kb.id} kb={kb} canEdit={canEdit} />)}
-          {me.data?.role === "CLIENT" && (
+          {can("media.manage") && (
             <MediaPanel defaultFolder={items.find((c) => c.id === companyId)?.company_type === "Service" ? "service" : "product"} />
           )}
         </>

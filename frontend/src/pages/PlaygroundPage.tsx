@@ -8,7 +8,6 @@ import { Button, Card, ErrorAlert, Spinner } from "../components/ui";
 import { NoCompanies } from "../components/NoCompanies";
 import { usePermissions } from "../lib/usePermissions";
 import { useI18n } from "../i18n";
-import { useMe } from "../queries/auth";
 import { newId } from "../lib/ids";
 import { useInboxEvents, useMessages } from "../queries/conversations";
 import { useConnectWeb, useSendToPlayground } from "../queries/integrations";
@@ -36,7 +35,7 @@ function Playground() {
   const { t } = useI18n();
   const { companies, company, isPending, error } = useSelectedCompany();
   const connect = useConnectWeb();
-  const canEdit = useMe(true).data?.role !== "MANAGER";
+  const canEdit = usePermissions().can("assistant.edit");
   const send = useSendToPlayground();
   const [started, setStarted] = useState<Record<string, string>>({});
   const [text, setText] = useState("");

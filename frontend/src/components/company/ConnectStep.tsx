@@ -1,12 +1,10 @@
-import { Link } from "react-router-dom";
-
 import { useI18n } from "../../i18n";
 import { usePermissions } from "../../lib/usePermissions";
 import type { Company } from "../../queries/companies";
 import { useAvailableChannels, useChannels } from "../../queries/integrations";
 import { ChannelCard } from "../../pages/IntegrationsPage";
-import { ChannelIcon } from "../ChannelIcon";
-import { Card, ErrorAlert, Spinner } from "../ui";
+import { PlaygroundCard } from "../PlaygroundCard";
+import { ErrorAlert, Spinner } from "../ui";
 
 /** The wizard's last step: connect each chosen channel here (the same cards as the Integrations page), or try the
  * assistant in the playground first. */
@@ -32,20 +30,7 @@ export function ConnectStep({ company }: { company: Company }) {
           canEdit={can("channel.connect")}
         />
       ))}
-      <Card>
-        <div className="flex flex-wrap items-center justify-between gap-3">
-          <div className="flex items-center gap-3">
-            <ChannelIcon platform="web" />
-            <div>
-              <div className="font-semibold text-slate-900">{t("channel.web")}</div>
-              <div className="text-sm text-slate-600">{t("integrations.playgroundHint")}</div>
-            </div>
-          </div>
-          <Link to={`/playground?company=${company.id}`} className="text-sm font-semibold text-brand-700 hover:underline">
-            {t("integrations.openPlayground")}
-          </Link>
-        </div>
-      </Card>
+      <PlaygroundCard companyId={company.id} />
     </div>
   );
 }

@@ -31,6 +31,7 @@ export const en = {
   "permissions.signedOut": "Sign in first.",
   "permissions.managerReadOnly": "Managers see their businesses' data; the business owner makes changes.",
   "permissions.onlyBusinessCreates": "Only a business account creates companies.",
+  "permissions.onlyBusinessMedia": "Photos and videos belong to the business account.",
   "permissions.planEnded": "Your trial or subscription has ended: channels cannot be added until you choose a plan.",
 } as const;
 
@@ -65,5 +66,6 @@ export const ru: Record<keyof typeof en, string> = {
   "permissions.signedOut": "Сначала войдите.",
   "permissions.managerReadOnly": "Менеджер видит данные своих клиентов; изменения вносит владелец бизнеса.",
   "permissions.onlyBusinessCreates": "Компании создаёт только бизнес-аккаунт.",
+  "permissions.onlyBusinessMedia": "Фото и видео принадлежат бизнес-аккаунту.",
   "permissions.planEnded": "Пробный период или подписка закончились: новые каналы можно добавить после выбора тарифа.",
 };
