@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from x8.conversations.assistant.retrieval import Search
+from x8.conversations.assistant.retrieval import SEARCH_LIMIT, Search
 from x8.kb_engine import search as kb_search
 from x8.tenancy.session import TenantSessionFactory
 
@@ -21,9 +21,10 @@ class TurnPorts:
 def tenant_kb_search(sessions: TenantSessionFactory, kb_ids: list[uuid.UUID], *, language: str) -> Search:
     """KB search for one company, a short read-only tenant transaction per call."""
 
-    async def search(query: str, customer_language: str) -> list[dict[str, Any]]:
-        # The catalogue is indexed in the company's language, whatever language the customer writes in.
+    async def search(query: str, customer_language: str, /, *, limit: int = SEARCH_LIMIT) -> list[dict[str, Any]]:
+        # The catalogue is indexed in the company's language, whatever language the customer writes in. One good
+        # stage is enough (``enough=1``): the assistant judges the rows itself, and later stages cost round trips.
         async with sessions() as ts:
-            return await kb_search.search(ts, kb_ids, query, language=language, limit=5, enough=1)
+            return await kb_search.search(ts, kb_ids, query, language=language, limit=limit, enough=1)
 
     return search

@@ -9,7 +9,9 @@ Stages, so the common case stays one full-text index lookup:
    (``x8.kb_engine.vocabulary``: a few thousand distinct words with their trigrams, not the rows), and the
    corrected words run through stages 1–2 again, scored down by how sure the correction is.
 
-score = 2·(language rank) + (simple rank), times the correction's similarity in stage 3
+score = 2·(language rank) + (simple rank), times the stage's weight (½ for any word; the correction's similarity
+in stage 3, halved for any corrected word). Results come best first (R-K5): the rows that match every word, by
+score, then those that match only some (``best_first``).
 """
 
 from __future__ import annotations
@@ -169,21 +171,44 @@ async def _lexical(
     # stage; the search box fills up to ``limit``).
     if len(hits) >= enough or _looks_like_code(query):
         return hits
+    return await _later_stages(ts, params, query, hits, enough=enough)
+
+
+async def _later_stages(
+    ts: TenantSession, params: dict[str, Any], query: str, hits: list[dict[str, Any]], *, enough: int
+) -> list[dict[str, Any]]:
     query_words = words(query)[:MAX_TERMS]
-    fixes = await vocabulary.corrections(ts, kb_ids, [w for w in vocabulary_words(query) if len(w) >= 3][:MAX_TERMS])
+    typed = [w for w in vocabulary_words(query) if len(w) >= 3][:MAX_TERMS]
+    fixes = await vocabulary.corrections(ts, params["kbs"], typed)
     changed = {w: alts for w, alts in fixes.items() if alts != [w]}
     groups = [fixes.get(w, [w]) for w in query_words if w in fixes]
     certainty = min((similarity(w, alts[0]) for w, alts in changed.items()), default=1.0)
     # Every word (as corrected), then any word as typed, then any word as corrected: "coffe beans" finds the
-    # coffee beans before everything else that has beans.
+    # coffee beans, and they come before everything else that has beans.
     if changed:
         hits += await _run_corrected(ts, params, hits, groups, " & ", weight=certainty)
+    some: list[dict[str, Any]] = []  # rows that match only some of the words
     any_prefix = _prefix_query(query, " | ")
     if len(hits) < enough and len(query_words) > 1 and any_prefix is not None:
-        hits += await _run(ts, _ANY_WORD, _more(params, hits, prefix=any_prefix), weight=0.5)
-    if changed and len(hits) < enough and len(groups) > 1:
-        hits += await _run_corrected(ts, params, hits, groups, " | ", weight=certainty / 2)
-    return hits
+        some += await _run(ts, _ANY_WORD, _more(params, hits, prefix=any_prefix), weight=0.5)
+    if changed and len(hits) + len(some) < enough and len(groups) > 1:
+        some += await _run_corrected(ts, params, hits + some, groups, " | ", weight=certainty / 2)
+    return best_first(hits, some)
+
+
+def best_first(every_word: list[dict[str, Any]], some_words: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows that match every word (as typed or corrected) by score, then rows that match only some, by score.
+
+    A rank counts each matching word wherever it appears, so a row that repeats one word ("Running Socks …
+    running socks", tagged "running") can outrank the rows that match every word; it never comes before them.
+    The second group's scores are scaled (in proportion) below the first's, so the scores shown stay in order.
+    """
+    complete = sorted(every_word, key=lambda h: -h["score"])
+    partial = sorted(some_words, key=lambda h: -h["score"])
+    if complete and partial and partial[0]["score"] >= complete[-1]["score"]:
+        scale = complete[-1]["score"] * 0.9 / partial[0]["score"]
+        partial = [{**h, "score": round(h["score"] * scale, 4)} for h in partial]
+    return complete + partial
 
 
 async def _run_corrected(

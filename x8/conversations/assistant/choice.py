@@ -19,7 +19,7 @@ class RetrievalAssistant:
     async def reply(
         self, turn: str, history: list[dict[str, str]], company: CompanyProfile, search: Search, *, first_reply: bool
     ) -> Reply:
-        return await respond(turn, company, search, first_reply=first_reply)
+        return await respond(turn, company, search, first_reply=first_reply, history=history)
 
 
 def assistant_for(settings: Settings) -> Assistant:

@@ -58,17 +58,14 @@ def classify(text: str) -> Intent:
     return Intent.QUESTION
 
 
-# Words that carry the question, not the thing asked about: dropped before the knowledge base is searched.
-_FILLER = re.compile(
-    r"\b(how much|what is|what's|do you have|is there|are there|can i|could you|please|price|prices|cost|costs|"
-    r"tell me about|i want to|i would like to|buy|purchase|order|book|"
-    r"сколько стоит|сколько стоят|какая цена|цена|стоимость|есть ли|у вас есть|подскажите|пожалуйста|"
-    r"хочу|купить|заказать|записаться|расскажите про|расскажите о)\b",
+# A short yes to the assistant's offer of a person ("Reply “yes” and I'll pass this chat on").
+_YES = re.compile(
+    r"^\W*(yes|yeah|yep|yup|sure|ok|okay|please|yes,? please|please do|go ahead|"
+    r"да|ага|давайте|давай|хорошо|конечно|да,? пожалуйста|пожалуйста)\W*$",
     re.IGNORECASE,
 )
 
 
-def search_terms(text: str) -> str:
-    terms = _FILLER.sub(" ", text)
-    terms = re.sub(r"[?!.,;:]+", " ", terms)
-    return " ".join(terms.split()) or text
+def accepts_offer(text: str) -> bool:
+    """The customer answers a yes/no offer with yes."""
+    return _YES.match(text.strip()) is not None

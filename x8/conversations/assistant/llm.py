@@ -4,6 +4,8 @@ tool calls. The model looks things up with ``kb_search``; buying, booking and ha
 Guard rails, because a model can be fluent and wrong:
 - Facts come from tool results: a reply quoting a price that no ``kb_search`` result holds is discarded, and the
   retrieval responder answers instead (a price is never invented).
+- ``kb_search`` judges its rows as the retrieval responder does (``judge``): when none answers, the result says
+  ``"matched": false`` with what was asked, and rows that only share a word come as ``related``, never as results.
 - If the model's service fails or answers nonsense, the retrieval responder answers: the customer always gets an
   honest reply.
 """
@@ -15,13 +17,17 @@ import logging
 import re
 from typing import Any
 
+from x8.conversations.assistant.compose import price_text
 from x8.conversations.assistant.intents import Intent, classify
+from x8.conversations.assistant.judge import Kind, judge
 from x8.conversations.assistant.language import detect
-from x8.conversations.assistant.retrieval import CompanyProfile, Reply, Search, price_text, respond
+from x8.conversations.assistant.question import parse
+from x8.conversations.assistant.retrieval import CompanyProfile, Reply, Search, respond
 from x8.integrations.openai import OpenAIApi, OpenAIRefused, OpenAIUnavailable
 
 log = logging.getLogger(__name__)
 MAX_ROUNDS = 4
+MAX_RESULTS = 5
 TOOLS: list[dict[str, Any]] = [
     {
         "type": "function",
@@ -95,8 +101,11 @@ def system_prompt(company: CompanyProfile, language: str, intent: Intent | None 
         f"You are the customer assistant of {company.name}, which sells {offer}. "
         f"Answer in the customer's language ({language}), briefly and kindly. "
         "Use kb_search for every question about what the company offers, and state names, prices, currencies and "
-        "durations exactly as the results give them. Never guess a price or a fact: if kb_search finds nothing, "
-        "say you do not know and that a team member will follow up. When the customer wants to buy, call "
+        "durations exactly as the results give them. Never guess a price or a fact. When kb_search says "
+        '"matched": false, the business does not have what the customer asked for: say so plainly, naming it, '
+        "and offer to bring in a team member (call handover if they accept); never present the related items as "
+        "the answer: you may mention them only after saying that the asked item is not available. If kb_search "
+        "finds nothing at all, say you do not know and offer a team member. When the customer wants to buy, call "
         "create_payment_link; to book, call list_slots then book_slot; when they ask for a person, call handover."
         + custom
     )
@@ -115,7 +124,7 @@ class LlmAssistant:
             return await self._converse(turn, history, company, search, first_reply=first_reply)
         except LlmUnavailable as exc:
             log.warning("the LLM is unavailable (%s); the retrieval responder answers", exc)
-            return await respond(turn, company, search, first_reply=first_reply)
+            return await respond(turn, company, search, first_reply=first_reply, history=history)
 
     async def _converse(
         self, turn: str, history: list[dict[str, str]], company: CompanyProfile, search: Search, *, first_reply: bool
@@ -135,7 +144,7 @@ class LlmAssistant:
                 text = str(answer.get("content") or "").strip()
                 if not text or not _grounded(text, grounded):
                     log.warning("the LLM answer was empty or quoted an amount no catalogue row has; not sent")
-                    return await respond(turn, company, search, first_reply=first_reply)
+                    return await respond(turn, company, search, first_reply=first_reply, history=history)
                 intent = intent or classify(turn)
                 message_type = "TYPE2" if intent == Intent.BUY else "TYPE1"
                 if first_reply and company.privacy_policy_url:
@@ -158,19 +167,9 @@ class LlmAssistant:
         except ValueError:
             return {"error": "arguments are not JSON"}, None
         if name == "kb_search":
-            hits = await search(str(arguments.get("query", "")), language)
-            rows = [
-                {
-                    "item_id": str(h["row"]["id"]),
-                    "name": h["row"]["name"],
-                    "price": price_text(h["row"], language),
-                    "duration_minutes": h["row"].get("duration_minutes"),
-                    "description": (h["row"].get("description") or "")[:300],
-                }
-                for h in hits[:5]
-            ]
-            grounded += [json.dumps(r, ensure_ascii=False) for r in rows]
-            return {"results": rows}, None
+            result = await kb_search_result(str(arguments.get("query", "")), search, language)
+            grounded += [json.dumps(r, ensure_ascii=False) for r in result["results"] + result.get("related", [])]
+            return result, None
         if name == "create_payment_link":
             # Payments arrive with their own issue; until then a person sends the link.
             return {"status": "a team member will send the payment link in this chat"}, Intent.BUY
@@ -186,6 +185,38 @@ class LlmAssistant:
             return await self._api.chat(self._model, messages, tools=TOOLS, timeout_seconds=self._timeout)
         except (OpenAIUnavailable, OpenAIRefused) as exc:
             raise LlmUnavailable(str(exc)) from exc
+
+
+async def kb_search_result(query: str, search: Search, language: str) -> dict[str, Any]:
+    """The kb_search tool's answer: the rows that answer ``query`` (judged as the retrieval responder judges them),
+    or ``"matched": false`` with what was asked and, apart, rows that only share a word with it."""
+    question = parse(query)
+    verdict = judge(question, await search(query, language) if question.terms else [], shown=MAX_RESULTS)
+    rows = [_tool_row(r, language) for r in verdict.rows]
+    if verdict.kind in (Kind.ANSWER, Kind.SEVERAL):
+        return {"matched": True, "results": rows}
+    return {
+        "matched": False,
+        "asked": question.asked or query[:100],
+        "results": [],
+        "related": rows,
+        "note": (
+            "Nothing in the catalogue answers this: tell the customer plainly that we do not have it and offer a "
+            "team member. The related items are not what was asked for."
+            if verdict.kind != Kind.SUGGEST
+            else "No exact match: the related item may be what the customer meant (a typo); ask them."
+        ),
+    }
+
+
+def _tool_row(row: dict[str, Any], language: str) -> dict[str, Any]:
+    return {
+        "item_id": str(row["id"]),
+        "name": row["name"],
+        "price": price_text(row, language),
+        "duration_minutes": row.get("duration_minutes"),
+        "description": (row.get("description") or "")[:300],
+    }
 
 
 def _grounded(text: str, grounded: list[str]) -> bool:

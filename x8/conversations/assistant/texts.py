@@ -1,23 +1,37 @@
-"""What the retrieval responder says, in each supported language. Values from KB rows are inserted verbatim."""
+"""What the retrieval responder says, in each supported language. Values from KB rows are inserted verbatim;
+``{what}`` is the customer's own words for what they asked about (``question.quotable``)."""
 
 from __future__ import annotations
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "greeting": "Hello! Welcome to {company}. Ask me about our {offer}: prices, details, availability.",
-        "found_intro": "Here is what I found:",
-        "not_found": (
-            "I'm sorry, I don't have information about that. A member of our team will follow up with you here."
-        ),
+        "several": "Here is what we have for “{what}”:",
+        "more": "…and {n} more: ask me about any of them.",
+        "cheapest": "The lowest-priced for “{what}”:",
+        "dearest": "The highest-priced for “{what}”:",
+        "not_found_product": "Sorry, we don't have “{what}” in our catalogue.",
+        "not_found_service": "Sorry, we don't offer “{what}”.",
+        "not_found_other_language": "Sorry, I couldn't find “{what}” in our catalogue.",
+        "related": "Related items we do have:",
+        "suggest": "I couldn't find “{what}” exactly. Did you mean this?",
+        "handover_offer": "Would you like a member of our team to help? Reply “yes” and I'll pass this chat on.",
+        "unclear_product": "Which product are you asking about? Tell me its name and I'll give you the exact price.",
+        "unclear_service": "Which service are you asking about? Tell me its name and I'll give you the exact price.",
         "buy": (
             "Great choice! To order {name} ({price}), a member of our team will send you a secure payment link here."
         ),
+        "buy_which": "Which of these would you like to order? A member of our team will then send you a payment link.",
         "buy_unknown": "I'd be glad to help you order. Which item would you like? You can ask me about our {offer}.",
         "book": (
             "I'd be happy to book {name} for you. A member of our team will confirm a time here; "
             "tell us which day and time suit you."
         ),
+        "book_which": "Which of these would you like to book? A member of our team will then confirm a time here.",
         "book_unknown": "I'd be happy to book an appointment. Which service would you like, and when suits you?",
+        "no_bookings": "We're a shop, so we don't take appointments.",
+        "order_instead": "We don't take bookings, but you can order it here.",
+        "ask_about": "Ask me about our {offer}: prices, details, availability.",
         "human": "Of course. I've asked a member of our team to take over; they will reply here soon.",
         "privacy": "Our privacy policy: {url}",
         "price_on_request": "price on request",
@@ -27,17 +41,32 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "ru": {
         "greeting": "Здравствуйте! Добро пожаловать в {company}. Спросите меня о наших {offer}: цены, детали, наличие.",
-        "found_intro": "Вот что я нашёл:",
-        "not_found": ("К сожалению, у меня нет информации об этом. Сотрудник нашей команды свяжется с вами здесь."),
+        "several": "Вот что у нас есть по запросу «{what}»:",
+        "more": "…и ещё {n}: спросите меня о любом из них.",
+        "cheapest": "Самый недорогой вариант по запросу «{what}»:",
+        "dearest": "Самый дорогой вариант по запросу «{what}»:",
+        "not_found_product": "К сожалению, по запросу «{what}» в нашем каталоге ничего нет.",
+        "not_found_service": "К сожалению, среди наших услуг нет ничего по запросу «{what}».",
+        "not_found_other_language": "К сожалению, я не нашёл «{what}» в нашем каталоге.",
+        "related": "Из похожего у нас есть:",
+        "suggest": "Точного совпадения для «{what}» я не нашёл. Возможно, вы имели в виду:",
+        "handover_offer": "Хотите, чтобы вам помог сотрудник? Ответьте «да», и я передам ему этот чат.",
+        "unclear_product": "О каком товаре вы спрашиваете? Напишите название, и я назову точную цену.",
+        "unclear_service": "О какой услуге вы спрашиваете? Напишите название, и я назову точную цену.",
         "buy": (
             "Отличный выбор! Чтобы заказать {name} ({price}), сотрудник пришлёт вам здесь безопасную ссылку на оплату."
         ),
+        "buy_which": "Что из этого вы хотите заказать? Сотрудник пришлёт вам здесь ссылку на оплату.",
         "buy_unknown": "С радостью помогу оформить заказ. Какой товар вы хотите? Спросите меня о наших {offer}.",
         "book": (
             "С радостью запишу вас на {name}. Сотрудник подтвердит время здесь; "
             "напишите, какой день и время вам удобны."
         ),
+        "book_which": "На что из этого вас записать? Сотрудник подтвердит время здесь.",
         "book_unknown": "С радостью запишу вас. Какая услуга вас интересует и когда вам удобно?",
+        "no_bookings": "Мы магазин и не записываем на приём.",
+        "order_instead": "Записи у нас нет, но этот товар можно заказать здесь.",
+        "ask_about": "Спросите меня о наших {offer}: цены, детали, наличие.",
         "human": "Конечно. Я попросил сотрудника подключиться; вам ответят здесь в ближайшее время.",
         "privacy": "Наша политика конфиденциальности: {url}",
         "price_on_request": "цена по запросу",
