@@ -32,3 +32,16 @@ async def test_results_from_every_stage_come_best_first(client: httpx.AsyncClien
     assert len(set(scores)) > 2, scores  # rows of different stages, not one stage's ties
     assert scores == sorted(scores, reverse=True)
     assert {r["row"]["sku"] for r in results[: len(SHOES)]} == SHOES
+
+
+async def test_each_result_says_how_it_matched(client: httpx.AsyncClient) -> None:
+    """The dashboard shows a label instead of a raw score: rows with every word first, then rows with only some."""
+    tokens, company = await business_company(client, "match-label@example.com")
+    catalogue = (HERE / "catalogues" / "sports_en.csv").read_bytes()
+    assert (await upload(client, tokens, company["id"], catalogue, "sports.csv")).status_code == 200
+    results = await _search(client, tokens, company["id"], "runing shoes")
+    matches = [r["match"] for r in results]
+    assert matches[0] == "all" and "some" in matches, matches
+    assert matches == sorted(matches), "every 'all' comes before every 'some'"
+    only = await _search(client, tokens, company["id"], "shoes")
+    assert only and {r["match"] for r in only} == {"all"}

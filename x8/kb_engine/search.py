@@ -136,6 +136,8 @@ async def search(
         if prefix is not None
         else []
     )
+    for hit in hits:  # the first stage alone (every word, or a product code) needs no grouping
+        hit.setdefault("match", "all")
     if query_vector is None or model is None or not await has_embeddings_table(ts):
         return hits
     by_id = {h["row"]["id"]: h for h in hits}
@@ -150,7 +152,7 @@ async def search(
         if existing is not None:
             existing["score"] = round(existing["score"] + similarity, 4)
         else:
-            by_id[mapping["id"]] = {"row": _row(mapping), "score": round(similarity, 4)}
+            by_id[mapping["id"]] = {"row": _row(mapping), "score": round(similarity, 4), "match": "similar"}
     return sorted(by_id.values(), key=lambda h: -h["score"])[:limit]
 
 
@@ -203,8 +205,8 @@ def best_first(every_word: list[dict[str, Any]], some_words: list[dict[str, Any]
     running socks", tagged "running") can outrank the rows that match every word; it never comes before them.
     The second group's scores are scaled (in proportion) below the first's, so the scores shown stay in order.
     """
-    complete = sorted(every_word, key=lambda h: -h["score"])
-    partial = sorted(some_words, key=lambda h: -h["score"])
+    complete = sorted(({**h, "match": "all"} for h in every_word), key=lambda h: -h["score"])
+    partial = sorted(({**h, "match": "some"} for h in some_words), key=lambda h: -h["score"])
     if complete and partial and partial[0]["score"] >= complete[-1]["score"]:
         scale = complete[-1]["score"] * 0.9 / partial[0]["score"]
         partial = [{**h, "score": round(h["score"] * scale, 4)} for h in partial]

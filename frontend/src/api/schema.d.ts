@@ -2437,8 +2437,18 @@ export interface components {
         /** SearchHit */
         SearchHit: {
             row: components["schemas"]["KbRowOut"];
-            /** Score */
+            /**
+             * Score
+             * @description Relative to this search's other hits only; higher is better
+             */
             score: number;
+            /**
+             * Match
+             * @description all: every word of the query; some: only some of them; similar: by meaning (embeddings)
+             * @default all
+             * @enum {string}
+             */
+            match: "all" | "some" | "similar";
         };
         /** SearchResults */
         SearchResults: {

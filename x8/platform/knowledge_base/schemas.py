@@ -114,7 +114,10 @@ class KbRows(BaseModel):
 
 class SearchHit(BaseModel):
     row: KbRowOut
-    score: float
+    score: float = Field(description="Relative to this search's other hits only; higher is better")
+    match: Literal["all", "some", "similar"] = Field(
+        "all", description="all: every word of the query; some: only some of them; similar: by meaning (embeddings)"
+    )
 
 
 class SearchResults(BaseModel):

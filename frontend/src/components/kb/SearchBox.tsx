@@ -35,7 +35,9 @@ export function SearchBox({ companyId }: { companyId: string }) {
           <li key={hit.row.id} className="rounded-lg border border-slate-200 px-3 py-2">
             <div className="flex items-baseline justify-between gap-2">
               <span className="font-medium">{hit.row.name}</span>
-              <span className="text-xs text-slate-400">{t("kb.score")} {hit.score.toFixed(2)}</span>
+              <span className={`rounded-full px-2 py-0.5 text-xs ${hit.match === "all" ? "bg-emerald-50 text-emerald-800" : "bg-slate-100 text-slate-600"}`}>
+                {t(`kb.match.${hit.match}`)}
+              </span>
             </div>
             <div className="text-sm text-slate-600">
               {hit.row.price !== null && <span className="mr-2 font-semibold text-slate-800">{hit.row.price} {hit.row.currency ?? ""}</span>}
