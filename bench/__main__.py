@@ -6,23 +6,32 @@ import logging
 import sys
 import time
 
-from bench import conversations, kb, tenancy
+from bench import conversations, kb, payments, tenancy
 from bench.db import fresh_database
 from x8.kit.db_urls import with_role
 from x8.settings import Settings
 
 
 def main() -> int:
+    """Every benchmark; ``python -m bench payments`` runs only the Stripe webhook one."""
     logging.basicConfig(level=logging.WARNING)
     started = time.monotonic()
     print("X8 Network benchmarks (SPEC.md §16); machine: 2 cores. Ratios are against same-run baselines.")
     owner_url, _ = fresh_database()
+    only = sys.argv[1:]
+    if only == ["payments"]:
+        for line in payments.run(owner_url):
+            print(line, flush=True)
+        print(f"done in {time.monotonic() - started:.0f}s")
+        return 0
     for line in tenancy.run(owner_url):
         print(line, flush=True)
     app_url = with_role(owner_url, "x8_app", Settings(_env_file=None).db_app_password)  # type: ignore[call-arg]
     for line in kb.run(owner_url, app_url, tenants_present=tenancy.TENANTS):
         print(line, flush=True)
     for line in conversations.run(owner_url):
+        print(line, flush=True)
+    for line in payments.run(owner_url):
         print(line, flush=True)
     print(f"done in {time.monotonic() - started:.0f}s")
     return 0

@@ -16,22 +16,19 @@ import asyncio
 import os
 import re
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import httpx
 import psycopg
 
 from bench import loadgen
+from bench.server import x8_server
 from tests.fakes.server import serve_in_thread
 from tests.fakes.telegram import FakeTelegram, telegram_app
-from tests.serving import free_port, wait_until_healthy
 
 TOKEN = "424242424:AAbenchBENCHbenchBENCHbenchBENCH01"
 CATALOGUE = "SKU,Name,Description,Price,Currency\n" + "".join(
@@ -68,35 +65,8 @@ def _env(owner_url: str, telegram_url: str) -> dict[str, str]:
 def _server(owner_url: str, telegram_url: str, *, worker: bool) -> Iterator[str]:
     """`x8 serve --no-worker`, plus (for the end-to-end run) one `x8 worker` process beside it: the production
     shape (compose runs the API and the worker as separate services), each on its own core."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = _env(owner_url, telegram_url)
-    log = open(Path(env["X8_DATA_DIR"]) / "server.log", "w")  # noqa: SIM115
-    api = subprocess.Popen(
-        [sys.executable, "-m", "x8.cli", "serve", "--port", str(port), "--no-worker", "--workers", str(API_PROCESSES)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    processes = [api]
-    try:
-        wait_until_healthy(base, api, log.name, seconds=90)
-        if worker:
-            processes.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "x8.cli", "worker", "--concurrency", "8"],
-                    env=env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            )
+    with x8_server(_env(owner_url, telegram_url), api_processes=API_PROCESSES, worker=worker) as base:
         yield base
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
-        log.close()
 
 
 def _business(base: str, email: str) -> str:

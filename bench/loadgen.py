@@ -14,8 +14,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 
-def build(method: str, path: str, body: dict[str, Any] | None, headers: dict[str, str], host: str) -> bytes:
-    payload = json.dumps(body).encode() if body is not None else b""
+def build(method: str, path: str, body: dict[str, Any] | bytes | None, headers: dict[str, str], host: str) -> bytes:
+    """One request, ready to write. A ``bytes`` body goes as it is (a signed webhook's exact bytes)."""
+    payload = body if isinstance(body, bytes) else json.dumps(body).encode() if body is not None else b""
     lines = [f"{method} {path} HTTP/1.1", f"Host: {host}", "Connection: keep-alive"]
     lines += [f"{k}: {v}" for k, v in headers.items()]
     if body is not None:

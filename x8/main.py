@@ -42,6 +42,10 @@ from x8.platform.media.endpoints import MAX_VIDEO_BYTES
 from x8.platform.media.endpoints import router as media_router
 from x8.platform.metrics.endpoints import router as metrics_router
 from x8.platform.oauth.endpoints import router as oauth_router
+from x8.platform.orders.endpoints import router as purchases_router
+from x8.platform.payments import sandbox
+from x8.platform.payments.endpoints import router as payments_router
+from x8.platform.payments.webhooks import router as stripe_webhooks_router
 from x8.platform.users.endpoints import router as users_router
 from x8.runtime import DatabaseUrls
 from x8.settings import Settings
@@ -149,6 +153,11 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
         installation_router,
         n8n_keys_router,
         n8n_api_router,
+        payments_router,
+        stripe_webhooks_router,
+        purchases_router,
+        sandbox.api,
+        sandbox.pages,
     )
     for router in routers:
         app.include_router(router)

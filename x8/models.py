@@ -9,6 +9,8 @@ from x8.platform.companies.models import Company
 from x8.platform.inbox.models import WebhookEvent
 from x8.platform.knowledge_base.models import KnowledgeBase
 from x8.platform.mail.models import DevMail
+from x8.platform.orders.models import OrderRef
+from x8.platform.payments.models import ConnectedAccount
 from x8.platform.tenant_keys.models import TenantApiKey
 from x8.platform.users.models import AuthSession, EmailCode, User
 from x8.tenancy.models import LedgerEntry
@@ -20,11 +22,13 @@ __all__ = [
     "Base",
     "Channel",
     "Company",
+    "ConnectedAccount",
     "ConversationRef",
     "DevMail",
     "EmailCode",
     "KnowledgeBase",
     "LedgerEntry",
+    "OrderRef",
     "RateLimitHit",
     "TenantApiKey",
     "User",

@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     stripe_price_growth: str | None = Field(None, alias="STRIPE_PRICE_GROWTH")
     stripe_price_special: str | None = Field(None, alias="STRIPE_PRICE_SPECIAL")
     platform_fee_percent: float = Field(0.0, alias="X8_PLATFORM_FEE_PERCENT", ge=0, le=100)
+    # Not in SPEC §3: how long after a payment link the customer who has not paid gets the payment_reminder
+    # message (R-P2); 0 sends no reminders. Checkout links live 24 hours.
+    payment_reminder_minutes: int = Field(60, alias="X8_PAYMENT_REMINDER_MINUTES", ge=0, le=24 * 60)
 
     # --- channels ---
     # Not in SPEC §3: how long an adapter waits for a provider before it counts as an outage (then retried).

@@ -23,12 +23,15 @@ def build_app(app_url: str) -> procrastinate.App:
     from x8.platform.conversations import tasks as conversation_tasks
     from x8.platform.inbox import tasks as inbox_tasks
     from x8.platform.knowledge_base import tasks as kb_tasks
+    from x8.platform.payments import stripe_events  # registers the Stripe sources' inbox handler
+    from x8.platform.payments import tasks as payment_tasks
 
-    assert ingest.channel_event is not None
+    assert ingest.channel_event is not None and stripe_events.dispatch is not None
     app = procrastinate.App(connector=connector(app_url))
     app.add_tasks_from(auth_tasks.blueprint, namespace="auth")
     app.add_tasks_from(kb_tasks.blueprint, namespace="kb")
     app.add_tasks_from(conversation_tasks.blueprint, namespace="conversations")
     app.add_tasks_from(inbox_tasks.blueprint, namespace="inbox")
     app.add_tasks_from(channel_tasks.blueprint, namespace="channels")
+    app.add_tasks_from(payment_tasks.blueprint, namespace="payments")
     return app

@@ -23,6 +23,10 @@ Configured in ``schemathesis.toml`` (repository root), each for a reason:
     allows, or the trial ended.
   - 400 and 402 from the integrations' connect, QR and disconnect: the provider refuses the token or the channel is
     in a state that cannot do it; the plan's channel limit.
+  - 400 from the Stripe webhooks (``/subscriptions/webhook/stripe``, ``/webhooks/stripe-connect``): a request not
+    signed by Stripe with this server's secret, whatever its shape (SPEC §11).
+  - 400 from ``/purchases`` and ``/purchases/export``: a period that ends before it starts, or a page deeper than a
+    log merged across companies goes.
 """
 
 from __future__ import annotations

@@ -23,9 +23,10 @@ Tests script the rest: ``outage`` ("500", "503", "429" or "close": the connectio
 answers every request that way until cleared; ``fail_next`` does it once per entry, plus "lost-answer" (the work is
 done and saved, then the connection drops: a retry with the same key must get the replay). ``requests`` counts
 requests by path, ``log`` keeps them decoded, ``during_request`` is a probe run with the path on every request.
-``update_account`` flips an account's ``charges_enabled`` / ``details_submitted`` / ``payouts_enabled``;
-``complete_session``, ``add_price``, ``add_subscription`` and ``event`` + ``sign_webhook`` stand in for the
-customer and for Stripe's webhooks.
+``update_account`` flips an account's ``charges_enabled`` / ``details_submitted`` / ``payouts_enabled``, and
+``balances`` keeps Stripe from deleting an account that holds money; ``complete_session``, ``expire_session``,
+``add_price``, ``add_subscription`` and ``event`` + ``sign_webhook`` stand in for the customer, for time passing
+and for Stripe's webhooks.
 """
 
 from __future__ import annotations
@@ -251,6 +252,7 @@ class FakeStripe:
     requests: Counter[str] = field(default_factory=Counter)  # by path, every request that reached the fake
     log: list[Recorded] = field(default_factory=list)
     accounts: dict[str, dict[str, Any]] = field(default_factory=dict)  # the platform's connected accounts
+    balances: dict[str, int] = field(default_factory=dict)  # an account's balance: Stripe will not delete it
     prices: dict[str, dict[str, Any]] = field(default_factory=dict)
     # objects by the account they live on (None: the platform), then by id
     objects: dict[str | None, dict[str, dict[str, Any]]] = field(default_factory=dict)
@@ -354,6 +356,13 @@ class FakeStripe:
             session["subscription"] = self.add_subscription(session["customer"], price, account=account)["id"]
         else:
             session["payment_intent"] = _id("pi_")
+        return session
+
+    def expire_session(self, session_id: str, account: str | None = None) -> dict[str, Any]:
+        """The session's ``expires_at`` passed unpaid: Stripe expires it. Send ``event("checkout.session.expired",
+        session)`` next."""
+        session = self.store(account)[session_id]
+        session.update(status="expired", url=None)
         return session
 
     def event(
@@ -612,6 +621,12 @@ class FakeStripe:
                     raise StripeFailure(
                         400, f"No such destination: '{destination}'", code="resource_missing", param=param
                     )
+                fee = _int(intent, "application_fee_amount", "payment_intent_data[application_fee_amount]")
+                if fee is not None and not 0 <= fee <= total:
+                    raise _invalid(
+                        "payment_intent_data[application_fee_amount]",
+                        "The application fee must be a positive amount no larger than the payment.",
+                    )
                 if (target["capabilities"] or {}).get("transfers") != "active":
                     raise StripeFailure(
                         400,
@@ -723,6 +738,12 @@ class FakeStripe:
 
     def _delete_account(self, params: dict[str, Any], account: str | None, account_id: str) -> dict[str, Any]:
         self._account(account_id)
+        if self.balances.get(account_id):
+            raise StripeFailure(
+                400,
+                f"Account {account_id} cannot be deleted because its balance is not zero.",
+                saved=True,
+            )
         del self.accounts[account_id]
         self.objects.pop(account_id, None)
         return {"id": account_id, "object": "account", "deleted": True}

@@ -14,7 +14,7 @@ from x8.tenancy.session import TenantSession
 _CONVERSATION_COLUMNS = """
 conv.id, conv.channel, conv.channel_id, conv.status, conv.last_message_at, conv.last_message_preview,
 conv.unread_count, conv.bot_paused_until, conv.bot_paused_until > now() AS bot_paused, conv.handover_at,
-c.id AS contact_id, c.display_name, c.external_id, c.language, c.lead_source
+conv.payment_status, c.id AS contact_id, c.display_name, c.external_id, c.language, c.lead_source
 """
 _FILTERS = """
 FROM conversations conv JOIN contacts c ON c.id = conv.contact_id

@@ -37,10 +37,16 @@ JSON_MAX_BYTES = 256 * 1024
 MULTIPART_OVERHEAD = 64 * 1024  # the form's boundaries and other fields around the file
 WEBHOOK_PREFIX = "/api/v1/webhooks/"
 PLAYGROUND_PREFIX = "/api/v1/webhooks/web/"  # the dashboard's own JSON, not a provider's signed bytes
+# Provider webhooks outside the prefix, where SPEC puts them.
+WEBHOOK_PATHS = frozenset({"/api/v1/subscriptions/webhook/stripe"})
+
+
+def _webhook(path: str) -> bool:
+    return path.startswith(WEBHOOK_PREFIX) or path in WEBHOOK_PATHS
 
 
 def _provider_webhook(path: str) -> bool:
-    return path.startswith(WEBHOOK_PREFIX) and not path.startswith(PLAYGROUND_PREFIX)
+    return _webhook(path) and not path.startswith(PLAYGROUND_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -124,7 +130,7 @@ class BodyGuard:
                 )
                 return
             limit = upload_limit + MULTIPART_OVERHEAD
-        elif path.startswith(WEBHOOK_PREFIX):
+        elif _webhook(path):
             limit = WEBHOOK_MAX_BYTES
         else:
             limit = JSON_MAX_BYTES

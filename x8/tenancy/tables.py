@@ -61,7 +61,7 @@ def to_vector_text(vector: list[float]) -> str:
     return "[" + ",".join(f"{x:.6f}" for x in vector) + "]"
 
 
-# --- t0001 contacts, conversations, messages (+ t0005, t0007) -------------------------------------------------
+# --- t0001 contacts, conversations, messages (+ t0005, t0007, t0008) ------------------------------------------
 
 contacts = sa.Table(
     "contacts",
@@ -96,6 +96,10 @@ conversations = sa.Table(
     sa.Column("last_message_preview", sa.String(200), nullable=False, server_default=""),
     sa.Column("turn_claim", UUID(as_uuid=True)),
     sa.Column("turn_claimed_until", _TS),
+    sa.Column("payment_status", sa.String(20), nullable=False, server_default="no_payment_link"),
+    sa.CheckConstraint(
+        "payment_status IN ('no_payment_link', 'payment_link_sent', 'paid')", name="ck_conversations_payment_status"
+    ),
     sa.Index("ix_conversations_contact_id", "contact_id"),
     sa.Index("ix_conversations_last_message_at", "last_message_at"),
     sa.Index("uq_conversations_contact_channel", "contact_id", "channel_id", unique=True),
@@ -208,4 +212,62 @@ kb_vocabulary = sa.Table(
     sa.Column("trigram", sa.Text, nullable=False),
     sa.Column("word", sa.Text, nullable=False),
     sa.PrimaryKeyConstraint("kb_id", "trigram", "word"),
+)
+
+# --- t0008 orders and their items ------------------------------------------------------------------------------
+
+orders = sa.Table(
+    "orders",
+    TENANT_METADATA,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True, server_default=_NEW_ID),
+    tenant_id_column(),
+    sa.Column("conversation_id", UUID(as_uuid=True), sa.ForeignKey("conversations.id", ondelete="SET NULL")),
+    sa.Column("contact_name", sa.String(255), nullable=False, server_default=""),
+    sa.Column("contact_handle", sa.String(255), nullable=False, server_default=""),
+    sa.Column("channel", sa.String(16), nullable=False),
+    sa.Column("lead_source", sa.String(32)),
+    sa.Column("language", sa.String(8)),
+    sa.Column("amount", sa.BigInteger, nullable=False),  # minor units of ``currency``
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("status", sa.String(12), nullable=False, server_default="pending"),
+    sa.Column("provider", sa.String(12), nullable=False),
+    sa.Column("checkout_session_id", sa.String(255)),
+    sa.Column("checkout_url", sa.Text),
+    sa.Column("payment_intent_id", sa.String(255)),
+    sa.Column("failure_reason", sa.String(64)),
+    sa.Column("paid_at", _TS),
+    sa.Column("link_message_id", UUID(as_uuid=True)),
+    sa.Column("after_payment_message_id", UUID(as_uuid=True)),
+    sa.Column("reminder_message_id", UUID(as_uuid=True)),
+    sa.Column("created_at", _TS, nullable=False, server_default=_NOW),
+    sa.Column("updated_at", _TS, nullable=False, server_default=_NOW),
+    sa.CheckConstraint("amount >= 0", name="ck_orders_amount"),
+    sa.CheckConstraint("status IN ('pending', 'paid', 'failed', 'expired', 'refunded')", name="ck_orders_status"),
+    sa.CheckConstraint("provider IN ('stripe', 'sandbox')", name="ck_orders_provider"),
+    sa.Index("ix_orders_created_at", "created_at"),
+    sa.Index("ix_orders_status_created_at", "status", "created_at"),
+    sa.Index("ix_orders_conversation_created_at", "conversation_id", "created_at"),
+    sa.Index(
+        "uq_orders_checkout_session_id",
+        "checkout_session_id",
+        unique=True,
+        postgresql_where=sa.text("checkout_session_id IS NOT NULL"),
+    ),
+)
+
+order_items = sa.Table(
+    "order_items",
+    TENANT_METADATA,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True, server_default=_NEW_ID),
+    tenant_id_column(),
+    sa.Column("order_id", UUID(as_uuid=True), sa.ForeignKey("orders.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("kb_row_id", UUID(as_uuid=True)),
+    sa.Column("name", sa.String(500), nullable=False),
+    sa.Column("unit_amount", sa.BigInteger, nullable=False),  # minor units of ``currency``
+    sa.Column("quantity", sa.Integer, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.CheckConstraint("unit_amount >= 0", name="ck_order_items_unit_amount"),
+    sa.CheckConstraint("quantity >= 1", name="ck_order_items_quantity"),
+    sa.UniqueConstraint("order_id", "position", name="uq_order_items_order_position"),
 )

@@ -1354,6 +1354,175 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/payments/connect/onboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Onboard
+         * @description The business's Express account (made at Stripe on the first call) and a new onboarding link for it; open the
+         *     link to finish (or continue) onboarding at Stripe. The status follows from Stripe's ``account.updated``.
+         */
+        post: operations["onboard_api_v1_payments_connect_onboard_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/connect/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Status
+         * @description Whether chat orders can be paid to the business: ``enabled`` once Stripe allows charges and transfers;
+         *     ``requirements`` lists what Stripe still needs. An account that is not enabled yet is asked about at Stripe.
+         */
+        get: operations["status_api_v1_payments_connect_status_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/connect/disconnect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Disconnect
+         * @description Delete the business's Express account at Stripe and forget it here; chat orders cannot be paid until the
+         *     business onboards again (a new account). Nothing to disconnect is not an error.
+         */
+        post: operations["disconnect_api_v1_payments_connect_disconnect_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/webhook/stripe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stripe Platform Webhook
+         * @description The platform account's events: chat orders' Checkout Sessions (``metadata.x8_kind=order``) and billing's
+         *     subscriptions and invoices, signed with ``STRIPE_WEBHOOK_SECRET``.
+         */
+        post: operations["stripe_platform_webhook_api_v1_subscriptions_webhook_stripe_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/stripe-connect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stripe Connect Webhook
+         * @description Connected accounts' events (``account.updated``, ``account.application.deauthorized``), signed with
+         *     ``STRIPE_CONNECT_WEBHOOK_SECRET``.
+         */
+        post: operations["stripe_connect_webhook_api_v1_webhooks_stripe_connect_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/purchases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Purchases
+         * @description Orders made in chat, newest first, with their items, amounts (decimal strings in major units), payment
+         *     status, channel, lead source and (later) booking.
+         */
+        get: operations["purchases_api_v1_purchases_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/purchases/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export
+         * @description The same orders as CSV (every one, newest first); cells that a spreadsheet would run as formulas are escaped
+         *     with a leading apostrophe.
+         */
+        get: operations["export_api_v1_purchases_export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sandbox/payments/{order_id}/pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sandbox Pay
+         * @description Pay a sandbox order as if the customer had paid at Stripe: the same fulfilment as Stripe's webhook (the order
+         *     ``paid``, the conversation ``paid``, the ``after_payment`` message). Paying again changes nothing. 404 in
+         *     production, when Stripe is configured, and for orders that are not sandbox orders.
+         */
+        post: operations["sandbox_pay_api_v1_sandbox_payments__order_id__pay_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1851,6 +2020,19 @@ export interface components {
             /** Fields */
             fields: components["schemas"]["ConnectFieldOut"][];
         };
+        /** ConnectOnboarding */
+        ConnectOnboarding: {
+            /**
+             * Account Id
+             * @description The business's Stripe Express account (the same one on every call).
+             */
+            account_id: string;
+            /**
+             * Url
+             * @description A fresh Stripe onboarding link: single use, valid for minutes.
+             */
+            url: string;
+        };
         /** ConnectOut */
         ConnectOut: {
             /**
@@ -1867,6 +2049,31 @@ export interface components {
              * @description The playground only: the signed-in user's chat on this channel, if they have one.
              */
             conversation_id?: string | null;
+        };
+        /** ConnectStatusOut */
+        ConnectStatusOut: {
+            /** Account Id */
+            account_id: string | null;
+            /** Charges Enabled */
+            charges_enabled: boolean;
+            /** Payouts Enabled */
+            payouts_enabled: boolean;
+            /**
+             * Requirements
+             * @description What Stripe still needs from the business (past due first).
+             */
+            requirements: string[];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "not_connected" | "pending" | "enabled" | "restricted";
+            /**
+             * Checkout
+             * @description How chat orders are paid on this server: through Stripe (needs status enabled), the local sandbox checkout (development, no Stripe key), or not at all (production without Stripe).
+             * @enum {string}
+             */
+            checkout: "stripe" | "sandbox" | "off";
         };
         /** ContactOut */
         ContactOut: {
@@ -1960,8 +2167,11 @@ export interface components {
             bot_paused_until: string | null;
             /** Handover */
             handover: boolean;
-            /** Payment Status */
-            payment_status: string | null;
+            /**
+             * Payment Status
+             * @enum {string}
+             */
+            payment_status: "no_payment_link" | "payment_link_sent" | "paid";
             /** Lead Source */
             lead_source: string | null;
         };
@@ -2389,6 +2599,87 @@ export interface components {
             /** Login Url */
             login_url: string;
         };
+        /** Purchase */
+        Purchase: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Company Id
+             * Format: uuid
+             */
+            company_id: string;
+            /** Conversation Id */
+            conversation_id: string | null;
+            contact: components["schemas"]["PurchaseContact"];
+            /** Channel */
+            channel: string;
+            /** Lead Source */
+            lead_source: string | null;
+            /** Items */
+            items: components["schemas"]["PurchaseItem"][];
+            /**
+             * Amount
+             * @description The order's total in major units, as a decimal string (2490.00).
+             */
+            amount: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "paid" | "failed" | "expired" | "refunded";
+            /** Paid At */
+            paid_at: string | null;
+            /**
+             * Booking
+             * @description The order's booking; null until bookings exist.
+             */
+            booking?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** PurchaseContact */
+        PurchaseContact: {
+            /** Name */
+            name: string;
+            /**
+             * Handle
+             * @description The customer's id on the channel (a Telegram chat id, a phone number…).
+             */
+            handle: string;
+        };
+        /** PurchaseItem */
+        PurchaseItem: {
+            /** Kb Row Id */
+            kb_row_id: string | null;
+            /** Name */
+            name: string;
+            /** Quantity */
+            quantity: number;
+            /**
+             * Unit Amount
+             * @description Price of one, in major units, as a decimal string.
+             */
+            unit_amount: string;
+            /** Currency */
+            currency: string;
+        };
+        /** PurchaseList */
+        PurchaseList: {
+            /** Items */
+            items: components["schemas"]["Purchase"][];
+            /** Total */
+            total: number;
+        };
         /** QrOut */
         QrOut: {
             /**
@@ -2396,6 +2687,11 @@ export interface components {
              * @description data:image/png;base64,…
              */
             qr: string;
+        };
+        /** Received */
+        Received: {
+            /** Ok */
+            ok: boolean;
         };
         /** RefreshIn */
         RefreshIn: {
@@ -2433,6 +2729,21 @@ export interface components {
             column: string;
             /** Message */
             message: string;
+        };
+        /** SandboxPaid */
+        SandboxPaid: {
+            /**
+             * Order Id
+             * Format: uuid
+             */
+            order_id: string;
+            /**
+             * Status
+             * @constant
+             */
+            status: "paid";
+            /** Paid At */
+            paid_at: string | null;
         };
         /** SearchHit */
         SearchHit: {
@@ -7312,6 +7623,429 @@ export interface operations {
             };
             /** @description NotFound */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    onboard_api_v1_payments_connect_onboard_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectOnboarding"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    status_api_v1_payments_connect_status_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectStatusOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    disconnect_api_v1_payments_connect_disconnect_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectStatusOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    stripe_platform_webhook_api_v1_subscriptions_webhook_stripe_post: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description t=<unix time>,v1=<HMAC-SHA256 of '<t>.<body>' with the endpoint's secret> */
+                "Stripe-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The Stripe event as Stripe sends it, signed in the Stripe-Signature header. */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Received"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    stripe_connect_webhook_api_v1_webhooks_stripe_connect_post: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description t=<unix time>,v1=<HMAC-SHA256 of '<t>.<body>' with the endpoint's secret> */
+                "Stripe-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The Stripe event as Stripe sends it, signed in the Stripe-Signature header. */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Received"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    purchases_api_v1_purchases_get: {
+        parameters: {
+            query?: {
+                /** @description Items per page */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                /** @description One company; omitted: every company you may see. */
+                company_id?: string | null;
+                status?: ("pending" | "paid" | "failed" | "expired" | "refunded") | null;
+                /** @description Orders made from then: a day (the company's time zone) or an ISO 8601 time. */
+                from?: string | null;
+                /** @description Orders made until then: a day (included, the company's time zone) or an ISO 8601 time. */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PurchaseList"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    export_api_v1_purchases_export_get: {
+        parameters: {
+            query?: {
+                /** @description One company; omitted: every company you may see. */
+                company_id?: string | null;
+                status?: ("pending" | "paid" | "failed" | "expired" | "refunded") | null;
+                /** @description Orders made from then: a day (the company's time zone) or an ISO 8601 time. */
+                from?: string | null;
+                /** @description Orders made until then: a day (included, the company's time zone) or an ISO 8601 time. */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    sandbox_pay_api_v1_sandbox_payments__order_id__pay_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxPaid"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -370,4 +370,72 @@ RU: dict[str, str] = {
         "Клиент компании {company} попросил поговорить с человеком. Ассистент не отвечает в этом диалоге, пока "
         "вы его снова не включите.\n\nОткрыть диалог: {link}\n"
     ),
+    # Payments in chat: Connect, the purchase log, the sandbox checkout (x8/platform/payments, x8/platform/orders)
+    "Only a business account receives payments; staff accounts have no Stripe account.": (
+        "Платежи принимает только бизнес-аккаунт: у сотрудников платформы нет аккаунта Stripe."
+    ),
+    "Stripe is not answering right now. Please try again in a moment.": (
+        "Stripe сейчас не отвечает. Попробуйте ещё раз через минуту."
+    ),
+    "Stripe did not accept the request ({code}). Please contact support if this keeps happening.": (
+        "Stripe не принял запрос ({code}). Если это повторяется, напишите в поддержку."
+    ),
+    "Online payments are not set up on this server (no Stripe key). Chat orders use the sandbox checkout.": (
+        "Онлайн-оплата на этом сервере не настроена (нет ключа Stripe). Заказы из чата оплачиваются в тестовой "
+        "кассе (песочнице)."
+    ),
+    "Stripe did not let the account be removed ({code}); it stays connected. Settle its balance in Stripe first.": (
+        "Stripe не дал удалить аккаунт ({code}), он остаётся подключённым. Сначала закройте его баланс в Stripe."
+    ),
+    "The Stripe signature is missing or does not match; nothing was stored.": (
+        "Подписи Stripe нет или она не совпадает; ничего не сохранено."
+    ),
+    "Use a date (2026-12-01) or a date and time (2026-12-01T09:00:00+03:00).": (
+        "Укажите дату (2026-12-01) или дату и время (2026-12-01T09:00:00+03:00)."
+    ),
+    "The period starts after it ends: 'from' must come before 'to'.": (
+        "Период начинается позже, чем заканчивается: 'from' должно быть раньше 'to'."
+    ),
+    "Across several companies the log goes {depth} orders deep; name a company to page further.": (
+        "По нескольким компаниям журнал листается на глубину {depth} заказов; чтобы листать дальше, выберите компанию."
+    ),
+    "No such sandbox order.": "Такого заказа в песочнице нет.",
+    "This order can no longer be paid. Ask for a new link in the chat.": (
+        "Этот заказ уже нельзя оплатить. Попросите в чате новую ссылку."
+    ),
+    "Sandbox checkout": "Тестовая касса",
+    "SANDBOX: no real payment is made": "ПЕСОЧНИЦА: настоящей оплаты не будет",
+    "Order {reference}": "Заказ {reference}",
+    "Item": "Товар",
+    "Qty": "Кол-во",
+    "Price": "Цена",
+    "Sum": "Сумма",
+    "Total": "Итого",
+    "Pay {amount} {currency}": "Оплатить {amount} {currency}",
+    "Not paid yet.": "Ещё не оплачено.",
+    "Paid. Thank you! You can go back to the chat.": "Оплачено. Спасибо! Можно вернуться в чат.",
+    "The payment did not go through. Please try again.": "Оплата не прошла. Попробуйте ещё раз.",
+    "This is a test checkout of X8 Network: no card is asked for and no money moves.": (
+        "Это тестовая касса X8 Network: карта не нужна, деньги не списываются."
+    ),
+    "X8 Network checkout": "Оплата X8 Network",
+    "Thank you! Your payment is being confirmed; you will get a message in the chat.": (
+        "Спасибо! Оплата подтверждается, вы получите сообщение в чате."
+    ),
+    "The payment was cancelled. You can pay later with the link from the chat.": (
+        "Оплата отменена. Оплатить можно позже по ссылке из чата."
+    ),
+    # What the platform writes to a customer about an order (sent through the chat's channel)
+    "Thank you! We have received your payment of {amount} {currency} for order {reference}.": (
+        "Спасибо! Мы получили вашу оплату {amount} {currency} по заказу {reference}."
+    ),
+    "A reminder: your order {reference} for {amount} {currency} is waiting for payment. You can pay here: {url}": (
+        "Напоминаем: заказ {reference} на {amount} {currency} ждёт оплаты. Оплатить можно здесь: {url}"
+    ),
+    "Here is the link to pay for your order {reference} ({amount} {currency}): {url}": (
+        "Вот ссылка для оплаты заказа {reference} ({amount} {currency}): {url}"
+    ),
+    "Sorry, we could not prepare the payment link for order {reference}. A person will contact you.": (
+        "Извините, не получилось подготовить ссылку для оплаты заказа {reference}. С вами свяжется сотрудник."
+    ),
 }

@@ -69,7 +69,7 @@ def conversation_out(company_id: uuid.UUID, row: dict[str, Any]) -> Conversation
         bot_paused=bool(row["bot_paused"]) or row["handover_at"] is not None,
         bot_paused_until=row["bot_paused_until"],
         handover=row["handover_at"] is not None,
-        payment_status=None,
+        payment_status=row["payment_status"],
         lead_source=row["lead_source"],
     )
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -29,7 +30,7 @@ class ConversationOut(BaseModel):
     bot_paused: bool
     bot_paused_until: datetime | None
     handover: bool
-    payment_status: str | None  # set by the payments issue
+    payment_status: Literal["no_payment_link", "payment_link_sent", "paid"]
     lead_source: str | None
 
 

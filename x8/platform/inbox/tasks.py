@@ -2,7 +2,8 @@
 
 Webhooks store the verified event and queue its ``handle_event`` job in one statement (``store``), then answer.
 The job looks the event up, runs the source's handler, and stamps ``handled_at``; a failure is kept on the event
-(``error``, ``attempts``) and the job is retried. An event already handled is not handled again.
+(``error``, ``attempts``) and the job is retried. An event already handled is not handled again. An event no
+handler acts on yet (``NotHandledYet``) keeps its reason in ``error``, unhandled, and is not retried.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import procrastinate
 from x8.kit.group_defer import GroupWriter
 from x8.kit.jobs import context
 from x8.platform.inbox import repository
-from x8.platform.inbox.handlers import HANDLERS
+from x8.platform.inbox.handlers import HANDLERS, NotHandledYet
 from x8.platform.inbox.repository import IncomingEvent
 
 blueprint = procrastinate.Blueprint()
@@ -34,6 +35,11 @@ async def handle_event(event_id: int) -> None:
         raise LookupError(f"no handler for {event.source!r} events")
     try:
         await handler(ctx, event)
+    except NotHandledYet as exc:
+        log.info("%s event %s is kept for later: %s", event.source, event.external_id, exc)
+        async with ctx.db.sessions() as session, session.begin():
+            await repository.mark_failed(session, event_id, f"not handled yet: {exc}")
+        return
     except Exception as exc:
         async with ctx.db.sessions() as session, session.begin():
             await repository.mark_failed(session, event_id, f"{type(exc).__name__}: {exc}")
