@@ -3,7 +3,8 @@
 
 Each business gets a scratch tenant schema of its own (no company row, so nothing of it shows in the product),
 its catalogue imported through the same path as an upload, and every question answered through the same KB
-search port as a conversation. The scratch schemas and their roles are dropped at the end, whatever happens.
+search port as a conversation; purchases go to a checkout that prices the rows and stores nothing. The scratch
+schemas and their roles are dropped at the end, whatever happens.
 It lives beside ``x8/demo.py`` rather than in ``x8/conversations``: provisioning needs the owner connection,
 which tenant-side code never gets (tests/tenancy/test_session_boundary.py).
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from x8.conversations.assistant.evaluation.checkout import PricingCheckout
 from x8.conversations.assistant.evaluation.labelled import Business, businesses
 from x8.conversations.assistant.evaluation.scoring import Tally, score
 from x8.conversations.assistant.retrieval import CompanyProfile, respond
@@ -69,7 +71,9 @@ async def _run(app: Database, tenant: uuid.UUID, business: Business) -> Result:
     profile = CompanyProfile(business.name, business.language, business.company_type, privacy_policy_url=None)
     result = Result(business, Tally(), Tally(), Tally())
     for labelled in business.questions:
-        outcome = score(labelled, await respond(labelled.text, profile, search, first_reply=False), rows)
+        checkout = PricingCheckout(rows)
+        reply = await respond(labelled.text, profile, search, first_reply=False, checkout=checkout)
+        outcome = score(labelled, reply, rows, ordered=bool(checkout.carts))
         result.tally.add(outcome)
         (result.held_out if labelled.held_out else result.calibration).add(outcome)
     return result

@@ -8,6 +8,7 @@ import { AppShell } from "./components/AppShell";
 import { RouteTitle } from "./components/RouteTitle";
 import { I18nProvider } from "./i18n";
 import "./index.css";
+import { BillingPage } from "./pages/BillingPage";
 import { EditCompanyPage, NewCompanyPage } from "./pages/CompanyFormPage";
 import { ConversationsPage } from "./pages/ConversationsPage";
 import { DashboardPage } from "./pages/DashboardPage";
@@ -19,6 +20,7 @@ import { NotFoundPage } from "./pages/NotFoundPage";
 import { OAuthCompletePage } from "./pages/OAuthCompletePage";
 import { PlaygroundPage } from "./pages/PlaygroundPage";
 import { ProfilePage } from "./pages/ProfilePage";
+import { PurchasesPage } from "./pages/PurchasesPage";
 import { RegisterPage } from "./pages/RegisterPage";
 import { ResetPasswordPage } from "./pages/ResetPasswordPage";
 
@@ -45,8 +47,10 @@ function App() {
                 <Route path="/companies/:id/edit" element={<EditCompanyPage />} />
                 <Route path="/knowledge-base" element={<KnowledgeBasePage />} />
                 <Route path="/conversations" element={<ConversationsPage />} />
+                <Route path="/purchases" element={<PurchasesPage />} />
                 <Route path="/playground" element={<PlaygroundPage />} />
                 <Route path="/integrations" element={<IntegrationsPage />} />
+                <Route path="/billing" element={<BillingPage />} />
                 <Route path="/profile" element={<ProfilePage />} />
                 <Route path="*" element={<NotFoundPage />} />
               </Routes>

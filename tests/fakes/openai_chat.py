@@ -21,6 +21,8 @@ class FakeChat:
     mode: str = "normal"  # "normal", "invent" (quotes a made-up price), "down" (HTTP 500)
     requests: list[dict[str, Any]] = field(default_factory=list)
     during_request: Callable[[], None] | None = None  # a test's probe, run while a request is being answered
+    # A test's own model: given the request, the assistant message to answer with (None: the scripted model's).
+    script: Callable[[dict[str, Any]], dict[str, Any] | None] | None = None
     _calls: int = 0
 
 
@@ -75,6 +77,9 @@ def chat_app(state: FakeChat) -> FastAPI:
             state.during_request()
         if state.mode == "down":
             return _error(500, "The server had an error while processing your request.", "server_error")
+        scripted = state.script(body) if state.script is not None else None
+        if scripted is not None:
+            return _completion(scripted)
         last = body["messages"][-1]
         russian = "(ru)" in body["messages"][0]["content"]
         if last["role"] == "user":

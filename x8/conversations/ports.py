@@ -1,6 +1,6 @@
 """What the assistant may do during a turn, as ports: it runs outside any transaction, so each port opens the short
-transaction it needs (or calls its provider) on its own. Payments, slots and bookings join ``TurnPorts`` with
-their issues; the assistant then calls them as it calls ``kb_search`` now."""
+transaction it needs (or calls its provider) on its own. Slots and bookings join ``TurnPorts`` with their issue;
+the assistant calls them as it calls ``kb_search`` and ``checkout`` now."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from x8.conversations.assistant.retrieval import SEARCH_LIMIT, Search
+from x8.conversations.assistant.checkout import Checkout
+from x8.conversations.assistant.lookup import SEARCH_LIMIT, Search
 from x8.kb_engine import search as kb_search
 from x8.tenancy.session import TenantSessionFactory
 
@@ -16,6 +17,7 @@ from x8.tenancy.session import TenantSessionFactory
 @dataclass(frozen=True)
 class TurnPorts:
     kb_search: Search
+    checkout: Checkout | None = None  # orders a cart and gives its payment link (x8.platform.conversations.sales)
 
 
 def tenant_kb_search(sessions: TenantSessionFactory, kb_ids: list[uuid.UUID], *, language: str) -> Search:

@@ -1,6 +1,7 @@
 import * as conversations from "./parts/conversations";
 import * as dashboard from "./parts/dashboard";
 import * as errors from "./parts/errors";
+import * as payments from "./parts/payments";
 import * as polish from "./parts/polish";
 import * as wizard from "./parts/wizard";
 
@@ -249,6 +250,7 @@ export const en = {
   ...conversations.en,
   ...dashboard.en,
   ...errors.en,
+  ...payments.en,
   ...polish.en,
   ...wizard.en,
 } as const;

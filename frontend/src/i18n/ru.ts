@@ -2,6 +2,7 @@ import type { MessageKey } from "./en";
 import * as conversations from "./parts/conversations";
 import * as dashboard from "./parts/dashboard";
 import * as errors from "./parts/errors";
+import * as payments from "./parts/payments";
 import * as polish from "./parts/polish";
 import * as wizard from "./parts/wizard";
 
@@ -9,6 +10,7 @@ export const ru: Record<MessageKey, string> = {
   ...conversations.ru,
   ...dashboard.ru,
   ...errors.ru,
+  ...payments.ru,
   ...polish.ru,
   ...wizard.ru,
   "app.name": "X8 Network",

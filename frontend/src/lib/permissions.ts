@@ -1,8 +1,9 @@
 /** What the signed-in person may do, in one place, so a page never offers an action the API would refuse.
  *
- * It mirrors the server's rules (x8/platform/companies/service.py, billing/plans.py): businesses create and edit
- * their companies; managers see their businesses' companies, knowledge bases and conversations but change
- * nothing; admins run the platform and may edit any company, but only a business creates companies; a business
+ * It mirrors the server's rules (x8/platform/companies/service.py, billing/plans.py, payments/endpoints.py):
+ * businesses create and edit their companies; managers see their businesses' companies, knowledge bases,
+ * conversations and purchases but change nothing; admins run the platform and may edit any company, but only a
+ * business creates companies, and only a business has billing and a Stripe account to be paid into; a business
  * whose trial or subscription has ended keeps its data but adds no channels. The server stays the authority:
  * this only decides what is shown. */
 import type { MessageKey } from "../i18n/en";
@@ -19,7 +20,9 @@ export type Action =
   | "playground.use"
   | "assistant.edit"
   | "conversation.reply"
-  | "conversation.pause";
+  | "conversation.pause"
+  | "billing.view"
+  | "payments.connect";
 
 export type Permission = { ok: true } | { ok: false; reason: MessageKey };
 
@@ -42,6 +45,9 @@ export function permission(me: Subject | undefined, action: Action): Permission 
       return role === "CLIENT" ? OK : { ok: false, reason: "permissions.onlyBusinessCreates" };
     case "media.manage": // media live in the business's own folders; staff have none
       return role === "CLIENT" ? OK : { ok: false, reason: "permissions.onlyBusinessMedia" };
+    case "billing.view": // the plan and the Stripe account are the business's own agreements
+    case "payments.connect":
+      return role === "CLIENT" ? OK : { ok: false, reason: "payments.onlyBusiness" };
     case "channel.choose":
     case "channel.connect":
       if (role === "CLIENT" && !canOperate(me)) return { ok: false, reason: "permissions.planEnded" };

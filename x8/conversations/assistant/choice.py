@@ -4,22 +4,38 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from x8.conversations.assistant.checkout import Checkout
 from x8.conversations.assistant.llm import LlmAssistant
-from x8.conversations.assistant.retrieval import CompanyProfile, Reply, Search, respond
+from x8.conversations.assistant.lookup import Search
+from x8.conversations.assistant.retrieval import CompanyProfile, Reply, respond
 from x8.settings import Settings
 
 
 class Assistant(Protocol):
     async def reply(
-        self, turn: str, history: list[dict[str, str]], company: CompanyProfile, search: Search, *, first_reply: bool
+        self,
+        turn: str,
+        history: list[dict[str, str]],
+        company: CompanyProfile,
+        search: Search,
+        *,
+        first_reply: bool,
+        checkout: Checkout | None = None,
     ) -> Reply: ...
 
 
 class RetrievalAssistant:
     async def reply(
-        self, turn: str, history: list[dict[str, str]], company: CompanyProfile, search: Search, *, first_reply: bool
+        self,
+        turn: str,
+        history: list[dict[str, str]],
+        company: CompanyProfile,
+        search: Search,
+        *,
+        first_reply: bool,
+        checkout: Checkout | None = None,
     ) -> Reply:
-        return await respond(turn, company, search, first_reply=first_reply, history=history)
+        return await respond(turn, company, search, first_reply=first_reply, history=history, checkout=checkout)
 
 
 def assistant_for(settings: Settings) -> Assistant:

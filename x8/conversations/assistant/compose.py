@@ -63,32 +63,38 @@ def _shortened(text: str) -> str:
     return text[:DESCRIPTION_CHARS].rsplit(" ", 1)[0].rstrip(".,;:") + "…"
 
 
-def compose(
-    findings: list[Finding], intent: Intent, company_type: str, language: str, *, catalogue_language: str
-) -> Answer:
+@dataclass
+class Blocks:
+    """What the catalogue said about each thing asked, as paragraphs, with the rows each kind of paragraph shows."""
+
+    blocks: list[str]
+    items: list[dict[str, Any]]  # rows presented as the answer
+    related: list[dict[str, Any]]  # rows offered only as related, after "we don't have it"
+    suggested: list[dict[str, Any]]  # rows offered as "did you mean …?"
+    missing: bool  # something asked is not in the catalogue
+
+
+def finding_blocks(findings: list[Finding], company_type: str, language: str, *, catalogue_language: str) -> Blocks:
     """``catalogue_language``: the company's. A question in another language is only matched on the words both
     share (brands, codes), so "we don't have it" would claim more than the search knows: it says "I couldn't
     find it" instead."""
     service = company_type == "Service"
-    blocks: list[str] = []
-    items: list[dict[str, Any]] = []
-    related: list[dict[str, Any]] = []
-    suggested: list[dict[str, Any]] = []
-    missing = False
+    found = Blocks([], [], [], [], missing=False)
     for finding in findings:
         question, verdict = finding.question, finding.verdict
         if verdict.kind == Kind.ANSWER:
-            items.append(verdict.rows[0])
-            blocks.append(_answer(question, verdict.rows[0], language))
+            found.items.append(verdict.rows[0])
+            found.blocks.append(_answer(question, verdict.rows[0], language))
         elif verdict.kind == Kind.SEVERAL:
-            items.extend(verdict.rows)
-            blocks.append(_several(question, verdict, language))
+            found.items.extend(verdict.rows)
+            found.blocks.append(_several(question, verdict, language))
         elif verdict.kind == Kind.SUGGEST:
-            suggested.extend(verdict.rows)
-            blocks.append(t(language, "suggest", what=question.asked) + "\n" + describe(verdict.rows[0], language))
+            found.suggested.extend(verdict.rows)
+            suggestion = t(language, "suggest", what=question.asked) + "\n" + describe(verdict.rows[0], language)
+            found.blocks.append(suggestion)
         else:
-            missing = True
-            related.extend(verdict.rows)
+            found.missing = True
+            found.related.extend(verdict.rows)
             if language != catalogue_language or not finding.conclusive:
                 not_found = "not_found_other_language"
             else:
@@ -96,21 +102,30 @@ def compose(
             lines = [t(language, not_found, what=question.asked)]
             if verdict.rows:
                 lines += [t(language, "related"), *(describe(r, language, bullet=True) for r in verdict.rows)]
-            blocks.append("\n".join(lines))
+            found.blocks.append("\n".join(lines))
+    return found
+
+
+def compose(
+    findings: list[Finding], intent: Intent, company_type: str, language: str, *, catalogue_language: str
+) -> Answer:
+    service = company_type == "Service"
+    found = finding_blocks(findings, company_type, language, catalogue_language=catalogue_language)
+    blocks, items = found.blocks, found.items
     single = len(findings) == 1 and findings[0].verdict.kind == Kind.ANSWER
     if intent == Intent.BUY and single:  # one sentence, the item's name and price first
         blocks = [t(language, "buy", name=items[0]["name"], price=price_text(items[0], language))]
     elif intent == Intent.BOOK and not service and not items:
         blocks.insert(0, t(language, "no_bookings"))
     blocks += _next_step(intent, service, language, items, single=single)
-    if missing:
+    if found.missing:
         blocks.append(t(language, "handover_offer"))
     return Answer(
         text="\n\n".join(blocks),
         message_type="TYPE2" if intent == Intent.BUY and items else "TYPE1",
         items=tuple(str(r["id"]) for r in items),
-        related=tuple(str(r["id"]) for r in related),
-        suggested=tuple(str(r["id"]) for r in suggested),
+        related=tuple(str(r["id"]) for r in found.related),
+        suggested=tuple(str(r["id"]) for r in found.suggested),
     )
 
 

@@ -15,6 +15,17 @@ class Intent(StrEnum):
     HUMAN = "human"
 
 
+# A purchase the customer is making, not a mention of one: "I'd like to order", "хочу купить", "pay for", but not
+# "where is my order", "доставка заказа" or "can I pay by card". Only this makes the assistant create an order.
+_PURCHASE = re.compile(
+    r"\b(buy|buying|purchase|purchasing|i'?ll take|i will take|i want to get|i'?d like to get|pay for|"
+    r"(?<!\bmy )(?<!\byour )(?<!\bthe )(?<!\bour )(?<!\ban )(?<!\bthis )(?<!\bthat )(?<!\bin )order|"
+    r"купить|куплю|покупаю|приобрести|приобрету|заказать|закажу|закажем|закажите|заказываю|оформ\w* заказ|"
+    r"сделать заказ|оплатить|оплачу|беру|возьму|хочу взять)\b",
+    re.IGNORECASE,
+)
+
+
 _PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
     (
         Intent.HUMAN,
@@ -32,14 +43,7 @@ _PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
             re.IGNORECASE,
         ),
     ),
-    (
-        Intent.BUY,
-        re.compile(
-            r"\b(buy|purchase|order|pay|checkout|i'?ll take|i want to get|"
-            r"купить|куплю|заказ|оплат|беру|хочу взять)",
-            re.IGNORECASE,
-        ),
-    ),
+    (Intent.BUY, _PURCHASE),
 ]
 _GREETING = re.compile(
     r"^\W*(hi|hello|hey|good (morning|afternoon|evening)|start|/start|привет|здравствуй\w*|добрый (день|вечер)|"

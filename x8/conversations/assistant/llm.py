@@ -6,8 +6,11 @@ Guard rails, because a model can be fluent and wrong:
   retrieval responder answers instead (a price is never invented).
 - ``kb_search`` judges its rows as the retrieval responder does (``judge``): when none answers, the result says
   ``"matched": false`` with what was asked, and rows that only share a word come as ``related``, never as results.
-- If the model's service fails or answers nonsense, the retrieval responder answers: the customer always gets an
-  honest reply.
+- ``create_payment_link`` resolves its items (a ``kb_search`` row's id, or a name) and quantities through the same
+  code as the retrieval responder (``sale``): an unclear item or quantity comes back as a problem to ask about,
+  never a guess. The total it returns counts as grounded; the link always reaches the customer.
+- If the model's service fails or answers nonsense, the retrieval responder answers (or, once an order was made in
+  the turn, the sale is told from our own data): the customer always gets an honest reply, and one order.
 """
 
 from __future__ import annotations
@@ -17,12 +20,17 @@ import logging
 import re
 from typing import Any
 
+from x8.conversations.assistant import sale
+from x8.conversations.assistant.checkout import CartRefused, Checkout, NotPayable, OncePerTurn, PaymentLink
 from x8.conversations.assistant.compose import price_text
 from x8.conversations.assistant.intents import Intent, classify
 from x8.conversations.assistant.judge import Kind, judge
 from x8.conversations.assistant.language import detect
+from x8.conversations.assistant.lookup import Search
+from x8.conversations.assistant.quantities import Wanted
 from x8.conversations.assistant.question import parse
-from x8.conversations.assistant.retrieval import CompanyProfile, Reply, Search, respond
+from x8.conversations.assistant.retrieval import CompanyProfile, Reply, respond
+from x8.conversations.assistant.texts import t
 from x8.integrations.openai import OpenAIApi, OpenAIRefused, OpenAIUnavailable
 
 log = logging.getLogger(__name__)
@@ -45,11 +53,28 @@ TOOLS: list[dict[str, Any]] = [
         "type": "function",
         "function": {
             "name": "create_payment_link",
-            "description": "The customer wants to buy an item from kb_search results.",
+            "description": (
+                "The customer wants to buy: order the items and get the payment link. Each item is the kb_row_id of "
+                "a kb_search result, or the item's name, with how many of it (as the catalogue sells it). Returns "
+                "the link, the items and the total to quote, or the problems to ask the customer about."
+            ),
             "parameters": {
                 "type": "object",
-                "properties": {"item_id": {"type": "string"}, "quantity": {"type": "integer", "minimum": 1}},
-                "required": ["item_id"],
+                "properties": {
+                    "items": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "kb_row_id": {"type": "string"},
+                                "name": {"type": "string"},
+                                "quantity": {"type": "integer", "minimum": 1},
+                            },
+                        },
+                    }
+                },
+                "required": ["items"],
             },
         },
     },
@@ -58,7 +83,11 @@ TOOLS: list[dict[str, Any]] = [
         "function": {
             "name": "list_slots",
             "description": "Free appointment or delivery slots for a service or item.",
-            "parameters": {"type": "object", "properties": {"item_id": {"type": "string"}}, "required": ["item_id"]},
+            "parameters": {
+                "type": "object",
+                "properties": {"kb_row_id": {"type": "string"}},
+                "required": ["kb_row_id"],
+            },
         },
     },
     {
@@ -68,8 +97,8 @@ TOOLS: list[dict[str, Any]] = [
             "description": "Book a slot the customer chose.",
             "parameters": {
                 "type": "object",
-                "properties": {"item_id": {"type": "string"}, "slot": {"type": "string"}},
-                "required": ["item_id", "slot"],
+                "properties": {"kb_row_id": {"type": "string"}, "slot": {"type": "string"}},
+                "required": ["kb_row_id", "slot"],
             },
         },
     },
@@ -83,6 +112,7 @@ TOOLS: list[dict[str, Any]] = [
     },
 ]
 _AMOUNT = re.compile(r"\d+(?:[.,]\d{1,2})")
+MAX_CART_ITEMS = 20
 
 
 class LlmUnavailable(Exception):
@@ -106,8 +136,10 @@ def system_prompt(company: CompanyProfile, language: str, intent: Intent | None 
         "and offer to bring in a team member (call handover if they accept); never present the related items as "
         "the answer: you may mention them only after saying that the asked item is not available. If kb_search "
         "finds nothing at all, say you do not know and offer a team member. When the customer wants to buy, call "
-        "create_payment_link; to book, call list_slots then book_slot; when they ask for a person, call handover."
-        + custom
+        "create_payment_link with each item's kb_row_id and quantity, then send the url it returns with the items "
+        "and the total exactly as it gives them (never write a link or a total yourself); if it returns problems, "
+        "ask the customer about them. To book, call list_slots then book_slot; when they ask for a person, call "
+        "handover." + custom
     )
 
 
@@ -118,66 +150,45 @@ class LlmAssistant:
         self._timeout = timeout
 
     async def reply(
-        self, turn: str, history: list[dict[str, str]], company: CompanyProfile, search: Search, *, first_reply: bool
+        self,
+        turn: str,
+        history: list[dict[str, str]],
+        company: CompanyProfile,
+        search: Search,
+        *,
+        first_reply: bool,
+        checkout: Checkout | None = None,
     ) -> Reply:
+        once = OncePerTurn(checkout) if checkout is not None else None
+        tools = _Tools(search, once, detect(turn, fallback=company.language), company)
         try:
-            return await self._converse(turn, history, company, search, first_reply=first_reply)
+            return await self._converse(turn, history, company, tools, first_reply=first_reply)
         except LlmUnavailable as exc:
             log.warning("the LLM is unavailable (%s); the retrieval responder answers", exc)
-            return await respond(turn, company, search, first_reply=first_reply, history=history)
+            return await tools.fallback(turn, history, first_reply=first_reply)
 
     async def _converse(
-        self, turn: str, history: list[dict[str, str]], company: CompanyProfile, search: Search, *, first_reply: bool
+        self, turn: str, history: list[dict[str, str]], company: CompanyProfile, tools: _Tools, *, first_reply: bool
     ) -> Reply:
-        language = detect(turn, fallback=company.language)
+        language = tools.language
         prompt = system_prompt(company, language, classify(turn))
         messages: list[dict[str, Any]] = [{"role": "system", "content": prompt}]
         messages += history
         messages.append({"role": "user", "content": turn})
-        grounded: list[str] = []  # what kb_search returned, so the answer can be checked against it
-        intent: Intent | None = None
-        handover = False
         for _ in range(MAX_ROUNDS):
             answer = await self._complete(messages)
             calls = answer.get("tool_calls") or []
             if not calls:
                 text = str(answer.get("content") or "").strip()
-                if not text or not _grounded(text, grounded):
+                if not text or not _grounded(text, tools.grounded):
                     log.warning("the LLM answer was empty or quoted an amount no catalogue row has; not sent")
-                    return await respond(turn, company, search, first_reply=first_reply, history=history)
-                intent = intent or classify(turn)
-                message_type = "TYPE2" if intent == Intent.BUY else "TYPE1"
-                if first_reply and company.privacy_policy_url:
-                    text = f"{text}\n\n{company.privacy_policy_url}"
-                return Reply(text, intent, language, message_type, handover=handover)
+                    return await tools.fallback(turn, history, first_reply=first_reply)
+                return tools.reply(text, classify(turn), first_reply=first_reply)
             messages.append({"role": "assistant", "content": answer.get("content"), "tool_calls": calls})
             for call in calls:
-                name = call.get("function", {}).get("name")
-                result, call_intent = await self._run_tool(name, call, search, language, grounded)
-                intent = call_intent or intent
-                handover = handover or name == "handover"
+                result = await tools.run(call.get("function", {}).get("name"), call)
                 messages.append({"role": "tool", "tool_call_id": call.get("id"), "content": json.dumps(result)})
         raise LlmUnavailable("no answer after several tool rounds")
-
-    async def _run_tool(
-        self, name: str | None, call: dict[str, Any], search: Search, language: str, grounded: list[str]
-    ) -> tuple[dict[str, Any], Intent | None]:
-        try:
-            arguments = json.loads(call.get("function", {}).get("arguments") or "{}")
-        except ValueError:
-            return {"error": "arguments are not JSON"}, None
-        if name == "kb_search":
-            result = await kb_search_result(str(arguments.get("query", "")), search, language)
-            grounded += [json.dumps(r, ensure_ascii=False) for r in result["results"] + result.get("related", [])]
-            return result, None
-        if name == "create_payment_link":
-            # Payments arrive with their own issue; until then a person sends the link.
-            return {"status": "a team member will send the payment link in this chat"}, Intent.BUY
-        if name in ("list_slots", "book_slot"):
-            return {"status": "a team member will confirm a time in this chat"}, Intent.BOOK
-        if name == "handover":
-            return {"status": "a team member has been asked to take over"}, Intent.HUMAN
-        return {"error": f"unknown tool {name}"}, None
 
     async def _complete(self, messages: list[dict[str, Any]]) -> dict[str, Any]:
         # A refusal (a wrong key) is as unusable for this turn as an outage: the retrieval responder answers.
@@ -187,14 +198,208 @@ class LlmAssistant:
             raise LlmUnavailable(str(exc)) from exc
 
 
+class _Tools:
+    """The model's tools in one turn, and what they did: the rows and amounts they returned (the facts an answer may
+    quote), and the order, if one was made."""
+
+    def __init__(self, search: Search, checkout: Checkout | None, language: str, company: CompanyProfile) -> None:
+        self.search = search
+        self.checkout = checkout
+        self.language = language
+        self.company = company
+        self.grounded: list[str] = []  # every kb_search and create_payment_link result, as JSON
+        self.rows: dict[str, dict[str, Any]] = {}  # rows kb_search returned, by id
+        self.intent: Intent | None = None
+        self.handover = False
+        self.sale: sale.Outcome | None = None  # the cart that went to checkout (or needs no payment)
+
+    async def run(self, name: str | None, call: dict[str, Any]) -> dict[str, Any]:
+        try:
+            arguments = json.loads(call.get("function", {}).get("arguments") or "{}")
+        except ValueError:
+            return {"error": "arguments are not JSON"}
+        if not isinstance(arguments, dict):
+            return {"error": "arguments must be a JSON object"}
+        if name == "kb_search":
+            result, rows = await _kb_search(str(arguments.get("query", "")), self.search, self.language)
+            self.rows.update((str(r["id"]), r) for r in rows)
+            self.grounded += [json.dumps(r, ensure_ascii=False) for r in result["results"] + result.get("related", [])]
+            return result
+        if name == "create_payment_link":
+            self.intent = Intent.BUY
+            return await self._create_payment_link(arguments)
+        if name in ("list_slots", "book_slot"):
+            self.intent = Intent.BOOK
+            return {"status": "a team member will confirm a time in this chat"}
+        if name == "handover":
+            self.intent, self.handover = Intent.HUMAN, True
+            return {"status": "a team member has been asked to take over"}
+        return {"error": f"unknown tool {name}"}
+
+    async def _create_payment_link(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        items = _cart(arguments.get("items"), self.rows)
+        if isinstance(items, str):
+            return {"error": items}
+        if self.checkout is None:
+            return {"status": "not_ordered", "note": "Payment links are not made here: a team member will send one."}
+        outcome = await sale.sell(items, self.search, self.checkout, self.language)
+        if outcome.result is not None or outcome.free:
+            self.sale = outcome
+            self.handover = self.handover or outcome.free or isinstance(outcome.result, NotPayable)
+        result = sale_result(outcome, self.language)
+        self.grounded.append(json.dumps(result, ensure_ascii=False))
+        return result
+
+    def reply(self, text: str, intent: Intent, *, first_reply: bool) -> Reply:
+        """The model's answer, with the payment link made in this turn if the model left it out."""
+        link = self._link()
+        if link is not None and link.url not in text:
+            text = f"{text}\n\n{t(self.language, 'sale_pay', url=link.url)}"
+        if first_reply and self.company.privacy_policy_url:
+            text = f"{text}\n\n{self.company.privacy_policy_url}"
+        summary = sale.summary(self.sale) if self.sale is not None else None
+        message_type = "TYPE2" if link is not None else "TYPE1"
+        return Reply(text, self.intent or intent, self.language, message_type, handover=self.handover, sale=summary)
+
+    async def fallback(self, turn: str, history: list[dict[str, str]], *, first_reply: bool) -> Reply:
+        """The retrieval responder's answer; once an order was made in this turn, that order told from our data."""
+        if self.sale is None:
+            return await respond(
+                turn, self.company, self.search, first_reply=first_reply, history=history, checkout=self.checkout
+            )
+        said = sale.reply(self.sale, self.company.company_type, self.language, catalogue_language=self.company.language)
+        text = said.text
+        if first_reply and self.company.privacy_policy_url:
+            text = f"{text}\n\n{t(self.language, 'privacy', url=self.company.privacy_policy_url)}"
+        return Reply(
+            text,
+            Intent.BUY,
+            self.language,
+            said.message_type,
+            handover=said.handover,
+            items=said.items,
+            sale=said.summary,
+        )
+
+    def _link(self) -> PaymentLink | None:
+        result = self.sale.result if self.sale is not None else None
+        return result if isinstance(result, PaymentLink) else None
+
+
+def _cart(items: Any, rows: dict[str, dict[str, Any]]) -> list[Wanted | sale.Known] | str:
+    """create_payment_link's items as the sale's, or what is wrong with them (for the model to correct)."""
+    if not isinstance(items, list) or not items:
+        return "items must be a non-empty list of {kb_row_id or name, quantity}"
+    if len(items) > MAX_CART_ITEMS:
+        return f"at most {MAX_CART_ITEMS} different items in one order"
+    cart: list[Wanted | sale.Known] = []
+    for item in items:
+        if not isinstance(item, dict):
+            return "each item must be an object with kb_row_id or name, and quantity"
+        quantity = item.get("quantity", 1)
+        if isinstance(quantity, bool) or not isinstance(quantity, int):
+            return "quantity must be a whole number"
+        row_id, name = item.get("kb_row_id"), item.get("name")
+        if isinstance(row_id, str) and row_id in rows:
+            cart.append(sale.Known(rows[row_id], quantity))
+        elif isinstance(name, str) and name.strip():
+            cart.append(Wanted(name.strip()[:200], quantity, packs=True))  # the model counts the rows as sold
+        elif row_id:
+            return f"unknown kb_row_id {str(row_id)[:64]!r}: use one from this turn's kb_search results, or the name"
+        else:
+            return "each item needs a kb_row_id or a name"
+    return cart
+
+
+def sale_result(outcome: sale.Outcome, language: str) -> dict[str, Any]:
+    """create_payment_link's answer to the model: the link with the items and total to quote, or what to ask."""
+    if outcome.unclear:
+        return {
+            "status": "not_ordered",
+            "problems": [_problem(u, language) for u in outcome.unclear],
+            "note": "No order was made. Ask the customer about each problem; never guess an item or a quantity.",
+        }
+    items = [
+        {
+            "kb_row_id": str(line.row["id"]),
+            "name": line.row["name"],
+            "quantity": line.quantity,
+            "price": price_text(line.row, language),
+        }
+        for line in outcome.lines
+    ]
+    result = outcome.result
+    if outcome.free:
+        return {"status": "free", "items": items, "note": _NOTES["free"]}
+    if isinstance(result, CartRefused):
+        said, _ = sale.refusal(result, outcome, language)
+        return {"status": "not_ordered", "problem": result.problem, "say": said, "note": _NOTES["refused"]}
+    answer: dict[str, Any] = {"items": items, "total": sale.total_text(outcome, result)}
+    if isinstance(result, PaymentLink):
+        return {
+            "status": "link_created",
+            "url": result.url,
+            **answer,
+            "sandbox": result.sandbox,
+            "note": _NOTES["link"],
+        }
+    if isinstance(result, NotPayable):
+        return {"status": "payment_unavailable", **answer, "note": _NOTES["unavailable"]}
+    return {"status": "link_coming", **answer, "note": _NOTES["later"]}
+
+
+_NOTES = {
+    "link": "Send the customer this url with the items and the total exactly as given.",
+    "later": (
+        "The payment provider is slow: tell the customer to wait a moment; the link will be sent to this chat "
+        "automatically. Do not write any link."
+    ),
+    "unavailable": (
+        "Online payment is not available yet: tell the customer so honestly; a team member has been asked to help "
+        "with this order and will reply in this chat."
+    ),
+    "free": (
+        "These cost nothing, so there is nothing to pay; a team member has been asked to arrange it with the "
+        "customer in this chat. Tell the customer so."
+    ),
+    "refused": "No order was made. Tell the customer what 'say' says, in their language, and offer a team member.",
+}
+
+
+def _problem(unclear: sale.Unclear, language: str) -> dict[str, Any]:
+    if unclear.finding is not None:
+        question, verdict = unclear.finding.question, unclear.finding.verdict
+        kind = {Kind.SEVERAL: "several_match", Kind.SUGGEST: "did_you_mean"}.get(verdict.kind, "not_found")
+        rows = [_tool_row(r, language) for r in verdict.rows]
+        return {"asked": question.asked, "problem": kind, "options" if kind != "not_found" else "related": rows}
+    row = unclear.row or {}
+    problem: dict[str, Any] = {
+        "problem": unclear.issue or "choose",
+        "name": row.get("name"),
+        "quantity": unclear.quantity,
+    }
+    problem["price"] = price_text(row, language)
+    if unclear.issue in ("over_stock", "out_of_stock"):
+        problem["stock"] = row.get("stock")
+    if unclear.issue == "per_unit":
+        problem["sold_per"] = row.get("unit")
+    return problem
+
+
 async def kb_search_result(query: str, search: Search, language: str) -> dict[str, Any]:
     """The kb_search tool's answer: the rows that answer ``query`` (judged as the retrieval responder judges them),
     or ``"matched": false`` with what was asked and, apart, rows that only share a word with it."""
+    result, _ = await _kb_search(query, search, language)
+    return result
+
+
+async def _kb_search(query: str, search: Search, language: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """kb_search's answer, and the rows it shows."""
     question = parse(query)
     verdict = judge(question, await search(query, language) if question.terms else [], shown=MAX_RESULTS)
     rows = [_tool_row(r, language) for r in verdict.rows]
     if verdict.kind in (Kind.ANSWER, Kind.SEVERAL):
-        return {"matched": True, "results": rows}
+        return {"matched": True, "results": rows}, list(verdict.rows)
     return {
         "matched": False,
         "asked": question.asked or query[:100],
@@ -206,12 +411,12 @@ async def kb_search_result(query: str, search: Search, language: str) -> dict[st
             if verdict.kind != Kind.SUGGEST
             else "No exact match: the related item may be what the customer meant (a typo); ask them."
         ),
-    }
+    }, list(verdict.rows)
 
 
 def _tool_row(row: dict[str, Any], language: str) -> dict[str, Any]:
     return {
-        "item_id": str(row["id"]),
+        "kb_row_id": str(row["id"]),
         "name": row["name"],
         "price": price_text(row, language),
         "duration_minutes": row.get("duration_minutes"),

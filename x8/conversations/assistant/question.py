@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from x8.conversations.assistant.words import Token, fold, is_cyrillic, is_number, stem, tokens
+from x8.conversations.assistant.words import NUMBER_WORDS, Token, fold, is_cyrillic, is_number, stem, tokens
 
 
 def _listed(words: str) -> frozenset[str]:
@@ -49,7 +49,8 @@ _FILLER_RU = _listed(
     как какой какая какое какие какую каких каким сколько стоит стоят стоимость цена цену цены ценой почём по чем
     за на в во с со к ко о об от до для из и а но или же тоже также ещё уже вот есть имеется имеются наличии
     наличие нет да хочу хотел хотела хотели хотим хотелось нужен нужна нужно нужны надо интересует интересуют
-    интересно купить куплю покупать приобрести заказать закажу заказ оформить записаться запишите запишусь
+    интересно купить куплю покупать покупаю приобрести заказать закажу заказ оформить оформите оплатить оплачу
+    беру возьму взять записаться запишите запишусь
     записать запись забронировать бронь продаёте продаёшь продаётся продаются торгуете найдётся бывает будет
     дешёвый дешёвая дешёвое дешёвые самый самая самое самые дорогой дорогая дорогое дорогие подешевле подороже
     дешевле дороже недорогой недорогая недорогие бюджетный товар товары услуга услуги каталог магазин ассортимент
@@ -129,7 +130,7 @@ class Question:
 
 
 def is_filler(word: str) -> bool:
-    if word in _FILLER_EN or word in _FILLER_RU:
+    if word in _FILLER_EN or word in _FILLER_RU or word in NUMBER_WORDS:
         return True
     return is_cyrillic(word) and stem(word) in _FILLER_RU_STEMS
 

@@ -9,25 +9,20 @@ person. Every price, currency and duration in an answer is copied from a row; no
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
 
+from x8.conversations.assistant import sale
 from x8.conversations.assistant.behaviour import BehaviourSet
-from x8.conversations.assistant.compose import Finding, compose, no_subject
+from x8.conversations.assistant.checkout import Checkout
+from x8.conversations.assistant.compose import compose, no_subject
 from x8.conversations.assistant.intents import Intent, accepts_offer, classify
-from x8.conversations.assistant.judge import Kind, judge
 from x8.conversations.assistant.language import detect
-from x8.conversations.assistant.question import Question, parse, split
+from x8.conversations.assistant.lookup import Search, find
+from x8.conversations.assistant.quantities import Wanted, offers_alternatives, wanted_items
+from x8.conversations.assistant.question import parse
+from x8.conversations.assistant.sale import SaleSummary
 from x8.conversations.assistant.texts import TEXTS, t
-from x8.conversations.assistant.words import fold, is_cyrillic, is_latin
 
-SEARCH_LIMIT = 10  # rows judged per question: the best few of any stage, plus room to see a category
-FULL_LIMIT = 50  # when every row counts: "the cheapest …", or a category with more rows than SEARCH_LIMIT
-
-
-class Search(Protocol):
-    """The company's KB search: ``{"row": {...}, "score": float}`` best first."""
-
-    async def __call__(self, query: str, language: str, /, *, limit: int = SEARCH_LIMIT) -> list[dict[str, Any]]: ...
+__all__ = ["CompanyProfile", "Reply", "Search", "respond"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +46,7 @@ class Reply:
     items: tuple[str, ...] = ()  # ids of the KB rows the reply presents as the answer
     related: tuple[str, ...] = ()  # ids of rows offered only as related, after "we don't have it"
     suggested: tuple[str, ...] = ()  # ids of rows offered as "did you mean …?" (a typo, or a description match)
+    sale: SaleSummary | None = None  # the cart the reply quotes with its total (and payment link)
 
 
 async def respond(
@@ -60,7 +56,10 @@ async def respond(
     *,
     first_reply: bool,
     history: list[dict[str, str]] | None = None,
+    checkout: Checkout | None = None,
 ) -> Reply:
+    """``checkout``: the way to order and get a payment link; without one (a preview), a purchase gets the
+    catalogue's answer and the promise of a person."""
     language = detect(text, fallback=company.language)
     intent = classify(text)
     if intent != Intent.HUMAN and accepts_offer(text) and _offered_a_person(history):
@@ -72,6 +71,8 @@ async def respond(
         custom = company.behaviour.resolve(company.channel_id, intent).greeting
         text_ = custom or t(language, "greeting", company=company.name, offer=offer)
         reply = Reply(text_, intent, language, "TYPE1")
+    elif checkout is not None and intent == Intent.BUY and _sells(company) and (items := _purchase(text)):
+        reply = await _sell(text, items, company, search, checkout, language)
     else:
         question = parse(text)
         if not question.terms:
@@ -93,42 +94,33 @@ async def respond(
     return reply
 
 
-async def find(text: str, question: Question, search: Search, language: str) -> list[Finding]:
-    """What the catalogue says about the question, or, when it asks about several things ("the kettlebell and the
-    foam roller?", "гиря и ролик?"), about each of them. The whole question wins when one row's name has every
-    word of it ("check-up and X-ray"); the parts win when each of them is answered."""
-    whole = await look_up(question, search, language)
-    if whole.verdict.kind == Kind.ANSWER and whole.verdict.coverage >= 1.0:
-        return [whole]
-    parts = split(text)
-    if len(parts) < 2:
-        return [whole]
-    findings = [await look_up(part, search, language) for part in parts]
-    answered = [f.verdict.kind in (Kind.ANSWER, Kind.SEVERAL) for f in findings]
-    if all(answered):
-        return findings
-    if whole.verdict.kind in (Kind.ANSWER, Kind.SEVERAL):
-        return [whole]
-    return findings if any(answered) else [whole]
+def _sells(company: CompanyProfile) -> bool:
+    """The business did not switch the purchase scenario off (R-M4): then a person takes orders."""
+    return company.behaviour.resolve(company.channel_id, Intent.BUY).enabled is not False
 
 
-async def look_up(question: Question, search: Search, language: str) -> Finding:
-    limit = FULL_LIMIT if question.superlative else SEARCH_LIMIT
-    hits = await search(question.query, language, limit=limit)
-    verdict = judge(question, hits)
-    if verdict.kind == Kind.SEVERAL and limit < FULL_LIMIT and len(hits) >= limit:
-        # A category larger than one page: count (and rank) all of it.
-        verdict = judge(question, await search(question.query, language, limit=FULL_LIMIT))
-    return Finding(question, verdict, conclusive=_could_match(question, hits))
+def _purchase(text: str) -> list[Wanted]:
+    """The items of a purchase ("I'd like to order two roses"), each naming something; none when nothing to buy
+    is named ("I'll take two")."""
+    return [item for item in wanted_items(text) if parse(item.text).terms]
 
 
-def _could_match(question: Question, hits: list[dict[str, Any]]) -> bool:
-    """Whether the rows found are written in the script of every content word (no rows: nothing says otherwise)."""
-    if not hits:
-        return True
-    text = fold(" ".join(f"{h['row'].get('name') or ''} {str(h['row'].get('description') or '')[:200]}" for h in hits))
-    written = {True: is_cyrillic(text), False: is_latin(text)}
-    return all(written[is_cyrillic(term.word)] for term in question.terms)
+async def _sell(
+    text: str, items: list[Wanted], company: CompanyProfile, search: Search, checkout: Checkout, language: str
+) -> Reply:
+    outcome = await sale.sell(items, search, checkout, language, choosing=offers_alternatives(text))
+    said = sale.reply(outcome, company.company_type, language, catalogue_language=company.language)
+    return Reply(
+        said.text,
+        Intent.BUY,
+        language,
+        said.message_type,
+        handover=said.handover,
+        items=said.items,
+        related=said.related,
+        suggested=said.suggested,
+        sale=said.summary,
+    )
 
 
 def _offered_a_person(history: list[dict[str, str]] | None) -> bool:

@@ -33,6 +33,40 @@ TEXTS: dict[str, dict[str, str]] = {
         "order_instead": "We don't take bookings, but you can order it here.",
         "ask_about": "Ask me about our {offer}: prices, details, availability.",
         "human": "Of course. I've asked a member of our team to take over; they will reply here soon.",
+        "sale_intro": "Here is your order:",
+        "sale_line": "• {name} ({price}) × {quantity}",
+        "sale_total": "Total: {total}",
+        "sale_pay": "Your secure payment link: {url}",
+        "sale_sandbox": "(A test checkout: no real money is charged.)",
+        "sale_after_product": "Once you've paid, you'll get a confirmation here.",
+        "sale_after_service": "Once you've paid, we'll agree the time of your appointment here.",
+        "sale_wait": "Please wait a moment: I'm preparing your payment link and will send it here shortly.",
+        "sale_unavailable": (
+            "Sorry, online payment isn't available yet. I've asked a member of our team to help you with this "
+            "order; they will reply here soon."
+        ),
+        "sale_found": "I found the rest:",
+        "sale_tell_me": "Tell me what you'd like to order, and I'll send you the payment link.",
+        "sale_how_many": "Please tell me how many you'd like: {name} ({price}).",
+        "sale_too_many": "{quantity} × {name} ({price}) is more than I can order in the chat. How many would you like?",
+        "sale_over_stock": "We have only {stock} of {name} ({price}) in stock. How many would you like?",
+        "sale_out_of_stock": "Sorry, {name} is out of stock right now.",
+        "sale_per_pack": "Just to check: {name} ({price}) is sold by the pack. How many packs would you like?",
+        "sale_per_unit": "Just to check: {name} is {price} per {unit}. How many would you like?",
+        "sale_no_price": "{name} has no fixed price, so I can't send a payment link for it.",
+        "sale_not_online": "Sorry, I can't take payment for this order in the chat.",
+        "sale_currencies": (
+            "These items are priced in different currencies ({currencies}), so they need separate orders. "
+            "Which would you like to pay for first?"
+        ),
+        "sale_free_service": (
+            "This is free, so there's nothing to pay. I've asked a member of our team to agree a time with you "
+            "here; they will reply soon."
+        ),
+        "sale_free_product": (
+            "This is free, so there's nothing to pay. I've asked a member of our team to arrange it with you here; "
+            "they will reply soon."
+        ),
         "privacy": "Our privacy policy: {url}",
         "price_on_request": "price on request",
         "minutes": "{n} min",
@@ -68,6 +102,40 @@ TEXTS: dict[str, dict[str, str]] = {
         "order_instead": "Записи у нас нет, но этот товар можно заказать здесь.",
         "ask_about": "Спросите меня о наших {offer}: цены, детали, наличие.",
         "human": "Конечно. Я попросил сотрудника подключиться; вам ответят здесь в ближайшее время.",
+        "sale_intro": "Ваш заказ:",
+        "sale_line": "• {name} ({price}) × {quantity}",
+        "sale_total": "Итого: {total}",
+        "sale_pay": "Ваша защищённая ссылка на оплату: {url}",
+        "sale_sandbox": "(Это тестовая оплата: настоящие деньги не списываются.)",
+        "sale_after_product": "После оплаты здесь придёт подтверждение.",
+        "sale_after_service": "После оплаты мы согласуем здесь время записи.",
+        "sale_wait": "Минутку: я готовлю ссылку на оплату и скоро пришлю её сюда.",
+        "sale_unavailable": (
+            "К сожалению, онлайн-оплата пока недоступна. Я попросил сотрудника помочь вам с этим заказом; "
+            "вам ответят здесь в ближайшее время."
+        ),
+        "sale_found": "Остальное я нашёл:",
+        "sale_tell_me": "Напишите, что вы хотите заказать, и я пришлю ссылку на оплату.",
+        "sale_how_many": "Уточните, пожалуйста, количество: {name} ({price}).",
+        "sale_too_many": "{quantity} × {name} ({price}) — больше, чем я могу оформить в чате. Сколько вам нужно?",
+        "sale_over_stock": "В наличии только {stock} шт.: {name} ({price}). Сколько оформить?",
+        "sale_out_of_stock": "К сожалению, товара «{name}» сейчас нет в наличии.",
+        "sale_per_pack": "Уточню: товар «{name}» ({price}) продаётся упаковкой. Сколько упаковок оформить?",
+        "sale_per_unit": "Уточню: «{name}» стоит {price} за {unit}. Сколько оформить?",
+        "sale_no_price": "У позиции «{name}» нет фиксированной цены, поэтому ссылку на оплату я прислать не могу.",
+        "sale_not_online": "К сожалению, этот заказ нельзя оплатить в чате.",
+        "sale_currencies": (
+            "Эти позиции в разных валютах ({currencies}), поэтому их нужно оформить отдельными заказами. "
+            "Что оплатим сначала?"
+        ),
+        "sale_free_service": (
+            "Это бесплатно, оплачивать ничего не нужно. Я попросил сотрудника согласовать с вами время здесь; "
+            "вам скоро ответят."
+        ),
+        "sale_free_product": (
+            "Это бесплатно, оплачивать ничего не нужно. Я попросил сотрудника всё с вами согласовать здесь; "
+            "вам скоро ответят."
+        ),
         "privacy": "Наша политика конфиденциальности: {url}",
         "price_on_request": "цена по запросу",
         "minutes": "{n} мин",

@@ -21,6 +21,42 @@ _LATIN = re.compile(r"[a-z]")
 _DIGITS = re.compile(r"\d+")
 _ONLY_DIGITS = re.compile(r"\d+")
 
+_EN_NUMBERS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "couple": 2,
+    "pair": 2,
+    "dozen": 12,
+}
+_RU_NUMBERS = {
+    **dict.fromkeys(("ноль", "нуль"), 0),
+    **dict.fromkeys(("один", "одна", "одно", "одну", "одного", "одной"), 1),
+    **dict.fromkeys(("два", "две", "двух"), 2),
+    **dict.fromkeys(("три", "трех"), 3),
+    **dict.fromkeys(("четыре", "четырех"), 4),
+    **dict.fromkeys(("пять", "пяти"), 5),
+    **dict.fromkeys(("шесть", "шести"), 6),
+    **dict.fromkeys(("семь", "семи"), 7),
+    **dict.fromkeys(("восемь", "восьми"), 8),
+    **dict.fromkeys(("девять", "девяти"), 9),
+    **dict.fromkeys(("десять", "десяти"), 10),
+    **dict.fromkeys(("пара", "пару", "парочку", "парочка"), 2),
+    **dict.fromkeys(("дюжина", "дюжину"), 12),
+}
+# Quantities in words, folded ("трёх" is "трех"): they say how many, never what.
+NUMBER_WORDS = {**_EN_NUMBERS, **_RU_NUMBERS}
+
 
 def fold(text: str) -> str:
     return text.casefold().replace("ё", "е")

@@ -27,6 +27,7 @@ from x8.kit.i18n import msg
 from x8.platform.channels.cache import channel_for_webhook
 from x8.platform.channels.service import credentials_of
 from x8.platform.conversations.history import history_store, recall, remember
+from x8.platform.conversations.sales import conversation_checkout
 from x8.platform.conversations.service import (
     buffer_of,
     cached_company_profile,
@@ -147,13 +148,22 @@ async def _think(
     profile: CompanyProfile,
     kb_ids: list[uuid.UUID],
 ) -> Reply:
-    """The assistant's reply, with no transaction open: each KB search is a short transaction of its own."""
+    """The assistant's reply, with no transaction open: each KB search is a short transaction of its own, and so
+    is an order (its payment link is asked of Stripe between them)."""
     store = history_store(settings)
     history = await recall(store, company_id, claimed.conversation_id) if store else None
-    ports = TurnPorts(kb_search=tenant_kb_search(tenant_sessions(db, company_id), kb_ids, language=profile.language))
+    ports = TurnPorts(
+        kb_search=tenant_kb_search(tenant_sessions(db, company_id), kb_ids, language=profile.language),
+        checkout=conversation_checkout(db, settings, company_id, claimed.conversation_id),
+    )
     profile = replace(profile, channel_id=str(claimed.channel_id) if claimed.channel_id else None)
     return await assistant_for(settings).reply(
-        claimed.text, history or claimed.history, profile, ports.kb_search, first_reply=claimed.first_reply
+        claimed.text,
+        history or claimed.history,
+        profile,
+        ports.kb_search,
+        first_reply=claimed.first_reply,
+        checkout=ports.checkout,
     )
 
 

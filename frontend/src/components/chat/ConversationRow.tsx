@@ -1,8 +1,10 @@
 import { ChannelIcon } from "../ChannelIcon";
+import { ConversationPaymentBadge } from "../purchases/ConversationPaymentBadge";
 import { useI18n } from "../../i18n";
 import type { Conversation } from "../../queries/conversations";
 
-/** One conversation in the list: who, when, the last message, and whether the assistant is paused or it is unread. */
+/** One conversation in the list: who, when, the last message, whether the assistant is paused, a payment link is
+ * out or paid, and whether it is unread. */
 export function ConversationRow({ item, active, onSelect }: { item: Conversation; active: boolean; onSelect: () => void }) {
   const { t, language } = useI18n();
   const when = item.last_message_at
@@ -30,6 +32,7 @@ export function ConversationRow({ item, active, onSelect }: { item: Conversation
                 {t(item.handover ? "inbox.handover" : "inbox.paused")}
               </span>
             )}
+            <ConversationPaymentBadge status={item.payment_status} quiet="always" />
             {item.unread_count > 0 && (
               <span
                 className="ml-auto shrink-0 rounded-full bg-brand-600 px-2 py-0.5 text-xs font-semibold text-white"

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from "react";
 
 import { ChannelIcon } from "../ChannelIcon";
+import { ConversationPaymentBadge } from "../purchases/ConversationPaymentBadge";
 import { Card, ErrorAlert, Spinner } from "../ui";
 import { useI18n } from "../../i18n";
 import { usePermissions } from "../../lib/usePermissions";
@@ -48,7 +49,10 @@ export function Thread({ conversationId, onBack }: { conversationId: string; onB
           <>
             <ChannelIcon platform={c.channel} />
             <div className="min-w-0 flex-1">
-              <h2 className="truncate font-semibold text-slate-900">{c.contact.display_name || c.contact.external_id}</h2>
+              <div className="flex min-w-0 items-center gap-2">
+                <h2 className="truncate font-semibold text-slate-900">{c.contact.display_name || c.contact.external_id}</h2>
+                <ConversationPaymentBadge status={c.payment_status} quiet="narrow" />
+              </div>
               <BotState conversation={c} />
             </div>
             {canPause && (

@@ -5,6 +5,11 @@ and no row outside them ("the kettlebell and the foam roller" is two groups; a c
 all its rows). An empty ``expect`` means the catalogue does not have what is asked: no row may be presented as
 the answer.
 
+A purchase ("Хочу купить 2 букета тюльпанов и открытку") also has ``sale``: the SKUs and quantities the payment
+link must be for, and ``total``, the amount the reply must state (each row's price × quantity, added up); its
+``expect`` is one group per SKU unless given. ``"sale": {}`` means no order may be made (a quantity of none, an
+item the business does not have, more than the stock): the assistant must ask instead.
+
 Each file has two lists: ``questions``, on which the judgement's thresholds were calibrated, and ``held_out``,
 written afterwards without looking at the replies, which measures how well that calibration carries over.
 """
@@ -25,6 +30,8 @@ class Labelled:
     language: str  # the language the reply must be in
     tags: tuple[str, ...]
     held_out: bool
+    sale: dict[str, int] | None = None  # SKU → quantity the link must be for; {}: no order may be made
+    total: str | None = None  # the amount the reply must state, as the rows' prices have it ("4350.00")
 
     @property
     def in_catalogue(self) -> bool:
@@ -50,10 +57,12 @@ def businesses(only: str | None = None) -> list[Business]:
         questions = tuple(
             Labelled(
                 text=q["q"],
-                expect=tuple(frozenset(group) for group in q["expect"]),
+                expect=tuple(frozenset(group) for group in q.get("expect", [[sku] for sku in q.get("sale", {})])),
                 language=q.get("lang", data["language"]),
                 tags=tuple(q.get("tags", ())),
                 held_out=held_out,
+                sale=q.get("sale"),
+                total=q.get("total"),
             )
             for held_out, key in ((False, "questions"), (True, "held_out"))
             for q in data.get(key, ())
