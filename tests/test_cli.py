@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import sql
 
 
@@ -77,3 +79,21 @@ def test_production_refuses_to_start_with_defaults(owner_url: str) -> None:
     )
     assert r.returncode != 0
     assert "SECRET_KEY" in r.stderr
+
+
+def test_links_point_where_the_server_is_served_unless_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make run PORT=8124`: payment, sign-in and OAuth links must not point at :8000."""
+    from x8.cli import _served_here
+    from x8.settings import Settings
+
+    for name in ("PUBLIC_BASE_URL", "FRONTEND_URL"):
+        monkeypatch.delenv(name, raising=False)
+    served = _served_here(Settings(_env_file=None), "127.0.0.1", 8124)  # type: ignore[call-arg]
+    assert served.public_base_url == served.frontend_url == "http://localhost:8124"
+    assert os.environ["PUBLIC_BASE_URL"] == "http://localhost:8124"  # for the API processes --workers starts
+
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://x8.example.com")
+    monkeypatch.delenv("FRONTEND_URL")
+    served = _served_here(Settings(_env_file=None), "0.0.0.0", 9000)  # type: ignore[call-arg]
+    assert served.public_base_url == "https://x8.example.com"
+    assert served.frontend_url == "http://localhost:9000"

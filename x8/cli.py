@@ -72,6 +72,7 @@ def serve(host: str, port: int, no_worker: bool, seed_demo: bool, workers: int) 
     from x8.main import create_app
 
     settings, urls = _prepare()
+    settings = _served_here(settings, host, port)
     _migrate_tenants_on_start(settings, urls.owner)
     if seed_demo:
         from x8.demo import seed
@@ -99,6 +100,20 @@ def serve(host: str, port: int, no_worker: bool, seed_demo: bool, workers: int) 
         return
     app = create_app(settings, urls, run_worker=not no_worker)
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
+
+
+def _served_here(settings: Settings, host: str, port: int) -> Settings:
+    """Outside production, links the server hands out (payment and sign-in links, OAuth callbacks) point where it
+    is served unless PUBLIC_BASE_URL / FRONTEND_URL say otherwise: `make run PORT=8124` must not mail links to :8000.
+    Set in the environment too, for the API processes that ``--workers`` starts."""
+    if settings.is_production:
+        return settings
+    local = host in ("127.0.0.1", "0.0.0.0", "::", "localhost")  # noqa: S104 - a name for links, not a bind
+    here = f"http://{'localhost' if local else host}:{port}"
+    changes = {name: here for name in ("public_base_url", "frontend_url") if name not in settings.model_fields_set}
+    for name in changes:
+        os.environ[name.upper()] = here
+    return settings.model_copy(update=changes)
 
 
 @main.command()
