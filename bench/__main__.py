@@ -6,21 +6,21 @@ import logging
 import sys
 import time
 
-from bench import conversations, kb, payments, tenancy
+from bench import booking, conversations, kb, payments, tenancy
 from bench.db import fresh_database
 from x8.kit.db_urls import with_role
 from x8.settings import Settings
 
 
 def main() -> int:
-    """Every benchmark; ``python -m bench payments`` runs only the Stripe webhook one."""
+    """Every benchmark; ``python -m bench payments`` (or ``booking``) runs only that one."""
     logging.basicConfig(level=logging.WARNING)
     started = time.monotonic()
     print("X8 Network benchmarks (SPEC.md §16); machine: 2 cores. Ratios are against same-run baselines.")
     owner_url, _ = fresh_database()
     only = sys.argv[1:]
-    if only == ["payments"]:
-        for line in payments.run(owner_url):
+    if only in (["payments"], ["booking"]):
+        for line in (payments if only == ["payments"] else booking).run(owner_url):
             print(line, flush=True)
         print(f"done in {time.monotonic() - started:.0f}s")
         return 0
@@ -32,6 +32,8 @@ def main() -> int:
     for line in conversations.run(owner_url):
         print(line, flush=True)
     for line in payments.run(owner_url):
+        print(line, flush=True)
+    for line in booking.run(owner_url):
         print(line, flush=True)
     print(f"done in {time.monotonic() - started:.0f}s")
     return 0

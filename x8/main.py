@@ -29,6 +29,8 @@ from x8.n8n_bridge.keys import router as n8n_keys_router
 from x8.platform.admin.endpoints import router as admin_router
 from x8.platform.assistant.endpoints import router as assistant_router
 from x8.platform.auth.endpoints import router as auth_router
+from x8.platform.booking import calendar_endpoints as booking_calendar_endpoints
+from x8.platform.booking import endpoints as booking_endpoints
 from x8.platform.channels.endpoints import router as integrations_router
 from x8.platform.channels.webhooks import router as webhooks_router
 from x8.platform.companies.endpoints import router as companies_router
@@ -156,6 +158,9 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
         payments_router,
         stripe_webhooks_router,
         purchases_router,
+        booking_endpoints.companies,
+        booking_endpoints.bookings,
+        booking_calendar_endpoints.router,
         sandbox.api,
         sandbox.pages,
     )

@@ -9,6 +9,7 @@ import { RouteTitle } from "./components/RouteTitle";
 import { I18nProvider } from "./i18n";
 import "./index.css";
 import { BillingPage } from "./pages/BillingPage";
+import { CalendarPage } from "./pages/CalendarPage";
 import { EditCompanyPage, NewCompanyPage } from "./pages/CompanyFormPage";
 import { ConversationsPage } from "./pages/ConversationsPage";
 import { DashboardPage } from "./pages/DashboardPage";
@@ -48,6 +49,7 @@ function App() {
                 <Route path="/knowledge-base" element={<KnowledgeBasePage />} />
                 <Route path="/conversations" element={<ConversationsPage />} />
                 <Route path="/purchases" element={<PurchasesPage />} />
+                <Route path="/calendar" element={<CalendarPage />} />
                 <Route path="/playground" element={<PlaygroundPage />} />
                 <Route path="/integrations" element={<IntegrationsPage />} />
                 <Route path="/billing" element={<BillingPage />} />

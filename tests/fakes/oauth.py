@@ -7,7 +7,9 @@ The authorize endpoint stands in for the person clicking "Allow": it redirects s
 Google's side also follows PROVIDERS.md §5 further: client credentials only in the form body, a refresh token only
 for ``access_type=offline``, ``grant_type=refresh_token`` (``invalid_grant`` once revoked), ``POST /revoke``
 (``token=``, ``invalid_token`` when already revoked; a refresh token takes its access tokens with it), access
-tokens that expire (the API answers 401 then), and two API endpoints: userinfo and Calendar's freeBusy.
+tokens that expire (the API answers 401 then), and the API endpoints userinfo and Calendar's freeBusy, events insert
+and events delete (a deleted event's delete is 410, an unknown one 404; freeBusy counts the calendar's events and
+``busy``, the person's other appointments).
 Switches: ``fail_token_step`` / ``fail_api`` (503), ``reject_api`` (401 for every token), ``delay`` (seconds
 before each answer), ``expire_access_tokens()``.
 """
@@ -18,11 +20,12 @@ import asyncio
 import secrets
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Body, FastAPI, Form, Header, Query, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 
 @dataclass
@@ -56,6 +59,12 @@ class FakeOAuthState:
     refresh_tokens: dict[str, Account] = field(default_factory=dict)
     revoke_requests: list[dict[str, Any]] = field(default_factory=list)
     api_requests: list[dict[str, Any]] = field(default_factory=list)  # {"path", "token"}
+    # Calendar: event id -> the event as Google keeps it (``calendar_id`` added); deleted ones stay, as "cancelled".
+    events: dict[str, dict[str, Any]] = field(default_factory=dict)
+    busy: list[dict[str, str]] = field(default_factory=list)  # [{"start", "end"}] RFC 3339, the other appointments
+
+    def live_events(self) -> list[dict[str, Any]]:
+        return [e for e in self.events.values() if e["status"] != "cancelled"]
 
     @property
     def token_request_count(self) -> int:
@@ -232,14 +241,61 @@ def google_app(state: FakeOAuthState) -> FastAPI:
                 {"error": {"code": 400, "message": "Missing timeMin.", "errors": [{"reason": "required"}]}},
                 status_code=400,
             )
+        low, high = _instant(query["timeMin"]), _instant(query["timeMax"])
+
+        def busy_of(calendar_id: str) -> list[dict[str, str]]:
+            spans = [*state.busy] + [
+                {"start": e["start"]["dateTime"], "end": e["end"]["dateTime"]}
+                for e in state.live_events()
+                if e["calendar_id"] == calendar_id
+            ]
+            return [s for s in spans if _instant(s["start"]) < high and _instant(s["end"]) > low]
+
         return {
             "kind": "calendar#freeBusy",
             "timeMin": query["timeMin"],
             "timeMax": query["timeMax"],
-            "calendars": {item["id"]: {"busy": []} for item in query.get("items", [])},
+            "calendars": {item["id"]: {"busy": busy_of(item["id"])} for item in query.get("items", [])},
         }
 
+    @app.post("/calendar/v3/calendars/{calendar_id}/events")
+    async def insert_event(calendar_id: str, authorization: str = Header(""), event: dict[str, Any] = Body()) -> Any:
+        account = await bearer(authorization, f"/calendar/v3/calendars/{calendar_id}/events")
+        if isinstance(account, JSONResponse):
+            return account
+        if not all(isinstance(event.get(k), dict) and "dateTime" in event[k] for k in ("start", "end")):
+            return JSONResponse(
+                {"error": {"code": 400, "message": "Missing time.", "errors": [{"reason": "required"}]}},
+                status_code=400,
+            )
+        event_id = secrets.token_hex(13)
+        stored = {**event, "id": event_id, "status": "confirmed", "kind": "calendar#event", "calendar_id": calendar_id}
+        state.events[event_id] = stored
+        return {k: v for k, v in stored.items() if k != "calendar_id"}
+
+    @app.delete("/calendar/v3/calendars/{calendar_id}/events/{event_id}")
+    async def delete_event(calendar_id: str, event_id: str, authorization: str = Header("")) -> Any:
+        account = await bearer(authorization, f"/calendar/v3/calendars/{calendar_id}/events/{event_id}")
+        if isinstance(account, JSONResponse):
+            return account
+        event = state.events.get(event_id)
+        if event is None or event["calendar_id"] != calendar_id:
+            return JSONResponse(
+                {"error": {"code": 404, "message": "Not Found", "errors": [{"reason": "notFound"}]}}, 404
+            )
+        if event["status"] == "cancelled":
+            return JSONResponse(
+                {"error": {"code": 410, "message": "Resource has been deleted", "errors": [{"reason": "deleted"}]}},
+                410,
+            )
+        event["status"] = "cancelled"
+        return Response(status_code=204)
+
     return app
+
+
+def _instant(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def _refresh(

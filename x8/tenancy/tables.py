@@ -271,3 +271,74 @@ order_items = sa.Table(
     sa.CheckConstraint("quantity >= 1", name="ck_order_items_quantity"),
     sa.UniqueConstraint("order_id", "position", name="uq_order_items_order_position"),
 )
+
+# --- t0009 availability, booking_slots, bookings, calendar_connections ---------------------------------------
+
+availability = sa.Table(
+    "availability",
+    TENANT_METADATA,
+    sa.Column("id", sa.SmallInteger, primary_key=True, server_default="1"),
+    tenant_id_column(),
+    sa.Column("timezone", sa.String(64), nullable=False),
+    sa.Column("slot_minutes", sa.Integer, nullable=False),
+    sa.Column("capacity", sa.Integer, nullable=False),
+    sa.Column("buffer_minutes", sa.Integer, nullable=False),
+    sa.Column("weekly", JSONB, nullable=False, server_default=sa.text("'[]'::jsonb")),
+    sa.Column("cities", JSONB, nullable=False, server_default=sa.text("'[]'::jsonb")),
+    sa.Column("closed_dates", ARRAY(sa.Date), nullable=False, server_default="{}"),
+    sa.Column("updated_at", _TS, nullable=False, server_default=_NOW),
+    sa.CheckConstraint("id = 1", name="ck_availability_single_row"),
+)
+
+booking_slots = sa.Table(
+    "booking_slots",
+    TENANT_METADATA,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True, server_default=_NEW_ID),
+    tenant_id_column(),
+    sa.Column("start", _TS, nullable=False),
+    sa.Column("city", sa.String(200), nullable=False, server_default=""),
+    sa.Column("capacity", sa.Integer, nullable=False),
+    sa.Column("booked", sa.Integer, nullable=False, server_default="0"),
+    sa.CheckConstraint("booked >= 0", name="ck_booking_slots_booked"),
+    sa.UniqueConstraint("start", "city", name="uq_booking_slots_start_city"),
+)
+
+bookings = sa.Table(
+    "bookings",
+    TENANT_METADATA,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True, server_default=_NEW_ID),
+    tenant_id_column(),
+    sa.Column("kind", sa.String(12), nullable=False),
+    sa.Column("start", _TS, nullable=False),
+    sa.Column("end", _TS, nullable=False),
+    sa.Column("status", sa.String(12), nullable=False, server_default="confirmed"),
+    sa.Column("city", sa.String(200)),
+    sa.Column("address", sa.String(500)),
+    sa.Column("format", sa.String(10)),
+    sa.Column("service_id", UUID(as_uuid=True)),
+    sa.Column("order_id", UUID(as_uuid=True)),
+    sa.Column("conversation_id", UUID(as_uuid=True), sa.ForeignKey("conversations.id", ondelete="SET NULL")),
+    sa.Column("contact_name", sa.String(255)),
+    sa.Column("contact_phone", sa.String(64)),
+    sa.Column("calendar_event_id", sa.String(1024)),
+    sa.Column("created_at", _TS, nullable=False, server_default=_NOW),
+    sa.Column("cancelled_at", _TS),
+    sa.CheckConstraint("kind IN ('delivery', 'appointment')", name="ck_bookings_kind"),
+    sa.CheckConstraint("status IN ('confirmed', 'cancelled')", name="ck_bookings_status"),
+    sa.CheckConstraint("format IS NULL OR format IN ('online', 'offline')", name="ck_bookings_format"),
+    sa.CheckConstraint('"end" > start', name="ck_bookings_span"),
+    sa.Index("ix_bookings_start", "start"),
+)
+
+calendar_connections = sa.Table(
+    "calendar_connections",
+    TENANT_METADATA,
+    sa.Column("id", sa.SmallInteger, primary_key=True, server_default="1"),
+    tenant_id_column(),
+    sa.Column("calendar_id", sa.String(1024), nullable=False, server_default="primary"),
+    sa.Column("sealed_tokens", sa.LargeBinary, nullable=False),
+    sa.Column("connected_at", _TS, nullable=False, server_default=_NOW),
+    sa.Column("last_error", sa.Text),
+    sa.Column("last_error_at", _TS),
+    sa.CheckConstraint("id = 1", name="ck_calendar_connections_single_row"),
+)

@@ -23,6 +23,7 @@ const NAV: NavItem[] = [
   { to: "/companies/new", label: "nav.newCompany", icon: "M12 5v14M5 12h14", action: "company.create", drawerOnly: true },
   { to: "/conversations", label: "nav.conversations", icon: "M21 12a8 8 0 01-11.6 7.1L4 20l1-4.6A8 8 0 1121 12z" },
   { to: "/purchases", label: "payments.nav.purchases", icon: "M6 7h12l-1 13H7zM9 7a3 3 0 016 0", drawerOnly: true },
+  { to: "/calendar", label: "calendar.nav", icon: "M4 6h16v14H4zM4 10h16M8 3v4m8-4v4", drawerOnly: true },
   { to: "/knowledge-base", label: "nav.knowledgeBase", icon: "M4 5a2 2 0 012-2h12v16H6a2 2 0 00-2 2zM4 5v16M8 7h6" },
   { to: "/playground", label: "nav.playground", icon: "M8 10h8M8 14h5M5 4h14a2 2 0 012 2v9a2 2 0 01-2 2h-6l-5 4v-4H5a2 2 0 01-2-2V6a2 2 0 012-2z", action: "playground.use", drawerOnly: true },
   { to: "/integrations", label: "nav.integrations", icon: "M9 7V3m6 4V3M7 7h10v4a5 5 0 01-10 0zM12 16v5" },

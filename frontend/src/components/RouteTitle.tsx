@@ -12,6 +12,7 @@ const TITLES: readonly (readonly [pattern: string, key: MessageKey])[] = [
   ["/knowledge-base", "polish.title.knowledgeBase"],
   ["/conversations", "polish.title.conversations"],
   ["/purchases", "payments.title.purchases"],
+  ["/calendar", "calendar.pageTitle"],
   ["/playground", "polish.title.playground"],
   ["/integrations", "polish.title.integrations"],
   ["/billing", "payments.title.billing"],

@@ -1,3 +1,4 @@
+import * as calendar from "./parts/calendar";
 import * as conversations from "./parts/conversations";
 import * as dashboard from "./parts/dashboard";
 import * as errors from "./parts/errors";
@@ -247,6 +248,7 @@ const base = {
 
 export const en = {
   ...base,
+  ...calendar.en,
   ...conversations.en,
   ...dashboard.en,
   ...errors.en,

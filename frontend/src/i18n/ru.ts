@@ -1,4 +1,5 @@
 import type { MessageKey } from "./en";
+import * as calendar from "./parts/calendar";
 import * as conversations from "./parts/conversations";
 import * as dashboard from "./parts/dashboard";
 import * as errors from "./parts/errors";
@@ -7,6 +8,7 @@ import * as polish from "./parts/polish";
 import * as wizard from "./parts/wizard";
 
 export const ru: Record<MessageKey, string> = {
+  ...calendar.ru,
   ...conversations.ru,
   ...dashboard.ru,
   ...errors.ru,

@@ -22,7 +22,8 @@ export type Action =
   | "conversation.reply"
   | "conversation.pause"
   | "billing.view"
-  | "payments.connect";
+  | "payments.connect"
+  | "calendar.edit";
 
 export type Permission = { ok: true } | { ok: false; reason: MessageKey };
 

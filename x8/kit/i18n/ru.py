@@ -438,4 +438,38 @@ RU: dict[str, str] = {
     "Sorry, we could not prepare the payment link for order {reference}. A person will contact you.": (
         "Извините, не получилось подготовить ссылку для оплаты заказа {reference}. С вами свяжется сотрудник."
     ),
+    # Booking: availability, slots and bookings (x8/platform/booking)
+    "Use a time of day as HH:MM, from 00:00 to 24:00.": "Укажите время в формате ЧЧ:ММ, от 00:00 до 24:00.",
+    "A range must end after it starts.": "Интервал должен заканчиваться позже, чем начинается.",
+    "Two ranges of the same weekday overlap.": "Два интервала одного дня недели пересекаются.",
+    "Unknown time zone: use an IANA name such as Europe/Berlin.": (
+        "Неизвестный часовой пояс: укажите название IANA, например Europe/Moscow."
+    ),
+    "A city is listed twice.": "Город указан дважды.",
+    "Delivery cities are only for companies that sell products.": (
+        "Города доставки бывают только у компаний, которые продают товары."
+    ),
+    "The range must end after it starts.": "Конец периода должен быть позже его начала.",
+    "Ask for at most {days} {days:plural:day|days} of slots at a time.": (
+        "Слоты можно запросить не более чем на {days} {days:plural:день|дня|дней} за раз."
+    ),
+    "There is no such service in the knowledge base.": "Такой услуги нет в базе знаний.",
+    "The company does not deliver to this city.": "Компания не доставляет в этот город.",
+    "This time is in the past.": "Это время уже прошло.",
+    "The company is closed on this date.": "В этот день компания не работает.",
+    "This time is not the start of a slot; pick one from the list of free slots.": (
+        "В это время слот не начинается; выберите время из списка свободных слотов."
+    ),
+    "This time is outside the opening hours.": "Это время вне часов работы.",
+    "This slot has just been taken. Please pick another one.": (
+        "Этот слот только что заняли. Выберите другой, пожалуйста."
+    ),
+    "Booking not found.": "Бронирование не найдено.",
+    "Google is not set up on this server (GOOGLE_CLIENT_ID).": "Google не настроен на этом сервере (GOOGLE_CLIENT_ID).",
+    "The calendar connection is missing its state. Connect the calendar again.": (
+        "В запросе на подключение календаря нет параметра state. Подключите календарь ещё раз."
+    ),
+    "The calendar connection expired or is invalid. Connect the calendar again.": (
+        "Запрос на подключение календаря устарел или недействителен. Подключите календарь ещё раз."
+    ),
 }

@@ -1,0 +1,131 @@
+"""Connecting a company's Google Calendar (SPEC.md §11, PROVIDERS.md §5): ``auth`` gives the URL to send the
+browser to, Google sends it back to ``callback`` (which keeps the tokens sealed, then redirects to the dashboard's
+Calendar page), and ``status`` says whether a calendar is connected and the last error a call had.
+
+The state is a signed, short-lived token naming the company and the user who asked; the callback needs no session
+(Google's redirect carries none) and trusts only that signature.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from fastapi import APIRouter
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, ConfigDict
+
+from x8.integrations.google import GoogleError, GoogleNotConfigured, GoogleOAuth
+from x8.kit.db import SessionDep
+from x8.kit.deps import DatabaseDep, SettingsDep
+from x8.kit.errors import BadRequest, Forbidden, NotFound, ServiceUnavailable, error_responses
+from x8.kit.i18n import msg
+from x8.kit.security import InvalidToken, decode_token, encode_token
+from x8.platform.auth.deps import CurrentUser
+from x8.platform.booking import calendar_store
+from x8.platform.booking.calendar import SCOPES
+from x8.platform.companies.models import Company
+from x8.platform.companies.scope import VisibleCompany
+from x8.platform.companies.service import get_editable
+from x8.settings import Settings
+from x8.tenancy.session import tenant_session
+
+router = APIRouter(prefix="/api/v1/integrations/google-calendar", tags=["booking"])
+
+STATE_TTL = timedelta(minutes=15)
+STATE_SUBJECT = "google-calendar"
+
+
+class AuthIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    company_id: uuid.UUID
+
+
+class AuthUrl(BaseModel):
+    url: str
+
+
+class CalendarStatus(BaseModel):
+    connected: bool
+    calendar_id: str | None
+    last_error: str | None
+
+
+def _redirect_uri(settings: Settings) -> str:
+    return f"{settings.public_base_url.rstrip('/')}/api/v1/integrations/google-calendar/callback"
+
+
+def _oauth(settings: Settings) -> GoogleOAuth:
+    try:
+        return GoogleOAuth(settings)
+    except GoogleNotConfigured:
+        raise ServiceUnavailable(msg("Google is not set up on this server (GOOGLE_CLIENT_ID).")) from None
+
+
+def _to_calendar_page(settings: Settings, company_id: uuid.UUID | None, outcome: str) -> RedirectResponse:
+    query = {"google_calendar": outcome} | ({"company_id": str(company_id)} if company_id else {})
+    return RedirectResponse(f"{settings.frontend_url.rstrip('/')}/calendar?{urlencode(query)}", status_code=302)
+
+
+@router.post("/auth", response_model=AuthUrl, responses=error_responses(Forbidden, NotFound, ServiceUnavailable))
+async def auth(body: AuthIn, settings: SettingsDep, user: CurrentUser, session: SessionDep) -> AuthUrl:
+    """Where to send the business to allow access to its calendar (offline access: events and free/busy)."""
+    company = await get_editable(session, user, body.company_id)
+    await session.commit()
+    state = encode_token(
+        settings.secret_key,
+        subject=STATE_SUBJECT,
+        token_type="oauth_state",
+        ttl=STATE_TTL,
+        claims={"company_id": str(company.id), "user_id": str(user.id)},
+    )
+    url = _oauth(settings).authorization_url(
+        redirect_uri=_redirect_uri(settings), state=state, scopes=SCOPES, offline=True
+    )
+    return AuthUrl(url=url)
+
+
+@router.get("/callback", status_code=302, responses=error_responses(BadRequest))
+async def callback(
+    settings: SettingsDep,
+    db: DatabaseDep,
+    session: SessionDep,
+    code: str | None = None,
+    state: str | None = None,
+    error: str | None = None,
+) -> RedirectResponse:
+    """Google's redirect back: exchange the code, keep the tokens sealed, and go back to the Calendar page."""
+    if not state:
+        raise BadRequest(msg("The calendar connection is missing its state. Connect the calendar again."))
+    try:
+        claims = decode_token(settings.secret_key, state, expected_type="oauth_state")
+        if claims["sub"] != STATE_SUBJECT:
+            raise InvalidToken("not a calendar state")
+        company_id = uuid.UUID(str(claims["company_id"]))
+    except (InvalidToken, KeyError, ValueError):
+        raise BadRequest(msg("The calendar connection expired or is invalid. Connect the calendar again.")) from None
+    if await session.get(Company, company_id) is None:
+        raise BadRequest(msg("The calendar connection expired or is invalid. Connect the calendar again."))
+    await session.commit()
+    if error or not code:
+        return _to_calendar_page(settings, company_id, "denied")
+    try:
+        tokens = await _oauth(settings).exchange_code(code, _redirect_uri(settings))
+    except GoogleError:
+        return _to_calendar_page(settings, company_id, "failed")
+    sealed = calendar_store.seal_tokens(settings.vault_key, company_id, tokens)
+    async with tenant_session(db, company_id) as tenant:
+        await calendar_store.connect(tenant, sealed)
+    return _to_calendar_page(settings, company_id, "connected")
+
+
+@router.get("/status", response_model=CalendarStatus, responses=error_responses(NotFound))
+async def status(scope: VisibleCompany, settings: SettingsDep) -> CalendarStatus:
+    """Whether the company's Google Calendar is connected, and the last error a calendar call had."""
+    async with scope.tenant() as session:
+        connection = await calendar_store.load(session, settings.vault_key, scope.id)
+    if connection is None:
+        return CalendarStatus(connected=False, calendar_id=None, last_error=None)
+    return CalendarStatus(connected=True, calendar_id=connection.calendar_id, last_error=connection.last_error)

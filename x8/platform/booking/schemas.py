@@ -1,0 +1,60 @@
+"""Request and response bodies of the booking API, in SPEC.md §11's shapes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+BookingKind = Literal["delivery", "appointment"]
+BookingStatus = Literal["confirmed", "cancelled"]
+Format = Literal["online", "offline"]
+
+
+class SlotOut(BaseModel):
+    start: datetime = Field(description="ISO 8601 with the company's UTC offset.")
+    end: datetime
+    remaining: int
+
+
+class SlotList(BaseModel):
+    items: list[SlotOut]
+
+
+class BookingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    company_id: uuid.UUID
+    start: AwareDatetime = Field(description="A slot's start, with its UTC offset, as the slots list gives it.")
+    service_id: uuid.UUID | None = None
+    city: str | None = Field(default=None, min_length=1, max_length=200)
+    address: str | None = Field(default=None, max_length=500)
+    format: Format | None = None
+    order_id: uuid.UUID | None = None
+    conversation_id: uuid.UUID | None = None
+    contact_name: str | None = Field(default=None, max_length=255)
+    contact_phone: str | None = Field(default=None, max_length=64)
+
+
+class BookingOut(BaseModel):
+    id: uuid.UUID
+    kind: BookingKind
+    start: datetime
+    end: datetime
+    status: BookingStatus
+    city: str | None
+    address: str | None
+    format: Format | None
+    order_id: uuid.UUID | None
+    conversation_id: uuid.UUID | None
+    calendar_event_id: str | None
+    service_id: uuid.UUID | None
+    contact_name: str | None
+    contact_phone: str | None
+
+
+class BookingList(BaseModel):
+    items: list[BookingOut]
+    total: int

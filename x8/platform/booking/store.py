@@ -1,0 +1,116 @@
+"""Bookings and slot counters in a tenant schema; every query runs in the caller's ``TenantSession``.
+
+Capacity is taken by one statement on the slot's ``booking_slots`` row (see ``take_capacity``): Postgres locks the
+row it upserts, so concurrent bookings of one slot are serialised by the database, in any number of processes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.dialects.postgresql import insert
+
+from x8.tenancy.session import TenantSession
+from x8.tenancy.tables import booking_slots, bookings, kb_items
+
+
+def city_key(city: str | None) -> str:
+    """The counter's key for a city: ``''`` for none, so the unique key has no NULLs."""
+    return (city or "").strip().casefold()
+
+
+async def service_duration(session: TenantSession, service_id: uuid.UUID) -> int | bool | None:
+    """The KB row's ``duration_minutes`` (``None`` when it has none), or ``False`` when there is no such row."""
+    row = (await session.execute(select(kb_items.c.duration_minutes).where(kb_items.c.id == service_id))).first()
+    return False if row is None else row.duration_minutes
+
+
+async def confirmed_spans(
+    session: TenantSession, start: datetime, end: datetime, city: str | None
+) -> Sequence[tuple[datetime, datetime]]:
+    """(start, end) of the confirmed bookings of one city (or of none) that overlap [start, end): one query."""
+    city_match = bookings.c.city.is_(None) if city is None else func.lower(bookings.c.city) == city_key(city)
+    rows = await session.execute(
+        select(bookings.c.start, bookings.c.end)
+        .where(bookings.c.status == "confirmed", bookings.c.start < end, bookings.c.end > start, city_match)
+        .order_by(bookings.c.start)
+    )
+    return [(r.start, r.end) for r in rows]
+
+
+async def take_capacity(session: TenantSession, start: datetime, city: str | None, capacity: int) -> bool:
+    """Take one unit of the slot's capacity; False when none is left. The row lock held until the transaction ends
+    is what makes this safe under concurrency: a second request waits, then sees the first one's count."""
+    statement = insert(booking_slots).values(start=start, city=city_key(city), capacity=capacity, booked=1)
+    upsert = statement.on_conflict_do_update(
+        constraint="uq_booking_slots_start_city",
+        set_={"booked": booking_slots.c.booked + 1, "capacity": statement.excluded.capacity},
+        where=booking_slots.c.booked < statement.excluded.capacity,
+    ).returning(booking_slots.c.id)
+    return (await session.execute(upsert)).first() is not None
+
+
+async def release_capacity(session: TenantSession, start: datetime, city: str | None) -> None:
+    await session.execute(
+        update(booking_slots)
+        .where(booking_slots.c.start == start, booking_slots.c.city == city_key(city), booking_slots.c.booked > 0)
+        .values(booked=booking_slots.c.booked - 1)
+    )
+
+
+async def insert_booking(session: TenantSession, values: dict[str, Any]) -> dict[str, Any]:
+    row = (await session.execute(bookings.insert().values(**values).returning(*bookings.c))).mappings().one()
+    return dict(row)
+
+
+async def cancel_booking(session: TenantSession, booking_id: uuid.UUID) -> dict[str, Any] | None:
+    """Mark a confirmed booking cancelled; None when there is no such booking or it was cancelled already."""
+    row = (
+        (
+            await session.execute(
+                update(bookings)
+                .where(bookings.c.id == booking_id, bookings.c.status == "confirmed")
+                .values(status="cancelled", cancelled_at=func.now())
+                .returning(*bookings.c)
+            )
+        )
+        .mappings()
+        .first()
+    )
+    return None if row is None else dict(row)
+
+
+async def find_booking(session: TenantSession, booking_id: uuid.UUID) -> dict[str, Any] | None:
+    row = (await session.execute(select(bookings).where(bookings.c.id == booking_id))).mappings().first()
+    return None if row is None else dict(row)
+
+
+async def event_spans(session: TenantSession, start: datetime, end: datetime) -> Sequence[tuple[datetime, datetime]]:
+    """(start, end) of the bookings (of any city) whose event is in the company's calendar, overlapping [start, end):
+    the platform's own events, which Google's busy times include."""
+    rows = await session.execute(
+        select(bookings.c.start, bookings.c.end).where(
+            bookings.c.calendar_event_id.is_not(None), bookings.c.start < end, bookings.c.end > start
+        )
+    )
+    return [(r.start, r.end) for r in rows]
+
+
+async def list_bookings(
+    session: TenantSession, start: datetime | None, end: datetime | None, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    conditions = []
+    if start is not None:
+        conditions.append(bookings.c.end > start)
+    if end is not None:
+        conditions.append(bookings.c.start < end)
+    where = and_(True, *conditions)
+    total = int(await session.scalar(select(func.count()).select_from(bookings).where(where)) or 0)
+    rows = await session.execute(
+        select(bookings).where(where).order_by(bookings.c.start, bookings.c.id).limit(limit).offset(offset)
+    )
+    return [dict(r) for r in rows.mappings()], total

@@ -1,0 +1,30 @@
+"""Booking's jobs: keep a booking's Google Calendar event in step with it (``calendar_sync``), retried with
+growing waits while Google fails."""
+
+from __future__ import annotations
+
+import uuid
+
+import procrastinate
+
+from x8.kit.jobs import context
+from x8.platform.booking.calendar_sync import sync_booking
+
+blueprint = procrastinate.Blueprint()
+
+
+@blueprint.task(
+    name="sync_calendar_event",
+    retry=procrastinate.RetryStrategy(max_attempts=8, exponential_wait=2),
+    pass_context=False,
+)
+async def sync_calendar_event(company_id: str, booking_id: str) -> None:
+    ctx = context()
+    await sync_booking(ctx.db, ctx.settings, uuid.UUID(company_id), uuid.UUID(booking_id))
+
+
+async def schedule_calendar_sync(company_id: uuid.UUID, booking_id: uuid.UUID) -> None:
+    """Defer the sync after the booking's transaction has committed; one booking's jobs never run at once."""
+    await sync_calendar_event.configure(lock=f"calendar-event:{booking_id}").defer_async(
+        company_id=str(company_id), booking_id=str(booking_id)
+    )
