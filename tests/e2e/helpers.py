@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -7,7 +8,7 @@ import time
 import uuid
 
 import httpx
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 
 def unique_email(prefix: str) -> str:
@@ -115,3 +116,16 @@ def admin_and_manager_of(env: dict[str, str], business_email: str) -> tuple[str,
         r = api.post("/api/v1/admin/assignments", headers=auth, json={"manager_id": manager_id, "client_id": client_id})
         assert r.status_code == 200, r.text
     return admin, manager
+
+
+def open_signed_in(context: BrowserContext, base: str, tokens: dict[str, str], language: str) -> Page:
+    """A page of ``context`` already signed in with ``tokens`` and speaking ``language`` (no login form)."""
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{base}/login")
+    page.evaluate(
+        "([tokens, language]) => { localStorage.setItem('x8.tokens', tokens); "
+        "localStorage.setItem('x8.language', language); }",
+        [json.dumps(tokens), language],
+    )
+    return page

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, ViewportSize, expect
 
 from tests.e2e.conftest import shot
-from tests.e2e.helpers import MANAGER_PASSWORD, admin_and_manager_of, api_business_token
+from tests.e2e.helpers import MANAGER_PASSWORD, admin_and_manager_of, api_business_token, open_signed_in
 
 SIZES: dict[str, ViewportSize] = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
@@ -108,15 +108,7 @@ def open_page(browser: Browser, live_server: str) -> Iterator[Callable[[dict[str
         contexts.append(context)
         if stand_in:
             context.route(GOOGLE_CALENDAR, _google_calendar_stand_in)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.goto(f"{live_server}/login")
-        page.evaluate(
-            "([tokens, language]) => { localStorage.setItem('x8.tokens', tokens); "
-            "localStorage.setItem('x8.language', language); }",
-            [json.dumps(tokens), language],
-        )
-        return page
+        return open_signed_in(context, live_server, tokens, language)
 
     yield open_page
     for context in contexts:

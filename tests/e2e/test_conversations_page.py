@@ -3,7 +3,6 @@ links in messages, the empty states, pausing and resuming the assistant, and a m
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import shot
-from tests.e2e.helpers import api_business_token, unique_email, x8_cli
+from tests.e2e.helpers import api_business_token, open_signed_in, unique_email, x8_cli
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
@@ -140,15 +139,7 @@ def open_page(browser: Browser) -> Iterator[Any]:
     def open_page(base: str, tokens: dict[str, str], size: str, language: str) -> Page:
         context = browser.new_context(viewport=SIZES[size], locale="en-US")
         contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.goto(f"{base}/login")
-        page.evaluate(
-            "([tokens, language]) => { localStorage.setItem('x8.tokens', tokens); "
-            "localStorage.setItem('x8.language', language); }",
-            [json.dumps(tokens), language],
-        )
-        return page
+        return open_signed_in(context, base, tokens, language)
 
     yield open_page
     for context in contexts:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import re
 import subprocess
@@ -26,7 +25,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests import db as testdb
 from tests.e2e.conftest import ARTIFACTS, ROOT, shot
-from tests.e2e.helpers import MANAGER_PASSWORD, admin_and_manager_of, api_business_token, sign_in
+from tests.e2e.helpers import MANAGER_PASSWORD, admin_and_manager_of, api_business_token, open_signed_in, sign_in
 from tests.fakes.server import serve_in_thread
 from tests.fakes.stripe import API_KEY, FakeStripe, stripe_app
 from tests.serving import free_port, wait_until_healthy
@@ -227,15 +226,7 @@ def open_page(browser: Browser) -> Iterator[Callable[[str, dict[str, str], str, 
     def open_page(base: str, tokens: dict[str, str], size: str, language: str) -> Page:
         context = browser.new_context(viewport=SIZES[size], locale="en-US", accept_downloads=True)
         contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.goto(f"{base}/login")
-        page.evaluate(
-            "([tokens, language]) => { localStorage.setItem('x8.tokens', tokens); "
-            "localStorage.setItem('x8.language', language); }",
-            [json.dumps(tokens), language],
-        )
-        return page
+        return open_signed_in(context, base, tokens, language)
 
     yield open_page
     for context in contexts:
