@@ -15,7 +15,8 @@ Configured in ``schemathesis.toml`` (repository root), each for a reason:
   - 400 from ``/auth/verify-code``, ``verify-reset-code``, ``verify-magic-link``, ``complete-registration``,
     ``reset-password``, ``change-password``: the code or link was never sent to that address, is wrong, used or
     expired; the email was not verified; the current password is wrong.
-  - 400 from ``/oauth/{provider}/callback``: no sign-in was started (the state cookie is missing).
+  - 400 from ``/oauth/{provider}/callback``: no sign-in was started (the state cookie is missing); from
+    ``/integrations/google-calendar/callback``: its signed state is missing, forged or expired.
   - 400 from ``/knowledge-base/upload-csv`` and ``/cloudinary/upload``: the file's content is not a catalogue,
     an image or a video, whatever its declared type.
   - 400 from ``/knowledge-base/{kb_id}/rows…``: another row has the SKU; an edit leaves the stored row invalid.
@@ -71,4 +72,6 @@ def test_fuzzing_the_api_finds_no_server_errors(live_server: str) -> None:
         check=False,
         cwd=ROOT,
     )
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    (ROOT / "test-artifacts" / "schemathesis.txt").write_text(result.stdout + result.stderr)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

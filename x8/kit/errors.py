@@ -158,8 +158,29 @@ def _method_not_allowed(request: Request, exc: StarletteHTTPException) -> JSONRe
 
 
 def error_responses(*errors: type[X8Error]) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses=`` entries for the errors an endpoint can raise."""
-    return {e.status_code: {"description": e.error_type, "model": ErrorBody} for e in errors}
+    """OpenAPI ``responses=`` entries for the errors an endpoint can raise. A 422 of our own shares its status with
+    FastAPI's request validation, so it is documented as either body (FastAPI adds no 422 of its own once one is
+    declared)."""
+    return {e.status_code: _UNPROCESSABLE if e.status_code == 422 else _entry(e) for e in errors}
+
+
+def _entry(error: type[X8Error]) -> dict[str, Any]:
+    return {"description": error.error_type, "model": ErrorBody}
+
+
+_UNPROCESSABLE: dict[str, Any] = {
+    "description": "The request is not valid (FastAPI's validation body), or asks for something that cannot be done",
+    "content": {
+        "application/json": {
+            "schema": {
+                "anyOf": [
+                    {"$ref": "#/components/schemas/ErrorBody"},
+                    {"$ref": "#/components/schemas/HTTPValidationError"},
+                ]
+            }
+        }
+    },
+}
 
 
 from pydantic import BaseModel  # noqa: E402  (kept next to its only use)
