@@ -7,6 +7,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,10 +35,29 @@ def live_server(live_server_env: dict[str, str]) -> Iterator[str]:
 @pytest.fixture(scope="package")
 def live_server_env() -> Iterator[dict[str, str]]:
     """The server's base URL and the environment its CLI commands need (BASE, DATABASE_URL, …)."""
+    with serving_x8(
+        "e2e",
+        {
+            "X8_BUFFER_SECONDS": "1",
+            "TELEGRAM_API_URL": "http://127.0.0.1:9",  # nothing listens: an outage, without waiting on DNS
+            # Every browser and the fuzzer share 127.0.0.1; rate limits have their own tests.
+            "X8_RATE_LIMIT_CODES_PER_IP": "100000",
+            "X8_RATE_LIMIT_LOGINS_PER_IP": "100000",
+            "X8_RATE_LIMIT_CODES_PER_EMAIL": "100000",
+            "X8_RATE_LIMIT_LOGINS_PER_EMAIL": "100000",
+        },
+    ) as env:
+        yield env
+
+
+@contextmanager
+def serving_x8(name: str, extra_env: dict[str, str]) -> Iterator[dict[str, str]]:
+    """A real `x8 serve` of the built dashboard on a fresh database, with ``extra_env`` on top of the test defaults;
+    yields its environment with ``BASE``. Its log is ``test-artifacts/<name>-server.log``."""
     if not (ROOT / "frontend" / "dist" / "index.html").exists():
         pytest.fail("The dashboard is not built: run `make frontend` (make test does it).")
     admin = testdb.server_admin_url()
-    database = testdb.create_database(admin, prefix="x8_e2e")
+    database = testdb.create_database(admin, prefix=f"x8_{name.replace('-', '_')}")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
@@ -47,19 +67,13 @@ def live_server_env() -> Iterator[dict[str, str]]:
         "PUBLIC_BASE_URL": base,
         "FRONTEND_URL": base,
         "X8_BCRYPT_ROUNDS": "4",
-        "X8_BUFFER_SECONDS": "1",
-        "TELEGRAM_API_URL": "http://127.0.0.1:9",  # nothing listens: an outage, without waiting on DNS
-        "X8_DATA_DIR": tempfile.mkdtemp(prefix="x8-e2e-data-"),
-        # Every browser and the fuzzer share 127.0.0.1; rate limits have their own tests.
-        "X8_RATE_LIMIT_CODES_PER_IP": "100000",
-        "X8_RATE_LIMIT_LOGINS_PER_IP": "100000",
-        "X8_RATE_LIMIT_CODES_PER_EMAIL": "100000",
-        "X8_RATE_LIMIT_LOGINS_PER_EMAIL": "100000",
+        "X8_DATA_DIR": tempfile.mkdtemp(prefix=f"x8-{name}-data-"),
+        **extra_env,
     }
     for key in ("SMTP_HOST", "GOOGLE_CLIENT_ID", "FACEBOOK_CLIENT_ID"):
         env.pop(key, None)
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "e2e-server.log", "w")  # noqa: SIM115
+    log = open(ARTIFACTS / f"{name}-server.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "x8.cli", "serve", "--port", str(port)],
         env=env,

@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,12 +19,10 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-from tests import db as testdb
-from tests.e2e.conftest import ARTIFACTS, ROOT, shot
+from tests.e2e.conftest import serving_x8, shot
 from tests.e2e.helpers import MANAGER_PASSWORD, admin_and_manager_of, api_business_token, open_signed_in, sign_in
 from tests.fakes.server import serve_in_thread
 from tests.fakes.stripe import API_KEY, FakeStripe, stripe_app
-from tests.serving import free_port, wait_until_healthy
 
 SIZES: dict[str, ViewportSize] = {"desktop": {"width": 1280, "height": 860}, "phone": {"width": 390, "height": 844}}
 EVERY_WAY = [("desktop", "en"), ("desktop", "ru"), ("phone", "en"), ("phone", "ru")]
@@ -412,42 +406,11 @@ def stripe_server() -> Iterator[tuple[str, FakeStripe]]:
     """An `x8 serve` whose Stripe is the protocol-faithful fake (tests/fakes/stripe.py) on loopback: chat orders and
     Connect go to "Stripe", so the Billing page offers onboarding."""
     fake = FakeStripe()
-    with serve_in_thread(stripe_app(fake)) as stripe_url:
-        admin = testdb.server_admin_url()
-        database = testdb.create_database(admin, prefix="x8_e2e_stripe")
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        env = {
-            **os.environ,
-            "DATABASE_URL": database,
-            "X8_ENV": "dev",
-            "PUBLIC_BASE_URL": base,
-            "FRONTEND_URL": base,
-            "X8_BCRYPT_ROUNDS": "4",
-            "X8_DATA_DIR": tempfile.mkdtemp(prefix="x8-e2e-stripe-"),
-            "STRIPE_SECRET_KEY": API_KEY,
-            "STRIPE_API_BASE": stripe_url,
-        }
-        for key in ("SMTP_HOST", "GOOGLE_CLIENT_ID", "FACEBOOK_CLIENT_ID"):
-            env.pop(key, None)
-        ARTIFACTS.mkdir(exist_ok=True)
-        log = open(ARTIFACTS / "e2e-stripe-server.log", "w")  # noqa: SIM115
-        process = subprocess.Popen(
-            [sys.executable, "-m", "x8.cli", "serve", "--port", str(port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=ROOT,
-        )
-        try:
-            wait_until_healthy(base, process, log.name)
-            yield base, fake
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
-            log.close()
-            testdb.drop_all_tenants(database)
-            testdb.drop_database(admin, database)
+    with (
+        serve_in_thread(stripe_app(fake)) as stripe_url,
+        serving_x8("e2e-stripe", {"STRIPE_SECRET_KEY": API_KEY, "STRIPE_API_BASE": stripe_url}) as env,
+    ):
+        yield env["BASE"], fake
 
 
 REQUIREMENTS_EN = [
