@@ -1,6 +1,6 @@
 """Google Calendar (SPEC.md §11, PROVIDERS.md §5) against the fake Google: connecting with offline access, events
 inserted on booking and deleted on cancel by the job, token refresh on 401, failures recorded and retried, and
-freeBusy taken from the slots without the platform's own events."""
+freeBusy taken from the slots (and refused at booking) without the platform's own events, and disconnecting."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pytest
 
-from tests.booking.helpers import BOOKINGS, company_with_hours, next_weekday, slots
+from tests.booking.helpers import BOOKINGS, assigned_manager, company_with_hours, next_weekday, slots
 from tests.conftest import app_client, bearer, make_settings, sql
 from tests.fakes.oauth import Account, FakeOAuthState, google_app
 from tests.fakes.server import serve_in_thread
@@ -51,6 +51,7 @@ def calendar_settings(owner_url: str, google: tuple[FakeOAuthState, str]) -> Set
         GOOGLE_OAUTH_URL=url,
         GOOGLE_TOKEN_URL=f"{url}/token",
         GOOGLE_API_URL=url,
+        GOOGLE_REVOKE_URL=f"{url}/revoke",
     )
 
 
@@ -211,3 +212,105 @@ async def test_a_bad_state_is_refused_and_others_cannot_connect(
     r = await client.get(f"{CALENDAR}/status", params={"company_id": company_id}, headers=bearer(other))
     assert r.status_code == 404
     assert not google[0].token_requests
+
+
+async def test_booking_refuses_what_google_has_busy_but_not_when_google_fails(
+    calendar_client: httpx.AsyncClient,
+    google: tuple[FakeOAuthState, str],
+    db: Database,
+    calendar_settings: Settings,
+) -> None:
+    client, fake = calendar_client, google[0]
+    tokens, company_id = await company_with_hours(client, "busy@example.com", capacity=2)
+    await _connect(client, tokens, company_id)
+    day = next_weekday(2).isoformat()
+    nine, ten, _ = await slots(client, tokens, company_id, **{"from": day, "to": day})
+    fake.busy.append({"start": ten["start"], "end": ten["end"]})
+
+    refused = await client.post(
+        BOOKINGS, json={"company_id": company_id, "start": ten["start"]}, headers=bearer(tokens)
+    )
+    assert refused.status_code == 409 and refused.json()["error"] == "SlotTaken"
+    assert "calendar" in refused.json()["detail"]
+
+    # The platform's own event is not someone else's appointment: capacity 2 takes a second booking, not a third.
+    first = await client.post(BOOKINGS, json={"company_id": company_id, "start": nine["start"]}, headers=bearer(tokens))
+    assert first.status_code == 201, first.text
+    assert await sync_booking(db, calendar_settings, uuid.UUID(company_id), uuid.UUID(first.json()["id"])) == "inserted"
+    second = await client.post(
+        BOOKINGS, json={"company_id": company_id, "start": nine["start"]}, headers=bearer(tokens)
+    )
+    assert second.status_code == 201, second.text
+    third = await client.post(BOOKINGS, json={"company_id": company_id, "start": nine["start"]}, headers=bearer(tokens))
+    assert third.status_code == 409 and "calendar" not in third.json()["detail"]
+
+    # Google down: its busy times cannot be read, and booking goes on (as the slots list does); the failure shows.
+    fake.fail_api = True
+    made = await client.post(BOOKINGS, json={"company_id": company_id, "start": ten["start"]}, headers=bearer(tokens))
+    assert made.status_code == 201, made.text
+    assert (await _status(client, tokens, company_id))["last_error"]
+
+
+async def test_disconnect_revokes_drops_the_tokens_and_stops_the_sync(
+    calendar_client: httpx.AsyncClient,
+    google: tuple[FakeOAuthState, str],
+    db: Database,
+    calendar_settings: Settings,
+    owner_url: str,
+    app_url: str,
+) -> None:
+    client, fake = calendar_client, google[0]
+    tokens, company_id = await company_with_hours(client, "leave@example.com")
+    await _connect(client, tokens, company_id)
+    [refresh_token] = fake.refresh_tokens
+    day = next_weekday(3).isoformat()
+    nine, ten, _ = await slots(client, tokens, company_id, **{"from": day, "to": day})
+    booking = (
+        await client.post(BOOKINGS, json={"company_id": company_id, "start": nine["start"]}, headers=bearer(tokens))
+    ).json()
+    company = uuid.UUID(company_id)
+    assert await sync_booking(db, calendar_settings, company, uuid.UUID(booking["id"])) == "inserted"
+    [event] = fake.live_events()
+
+    other, _ = await company_with_hours(client, "other@example.com")
+    body = {"company_id": company_id}
+    assert (await client.post(f"{CALENDAR}/disconnect", json=body, headers=bearer(other))).status_code == 404
+    manager = await assigned_manager(client, app_url, tokens)
+    assert (await client.post(f"{CALENDAR}/disconnect", json=body, headers=bearer(manager))).status_code == 403
+    assert (await _status(client, tokens, company_id))["connected"] is True
+    bad = await client.post(f"{CALENDAR}/disconnect", json={"company_id": "nope"}, headers=bearer(tokens))
+    assert bad.status_code == 422
+
+    done = await client.post(f"{CALENDAR}/disconnect", json=body, headers=bearer(tokens))
+    assert done.status_code == 200 and done.json() == {"revoked": True}
+    assert [r["form"] for r in fake.revoke_requests] == [{"token": refresh_token}]
+    assert fake.refresh_tokens == {}  # the grant is gone at Google
+    assert await _status(client, tokens, company_id) == {"connected": False, "calendar_id": None, "last_error": None}
+    assert sql(owner_url, f"SELECT count(*) FROM t_{company.hex}.calendar_connections") == [(0,)]
+
+    # The booking keeps its event's id; nothing is synced any more: no job for a new booking or a cancel.
+    listed = (await client.get(BOOKINGS, params={"company_id": company_id}, headers=bearer(tokens))).json()
+    assert listed["items"][0]["calendar_event_id"] == event["id"]
+    later = await client.post(BOOKINGS, json={"company_id": company_id, "start": ten["start"]}, headers=bearer(tokens))
+    assert later.status_code == 201 and _queued(owner_url, later.json()["id"]) == 0
+    assert (await client.delete(f"{BOOKINGS}/{booking['id']}", headers=bearer(tokens))).status_code == 200
+    assert _queued(owner_url, booking["id"]) == 1  # the insert job queued at booking time, none for the cancel
+    assert await sync_booking(db, calendar_settings, company, uuid.UUID(booking["id"])) == "nothing"
+    assert len(fake.live_events()) == 1
+
+    again = await client.post(f"{CALENDAR}/disconnect", json=body, headers=bearer(tokens))
+    assert again.status_code == 200 and again.json() == {"revoked": False}
+    assert len(fake.revoke_requests) == 1
+
+
+async def test_disconnect_drops_the_tokens_even_when_google_cannot_revoke(
+    calendar_client: httpx.AsyncClient, google: tuple[FakeOAuthState, str]
+) -> None:
+    client, fake = calendar_client, google[0]
+    tokens, company_id = await company_with_hours(client, "down@example.com")
+    await _connect(client, tokens, company_id)
+    fake.fail_token_step = True
+    done = await client.post(f"{CALENDAR}/disconnect", json={"company_id": company_id}, headers=bearer(tokens))
+    assert done.status_code == 200 and done.json() == {"revoked": False}
+    assert len(fake.revoke_requests) == 1 and fake.refresh_tokens  # Google still holds the grant
+    assert (await _status(client, tokens, company_id))["connected"] is False

@@ -1,12 +1,12 @@
 """End-to-end: the Calendar page (SPEC.md R-UI2, R-CAL1/R-CAL2): availability, booking by hand, the week, cancelling,
-a slot taken meanwhile, a manager's read-only view, Google Calendar's card; in English and Russian, desktop and phone.
+a slot taken meanwhile, a manager's read-only view, a service's duration setting the slots, Google Calendar's card
+(connected through the fake Google, then disconnected); in English and Russian, desktop and phone.
 
-Everything runs against the real server, except Google Calendar's two routes while the server does not have them yet:
-then a stand-in answers them in the browser as SPEC says a server without Google credentials does."""
+Everything runs against the real server; Google is the fake of tests/fakes/oauth.py, or absent (the shared server has
+no Google credentials, and says so)."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -14,10 +14,12 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Route, ViewportSize, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, ViewportSize, expect
 
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import serving_x8, shot
 from tests.e2e.helpers import MANAGER_PASSWORD, admin_and_manager_of, api_business_token, open_signed_in
+from tests.fakes.oauth import Account, FakeOAuthState, google_app
+from tests.fakes.server import serve_in_thread
 
 SIZES: dict[str, ViewportSize] = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
@@ -38,7 +40,7 @@ WORDS = {
         "phone": "Customer's phone",
         "book": "Book this slot",
         "booked": "Booked:",
-        "taken": "Someone has just taken this slot.",
+        "taken": "This slot has just been taken.",
         "next_week": "Next week",
         "cancel": "Cancel booking",
         "yes": "Yes, cancel it",
@@ -78,36 +80,15 @@ WORDS = {
     },
 }
 
-GOOGLE_CALENDAR = re.compile(r"/api/v1/integrations/google-calendar/")
-
-
-def _google_calendar_stand_in(route: Route) -> None:
-    """SPEC §11's Google Calendar routes as a server without Google credentials answers them, for while this server
-    does not have the routes yet."""
-    if route.request.url.split("?")[0].endswith("/status"):
-        body: dict[str, object] = {"connected": False, "calendar_id": None, "last_error": None}
-        route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
-        return
-    body = {"error": "NotConfigured", "detail": "Google sign-in is not configured on this server."}
-    route.fulfill(status=503, content_type="application/json", body=json.dumps(body))
-
-
-def _has_google_calendar(base: str) -> bool:
-    paths = httpx.get(f"{base}/openapi.json").json()["paths"]
-    return "/api/v1/integrations/google-calendar/status" in paths
-
 
 @pytest.fixture
 def open_page(browser: Browser, live_server: str) -> Iterator[Callable[[dict[str, str], str, str], Page]]:
     """``open_page(tokens, size, language)``: a signed-in tab whose dashboard speaks ``language``."""
-    stand_in = not _has_google_calendar(live_server)
     contexts: list[BrowserContext] = []
 
     def open_page(tokens: dict[str, str], size: str, language: str) -> Page:
         context = browser.new_context(viewport=SIZES[size], locale="en-US")
         contexts.append(context)
-        if stand_in:
-            context.route(GOOGLE_CALENDAR, _google_calendar_stand_in)
         return open_signed_in(context, live_server, tokens, language)
 
     yield open_page
@@ -295,3 +276,119 @@ def test_a_shop_delivers_to_a_city_and_books_a_delivery_there(
     expect(delivery).to_contain_text("Delivery")
     expect(delivery).to_contain_text("Almaty, Abay avenue 10")
     shot(page, "calendar-delivery")
+
+
+SERVICES_CSV = (
+    "name,description,price,currency,duration_minutes,format\n"
+    "Haircut,A short cut,20,USD,30,offline\n"
+    "Massage,A long massage,50,USD,90,offline\n"
+)
+
+
+def _slot_starts(booking: Locator) -> list[datetime]:
+    radios = booking.get_by_role("radio")
+    expect(radios.first).to_be_attached()
+    return [datetime.fromisoformat(v) for v in radios.evaluate_all("(rs) => rs.map((r) => r.value)")]
+
+
+def test_a_service_picked_sets_the_slots_and_is_booked(
+    open_page: Callable[[dict[str, str], str, str], Page], live_server: str
+) -> None:
+    words = WORDS["ru"]
+    _, tokens, company_id = _business(live_server, "ru")
+    with httpx.Client(base_url=live_server, headers={"Authorization": f"Bearer {tokens['access_token']}"}) as api:
+        r = api.post(
+            "/api/v1/knowledge-base/upload-csv",
+            files={"file": ("services.csv", SERVICES_CSV, "text/csv")},
+            data={"company_id": company_id},
+        )
+        assert r.status_code == 200, r.text
+    page = open_page(tokens, "phone", "ru")
+    _open_calendar(page, live_server, "phone", words)
+    _open_every_day(page, words)
+    page.get_by_test_id("availability-editor").get_by_role("button", name=words["save"]).click()
+    expect(page.get_by_text(words["saved"])).to_be_visible()
+
+    tomorrow = datetime.now(ZoneInfo(_zone(page))).date() + timedelta(days=1)
+    booking = page.get_by_test_id("manual-booking")
+    booking.get_by_label(words["day"]).fill(tomorrow.isoformat())
+    picker = booking.get_by_label("Услуга")
+    expect(picker).to_have_value("")  # no particular service: the availability's 60 minutes
+    starts = _slot_starts(booking)
+    assert starts[1] - starts[0] == timedelta(minutes=60)
+
+    for name, minutes in (("Massage", 90), ("Haircut", 30)):
+        label = f"{name}, {minutes} мин"
+        before = starts
+        picker.select_option(label=label)
+        expect(booking.get_by_role("radio").nth(1)).not_to_have_value(before[1].isoformat())
+        starts = _slot_starts(booking)
+        assert starts[1] - starts[0] == timedelta(minutes=minutes), label
+    shot(page, "calendar-service-picker-phone-ru")
+
+    booking.get_by_role("radio").nth(1).check(force=True)
+    booking.get_by_role("button", name=words["book"]).click()
+    expect(booking.get_by_role("status").filter(has_text=words["booked"])).to_be_visible()
+    with httpx.Client(base_url=live_server, headers={"Authorization": f"Bearer {tokens['access_token']}"}) as api:
+        [made] = api.get("/api/v1/bookings", params={"company_id": company_id}).json()["items"]
+    assert datetime.fromisoformat(made["start"]) == starts[1]
+    assert datetime.fromisoformat(made["end"]) - starts[1] == timedelta(minutes=30)
+    assert made["service_id"] and made["format"] == "offline"  # the service's own format, preset in the form
+
+
+@pytest.fixture(scope="module")
+def google_server() -> Iterator[tuple[FakeOAuthState, dict[str, str]]]:
+    """The fake Google, and a real `x8 serve` whose Google is that fake."""
+    state = FakeOAuthState("g-client", "g-secret", Account("google-sub-1", "owner@example.com"))
+    with serve_in_thread(google_app(state)) as url:
+        google = {
+            "GOOGLE_CLIENT_ID": "g-client",
+            "GOOGLE_CLIENT_SECRET": "g-secret",
+            "GOOGLE_OAUTH_URL": url,
+            "GOOGLE_TOKEN_URL": f"{url}/token",
+            "GOOGLE_API_URL": url,
+            "GOOGLE_REVOKE_URL": f"{url}/revoke",
+        }
+        with serving_x8("e2e-calendar", google) as env:
+            yield state, env
+
+
+def test_google_calendar_is_connected_then_disconnected_after_a_confirmation(
+    browser: Browser, google_server: tuple[FakeOAuthState, dict[str, str]]
+) -> None:
+    fake, env = google_server
+    base, words = env["BASE"], WORDS["en"]
+    _, tokens, company_id = _business(base)
+    context = browser.new_context(viewport=SIZES["desktop"], locale="en-US")
+    try:
+        page = open_signed_in(context, base, tokens, "en")
+        _open_calendar(page, base, "desktop", words)
+        google = page.get_by_test_id("google-calendar")
+        expect(google.get_by_test_id("google-calendar-status")).to_have_text(words["not_connected"])
+
+        # To the fake consent screen and straight back: the page says so, and the address forgets the trip.
+        google.get_by_role("button", name=words["connect"]).click()
+        expect(google.get_by_text("Google Calendar is connected.")).to_be_visible()
+        expect(google.get_by_test_id("google-calendar-status")).to_have_text("Connected")
+        expect(page).to_have_url(re.compile(rf"/calendar\?company={company_id}$"))
+        assert fake.refresh_tokens
+
+        google.get_by_role("button", name="Disconnect").click()
+        expect(google.get_by_text("Disconnect Google Calendar?")).to_be_visible()
+        google.get_by_role("button", name="Keep it connected").click()
+        expect(google.get_by_test_id("google-calendar-status")).to_have_text("Connected")
+        google.get_by_role("button", name="Disconnect").click()
+        google.get_by_role("button", name="Yes, disconnect").click()
+        expect(google.get_by_test_id("google-calendar-status")).to_have_text(words["not_connected"])
+        expect(google.get_by_text("X8's access to it is revoked")).to_be_visible()
+        assert len(fake.revoke_requests) == 1 and not fake.refresh_tokens
+        shot(page, "calendar-google-disconnected")
+
+        # Saying no at Google brings the page back with that said, and nothing connected.
+        fake.deny = True
+        google.get_by_role("button", name=words["connect"]).click()
+        expect(google.get_by_text("Access was not allowed at Google")).to_be_visible()
+        expect(google.get_by_test_id("google-calendar-status")).to_have_text(words["not_connected"])
+    finally:
+        fake.deny = False
+        context.close()

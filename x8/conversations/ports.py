@@ -1,6 +1,5 @@
 """What the assistant may do during a turn, as ports: it runs outside any transaction, so each port opens the short
-transaction it needs (or calls its provider) on its own. Slots and bookings join ``TurnPorts`` with their issue;
-the assistant calls them as it calls ``kb_search`` and ``checkout`` now."""
+transaction it needs (or calls its provider) on its own. Slots and bookings are the ``scheduler``."""
 
 from __future__ import annotations
 
@@ -10,6 +9,7 @@ from typing import Any
 
 from x8.conversations.assistant.checkout import Checkout
 from x8.conversations.assistant.lookup import SEARCH_LIMIT, Search
+from x8.conversations.assistant.scheduling import Scheduler
 from x8.kb_engine import search as kb_search
 from x8.tenancy.session import TenantSessionFactory
 
@@ -18,6 +18,7 @@ from x8.tenancy.session import TenantSessionFactory
 class TurnPorts:
     kb_search: Search
     checkout: Checkout | None = None  # orders a cart and gives its payment link (x8.platform.conversations.sales)
+    scheduler: Scheduler | None = None  # free slots and bookings (x8.platform.conversations.scheduling)
 
 
 def tenant_kb_search(sessions: TenantSessionFactory, kb_ids: list[uuid.UUID], *, language: str) -> Search:

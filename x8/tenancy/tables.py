@@ -342,3 +342,39 @@ calendar_connections = sa.Table(
     sa.Column("last_error_at", _TS),
     sa.CheckConstraint("id = 1", name="ck_calendar_connections_single_row"),
 )
+
+# --- t0010 booking_requests ------------------------------------------------------------------------------------
+
+booking_requests = sa.Table(
+    "booking_requests",
+    TENANT_METADATA,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True, server_default=_NEW_ID),
+    tenant_id_column(),
+    sa.Column(
+        "conversation_id", UUID(as_uuid=True), sa.ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("order_id", UUID(as_uuid=True)),
+    sa.Column("service_id", UUID(as_uuid=True)),
+    sa.Column("kind", sa.String(12), nullable=False),
+    sa.Column("stage", sa.String(12), nullable=False),
+    sa.Column("city", sa.String(200)),
+    sa.Column("address", sa.String(500)),
+    sa.Column("offered", JSONB, nullable=False, server_default=sa.text("'[]'::jsonb")),
+    sa.Column("chosen_start", _TS),
+    sa.Column("misunderstood", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("language", sa.String(8)),
+    sa.Column("booking_id", UUID(as_uuid=True), sa.ForeignKey("bookings.id", ondelete="SET NULL")),
+    sa.Column("created_at", _TS, nullable=False, server_default=_NOW),
+    sa.Column("updated_at", _TS, nullable=False, server_default=_NOW),
+    sa.CheckConstraint("kind IN ('delivery', 'appointment')", name="ck_booking_requests_kind"),
+    sa.CheckConstraint(
+        "stage IN ('city', 'slot', 'address', 'booked', 'handed_over', 'superseded')", name="ck_booking_requests_stage"
+    ),
+    sa.Index(
+        "uq_booking_requests_open",
+        "conversation_id",
+        unique=True,
+        postgresql_where=sa.text("stage IN ('city', 'slot', 'address')"),
+    ),
+    sa.Index("uq_booking_requests_order", "order_id", unique=True, postgresql_where=sa.text("order_id IS NOT NULL")),
+)

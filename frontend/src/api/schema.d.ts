@@ -1176,7 +1176,8 @@ export interface paths {
         head?: never;
         /**
          * Override Client Limits
-         * @description Raise (or restore) one business's channel and company limits; only the fields sent change. Audited.
+         * @description Grant a plan (FREE and ENTERPRISE are granted only here), move the trial's end, raise (or restore) the
+         *     channel and company limits of one business; only the fields sent change. Audited.
          */
         patch: operations["override_client_limits_api_v1_admin_clients__client_id__patch"];
         trace?: never;
@@ -1417,6 +1418,131 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/subscriptions/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Plans
+         * @description Every plan with its monthly price and channel limit; ``purchasable`` tells which can be bought here.
+         */
+        get: operations["plans_api_v1_subscriptions_plans_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/active": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Active
+         * @description The business's plan as it stands now: ``status`` is ``expired`` once a trial has ended or a past-due
+         *     subscription's 3 days of grace have passed; ``channels_used`` counts channels chosen across its companies.
+         */
+        get: operations["active_api_v1_subscriptions_active_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/create-session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Session
+         * @description A Stripe Checkout Session (mode=subscription) for the plan; open ``url`` to pay. The plan starts when Stripe
+         *     reports the completed checkout to the webhook. 409 when the business already has a live subscription (change
+         *     its plan instead); 503 when Stripe is not answering (nothing was made: try again).
+         */
+        post: operations["create_session_api_v1_subscriptions_create_session_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Portal
+         * @description A Stripe customer portal session (card, invoices, cancelling); 409 before the first subscription.
+         */
+        post: operations["portal_api_v1_subscriptions_portal_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * History
+         * @description The business's subscriptions and its invoices (``limit``/``offset`` page the invoices).
+         */
+        get: operations["history_api_v1_subscriptions__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change
+         * @description Move the live subscription to another plan, at Stripe and here at once. A downgrade below the channels in
+         *     use is 409 ``TooManyChannels`` listing them (disconnect some first); nothing is sent to Stripe then. Upgrades
+         *     are prorated; downgrades are not refunded.
+         */
+        post: operations["change_api_v1_subscriptions_change_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/subscriptions/webhook/stripe": {
         parameters: {
             query?: never;
@@ -1469,7 +1595,7 @@ export interface paths {
         /**
          * Purchases
          * @description Orders made in chat, newest first, with their items, amounts (decimal strings in major units), payment
-         *     status, channel, lead source and (later) booking.
+         *     status, channel, lead source and booking.
          */
         get: operations["purchases_api_v1_purchases_get"];
         put?: never;
@@ -1546,6 +1672,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/companies/{company_id}/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Services
+         * @description What one books an appointment for: a Service company's knowledge base rows, by name, each with the
+         *     ``duration_minutes`` that sets its slots (``null``: the availability's slot length). A Product company has none.
+         */
+        get: operations["services_api_v1_companies__company_id__services_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/bookings": {
         parameters: {
             query?: never;
@@ -1561,7 +1708,8 @@ export interface paths {
         put?: never;
         /**
          * Create Booking
-         * @description Book a slot by hand for the business: 409 ``SlotTaken`` when it has no capacity left.
+         * @description Book a slot by hand for the business: 409 ``SlotTaken`` when it has no capacity left at some moment of it
+         *     (bookings of any service count, and Google Calendar's busy times when a calendar is connected).
          */
         post: operations["create_booking_api_v1_bookings_post"];
         delete?: never;
@@ -1650,6 +1798,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/integrations/google-calendar/disconnect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Disconnect
+         * @description Stop using the company's Google Calendar: revoke the access at Google, then drop the tokens. Bookings keep
+         *     their events' ids, but nothing is synced or read from the calendar any more. Disconnecting twice is harmless.
+         */
+        post: operations["disconnect_api_v1_integrations_google_calendar_disconnect_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sandbox/payments/{order_id}/pay": {
         parameters: {
             query?: never;
@@ -1688,6 +1857,33 @@ export interface components {
             /** Duplicate */
             duplicate: boolean;
         };
+        /** ActiveOut */
+        ActiveOut: {
+            plan: components["schemas"]["Plan"];
+            /** Name */
+            name: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "trialing" | "active" | "past_due" | "canceled" | "expired";
+            /** Channel Limit */
+            channel_limit: number | null;
+            /** Channels Used */
+            channels_used: number;
+            /** Current Period End */
+            current_period_end: string | null;
+            /** Trial Ends At */
+            trial_ends_at: string | null;
+            /** Past Due Until */
+            past_due_until: string | null;
+            /** Cancel At Period End */
+            cancel_at_period_end: boolean;
+            /** Subscription Id */
+            subscription_id: string | null;
+            /** Has Billing Account */
+            has_billing_account: boolean;
+        };
         /** AssignmentIn */
         AssignmentIn: {
             /**
@@ -1717,14 +1913,6 @@ export interface components {
             manager_id: string | null;
             /** Previous Manager Id */
             previous_manager_id: string | null;
-        };
-        /** AuthIn */
-        AuthIn: {
-            /**
-             * Company Id
-             * Format: uuid
-             */
-            company_id: string;
         };
         /** AuthUrl */
         AuthUrl: {
@@ -1838,6 +2026,20 @@ export interface components {
              * @description On a save: whether it made a new version (false: the settings equal the latest version)
              */
             changed?: boolean | null;
+        };
+        /**
+         * BillingHistory
+         * @description The business's subscriptions (``items``, newest first) and a page of its invoices (newest first).
+         */
+        BillingHistory: {
+            /** Items */
+            items: components["schemas"]["SubscriptionOut"][];
+            /** Total */
+            total: number;
+            /** Invoices */
+            invoices: components["schemas"]["InvoiceOut"][];
+            /** Invoices Total */
+            invoices_total: number;
         };
         /** Body_upload_api_v1_cloudinary_upload_post */
         Body_upload_api_v1_cloudinary_upload_post: {
@@ -1957,6 +2159,14 @@ export interface components {
             /** Contact Phone */
             contact_phone: string | null;
         };
+        /** CalendarCompanyIn */
+        CalendarCompanyIn: {
+            /**
+             * Company Id
+             * Format: uuid
+             */
+            company_id: string;
+        };
         /** CalendarStatus */
         CalendarStatus: {
             /** Connected */
@@ -2021,6 +2231,25 @@ export interface components {
          * @enum {string}
          */
         ChannelPlatform: "whatsapp" | "telegram" | "instagram" | "facebook" | "email" | "tiktok" | "web";
+        /** ChannelRef */
+        ChannelRef: {
+            /** Id */
+            id: string | null;
+            /** Platform */
+            platform: string;
+            /**
+             * Company Id
+             * Format: uuid
+             */
+            company_id: string;
+        };
+        /** CheckoutOut */
+        CheckoutOut: {
+            /** Url */
+            url: string;
+            /** Session Id */
+            session_id: string;
+        };
         /** City */
         City: {
             /** Name */
@@ -2032,10 +2261,17 @@ export interface components {
         };
         /**
          * ClientLimitsIn
-         * @description An admin's overrides of one business's limits; null restores the plan's (channels) or X8_MAX_COMPANIES
-         *     (companies). Plan and trial overrides arrive with SaaS billing.
+         * @description An admin's overrides of one business: its plan (FREE and ENTERPRISE are granted only this way), its trial's
+         *     end, and its limits; null restores the plan's channel limit or X8_MAX_COMPANIES. Only the fields sent change.
          */
         ClientLimitsIn: {
+            /** @description The plan to put the business on; not null when sent. */
+            plan?: components["schemas"]["Plan"] | null;
+            /**
+             * Trial Ends At
+             * @description When the trial ends (with a time zone); a TRIAL business is trialing until then.
+             */
+            trial_ends_at?: string | null;
             /** Channel Limit Override */
             channel_limit_override?: number | null;
             /** Company Limit Override */
@@ -2470,6 +2706,14 @@ export interface components {
             /** Lead Source */
             lead_source: string | null;
         };
+        /** Disconnected */
+        Disconnected: {
+            /**
+             * Revoked
+             * @description Google ended the access too. False when no calendar was connected, Google is not set up here, or Google could not be reached: the tokens are dropped all the same, and the person can remove the access in their Google account.
+             */
+            revoked: boolean;
+        };
         /**
          * EffectiveSettings
          * @description The assistant settings in force for one channel: channel settings over the company's, and each scenario's
@@ -2532,6 +2776,42 @@ export interface components {
              * @enum {string}
              */
             assistant_engine: "llm" | "retrieval";
+        };
+        /** InvoiceOut */
+        InvoiceOut: {
+            /** Id */
+            id: string;
+            /** Number */
+            number: string | null;
+            /** Subscription Id */
+            subscription_id: string | null;
+            /** Status */
+            status: string;
+            /**
+             * Amount Due
+             * @description In major units, as a decimal string (19.99).
+             */
+            amount_due: string;
+            /**
+             * Amount Paid
+             * @description In major units, as a decimal string (19.99).
+             */
+            amount_paid: string;
+            /** Currency */
+            currency: string;
+            /** Hosted Invoice Url */
+            hosted_invoice_url: string | null;
+            /** Invoice Pdf */
+            invoice_pdf: string | null;
+            /** Period Start */
+            period_start: string | null;
+            /** Period End */
+            period_end: string | null;
+            /**
+             * Issued At
+             * Format: date-time
+             */
+            issued_at: string;
         };
         /**
          * KbRowIn
@@ -2848,6 +3128,53 @@ export interface components {
              */
             minutes?: number | null;
         };
+        /**
+         * Plan
+         * @enum {string}
+         */
+        Plan: "TRIAL" | "FREE" | "SINGLE" | "DOUBLE" | "GROWTH" | "SPECIAL" | "ENTERPRISE";
+        /**
+         * PlanChangeRefusal
+         * @description A 409 of a plan change: ``TooManyChannels`` (with ``limit`` and the ``channels`` in use), or ``Conflict``.
+         */
+        PlanChangeRefusal: {
+            /** Error */
+            error: string;
+            /** Detail */
+            detail: string;
+            /** Limit */
+            limit?: number | null;
+            /** Channels */
+            channels?: components["schemas"]["ChannelRef"][];
+        };
+        /** PlanChoice */
+        PlanChoice: {
+            plan: components["schemas"]["PurchasablePlan"];
+        };
+        /** PlanList */
+        PlanList: {
+            /** Items */
+            items: components["schemas"]["PlanOut"][];
+            /** Total */
+            total: number;
+        };
+        /** PlanOut */
+        PlanOut: {
+            plan: components["schemas"]["Plan"];
+            /** Name */
+            name: string;
+            /** Price Usd */
+            price_usd: number | null;
+            /** Channels */
+            channels: number | null;
+            /** Purchasable */
+            purchasable: boolean;
+        };
+        /** PortalOut */
+        PortalOut: {
+            /** Url */
+            url: string;
+        };
         /** PreviewIn */
         PreviewIn: {
             /** Text */
@@ -2894,6 +3221,12 @@ export interface components {
             /** Login Url */
             login_url: string;
         };
+        /**
+         * PurchasablePlan
+         * @description The plans a business buys itself; TRIAL comes with registration, FREE and ENTERPRISE only from an admin.
+         * @enum {string}
+         */
+        PurchasablePlan: "SINGLE" | "DOUBLE" | "GROWTH" | "SPECIAL";
         /** Purchase */
         Purchase: {
             /**
@@ -2929,18 +3262,50 @@ export interface components {
             status: "pending" | "paid" | "failed" | "expired" | "refunded";
             /** Paid At */
             paid_at: string | null;
-            /**
-             * Booking
-             * @description The order's booking; null until bookings exist.
-             */
-            booking?: {
-                [key: string]: unknown;
-            } | null;
+            /** @description The booking made for the order, in chat or by hand; null when none. */
+            booking?: components["schemas"]["PurchaseBooking"] | null;
             /**
              * Created At
              * Format: date-time
              */
             created_at: string;
+        };
+        /**
+         * PurchaseBooking
+         * @description The order's confirmed booking: its times with the company's UTC offset.
+         */
+        PurchaseBooking: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "delivery" | "appointment";
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "confirmed" | "cancelled";
+            /** City */
+            city: string | null;
+            /** Address */
+            address: string | null;
+            /** Format */
+            format: ("online" | "offline") | null;
         };
         /** PurchaseContact */
         PurchaseContact: {
@@ -3067,6 +3432,30 @@ export interface components {
          * @enum {string}
          */
         SelectableChannel: "email" | "facebook" | "instagram" | "telegram" | "tiktok" | "whatsapp";
+        /** ServiceList */
+        ServiceList: {
+            /** Items */
+            items: components["schemas"]["ServiceOut"][];
+            /** Total */
+            total: number;
+        };
+        /** ServiceOut */
+        ServiceOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /**
+             * Duration Minutes
+             * @description The length of its slots; null: the availability's slot length.
+             */
+            duration_minutes: number | null;
+            /** Format */
+            format: ("online" | "offline") | null;
+        };
         /** SlotList */
         SlotList: {
             /** Items */
@@ -3122,6 +3511,20 @@ export interface components {
              * Format: uuid
              */
             company_id: string;
+        };
+        /** SubscriptionOut */
+        SubscriptionOut: {
+            /** Id */
+            id: string;
+            plan: components["schemas"]["Plan"];
+            /** Status */
+            status: string;
+            /** Cancel At Period End */
+            cancel_at_period_end: boolean;
+            /** Current Period End */
+            current_period_end: string | null;
+            /** Started At */
+            started_at: string | null;
         };
         /** TelegramConnectIn */
         TelegramConnectIn: {
@@ -8119,6 +8522,355 @@ export interface operations {
             };
         };
     };
+    plans_api_v1_subscriptions_plans_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    active_api_v1_subscriptions_active_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActiveOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_session_api_v1_subscriptions_create_session_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanChoice"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutOut"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    portal_api_v1_subscriptions_portal_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    history_api_v1_subscriptions__get: {
+        parameters: {
+            query?: {
+                /** @description Items per page */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingHistory"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    change_api_v1_subscriptions_change_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanChoice"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActiveOut"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description TooManyChannels (the channels to disconnect), or Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanChangeRefusal"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     stripe_platform_webhook_api_v1_subscriptions_webhook_stripe_post: {
         parameters: {
             query?: never;
@@ -8528,6 +9280,60 @@ export interface operations {
             };
         };
     };
+    services_api_v1_companies__company_id__services_get: {
+        parameters: {
+            query?: {
+                /** @description Items per page */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                company_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_bookings_api_v1_bookings_get: {
         parameters: {
             query: {
@@ -8739,7 +9545,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AuthIn"];
+                "application/json": components["schemas"]["CalendarCompanyIn"];
             };
         };
         responses: {
@@ -8890,6 +9696,84 @@ export interface operations {
             };
             /** @description NotFound */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    disconnect_api_v1_integrations_google_calendar_disconnect_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarCompanyIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Disconnected"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,7 @@
 import { AvailabilityEditor } from "../components/calendar/AvailabilityEditor";
 import { GoogleCalendarCard } from "../components/calendar/GoogleCalendarCard";
 import { ManualBooking } from "../components/calendar/ManualBooking";
+import { useGoogleCalendarReturn, type GoogleCalendarOutcome } from "../components/calendar/useGoogleCalendarReturn";
 import { WeekView } from "../components/calendar/WeekView";
 import { CompanyPicker, useSelectedCompany } from "../components/CompanyPicker";
 import { NoCompanies } from "../components/NoCompanies";
@@ -14,6 +15,7 @@ import type { Company } from "../queries/companies";
  * availability and its Google Calendar. Managers see it all and change nothing. */
 export function CalendarPage() {
   const { t } = useI18n();
+  const returned = useGoogleCalendarReturn();
   const { companies, company, isPending, error } = useSelectedCompany();
 
   return (
@@ -28,12 +30,12 @@ export function CalendarPage() {
       {isPending && <Spinner label={t("common.loading")} />}
       <ErrorAlert error={error} />
       {!isPending && companies.length === 0 && !error && <NoCompanies />}
-      {company && <CompanyCalendar key={company.id} company={company} />}
+      {company && <CompanyCalendar key={company.id} company={company} returned={returned} />}
     </div>
   );
 }
 
-function CompanyCalendar({ company }: { company: Company }) {
+function CompanyCalendar({ company, returned }: { company: Company; returned: GoogleCalendarOutcome | null }) {
   const { t } = useI18n();
   const { can } = usePermissions();
   const availability = useAvailability(company.id);
@@ -47,7 +49,7 @@ function CompanyCalendar({ company }: { company: Company }) {
       <WeekView companyId={company.id} zone={zone} canEdit={canEdit} />
       {canEdit && <ManualBooking key={zone} company={company} availability={availability.data} />}
       <AvailabilityEditor company={company} saved={availability.data} readOnly={!canEdit} />
-      <GoogleCalendarCard companyId={company.id} canEdit={canEdit} />
+      <GoogleCalendarCard companyId={company.id} canEdit={canEdit} returned={returned} />
     </>
   );
 }

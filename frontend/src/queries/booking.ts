@@ -12,13 +12,16 @@ export type NewBooking = components["schemas"]["BookingIn"];
 export type BookingFormat = NonNullable<Booking["format"]>;
 
 export type CalendarStatus = components["schemas"]["CalendarStatus"];
+export type BookableService = components["schemas"]["ServiceOut"];
 
 const PAGE = 200; // the API's largest page
 
 export const bookingKeys = {
   all: ["booking"] as const,
   availability: (companyId: string) => [...bookingKeys.all, "availability", companyId] as const,
-  slots: (companyId: string, from: string, to: string, city: string) => [...bookingKeys.all, "slots", companyId, from, to, city] as const,
+  slots: (companyId: string, from: string, to: string, city: string, serviceId: string) =>
+    [...bookingKeys.all, "slots", companyId, from, to, city, serviceId] as const,
+  services: (companyId: string) => [...bookingKeys.all, "services", companyId] as const,
   bookings: (companyId: string, from: string, to: string) => [...bookingKeys.all, "bookings", companyId, from, to] as const,
   calendar: (companyId: string) => [...bookingKeys.all, "calendar", companyId] as const,
 };
@@ -72,16 +75,39 @@ export function useSaveAvailability(companyId: string) {
 }
 
 /** Free slots between two days (YYYY-MM-DD in the company's zone, both included), for a delivery city when the
- * company has several. */
-export function useSlots(companyId: string, from: string, to: string, city: string, enabled: boolean) {
+ * company has several, and for a service (its duration sets the slots). */
+export function useSlots(companyId: string, from: string, to: string, city: string, serviceId: string, enabled: boolean) {
   return useQuery({
-    queryKey: bookingKeys.slots(companyId, from, to, city),
+    queryKey: bookingKeys.slots(companyId, from, to, city, serviceId),
     queryFn: () =>
       unwrap(
         api.GET("/api/v1/companies/{company_id}/slots", {
-          params: { path: { company_id: companyId }, query: { from, to, city: city || undefined } },
+          params: {
+            path: { company_id: companyId },
+            query: { from, to, city: city || undefined, service_id: serviceId || undefined },
+          },
         }),
       ),
+    enabled,
+  });
+}
+
+/** What a Service company's customers book (its knowledge base rows), every page of them; none for a Product
+ * company. */
+export function useBookableServices(companyId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: bookingKeys.services(companyId),
+    queryFn: async () => {
+      const items: BookableService[] = [];
+      for (;;) {
+        const query = { limit: PAGE, offset: items.length };
+        const page = await unwrap(
+          api.GET("/api/v1/companies/{company_id}/services", { params: { path: { company_id: companyId }, query } }),
+        );
+        items.push(...page.items);
+        if (items.length >= page.total || page.items.length === 0) return items;
+      }
+    },
     enabled,
   });
 }
@@ -138,5 +164,15 @@ export function useConnectCalendar() {
     mutationFn: (companyId: string) =>
       unwrap(api.POST("/api/v1/integrations/google-calendar/auth", { body: { company_id: companyId } })),
     onSuccess: ({ url }) => window.location.assign(url),
+  });
+}
+
+/** Stops using the company's Google Calendar (the server revokes the access at Google and drops the tokens). */
+export function useDisconnectCalendar() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (companyId: string) =>
+      unwrap(api.POST("/api/v1/integrations/google-calendar/disconnect", { body: { company_id: companyId } })),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: bookingKeys.all }),
   });
 }

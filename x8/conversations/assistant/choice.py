@@ -8,6 +8,7 @@ from x8.conversations.assistant.checkout import Checkout
 from x8.conversations.assistant.llm import LlmAssistant
 from x8.conversations.assistant.lookup import Search
 from x8.conversations.assistant.retrieval import CompanyProfile, Reply, respond
+from x8.conversations.assistant.scheduling import Scheduler
 from x8.settings import Settings
 
 
@@ -21,6 +22,7 @@ class Assistant(Protocol):
         *,
         first_reply: bool,
         checkout: Checkout | None = None,
+        scheduler: Scheduler | None = None,
     ) -> Reply: ...
 
 
@@ -34,8 +36,11 @@ class RetrievalAssistant:
         *,
         first_reply: bool,
         checkout: Checkout | None = None,
+        scheduler: Scheduler | None = None,
     ) -> Reply:
-        return await respond(turn, company, search, first_reply=first_reply, history=history, checkout=checkout)
+        return await respond(
+            turn, company, search, first_reply=first_reply, history=history, checkout=checkout, scheduler=scheduler
+        )
 
 
 def assistant_for(settings: Settings) -> Assistant:

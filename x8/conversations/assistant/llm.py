@@ -30,6 +30,7 @@ from x8.conversations.assistant.lookup import Search
 from x8.conversations.assistant.quantities import Wanted
 from x8.conversations.assistant.question import parse
 from x8.conversations.assistant.retrieval import CompanyProfile, Reply, respond
+from x8.conversations.assistant.scheduling import Scheduler
 from x8.conversations.assistant.texts import t
 from x8.integrations.openai import OpenAIApi, OpenAIRefused, OpenAIUnavailable
 
@@ -82,11 +83,18 @@ TOOLS: list[dict[str, Any]] = [
         "type": "function",
         "function": {
             "name": "list_slots",
-            "description": "Free appointment or delivery slots for a service or item.",
+            "description": (
+                "Free appointment or delivery times. kb_row_id: the service (its duration sets the length); city: "
+                "for deliveries when the company delivers to several; day: YYYY-MM-DD for one day, else the next "
+                "two weeks. Returns numbered slots to offer exactly as given."
+            ),
             "parameters": {
                 "type": "object",
-                "properties": {"kb_row_id": {"type": "string"}},
-                "required": ["kb_row_id"],
+                "properties": {
+                    "kb_row_id": {"type": "string"},
+                    "city": {"type": "string"},
+                    "day": {"type": "string", "description": "YYYY-MM-DD"},
+                },
             },
         },
     },
@@ -94,11 +102,20 @@ TOOLS: list[dict[str, Any]] = [
         "type": "function",
         "function": {
             "name": "book_slot",
-            "description": "Book a slot the customer chose.",
+            "description": (
+                "Book the slot the customer chose (its start from list_slots, or its number). Booking follows "
+                "payment: it works for an order paid in this chat or a free service; otherwise it answers "
+                "payment_required. Deliveries need the address (and city)."
+            ),
             "parameters": {
                 "type": "object",
-                "properties": {"kb_row_id": {"type": "string"}, "slot": {"type": "string"}},
-                "required": ["kb_row_id", "slot"],
+                "properties": {
+                    "slot": {"type": "string"},
+                    "kb_row_id": {"type": "string"},
+                    "city": {"type": "string"},
+                    "address": {"type": "string"},
+                },
+                "required": ["slot"],
             },
         },
     },
@@ -138,8 +155,9 @@ def system_prompt(company: CompanyProfile, language: str, intent: Intent | None 
         "finds nothing at all, say you do not know and offer a team member. When the customer wants to buy, call "
         "create_payment_link with each item's kb_row_id and quantity, then send the url it returns with the items "
         "and the total exactly as it gives them (never write a link or a total yourself); if it returns problems, "
-        "ask the customer about them. To book, call list_slots then book_slot; when they ask for a person, call "
-        "handover." + custom
+        "ask the customer about them. A booking follows payment (a free service needs none): to book, call "
+        "list_slots, offer its numbered times exactly as given, then call book_slot with the chosen one; never "
+        "promise a time book_slot did not confirm. When they ask for a person, call handover." + custom
     )
 
 
@@ -158,9 +176,10 @@ class LlmAssistant:
         *,
         first_reply: bool,
         checkout: Checkout | None = None,
+        scheduler: Scheduler | None = None,
     ) -> Reply:
         once = OncePerTurn(checkout) if checkout is not None else None
-        tools = _Tools(search, once, detect(turn, fallback=company.language), company)
+        tools = _Tools(search, once, detect(turn, fallback=company.language), company, scheduler)
         try:
             return await self._converse(turn, history, company, tools, first_reply=first_reply)
         except LlmUnavailable as exc:
@@ -202,9 +221,17 @@ class _Tools:
     """The model's tools in one turn, and what they did: the rows and amounts they returned (the facts an answer may
     quote), and the order, if one was made."""
 
-    def __init__(self, search: Search, checkout: Checkout | None, language: str, company: CompanyProfile) -> None:
+    def __init__(
+        self,
+        search: Search,
+        checkout: Checkout | None,
+        language: str,
+        company: CompanyProfile,
+        scheduler: Scheduler | None = None,
+    ) -> None:
         self.search = search
         self.checkout = checkout
+        self.scheduler = scheduler
         self.language = language
         self.company = company
         self.grounded: list[str] = []  # every kb_search and create_payment_link result, as JSON
@@ -230,7 +257,7 @@ class _Tools:
             return await self._create_payment_link(arguments)
         if name in ("list_slots", "book_slot"):
             self.intent = Intent.BOOK
-            return {"status": "a team member will confirm a time in this chat"}
+            return await self._schedule(name, arguments)
         if name == "handover":
             self.intent, self.handover = Intent.HUMAN, True
             return {"status": "a team member has been asked to take over"}
@@ -243,11 +270,25 @@ class _Tools:
         if self.checkout is None:
             return {"status": "not_ordered", "note": "Payment links are not made here: a team member will send one."}
         outcome = await sale.sell(items, self.search, self.checkout, self.language)
+        books_free = outcome.free and self.scheduler is not None and self.company.company_type == "Service"
         if outcome.result is not None or outcome.free:
             self.sale = outcome
-            self.handover = self.handover or outcome.free or isinstance(outcome.result, NotPayable)
+            self.handover = self.handover or (outcome.free and not books_free) or isinstance(outcome.result, NotPayable)
         result = sale_result(outcome, self.language)
+        if books_free:
+            result["note"] = "Free: nothing to pay. Call list_slots with its kb_row_id, then book_slot the chosen time."
+
         self.grounded.append(json.dumps(result, ensure_ascii=False))
+        return result
+
+    async def _schedule(self, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+        if self.scheduler is None:
+            return {"status": "not_available", "note": "Booking is not done here: a team member will agree a time."}
+        if name == "list_slots":
+            result = await self.scheduler.slots(arguments)
+        else:
+            result = await self.scheduler.book(arguments)
+        self.grounded.append(json.dumps(result, ensure_ascii=False))  # the times it gives may be quoted
         return result
 
     def reply(self, text: str, intent: Intent, *, first_reply: bool) -> Reply:
@@ -265,7 +306,13 @@ class _Tools:
         """The retrieval responder's answer; once an order was made in this turn, that order told from our data."""
         if self.sale is None:
             return await respond(
-                turn, self.company, self.search, first_reply=first_reply, history=history, checkout=self.checkout
+                turn,
+                self.company,
+                self.search,
+                first_reply=first_reply,
+                history=history,
+                checkout=self.checkout,
+                scheduler=self.scheduler,
             )
         said = sale.reply(self.sale, self.company.company_type, self.language, catalogue_language=self.company.language)
         text = said.text

@@ -20,6 +20,7 @@ from x8.conversations.assistant.lookup import Search, find
 from x8.conversations.assistant.quantities import Wanted, offers_alternatives, wanted_items
 from x8.conversations.assistant.question import parse
 from x8.conversations.assistant.sale import SaleSummary
+from x8.conversations.assistant.scheduling import Scheduler
 from x8.conversations.assistant.texts import TEXTS, t
 
 __all__ = ["CompanyProfile", "Reply", "Search", "respond"]
@@ -57,9 +58,11 @@ async def respond(
     first_reply: bool,
     history: list[dict[str, str]] | None = None,
     checkout: Checkout | None = None,
+    scheduler: Scheduler | None = None,
 ) -> Reply:
     """``checkout``: the way to order and get a payment link; without one (a preview), a purchase gets the
-    catalogue's answer and the promise of a person."""
+    catalogue's answer and the promise of a person. ``scheduler``: the way to book a free service at once (a paid
+    one is booked after its payment, by the platform)."""
     language = detect(text, fallback=company.language)
     intent = classify(text)
     if intent != Intent.HUMAN and accepts_offer(text) and _offered_a_person(history):
@@ -71,8 +74,8 @@ async def respond(
         custom = company.behaviour.resolve(company.channel_id, intent).greeting
         text_ = custom or t(language, "greeting", company=company.name, offer=offer)
         reply = Reply(text_, intent, language, "TYPE1")
-    elif checkout is not None and intent == Intent.BUY and _sells(company) and (items := _purchase(text)):
-        reply = await _sell(text, items, company, search, checkout, language)
+    elif checkout is not None and _ordering(intent, company) and _sells(company) and (items := _purchase(text)):
+        reply = await _sell(text, items, company, search, checkout, language, scheduler)
     else:
         question = parse(text)
         if not question.terms:
@@ -99,6 +102,11 @@ def _sells(company: CompanyProfile) -> bool:
     return company.behaviour.resolve(company.channel_id, Intent.BUY).enabled is not False
 
 
+def _ordering(intent: Intent, company: CompanyProfile) -> bool:
+    """A purchase, or booking a service: a service is paid for first, then booked (SPEC.md R-CAL2)."""
+    return intent == Intent.BUY or (intent == Intent.BOOK and company.company_type == "Service")
+
+
 def _purchase(text: str) -> list[Wanted]:
     """The items of a purchase ("I'd like to order two roses"), each naming something; none when nothing to buy
     is named ("I'll take two")."""
@@ -106,16 +114,28 @@ def _purchase(text: str) -> list[Wanted]:
 
 
 async def _sell(
-    text: str, items: list[Wanted], company: CompanyProfile, search: Search, checkout: Checkout, language: str
+    text: str,
+    items: list[Wanted],
+    company: CompanyProfile,
+    search: Search,
+    checkout: Checkout,
+    language: str,
+    scheduler: Scheduler | None,
 ) -> Reply:
     outcome = await sale.sell(items, search, checkout, language, choosing=offers_alternatives(text))
     said = sale.reply(outcome, company.company_type, language, catalogue_language=company.language)
+    text_, handover = said.text, said.handover
+    if outcome.free and scheduler is not None and company.company_type == "Service" and len(outcome.lines) == 1:
+        offer = await scheduler.start(str(outcome.lines[0].row["id"]), language)
+        if offer is not None:
+            text_ = f"{sale.free_lines(outcome, language)}\n\n{t(language, 'sale_free_booking')}\n{offer.text}"
+            handover = offer.handover
     return Reply(
-        said.text,
+        text_,
         Intent.BUY,
         language,
         said.message_type,
-        handover=said.handover,
+        handover=handover,
         items=said.items,
         related=said.related,
         suggested=said.suggested,

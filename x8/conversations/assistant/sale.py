@@ -272,8 +272,9 @@ def reply(outcome: Outcome, company_type: str, language: str, *, catalogue_langu
     rows = tuple(str(line.row["id"]) for line in outcome.lines)
     service = company_type == "Service"
     if outcome.free:
-        lines = "\n".join(_line(line, language) for line in outcome.lines)
-        text = f"{lines}\n\n{t(language, 'sale_free_service' if service else 'sale_free_product')}"
+        text = (
+            f"{free_lines(outcome, language)}\n\n{t(language, 'sale_free_service' if service else 'sale_free_product')}"
+        )
         return SaleReply(text, "TYPE1", True, rows, (), (), summary(outcome))
     result = outcome.result
     if isinstance(result, CartRefused):
@@ -292,6 +293,11 @@ def reply(outcome: Outcome, company_type: str, language: str, *, catalogue_langu
         return SaleReply(f"{order}\n\n{t(language, 'sale_wait')}", "TYPE1", False, rows, (), (), quoted)
     assert isinstance(result, NotPayable)
     return SaleReply(f"{order}\n\n{t(language, 'sale_unavailable')}", "TYPE1", True, rows, (), (), quoted)
+
+
+def free_lines(outcome: Outcome, language: str) -> str:
+    """The free items asked for, one per line."""
+    return "\n".join(_line(line, language) for line in outcome.lines)
 
 
 def total_text(outcome: Outcome, result: CheckoutResult | None) -> str | None:

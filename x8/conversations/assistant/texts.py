@@ -39,6 +39,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "sale_pay": "Your secure payment link: {url}",
         "sale_sandbox": "(A test checkout: no real money is charged.)",
         "sale_after_product": "Once you've paid, you'll get a confirmation here.",
+        "sale_free_booking": "This is free, so there's nothing to pay.",
         "sale_after_service": "Once you've paid, we'll agree the time of your appointment here.",
         "sale_wait": "Please wait a moment: I'm preparing your payment link and will send it here shortly.",
         "sale_unavailable": (
@@ -108,6 +109,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "sale_pay": "Ваша защищённая ссылка на оплату: {url}",
         "sale_sandbox": "(Это тестовая оплата: настоящие деньги не списываются.)",
         "sale_after_product": "После оплаты здесь придёт подтверждение.",
+        "sale_free_booking": "Это бесплатно, оплачивать ничего не нужно.",
         "sale_after_service": "После оплаты мы согласуем здесь время записи.",
         "sale_wait": "Минутку: я готовлю ссылку на оплату и скоро пришлю её сюда.",
         "sale_unavailable": (

@@ -370,6 +370,56 @@ RU: dict[str, str] = {
         "Клиент компании {company} попросил поговорить с человеком. Ассистент не отвечает в этом диалоге, пока "
         "вы его снова не включите.\n\nОткрыть диалог: {link}\n"
     ),
+    # SaaS billing: plans, Checkout, the portal, plan changes, trial reminders (x8/platform/billing)
+    "Only a business account has a plan; staff accounts are not billed.": (
+        "Тариф есть только у бизнес-аккаунта: сотрудникам платформы счета не выставляются."
+    ),
+    "Billing is not set up on this server (no Stripe key), so plans cannot be bought here.": (
+        "Оплата тарифов на этом сервере не настроена (нет ключа Stripe), поэтому купить тариф здесь нельзя."
+    ),
+    "The {plan} plan is not on sale on this server.": "Тариф {plan} на этом сервере не продаётся.",
+    "You already have a subscription. Change its plan instead of buying another.": (
+        "У вас уже есть подписка. Смените в ней тариф вместо покупки новой."
+    ),
+    "There is no billing account yet. Subscribe to a plan first.": (
+        "Платёжного аккаунта ещё нет. Сначала оформите подписку на тариф."
+    ),
+    "The {plan} plan allows {limit} {limit:plural:channel|channels}, and {count} {count:plural:is|are} in use. "
+    "Remove channels from your companies first.": (
+        "Тариф {plan} позволяет {limit} {limit:plural:канал|канала|каналов}, а занято {count}. Сначала уберите "
+        "лишние каналы из ваших компаний."
+    ),
+    "There is no active subscription to change. Choose a plan to subscribe first.": (
+        "Нет действующей подписки, которую можно изменить. Сначала выберите тариф и оформите подписку."
+    ),
+    "Your trial or subscription has ended, so channels cannot be connected. Choose a plan on the Billing page; "
+    "your data is kept.": (
+        "Пробный период или подписка закончились, поэтому подключать каналы нельзя. Выберите тариф на странице "
+        "«Оплата»; ваши данные сохранены."
+    ),
+    "Your X8 Network trial ends in {days} {days:plural:day|days}": (
+        "Пробный период X8 Network закончится через {days} {days:plural:день|дня|дней}"
+    ),
+    "Your X8 Network trial ends in {days} {days:plural:day|days}. After that your channels pause and the "
+    "assistant stops answering until you choose a plan; all your data is kept.\n\nChoose a plan: {link}\n": (
+        "Пробный период X8 Network закончится через {days} {days:plural:день|дня|дней}. После этого каналы "
+        "приостановятся и ассистент перестанет отвечать, пока вы не выберете тариф; все ваши данные сохранятся."
+        "\n\nВыбрать тариф: {link}\n"
+    ),
+    "Your X8 Network trial has ended": "Пробный период X8 Network закончился",
+    "Your X8 Network trial has ended. Your channels are paused: messages from your customers are still stored, "
+    "but the assistant does not answer them. All your data is kept.\n\nChoose a plan to resume everything: "
+    "{link}\n": (
+        "Пробный период X8 Network закончился. Каналы приостановлены: сообщения ваших клиентов по-прежнему "
+        "сохраняются, но ассистент на них не отвечает. Все ваши данные сохранены.\n\nВыберите тариф, чтобы всё "
+        "снова заработало: {link}\n"
+    ),
+    "A plan must be named; leave the field out to keep the current one.": (
+        "Укажите тариф или не передавайте это поле, чтобы оставить текущий."
+    ),
+    "A trial end must be a date and time; leave the field out to keep the current one.": (
+        "Конец пробного периода должен быть датой и временем; не передавайте это поле, чтобы оставить текущий."
+    ),
     # Payments in chat: Connect, the purchase log, the sandbox checkout (x8/platform/payments, x8/platform/orders)
     "Only a business account receives payments; staff accounts have no Stripe account.": (
         "Платежи принимает только бизнес-аккаунт: у сотрудников платформы нет аккаунта Stripe."
@@ -438,6 +488,43 @@ RU: dict[str, str] = {
     "Sorry, we could not prepare the payment link for order {reference}. A person will contact you.": (
         "Извините, не получилось подготовить ссылку для оплаты заказа {reference}. С вами свяжется сотрудник."
     ),
+    # Booking in chat: what the assistant writes while a customer picks a time (x8/platform/booking/chat.py)
+    "Please choose a delivery time:": "Выберите, пожалуйста, время доставки:",
+    "Please choose a time for your appointment:": "Выберите, пожалуйста, время записи:",
+    "Which city should we deliver to? We deliver to: {cities}.": "В какой город доставить? Мы доставляем в: {cities}.",
+    "We deliver to: {cities}. Which city is yours?": "Мы доставляем в: {cities}. Какой город ваш?",
+    "Free times on {day}:": "Свободное время на {day}:",
+    "That day has passed. The nearest free times:": "Этот день уже прошёл. Ближайшее свободное время:",
+    "That time is free on these days:": "Это время свободно в такие дни:",
+    "{when} is not free. The nearest free times:": "{when} — занято. Ближайшее свободное время:",
+    "{slot} it is. What is the delivery address?": "{slot} — отлично. Напишите, пожалуйста, адрес доставки.",
+    "Please write the delivery address: street, house and flat.": (
+        "Напишите, пожалуйста, адрес доставки: улицу, дом и квартиру."
+    ),
+    "Sorry, that time has just been taken. The free times now:": (
+        "К сожалению, это время только что заняли. Свободное время сейчас:"
+    ),
+    "{reason} The free times:": "{reason} Свободное время:",
+    "Booked: delivery on {span}, to {where}. Thank you!": "Готово: доставка {span}, по адресу {where}. Спасибо!",
+    "Booked: {span}. See you then!": "Готово, вы записаны: {span}. До встречи!",
+    "Reply “1” to take it, or write another day and time.": (
+        "Ответьте «1», чтобы выбрать его, или напишите другой день и время."
+    ),
+    "Reply with the number (1–{count}), or write a day and time, for example “tomorrow at 11”.": (
+        "Ответьте номером (1–{count}) или напишите день и время, например «завтра в 11»."
+    ),
+    "Sorry, I didn't understand.": "Извините, я не понял.",
+    "Of course. A member of our team will arrange the time with you here; they will reply soon.": (
+        "Конечно. Сотрудник согласует с вами время здесь; вам скоро ответят."
+    ),
+    "I've asked a member of our team to arrange the time with you here; they will reply soon.": (
+        "Я попросил сотрудника согласовать с вами время здесь; вам скоро ответят."
+    ),
+    "There are no free times in the next two weeks. I've asked a member of our team to arrange a time with you "
+    "here; they will reply soon.": (
+        "В ближайшие две недели свободного времени нет. Я попросил сотрудника согласовать с вами время здесь; "
+        "вам скоро ответят."
+    ),
     # Booking: availability, slots and bookings (x8/platform/booking)
     "Use a time of day as HH:MM, from 00:00 to 24:00.": "Укажите время в формате ЧЧ:ММ, от 00:00 до 24:00.",
     "A range must end after it starts.": "Интервал должен заканчиваться позже, чем начинается.",
@@ -471,5 +558,8 @@ RU: dict[str, str] = {
     ),
     "The calendar connection expired or is invalid. Connect the calendar again.": (
         "Запрос на подключение календаря устарел или недействителен. Подключите календарь ещё раз."
+    ),
+    "The company's calendar is busy at this time. Please pick another slot.": (
+        "В календаре компании это время занято. Выберите другой слот, пожалуйста."
     ),
 }

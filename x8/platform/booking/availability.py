@@ -120,8 +120,11 @@ def default_availability(timezone: str) -> Availability:
     return Availability(timezone=timezone if timezone in _ZONES else "UTC")
 
 
-async def load(session: TenantSession) -> Availability | None:
-    row = (await session.execute(select(availability))).mappings().first()
+async def load(session: TenantSession, *, lock: bool = False) -> Availability | None:
+    """The stored availability. ``lock`` also locks its row until the transaction ends: a booking's transaction
+    does, so bookings of one company are checked against capacity one at a time (docs/booking.md)."""
+    query = select(availability).with_for_update() if lock else select(availability)
+    row = (await session.execute(query)).mappings().first()
     if row is None:
         return None
     return Availability.model_validate(

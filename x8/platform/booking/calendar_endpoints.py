@@ -8,15 +8,16 @@ The state is a signed, short-lived token naming the company and the user who ask
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import timedelta
 from urllib.parse import urlencode
 
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from x8.integrations.google import GoogleError, GoogleNotConfigured, GoogleOAuth
+from x8.integrations.google import GoogleError, GoogleNotConfigured, GoogleOAuth, GoogleTokens
 from x8.kit.db import SessionDep
 from x8.kit.deps import DatabaseDep, SettingsDep
 from x8.kit.errors import BadRequest, Forbidden, NotFound, ServiceUnavailable, error_responses
@@ -31,13 +32,15 @@ from x8.platform.companies.service import get_editable
 from x8.settings import Settings
 from x8.tenancy.session import tenant_session
 
+log = logging.getLogger(__name__)
+
 router = APIRouter(prefix="/api/v1/integrations/google-calendar", tags=["booking"])
 
 STATE_TTL = timedelta(minutes=15)
 STATE_SUBJECT = "google-calendar"
 
 
-class AuthIn(BaseModel):
+class CalendarCompanyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     company_id: uuid.UUID
@@ -45,6 +48,14 @@ class AuthIn(BaseModel):
 
 class AuthUrl(BaseModel):
     url: str
+
+
+class Disconnected(BaseModel):
+    revoked: bool = Field(
+        description="Google ended the access too. False when no calendar was connected, Google is not set up here, or"
+        " Google could not be reached: the tokens are dropped all the same, and the person can remove the access in"
+        " their Google account."
+    )
 
 
 class CalendarStatus(BaseModel):
@@ -70,7 +81,7 @@ def _to_calendar_page(settings: Settings, company_id: uuid.UUID | None, outcome:
 
 
 @router.post("/auth", response_model=AuthUrl, responses=error_responses(Forbidden, NotFound, ServiceUnavailable))
-async def auth(body: AuthIn, settings: SettingsDep, user: CurrentUser, session: SessionDep) -> AuthUrl:
+async def auth(body: CalendarCompanyIn, settings: SettingsDep, user: CurrentUser, session: SessionDep) -> AuthUrl:
     """Where to send the business to allow access to its calendar (offline access: events and free/busy)."""
     company = await get_editable(session, user, body.company_id)
     await session.commit()
@@ -129,3 +140,32 @@ async def status(scope: VisibleCompany, settings: SettingsDep) -> CalendarStatus
     if connection is None:
         return CalendarStatus(connected=False, calendar_id=None, last_error=None)
     return CalendarStatus(connected=True, calendar_id=connection.calendar_id, last_error=connection.last_error)
+
+
+@router.post("/disconnect", response_model=Disconnected, responses=error_responses(Forbidden, NotFound))
+async def disconnect(
+    body: CalendarCompanyIn, settings: SettingsDep, user: CurrentUser, session: SessionDep, db: DatabaseDep
+) -> Disconnected:
+    """Stop using the company's Google Calendar: revoke the access at Google, then drop the tokens. Bookings keep
+    their events' ids, but nothing is synced or read from the calendar any more. Disconnecting twice is harmless."""
+    company = await get_editable(session, user, body.company_id)
+    await session.commit()
+    async with tenant_session(db, company.id) as tenant:
+        connection = await calendar_store.load(tenant, settings.vault_key, company.id)
+    revoked = connection is not None and await _revoke(settings, connection.tokens, company.id)
+    async with tenant_session(db, company.id) as tenant:
+        await calendar_store.disconnect(tenant)
+    return Disconnected(revoked=revoked)
+
+
+async def _revoke(settings: Settings, tokens: GoogleTokens, company_id: uuid.UUID) -> bool:
+    """Revoke at Google (outside any transaction); whether it worked. A failure does not keep the tokens: the
+    business asked to stop, and a grant we no longer hold is harmless to it."""
+    try:
+        await GoogleOAuth(settings).revoke(tokens)
+    except GoogleNotConfigured:
+        return False
+    except GoogleError as failure:
+        log.warning("revoking company %s's Google Calendar access failed: %s", company_id, failure.code)
+        return False
+    return True

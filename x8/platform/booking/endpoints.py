@@ -17,10 +17,10 @@ from x8.kit.i18n import msg
 from x8.kit.pagination import Limit, Offset
 from x8.platform.auth.deps import CurrentUser
 from x8.platform.booking import availability as availability_store
-from x8.platform.booking import service
+from x8.platform.booking import service, store
 from x8.platform.booking.availability import Availability
 from x8.platform.booking.errors import SlotTaken, Unprocessable
-from x8.platform.booking.schemas import BookingIn, BookingList, BookingOut, SlotList
+from x8.platform.booking.schemas import BookingIn, BookingList, BookingOut, ServiceList, ServiceOut, SlotList
 from x8.platform.companies.models import CompanyType
 from x8.platform.companies.scope import EditableCompany, TenantScope, VisibleCompany, visible_company
 from x8.platform.companies.service import get_editable
@@ -77,17 +77,31 @@ async def slots(
     return Response(SlotList(items=items).model_dump_json(), media_type="application/json")
 
 
+@companies.get("/{company_id}/services", response_model=ServiceList, responses=error_responses(NotFound))
+async def services(scope: VisibleCompany, limit: Limit = 50, offset: Offset = 0) -> ServiceList:
+    """What one books an appointment for: a Service company's knowledge base rows, by name, each with the
+    ``duration_minutes`` that sets its slots (``null``: the availability's slot length). A Product company has none."""
+    if scope.company.company_type != CompanyType.SERVICE:
+        return ServiceList(items=[], total=0)
+    async with scope.tenant() as session:
+        rows, total = await store.list_services(session, limit, offset)
+    return ServiceList(items=[ServiceOut.model_validate(r) for r in rows], total=total)
+
+
 @bookings.post(
     "",
     status_code=201,
     response_model=BookingOut,
     responses=error_responses(Forbidden, NotFound, SlotTaken, Unprocessable),
 )
-async def create_booking(body: BookingIn, user: CurrentUser, session: SessionDep, db: DatabaseDep) -> BookingOut:
-    """Book a slot by hand for the business: 409 ``SlotTaken`` when it has no capacity left."""
+async def create_booking(
+    body: BookingIn, user: CurrentUser, session: SessionDep, db: DatabaseDep, settings: SettingsDep
+) -> BookingOut:
+    """Book a slot by hand for the business: 409 ``SlotTaken`` when it has no capacity left at some moment of it
+    (bookings of any service count, and Google Calendar's busy times when a calendar is connected)."""
     company = await get_editable(session, user, body.company_id)
     await session.commit()
-    return await service.book(TenantScope(company, db), body)
+    return await service.book(TenantScope(company, db), body, settings)
 
 
 @bookings.get("", response_model=BookingList, responses=error_responses(NotFound))

@@ -23,6 +23,18 @@ class SlotList(BaseModel):
     items: list[SlotOut]
 
 
+class ServiceOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    duration_minutes: int | None = Field(description="The length of its slots; null: the availability's slot length.")
+    format: Format | None
+
+
+class ServiceList(BaseModel):
+    items: list[ServiceOut]
+    total: int
+
+
 class BookingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

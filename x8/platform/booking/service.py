@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -23,13 +24,13 @@ from x8.platform.booking.busy import subtract
 from x8.platform.booking.calendar import CalendarClient
 from x8.platform.booking.errors import SlotTaken, Unprocessable
 from x8.platform.booking.schemas import BookingIn, BookingOut, SlotOut
-from x8.platform.booking.slots import Busy, days_of, free_slots, grid
+from x8.platform.booking.slots import Busy, days_of, free_slots, grid, peak
 from x8.platform.booking.tasks import schedule_calendar_sync
 from x8.platform.companies.models import Company, CompanyType
 from x8.platform.companies.scope import TenantScope
 from x8.platform.companies.service import get_editable, visible_companies
 from x8.platform.users.models import User
-from x8.settings import Settings
+from x8.settings import Settings, get_settings
 from x8.tenancy.session import TenantSession, tenant_session
 
 log = logging.getLogger(__name__)
@@ -69,8 +70,10 @@ def window(start: Moment | None, end: Moment | None, zone: ZoneInfo) -> tuple[da
     return first.astimezone(UTC), last.astimezone(UTC)
 
 
-async def _plan(session: TenantSession, company: Company, service_id: uuid.UUID | None, city: str | None) -> Plan:
-    availability = await availability_store.load(session)
+async def _plan(
+    session: TenantSession, company: Company, service_id: uuid.UUID | None, city: str | None, *, lock: bool = False
+) -> Plan:
+    availability = await availability_store.load(session, lock=lock)
     if availability is None:
         availability = availability_store.default_availability(company.timezone)
     duration = availability.slot_minutes
@@ -90,9 +93,17 @@ async def _plan(session: TenantSession, company: Company, service_id: uuid.UUID 
     return Plan(availability, duration, capacity, canonical)
 
 
-def _busy(spans: list[tuple[datetime, datetime]], buffer_minutes: int) -> list[Busy]:
+def _booked(spans: Sequence[tuple[datetime, datetime]], buffer_minutes: int) -> list[Busy]:
+    """Each confirmed booking holds one unit from its start to its end plus the buffer."""
     buffer = timedelta(minutes=buffer_minutes)
     return [Busy(start, end + buffer, 1) for start, end in spans]
+
+
+def _calendar_held(
+    google: Sequence[tuple[datetime, datetime]], own_events: Sequence[tuple[datetime, datetime]], capacity: int
+) -> list[Busy]:
+    """Google's busy times hold a slot whole, except the platform's own events (bookings already counted)."""
+    return [Busy(start, end, capacity) for start, end in subtract(google, own_events)]
 
 
 async def _calendar_busy(
@@ -130,10 +141,10 @@ async def list_slots(
         spans = await store.confirmed_spans(session, first - buffer - timedelta(days=1), last, plan.city)
         connection = await calendar_store.load(session, settings.vault_key, scope.id)
         own_events = await store.event_spans(session, first, last) if connection is not None else []
-    busy = _busy(list(spans), plan.availability.buffer_minutes)
+    busy = _booked(spans, plan.availability.buffer_minutes)
     if connection is not None:
         google = await _calendar_busy(scope, settings, connection, first, last)
-        busy += [Busy(s, e, plan.capacity) for s, e in subtract(google, own_events)]
+        busy += _calendar_held(google, own_events, plan.capacity)
     candidates = grid(
         plan.availability,
         first.astimezone(zone).date(),
@@ -180,14 +191,47 @@ def _kind(company: Company, city: str | None) -> str:
     return "appointment"
 
 
-async def book(scope: TenantScope, body: BookingIn) -> BookingOut:
-    """Book one unit of a slot, or raise ``SlotTaken`` when the slot is full. One transaction: the capacity counter
-    and the booking are written together or not at all."""
+async def _calendar_before_booking(
+    scope: TenantScope, settings: Settings, body: BookingIn
+) -> list[tuple[datetime, datetime]] | None:
+    """Google's busy spans over the slot asked for (``None`` without a calendar), read before the booking's
+    transaction opens: no provider call inside it. A slot that is not bookable at all fails here, before Google."""
     async with scope.tenant() as session:
         plan = await _plan(session, scope.company, body.service_id, body.city)
         end = _check_on_grid(plan, body.start)
-        if not await store.take_capacity(session, body.start, plan.city, plan.capacity):
-            raise SlotTaken(msg("This slot has just been taken. Please pick another one."))
+        connection = await calendar_store.load(session, settings.vault_key, scope.id)
+    if connection is None:
+        return None
+    return await _calendar_busy(scope, settings, connection, body.start, end)
+
+
+def _check_free(plan: Plan, start: datetime, end: datetime, booked: list[Busy], calendar: list[Busy]) -> None:
+    """Refuse a slot the slots list would not offer: the same rule (``slots.peak``) over the same spans."""
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    if peak(booked, start, end) >= plan.capacity:
+        raise SlotTaken(msg("This slot has just been taken. Please pick another one."))
+    if peak(booked + calendar, start, end) >= plan.capacity:
+        raise SlotTaken(msg("The company's calendar is busy at this time. Please pick another slot."))
+
+
+async def book(scope: TenantScope, body: BookingIn, settings: Settings | None = None) -> BookingOut:
+    """Book one unit of a slot, or raise ``SlotTaken`` when it has no capacity left at some moment of it (bookings
+    of any service and, with a calendar connected, Google's busy times). The availability row stays locked from the
+    check to the insert, so two bookings of one company are never checked at once (docs/booking.md)."""
+    settings = settings or get_settings()
+    google = await _calendar_before_booking(scope, settings, body)
+    async with scope.tenant() as session:
+        plan = await _plan(session, scope.company, body.service_id, body.city, lock=True)
+        end = _check_on_grid(plan, body.start)  # again: the availability may have changed since
+        buffer = timedelta(minutes=plan.availability.buffer_minutes)
+        booked = _booked(
+            await store.confirmed_spans(session, body.start - buffer, end, plan.city),
+            plan.availability.buffer_minutes,
+        )
+        calendar: list[Busy] = []
+        if google is not None:
+            calendar = _calendar_held(google, await store.event_spans(session, body.start, end), plan.capacity)
+        _check_free(plan, body.start, end, booked, calendar)
         row = await store.insert_booking(
             session,
             {
@@ -244,11 +288,7 @@ async def cancel(session: AsyncSession, db: Database, user: User, booking_id: uu
         await session.commit()
         async with tenant_session(db, company.id) as tenant:
             zone = await _zone(tenant, company)
-            row = await store.cancel_booking(tenant, booking_id)
-            if row is not None:
-                await store.release_capacity(tenant, row["start"], row["city"])
-            else:
-                row = await store.find_booking(tenant, booking_id)
+            row = await store.cancel_booking(tenant, booking_id) or await store.find_booking(tenant, booking_id)
             connected = await calendar_store.is_connected(tenant)
         assert row is not None
         # Even without an event id yet: the booking's insert job may be running, and this job (queued behind it on

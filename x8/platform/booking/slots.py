@@ -92,6 +92,20 @@ def grid(
         day += timedelta(days=1)
 
 
+def peak(items: Iterable[Busy], start: datetime, end: datetime) -> int:
+    """The most units ``items`` hold at any one instant of [start, end) (all in UTC). A 60-minute slot with two
+    30-minute bookings one after the other is held once, not twice: capacity is how many at the same time."""
+    edges: list[tuple[datetime, int]] = []
+    for item in items:
+        if item.start < end and item.end > start:
+            edges += [(max(item.start, start), item.units), (min(item.end, end), -item.units)]
+    level = highest = 0
+    for _, units in sorted(edges):  # at one instant an end (negative) comes before a start: spans are half-open
+        level += units
+        highest = max(highest, level)
+    return highest
+
+
 def free_slots(
     candidates: Iterable[tuple[datetime, datetime]],
     *,
@@ -100,8 +114,9 @@ def free_slots(
     after: datetime,
     window: tuple[datetime, datetime],
 ) -> list[Slot]:
-    """The candidates inside ``window`` that start after ``after`` and have capacity left once ``busy`` (sorted by
-    start) is taken away. One pass over both sorted lists: no per-slot query."""
+    """The candidates inside ``window`` that start after ``after`` and have capacity left once ``busy`` is taken
+    away (at its peak inside the slot). One pass over both sorted lists: no per-slot query. Booking checks a slot
+    with this same function, so the list and what booking accepts agree."""
     ordered = sorted(busy, key=lambda b: b.start)
     result: list[Slot] = []
     first_open = 0
@@ -114,12 +129,13 @@ def free_slots(
         # Candidates come in time order, so a busy span that ended before this one ends before all the rest.
         while first_open < len(ordered) and ordered[first_open].end <= start_utc:
             first_open += 1
-        taken = 0
+        overlapping = []
         for item in ordered[first_open:]:
             if item.start >= end_utc:
                 break
             if item.end > start_utc:
-                taken += item.units
+                overlapping.append(item)
+        taken = peak(overlapping, start_utc, end_utc)
         if taken < capacity:
             result.append(Slot(start, end, capacity - taken))
     return result

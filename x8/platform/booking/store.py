@@ -1,7 +1,6 @@
-"""Bookings and slot counters in a tenant schema; every query runs in the caller's ``TenantSession``.
-
-Capacity is taken by one statement on the slot's ``booking_slots`` row (see ``take_capacity``): Postgres locks the
-row it upserts, so concurrent bookings of one slot are serialised by the database, in any number of processes.
+"""Bookings and the company's bookable services in a tenant schema; every query runs in the caller's
+``TenantSession``. What keeps concurrent bookings apart is the availability row's lock (``availability.load`` with
+``lock=True``), taken by the booking's transaction before it reads these: see docs/booking.md.
 """
 
 from __future__ import annotations
@@ -12,15 +11,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, select, update
-from sqlalchemy.dialects.postgresql import insert
 
 from x8.tenancy.session import TenantSession
-from x8.tenancy.tables import booking_slots, bookings, kb_items
+from x8.tenancy.tables import bookings, kb_items
 
 
-def city_key(city: str | None) -> str:
-    """The counter's key for a city: ``''`` for none, so the unique key has no NULLs."""
-    return (city or "").strip().casefold()
+def city_key(city: str) -> str:
+    """How a booking's city is compared: trimmed and case-folded."""
+    return city.strip().casefold()
 
 
 async def service_duration(session: TenantSession, service_id: uuid.UUID) -> int | bool | None:
@@ -40,26 +38,6 @@ async def confirmed_spans(
         .order_by(bookings.c.start)
     )
     return [(r.start, r.end) for r in rows]
-
-
-async def take_capacity(session: TenantSession, start: datetime, city: str | None, capacity: int) -> bool:
-    """Take one unit of the slot's capacity; False when none is left. The row lock held until the transaction ends
-    is what makes this safe under concurrency: a second request waits, then sees the first one's count."""
-    statement = insert(booking_slots).values(start=start, city=city_key(city), capacity=capacity, booked=1)
-    upsert = statement.on_conflict_do_update(
-        constraint="uq_booking_slots_start_city",
-        set_={"booked": booking_slots.c.booked + 1, "capacity": statement.excluded.capacity},
-        where=booking_slots.c.booked < statement.excluded.capacity,
-    ).returning(booking_slots.c.id)
-    return (await session.execute(upsert)).first() is not None
-
-
-async def release_capacity(session: TenantSession, start: datetime, city: str | None) -> None:
-    await session.execute(
-        update(booking_slots)
-        .where(booking_slots.c.start == start, booking_slots.c.city == city_key(city), booking_slots.c.booked > 0)
-        .values(booked=booking_slots.c.booked - 1)
-    )
 
 
 async def insert_booking(session: TenantSession, values: dict[str, Any]) -> dict[str, Any]:
@@ -112,5 +90,17 @@ async def list_bookings(
     total = int(await session.scalar(select(func.count()).select_from(bookings).where(where)) or 0)
     rows = await session.execute(
         select(bookings).where(where).order_by(bookings.c.start, bookings.c.id).limit(limit).offset(offset)
+    )
+    return [dict(r) for r in rows.mappings()], total
+
+
+async def list_services(session: TenantSession, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+    """The KB rows one books an appointment for (a Service company's rows), by name: id, name, duration, format."""
+    total = int(await session.scalar(select(func.count()).select_from(kb_items)) or 0)
+    rows = await session.execute(
+        select(kb_items.c.id, kb_items.c.name, kb_items.c.duration_minutes, kb_items.c.format)
+        .order_by(func.lower(kb_items.c.name), kb_items.c.id)
+        .limit(limit)
+        .offset(offset)
     )
     return [dict(r) for r in rows.mappings()], total

@@ -18,16 +18,20 @@ from x8.channel_adapters.base import ChannelStatus, ProviderError
 from x8.channel_adapters.registry import adapter_for
 from x8.conversations import delivery, turns
 from x8.conversations.assistant.choice import assistant_for
+from x8.conversations.assistant.intents import Intent
+from x8.conversations.assistant.language import detect
 from x8.conversations.assistant.llm import MAX_ROUNDS
 from x8.conversations.assistant.retrieval import CompanyProfile, Reply
 from x8.conversations.ports import TurnPorts, tenant_kb_search
 from x8.kit.db import Database
 from x8.kit.failing import FailureWindow
 from x8.kit.i18n import msg
+from x8.platform.booking import chat as booking_chat
 from x8.platform.channels.cache import channel_for_webhook
 from x8.platform.channels.service import credentials_of
 from x8.platform.conversations.history import history_store, recall, remember
 from x8.platform.conversations.sales import conversation_checkout
+from x8.platform.conversations.scheduling import ConversationScheduler
 from x8.platform.conversations.service import (
     buffer_of,
     cached_company_profile,
@@ -150,21 +154,32 @@ async def _think(
 ) -> Reply:
     """The assistant's reply, with no transaction open: each KB search is a short transaction of its own, and so
     is an order (its payment link is asked of Stripe between them)."""
+    booking = await booking_chat.answer(
+        db, settings, company_id, claimed.conversation_id, claimed.text, claimed.message_ids
+    )
+    if isinstance(booking, booking_chat.Said):  # the customer is choosing a time, a city or giving the address
+        language = detect(claimed.text, fallback=profile.language)
+        return Reply(booking.text, Intent.BOOK, language, "TYPE1", handover=booking.handover)
     store = history_store(settings)
     history = await recall(store, company_id, claimed.conversation_id) if store else None
     ports = TurnPorts(
         kb_search=tenant_kb_search(tenant_sessions(db, company_id), kb_ids, language=profile.language),
         checkout=conversation_checkout(db, settings, company_id, claimed.conversation_id),
+        scheduler=ConversationScheduler(db, settings, company_id, claimed.conversation_id),
     )
     profile = replace(profile, channel_id=str(claimed.channel_id) if claimed.channel_id else None)
-    return await assistant_for(settings).reply(
+    reply = await assistant_for(settings).reply(
         claimed.text,
         history or claimed.history,
         profile,
         ports.kb_search,
         first_reply=claimed.first_reply,
         checkout=ports.checkout,
+        scheduler=ports.scheduler,
     )
+    if isinstance(booking, booking_chat.Aside):  # a question asked while choosing a time: answered, then reminded
+        reply = replace(reply, text=f"{reply.text}\n\n{booking.reminder}")
+    return reply
 
 
 async def deliver(

@@ -61,7 +61,7 @@ async def purchases(
     offset: Offset = 0,
 ) -> PurchaseList:
     """Orders made in chat, newest first, with their items, amounts (decimal strings in major units), payment
-    status, channel, lead source and (later) booking."""
+    status, channel, lead source and booking."""
     return await service.list_purchases(
         session, db, user, company_id=query.company_id, filters=query.filters, limit=limit, offset=offset
     )

@@ -40,6 +40,19 @@ class PurchaseItem(BaseModel):
     currency: str
 
 
+class PurchaseBooking(BaseModel):
+    """The order's confirmed booking: its times with the company's UTC offset."""
+
+    id: uuid.UUID
+    kind: Literal["delivery", "appointment"]
+    start: datetime
+    end: datetime
+    status: Literal["confirmed", "cancelled"]
+    city: str | None
+    address: str | None
+    format: Literal["online", "offline"] | None
+
+
 class Purchase(BaseModel):
     id: uuid.UUID
     company_id: uuid.UUID
@@ -52,7 +65,9 @@ class Purchase(BaseModel):
     currency: str
     status: Literal["pending", "paid", "failed", "expired", "refunded"]
     paid_at: datetime | None
-    booking: dict[str, Any] | None = Field(None, description="The order's booking; null until bookings exist.")
+    booking: PurchaseBooking | None = Field(
+        None, description="The booking made for the order, in chat or by hand; null when none."
+    )
     created_at: datetime
 
 

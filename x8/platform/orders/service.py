@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,12 +22,13 @@ from x8.kb_engine.store import escape_cell
 from x8.kit.db import Database
 from x8.kit.errors import BadRequest
 from x8.kit.i18n import msg
+from x8.platform.booking import requests as booking_requests
 from x8.platform.companies.models import Company
 from x8.platform.companies.service import get_visible, visible_companies
 from x8.platform.metrics.service import zone
 from x8.platform.orders import store
 from x8.platform.orders.money import format_major
-from x8.platform.orders.schemas import Purchase, PurchaseContact, PurchaseItem, PurchaseList
+from x8.platform.orders.schemas import Purchase, PurchaseBooking, PurchaseContact, PurchaseItem, PurchaseList
 from x8.platform.orders.store import Item, Order, OrderStatus
 from x8.platform.users.models import User
 from x8.tenancy.session import tenant_session
@@ -97,7 +99,18 @@ async def _companies(session: AsyncSession, user: User, company_id: uuid.UUID | 
     return found
 
 
-def _purchase(company_id: uuid.UUID, order: Order, items: Sequence[Item]) -> Purchase:
+def _booking(row: dict[str, Any] | None, timezone: str) -> PurchaseBooking | None:
+    """The order's booking as the purchase log shows it, its times in the company's time zone."""
+    if row is None:
+        return None
+    where = zone(timezone)
+    times = {"start": row["start"].astimezone(where), "end": row["end"].astimezone(where)}
+    return PurchaseBooking.model_validate({k: row[k] for k in PurchaseBooking.model_fields} | times)
+
+
+def _purchase(
+    company_id: uuid.UUID, order: Order, items: Sequence[Item], booking: PurchaseBooking | None = None
+) -> Purchase:
     return Purchase(
         id=order.id,
         company_id=company_id,
@@ -119,7 +132,7 @@ def _purchase(company_id: uuid.UUID, order: Order, items: Sequence[Item]) -> Pur
         currency=order.currency,
         status=order.status,
         paid_at=order.paid_at,
-        booking=None,
+        booking=booking,
         created_at=order.created_at,
     )
 
@@ -154,13 +167,17 @@ async def list_purchases(
     newest.sort(key=lambda pair: (pair[1].created_at, pair[1].id), reverse=True)
     page = newest[offset : offset + limit]
     items: dict[uuid.UUID, list[Item]] = {}
+    booked: dict[uuid.UUID, PurchaseBooking | None] = {}
     for company in companies:
         ids = [order.id for owner, order in page if owner.id == company.id]
         if ids:
             async with tenant_session(db, company.id) as ts:
                 items.update(await store.items_of(ts, ids))
+                found = await booking_requests.bookings_of_orders(ts, ids)
+            booked.update((i, _booking(found.get(i), company.timezone)) for i in ids)
     return PurchaseList(
-        items=[_purchase(owner.id, order, items.get(order.id, [])) for owner, order in page], total=total
+        items=[_purchase(owner.id, order, items.get(order.id, []), booked.get(order.id)) for owner, order in page],
+        total=total,
     )
 
 

@@ -1,14 +1,31 @@
+import { useState } from "react";
+
 import { useI18n } from "../../i18n";
-import { useCalendarStatus, useConnectCalendar } from "../../queries/booking";
+import type { MessageKey } from "../../i18n/en";
+import { useCalendarStatus, useConnectCalendar, useDisconnectCalendar } from "../../queries/booking";
 import { Alert, Button, Card, ErrorAlert, Spinner } from "../ui";
+import type { GoogleCalendarOutcome } from "./useGoogleCalendarReturn";
 
 /** Whether bookings go into the company's Google Calendar (and its busy times keep slots closed), the last failure
- * of a calendar write, and the way to connect. */
-export function GoogleCalendarCard({ companyId, canEdit }: { companyId: string; canEdit: boolean }) {
+ * of a calendar write, and the way to connect or disconnect it. `returned` is how the last trip to Google's consent
+ * screen ended, when the page was opened from it. */
+export function GoogleCalendarCard({
+  companyId,
+  canEdit,
+  returned,
+}: {
+  companyId: string;
+  canEdit: boolean;
+  returned: GoogleCalendarOutcome | null;
+}) {
   const { t } = useI18n();
   const status = useCalendarStatus(companyId);
   const connect = useConnectCalendar();
+  const disconnect = useDisconnectCalendar();
+  const [confirming, setConfirming] = useState(false);
   const connected = status.data?.connected ?? false;
+  // The trip to Google is old news once the calendar was disconnected here.
+  const outcome = disconnect.isIdle ? returned : null;
 
   return (
     <Card testId="google-calendar">
@@ -26,6 +43,15 @@ export function GoogleCalendarCard({ companyId, canEdit }: { companyId: string; 
         </div>
         {status.isPending && <Spinner label={t("common.loading")} />}
         <ErrorAlert error={status.error} />
+        {outcome && (
+          <Alert kind={outcome === "connected" ? "success" : "warning"}>{t(`calendar.google.returned.${outcome}` as MessageKey)}</Alert>
+        )}
+        {disconnect.isSuccess && (
+          <Alert kind={disconnect.data.revoked ? "success" : "warning"}>
+            {t(disconnect.data.revoked ? "calendar.google.disconnected" : "calendar.google.disconnectedNotRevoked")}
+          </Alert>
+        )}
+        <ErrorAlert error={disconnect.error} />
         {status.data && (
           <p className="text-sm text-slate-600">
             {connected
@@ -45,12 +71,38 @@ export function GoogleCalendarCard({ companyId, canEdit }: { companyId: string; 
             <p>{connect.error.message}</p>
           </Alert>
         )}
-        {canEdit && status.data && (
-          <Button variant={connected ? "secondary" : "primary"} disabled={connect.isPending || connect.isSuccess} onClick={() => connect.mutate(companyId)}>
-            {connect.isPending || connect.isSuccess
-              ? t("calendar.google.opening")
-              : t(connected ? "calendar.google.reconnect" : "calendar.google.connect")}
-          </Button>
+        {canEdit && status.data && !confirming && (
+          <div className="flex flex-wrap gap-2">
+            <Button variant={connected ? "secondary" : "primary"} disabled={connect.isPending || connect.isSuccess} onClick={() => connect.mutate(companyId)}>
+              {connect.isPending || connect.isSuccess
+                ? t("calendar.google.opening")
+                : t(connected ? "calendar.google.reconnect" : "calendar.google.connect")}
+            </Button>
+            {connected && (
+              <Button variant="secondary" disabled={disconnect.isPending} onClick={() => setConfirming(true)}>
+                {disconnect.isPending ? t("calendar.google.disconnecting") : t("calendar.google.disconnect")}
+              </Button>
+            )}
+          </div>
+        )}
+        {canEdit && confirming && (
+          <div className="space-y-2 rounded-lg border border-slate-200 bg-slate-50 p-3" role="group" aria-label={t("calendar.google.disconnect")}>
+            <p className="text-sm text-slate-700">{t("calendar.google.confirmDisconnect")}</p>
+            <div className="flex flex-wrap gap-2">
+              <Button
+                variant="danger"
+                onClick={() => {
+                  setConfirming(false);
+                  disconnect.mutate(companyId);
+                }}
+              >
+                {t("calendar.google.confirmDisconnectYes")}
+              </Button>
+              <Button variant="secondary" onClick={() => setConfirming(false)}>
+                {t("calendar.google.confirmDisconnectNo")}
+              </Button>
+            </div>
+          </div>
         )}
       </div>
     </Card>

@@ -2,7 +2,14 @@ import { useState, type FormEvent } from "react";
 
 import { useI18n } from "../../i18n";
 import type { MessageKey } from "../../i18n/en";
-import { useCreateBooking, useSlots, type Availability, type BookingFormat } from "../../queries/booking";
+import {
+  useBookableServices,
+  useCreateBooking,
+  useSlots,
+  type Availability,
+  type BookableService,
+  type BookingFormat,
+} from "../../queries/booking";
 import type { Company } from "../../queries/companies";
 import { Alert, Button, Card, ErrorAlert, Spinner, TextField } from "../ui";
 import { FORMATS } from "./BookingCard";
@@ -10,8 +17,9 @@ import { dayIn, dayLabel, isDay, timeIn } from "./dates";
 
 const SELECT = "block w-full rounded-lg border border-slate-300 bg-white px-3 py-2.5 text-sm";
 
-/** Books a free slot by hand for a customer who called or walked in: pick a day (and city), a free slot, and who it
- * is for. A slot taken meanwhile is answered 409 by the server and said plainly here. */
+/** Books a free slot by hand for a customer who called or walked in: pick a day (and the service, or the city), a
+ * free slot, and who it is for. A service's duration sets the slots offered. A slot taken meanwhile (or busy in
+ * Google Calendar) is answered 409 by the server, whose words are shown. */
 export function ManualBooking({ company, availability }: { company: Company; availability: Availability }) {
   const { t, language } = useI18n();
   const zone = availability.timezone;
@@ -21,15 +29,19 @@ export function ManualBooking({ company, availability }: { company: Company; ava
   const [wantedCity, setCity] = useState("");
   // The cities can change under the form (availability saved below): a city no longer listed falls back to the first.
   const city = cities.includes(wantedCity) ? wantedCity : (cities[0] ?? "");
+  const services = useBookableServices(company.id, !delivers);
+  const serviceList = services.data ?? [];
+  const [wantedService, setService] = useState("");
+  // Likewise a service deleted from the knowledge base meanwhile falls back to none.
+  const service = serviceList.some((s) => s.id === wantedService) ? wantedService : "";
   const [picked, setStart] = useState("");
   const [name, setName] = useState("");
   const [phone, setPhone] = useState("");
   const [address, setAddress] = useState("");
   const [format, setFormat] = useState<BookingFormat | "">("");
-  const slots = useSlots(company.id, day, day, city, isDay(day));
+  const slots = useSlots(company.id, day, day, city, service, isDay(day));
   const create = useCreateBooking();
   const free = (slots.data?.items ?? []).filter((slot) => dayIn(slot.start, zone) === day && slot.remaining > 0);
-  const taken = create.error?.status === 409;
   // A slot that left the list (taken meanwhile, or another day) is no longer chosen.
   const start = free.some((slot) => slot.start === picked) ? picked : "";
 
@@ -41,6 +53,7 @@ export function ManualBooking({ company, availability }: { company: Company; ava
         company_id: company.id,
         start,
         city: delivers && city ? city : undefined,
+        service_id: service || undefined,
         address: delivers && address.trim() ? address.trim() : undefined,
         format: !delivers && format ? format : undefined,
         contact_name: name.trim() || undefined,
@@ -49,9 +62,15 @@ export function ManualBooking({ company, availability }: { company: Company; ava
       { onSuccess: () => setStart("") },
     );
   };
-  const choose = (next: Partial<{ day: string; city: string }>) => {
+  const choose = (next: Partial<{ day: string; city: string; service: string }>) => {
     if (next.day !== undefined) setDay(next.day);
     if (next.city !== undefined) setCity(next.city);
+    if (next.service !== undefined) {
+      setService(next.service);
+      // A service given online or in person in the knowledge base is booked that way unless changed here.
+      const format = serviceList.find((s) => s.id === next.service)?.format;
+      if (format) setFormat(format);
+    }
     setStart("");
     create.reset();
   };
@@ -65,6 +84,20 @@ export function ManualBooking({ company, availability }: { company: Company; ava
         </div>
         <div className="grid gap-4 sm:grid-cols-2">
           <TextField label={t("calendar.book.day")} type="date" value={day} onChange={(e) => choose({ day: e.target.value })} required />
+          {serviceList.length > 0 && (
+            <label className="space-y-1 text-sm font-medium text-slate-700">
+              <span className="block">{t("calendar.book.service")}</span>
+              <select className={SELECT} value={service} onChange={(e) => choose({ service: e.target.value })}>
+                <option value="">{t("calendar.book.serviceNone", { minutes: availability.slot_minutes })}</option>
+                {serviceList.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {serviceLabel(s, availability.slot_minutes, t)}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          <ErrorAlert error={services.error} />
           {cities.length > 0 && (
             <label className="space-y-1 text-sm font-medium text-slate-700">
               <span className="block">{t("calendar.book.city")}</span>
@@ -120,7 +153,8 @@ export function ManualBooking({ company, availability }: { company: Company; ava
             </label>
           )}
         </div>
-        {taken ? <Alert>{t("calendar.book.slotTaken")}</Alert> : <ErrorAlert error={create.error} />}
+        {/* A 409 says why in the server's words: taken meanwhile, or busy in the company's Google Calendar. */}
+        <ErrorAlert error={create.error} />
         {create.isSuccess && (
           <Alert kind="success">
             {t("calendar.book.done", { day: dayLabel(dayIn(create.data.start, zone), language, true), time: timeIn(create.data.start, zone, language) })}
@@ -132,4 +166,8 @@ export function ManualBooking({ company, availability }: { company: Company; ava
       </form>
     </Card>
   );
+}
+
+function serviceLabel(service: BookableService, slotMinutes: number, t: ReturnType<typeof useI18n>["t"]): string {
+  return t("calendar.book.serviceMinutes", { name: service.name, minutes: service.duration_minutes ?? slotMinutes });
 }

@@ -7,6 +7,12 @@ import { LeadSourceBadge } from "./LeadSourceBadge";
 import { formatMoney } from "./money";
 import { PurchaseStatusBadge } from "./PurchaseStatusBadge";
 
+/** A booking's time as the company's clock reads it: the ISO string carries the company's offset, so its
+ * digits are read as they are rather than moved into the browser's zone. */
+function companyClock(iso: string, language: string): string {
+  return new Date(`${iso.slice(0, 16)}Z`).toLocaleString(language, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+}
+
 /** One order: who bought on which channel (and where they came from), what and how many, the total, its status and
  * when it was paid, and the chat it was sold in. ``companyName``: shown when the log mixes several companies. */
 export function PurchaseRow({ order, companyName }: { order: Purchase; companyName?: string }) {
@@ -44,6 +50,14 @@ export function PurchaseRow({ order, companyName }: { order: Purchase; companyNa
             </li>
           ))}
         </ul>
+        {order.booking && order.booking.status === "confirmed" && (
+          <p className="text-sm text-slate-700" data-testid="purchase-booking">
+            {t(order.booking.kind === "delivery" ? "payments.purchases.delivery" : "payments.purchases.appointment", {
+              time: companyClock(order.booking.start, language),
+              place: [order.booking.city, order.booking.address].filter(Boolean).join(", "),
+            })}
+          </p>
+        )}
         <p className="text-xs text-slate-500">
           {t("payments.purchases.ordered", { time: when(order.created_at) })}
           {order.paid_at && (

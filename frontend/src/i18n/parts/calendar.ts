@@ -39,6 +39,9 @@ export const en = {
   "calendar.book.subtitle": "For a customer who called or came in: choose a free slot and who it is for.",
   "calendar.book.day": "Day",
   "calendar.book.city": "City",
+  "calendar.book.service": "Service",
+  "calendar.book.serviceNone": "No particular service ({minutes} min)",
+  "calendar.book.serviceMinutes": "{name}, {minutes} min",
   "calendar.book.slots": "Free slots on {day}",
   "calendar.book.slotsShort": "Free slots",
   "calendar.book.noSlots": "No free slots on this day.",
@@ -50,7 +53,6 @@ export const en = {
   "calendar.book.submit": "Book this slot",
   "calendar.book.booking": "Booking…",
   "calendar.book.done": "Booked: {day}, {time}.",
-  "calendar.book.slotTaken": "Someone has just taken this slot. Choose another one.",
 
   "calendar.availability.title": "Availability",
   "calendar.availability.subtitleProduct": "When you deliver: the assistant offers customers only these slots.",
@@ -105,6 +107,18 @@ export const en = {
   "calendar.google.connect": "Connect Google Calendar",
   "calendar.google.reconnect": "Connect again",
   "calendar.google.opening": "Opening Google…",
+  "calendar.google.disconnect": "Disconnect",
+  "calendar.google.confirmDisconnect":
+    "Disconnect Google Calendar? New bookings will no longer go into it and its busy times will no longer close slots. Events already there stay.",
+  "calendar.google.confirmDisconnectYes": "Yes, disconnect",
+  "calendar.google.confirmDisconnectNo": "Keep it connected",
+  "calendar.google.disconnecting": "Disconnecting…",
+  "calendar.google.disconnected": "Google Calendar is disconnected, and X8's access to it is revoked.",
+  "calendar.google.disconnectedNotRevoked":
+    "Google Calendar is disconnected here, but Google could not be asked to revoke X8's access. You can remove it in your Google account's security settings.",
+  "calendar.google.returned.connected": "Google Calendar is connected.",
+  "calendar.google.returned.denied": "Access was not allowed at Google, so nothing was connected.",
+  "calendar.google.returned.failed": "Google Calendar could not be connected. Try again.",
 } as const;
 
 export const ru: Record<keyof typeof en, string> = {
@@ -146,6 +160,9 @@ export const ru: Record<keyof typeof en, string> = {
   "calendar.book.subtitle": "Для клиента, который позвонил или пришёл: выберите свободный слот и укажите, для кого он.",
   "calendar.book.day": "День",
   "calendar.book.city": "Город",
+  "calendar.book.service": "Услуга",
+  "calendar.book.serviceNone": "Без конкретной услуги ({minutes} мин)",
+  "calendar.book.serviceMinutes": "{name}, {minutes} мин",
   "calendar.book.slots": "Свободные слоты: {day}",
   "calendar.book.slotsShort": "Свободные слоты",
   "calendar.book.noSlots": "В этот день свободных слотов нет.",
@@ -157,7 +174,6 @@ export const ru: Record<keyof typeof en, string> = {
   "calendar.book.submit": "Записать на этот слот",
   "calendar.book.booking": "Записываем…",
   "calendar.book.done": "Записано: {day}, {time}.",
-  "calendar.book.slotTaken": "Этот слот только что заняли. Выберите другой.",
 
   "calendar.availability.title": "Расписание",
   "calendar.availability.subtitleProduct": "Когда вы доставляете: ассистент предлагает клиентам только эти слоты.",
@@ -212,4 +228,16 @@ export const ru: Record<keyof typeof en, string> = {
   "calendar.google.connect": "Подключить Google Календарь",
   "calendar.google.reconnect": "Подключить заново",
   "calendar.google.opening": "Открываем Google…",
+  "calendar.google.disconnect": "Отключить",
+  "calendar.google.confirmDisconnect":
+    "Отключить Google Календарь? Новые записи больше не будут в него попадать, а занятое в нём время перестанет закрывать слоты. Уже созданные события останутся.",
+  "calendar.google.confirmDisconnectYes": "Да, отключить",
+  "calendar.google.confirmDisconnectNo": "Не отключать",
+  "calendar.google.disconnecting": "Отключаем…",
+  "calendar.google.disconnected": "Google Календарь отключён, доступ X8 к нему отозван.",
+  "calendar.google.disconnectedNotRevoked":
+    "Google Календарь отключён здесь, но попросить Google отозвать доступ X8 не удалось. Доступ можно удалить в настройках безопасности вашего аккаунта Google.",
+  "calendar.google.returned.connected": "Google Календарь подключён.",
+  "calendar.google.returned.denied": "В Google доступ не был разрешён, поэтому ничего не подключено.",
+  "calendar.google.returned.failed": "Не удалось подключить Google Календарь. Попробуйте ещё раз.",
 };
