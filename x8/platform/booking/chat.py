@@ -32,7 +32,7 @@ from x8.platform.booking import availability as availability_store
 from x8.platform.booking import requests, service
 from x8.platform.booking.errors import SlotTaken, Unprocessable
 from x8.platform.booking.requests import Request
-from x8.platform.booking.schemas import BookingIn, SlotOut
+from x8.platform.booking.schemas import BookingIn, BookingKind, SlotOut
 from x8.platform.companies.models import Company, CompanyType
 from x8.platform.companies.scope import TenantScope
 from x8.platform.orders import store as orders
@@ -42,6 +42,7 @@ from x8.tenancy.session import TenantSession, tenant_session
 from x8.tenancy.tables import conversations, kb_items, messages, order_items
 
 log = logging.getLogger(__name__)
+Kind = BookingKind
 
 OFFER_SLOTS = 6  # how many slots one offer lists
 PER_DAY = 3  # at most this many of one day, so an offer spans several days
@@ -69,39 +70,56 @@ class Aside:
 # --- starting a request ------------------------------------------------------------------------------------------
 
 
-async def offer_after_payment(db: Database, settings: Settings, company_id: uuid.UUID, order: Order) -> None:
-    """After payment hook: a Product order, or an order of a Service row, goes on to its booking; the offer (a city
-    question or the numbered slots) is stored as a message and sent after the commit."""
-    if order.conversation_id is None:
-        return
+@dataclass(frozen=True)
+class Opening:
+    """How a booking starts: what to say, and the request's state when it is said."""
+
+    said: Said
+    stage: requests.Stage
+    city: str | None = None
+    offered: tuple[datetime, ...] = ()
+
+
+async def offer_for_order(db: Database, settings: Settings, company_id: uuid.UUID, order_id: uuid.UUID) -> None:
+    """After payment (the ``booking:offer_after_payment`` job): a Product order, or an order of a Service row, goes on
+    to its booking. The request and the offer (the city question or the numbered slots) are stored in one
+    transaction, after the slots are computed, and the offer is sent after the commit; a rerun finds the request
+    and does nothing."""
     company = await _company(db, company_id)
     if company is None or company.company_type not in (CompanyType.PRODUCT, CompanyType.SERVICE):
         return
     if not await books_in_chat(db, company):
         return  # no opening hours set: the business arranges delivery or the visit itself
     async with tenant_session(db, company_id) as ts:
+        order = await orders.get(ts, order_id)
+        if order is None or order.conversation_id is None or await requests.of_order(ts, order_id):
+            return
         service_id = await _service_of(ts, order.id) if company.company_type == CompanyType.SERVICE else None
         buyer = await orders.buyer(ts, order.conversation_id)
-        if buyer is None or buyer.channel_id is None:
-            return
+    if buyer is None or buyer.channel_id is None:
+        return
+    language = _order_language(order, buyer.contact_language, company.language)
+    kind: Kind = "delivery" if company.company_type == CompanyType.PRODUCT else "appointment"
+    opening = await _opening(db, settings, company, kind, service_id, language)
+    async with tenant_session(db, company_id) as ts:
         request = await requests.open_request(
             ts,
             conversation_id=order.conversation_id,
             order_id=order.id,
             service_id=service_id,
-            kind="delivery" if company.company_type == CompanyType.PRODUCT else "appointment",
-            language=_order_language(order, buyer.contact_language, company.language),
+            kind=kind,
+            language=language,
+            stage=opening.stage,
+            city=opening.city,
+            offered=opening.offered,
         )
-    if request is None:
-        return  # this order's booking was offered already (a payment delivered twice)
-    language = as_language(request.language or company.language)
-    said = await _first_step(db, settings, company, request, language)
-    message_id = await _store_message(db, company_id, order.conversation_id, said)
-    if message_id is not None:
-        from x8.platform.conversations.tasks import schedule_send  # the reply pipeline imports booking's chat
+        if request is None:
+            return  # another run of this job offered it meanwhile
+        message_id = await _store_message(ts, order.conversation_id, opening.said)
+    from x8.platform.conversations.tasks import schedule_send  # the reply pipeline imports booking's chat
 
-        # A moment after the thank-you queued before it, so the customer reads them in order.
-        await schedule_send(company_id, message_id, delay=THANK_YOU_FIRST_SECONDS)
+    # A moment after the thank-you queued before it, so the customer reads them in order.
+    await schedule_send(company_id, message_id, delay=THANK_YOU_FIRST_SECONDS)
 
 
 async def start_for_service(
@@ -117,29 +135,48 @@ async def start_for_service(
     company = await _company(db, company_id)
     if company is None or not await books_in_chat(db, company):
         return None
+    spoken = as_language(language)
+    opening = await _opening(db, settings, company, "appointment", service_row_id, spoken)
     async with tenant_session(db, company_id) as ts:
-        request = await requests.open_request(
+        await requests.open_request(
             ts,
             conversation_id=conversation_id,
             order_id=None,
             service_id=service_row_id,
             kind="appointment",
-            language=language,
+            language=spoken,
+            stage=opening.stage,
+            city=opening.city,
+            offered=opening.offered,
         )
-    assert request is not None  # only an order's request can exist already
-    return await _first_step(db, settings, company, request, as_language(language))
+    return opening.said
 
 
-async def _first_step(db: Database, settings: Settings, company: Company, request: Request, language: Language) -> Said:
-    cities = await _cities(db, company) if request.kind == "delivery" else []
+async def _opening(
+    db: Database,
+    settings: Settings,
+    company: Company,
+    kind: Kind,
+    service_id: uuid.UUID | None,
+    language: Language,
+) -> Opening:
+    """The first thing to ask: the city when the company delivers to several, else the next free slots (a person
+    when there are none)."""
+    cities = await _cities(db, company) if kind == "delivery" else []
     if len(cities) > 1:
-        async with tenant_session(db, company.id) as ts:
-            await requests.save(ts, request, stage="city")
-        return Said(
-            msg("Which city should we deliver to? We deliver to: {cities}.", cities=", ".join(cities)).render(language)
-        )
+        question = msg("Which city should we deliver to? We deliver to: {cities}.", cities=", ".join(cities))
+        return Opening(Said(question.render(language)), "city")
     city = cities[0] if cities else None
-    return await _offer(db, settings, company, request, language, city=city, lead=_lead(request))
+    probe = replace(_probe(uuid.uuid4(), service_id), kind=kind)
+    slots = await _next_slots(db, settings, company, probe, city)
+    if not slots:
+        return Opening(Said(_no_times().render(language), handover=True), "handed_over", city)
+    lead = (
+        msg("Please choose a delivery time:")
+        if kind == "delivery"
+        else msg("Please choose a time for your appointment:")
+    )
+    return Opening(Said(_numbered(lead, slots, language)), "slot", city, tuple(slot.start for slot in slots))
 
 
 def _lead(request: Request) -> Message:
@@ -341,19 +378,35 @@ async def _offer(
     slots: list[SlotOut] | None = None,
 ) -> Said:
     """Offer numbered slots (the next free ones unless given) and remember them; a person when there are none."""
-    if slots is None:
-        today = utcnow().astimezone(await _zone(db, company)).date()
-        last = today + timedelta(days=LOOK_AHEAD_DAYS - 1)
-        slots = _spread(await _slots(db, settings, company, request, city, today, last))
-    chosen = slots[:OFFER_SLOTS]
+    chosen = slots[:OFFER_SLOTS] if slots is not None else await _next_slots(db, settings, company, request, city)
     if not chosen:
         return await _hand_over(db, company.id, request, language, asked=False, city=city)
     async with tenant_session(db, company.id) as ts:
         await requests.save(
             ts, request, stage="slot", city=city, offered=tuple(s.start for s in chosen), misunderstood=0
         )
-    lines = "\n".join(f"{n}. {_span_label(s.start, s.end, language)}" for n, s in enumerate(chosen, start=1))
-    return Said(f"{lead.render(language)}\n{lines}\n{_how_to_pick(len(chosen)).render(language)}")
+    return Said(_numbered(lead, chosen, language))
+
+
+async def _next_slots(
+    db: Database, settings: Settings, company: Company, request: Request, city: str | None
+) -> list[SlotOut]:
+    """The next free slots over two weeks, a few of each day."""
+    today = utcnow().astimezone(await _zone(db, company)).date()
+    last = today + timedelta(days=LOOK_AHEAD_DAYS - 1)
+    return _spread(await _slots(db, settings, company, request, city, today, last))[:OFFER_SLOTS]
+
+
+def _numbered(lead: Message, slots: list[SlotOut], language: Language) -> str:
+    lines = "\n".join(f"{n}. {_span_label(s.start, s.end, language)}" for n, s in enumerate(slots, start=1))
+    return f"{lead.render(language)}\n{lines}\n{_how_to_pick(len(slots)).render(language)}"
+
+
+def _no_times() -> Message:
+    return msg(
+        "There are no free times in the next two weeks. I've asked a member of our team to arrange a time with "
+        "you here; they will reply soon."
+    )
 
 
 def _spread(slots: list[SlotOut]) -> list[SlotOut]:
@@ -423,10 +476,7 @@ async def _hand_over(
     elif request.offered or request.stage != "slot":
         text = msg("I've asked a member of our team to arrange the time with you here; they will reply soon.")
     else:
-        text = msg(
-            "There are no free times in the next two weeks. I've asked a member of our team to arrange a time with "
-            "you here; they will reply soon."
-        )
+        text = _no_times()
     return Said(text.render(language), handover=True)
 
 
@@ -648,32 +698,29 @@ def _order_language(order: Order, contact_language: str | None, company_language
     return as_language(company_language)
 
 
-async def _store_message(
-    db: Database, company_id: uuid.UUID, conversation_id: uuid.UUID, said: Said
-) -> uuid.UUID | None:
+async def _store_message(ts: TenantSession, conversation_id: uuid.UUID, said: Said) -> uuid.UUID:
     """The offer, as a pending bot message for the send job (like the thank-you it follows)."""
-    async with tenant_session(db, company_id) as ts:
-        message_id = (
-            await ts.execute(
-                insert(messages)
-                .values(
-                    conversation_id=conversation_id,
-                    direction="out",
-                    sender="bot",
-                    status="pending",
-                    body=said.text,
-                    processed_at=func.now(),
-                    intent=Intent.BOOK.value,
-                    message_type="TYPE1",
-                )
-                .returning(messages.c.id)
+    message_id = (
+        await ts.execute(
+            insert(messages)
+            .values(
+                conversation_id=conversation_id,
+                direction="out",
+                sender="bot",
+                status="pending",
+                body=said.text,
+                processed_at=func.now(),
+                intent=Intent.BOOK.value,
+                message_type="TYPE1",
             )
-        ).scalar_one()
-        values: dict[str, object] = {"last_message_at": func.now(), "last_message_preview": said.text[:200]}
-        if said.handover:
-            values["handover_at"] = func.now()
-        await ts.execute(update(conversations).where(conversations.c.id == conversation_id).values(**values))
-        await conversation_changed(ts, conversation_id)
+            .returning(messages.c.id)
+        )
+    ).scalar_one()
+    values: dict[str, object] = {"last_message_at": func.now(), "last_message_preview": said.text[:200]}
+    if said.handover:
+        values["handover_at"] = func.now()
+    await ts.execute(update(conversations).where(conversations.c.id == conversation_id).values(**values))
+    await conversation_changed(ts, conversation_id)
     return uuid.UUID(str(message_id))
 
 

@@ -62,13 +62,14 @@ async def open_request(
     service_id: uuid.UUID | None,
     kind: Literal["delivery", "appointment"],
     language: str,
+    stage: Stage = "slot",
+    city: str | None = None,
+    offered: tuple[datetime, ...] = (),
 ) -> Request | None:
-    """Open a request (an older open one of the conversation is superseded). None when this order has one already:
-    a payment delivered twice opens one request."""
-    if order_id is not None:
-        seen = await ts.execute(select(booking_requests.c.id).where(booking_requests.c.order_id == order_id))
-        if seen.first() is not None:
-            return None
+    """Open a request at ``stage`` (an older open one of the conversation is superseded). None when this order has
+    one already: a payment delivered twice opens one request."""
+    if order_id is not None and await of_order(ts, order_id):
+        return None
     await ts.execute(
         update(booking_requests)
         .where(booking_requests.c.conversation_id == conversation_id, booking_requests.c.stage.in_(OPEN_STAGES))
@@ -82,7 +83,9 @@ async def open_request(
                 order_id=order_id,
                 service_id=service_id,
                 kind=kind,
-                stage="slot",
+                stage=stage,
+                city=city,
+                offered=[start.isoformat() for start in offered],
                 language=language,
             )
             .on_conflict_do_nothing(index_elements=["order_id"], index_where=booking_requests.c.order_id.is_not(None))
@@ -90,6 +93,12 @@ async def open_request(
         )
     ).first()
     return _request(row) if row is not None else None
+
+
+async def of_order(ts: TenantSession, order_id: uuid.UUID) -> bool:
+    """This order has had a booking request (it is offered once, whatever became of it)."""
+    seen = await ts.execute(select(booking_requests.c.id).where(booking_requests.c.order_id == order_id))
+    return seen.first() is not None
 
 
 async def save(

@@ -19,7 +19,7 @@ from sqlalchemy import func, update
 from x8.conversations.assistant.behaviour import BehaviourSet
 from x8.kit.db import Database
 from x8.platform.assistant.service import behaviour_set
-from x8.platform.booking import chat as booking_chat
+from x8.platform.booking.tasks import schedule_booking_offer
 from x8.platform.companies.models import Company
 from x8.platform.conversations.tasks import schedule_send
 from x8.platform.orders import store
@@ -134,8 +134,9 @@ async def _count_paid(db: Database, company_id: uuid.UUID) -> None:
 
 
 async def offer_booking_after_payment(db: Database, settings: Settings, company_id: uuid.UUID, order: Order) -> None:
-    """A Product order (or a Service row) goes on to a city, a slot and an address (SPEC.md §11, "After payment")."""
-    await booking_chat.offer_after_payment(db, settings, company_id, order)
+    """A Product order (or a Service row) goes on to a city, a slot and an address (SPEC.md §11, "After payment"),
+    in a job of its own, so a failure there is retried and never undoes the payment."""
+    await schedule_booking_offer(company_id, order.id)
 
 
 AFTER_PAYMENT_HOOKS: list[Callable[[Database, Settings, uuid.UUID, Order], Awaitable[None]]] = [
