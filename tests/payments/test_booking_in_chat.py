@@ -26,9 +26,9 @@ BERLIN = ZoneInfo("Europe/Berlin")
 EVERY_DAY = [{"weekday": d, "start": "09:00", "end": "17:00"} for d in range(7)]
 NUMBERED = re.compile(r"^(\d)\. (.+)$", re.MULTILINE)
 SERVICES = (
-    "SKU,Service Name,Description,Price,Currency,Duration\n"
-    "CLN,Teeth cleaning,Scaling and polishing.,90,EUR,45\n"
-    "CNS,Online consultation,A video call with a dentist.,0,EUR,30\n"
+    "SKU,Service Name,Description,Price,Currency,Duration,Format\n"
+    "CLN,Teeth cleaning,Scaling and polishing.,90,EUR,45,offline\n"
+    "CNS,Online consultation,A video call with a dentist.,0,EUR,30,online\n"
 )
 
 
@@ -134,7 +134,7 @@ async def test_a_free_service_is_booked_at_once_from_a_day_and_time(
     start = datetime.fromisoformat(booking["start"]).astimezone(BERLIN)
     assert (start.date(), start.hour, start.minute) == (tomorrow, 11, 0)
     assert datetime.fromisoformat(booking["end"]) - datetime.fromisoformat(booking["start"]) == timedelta(minutes=30)
-    assert booking["kind"] == "appointment" and booking["order_id"] is None
+    assert booking["kind"] == "appointment" and booking["order_id"] is None and booking["format"] == "online"
 
 
 async def test_a_customer_not_understood_twice_goes_to_a_person(

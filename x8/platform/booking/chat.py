@@ -32,7 +32,7 @@ from x8.platform.booking import availability as availability_store
 from x8.platform.booking import requests, service
 from x8.platform.booking.errors import SlotTaken, Unprocessable
 from x8.platform.booking.requests import Request
-from x8.platform.booking.schemas import BookingIn, BookingKind, SlotOut
+from x8.platform.booking.schemas import BookingIn, BookingKind, Format, SlotOut
 from x8.platform.companies.models import Company, CompanyType
 from x8.platform.companies.scope import TenantScope
 from x8.platform.orders import store as orders
@@ -339,6 +339,7 @@ async def _book(
         service_id=request.service_id,
         city=request.city,
         address=address,
+        format=await _format_of(db, company.id, request.service_id),
         order_id=request.order_id,
         conversation_id=request.conversation_id,
         contact_name=contact[0],
@@ -680,6 +681,15 @@ async def _service_of(ts: TenantSession, order_id: uuid.UUID) -> uuid.UUID | Non
         )
     ).first()
     return row.kb_row_id if row is not None else None
+
+
+async def _format_of(db: Database, company_id: uuid.UUID, service_id: uuid.UUID | None) -> Format | None:
+    """The service row's own format (online or offline), so the appointment says how it takes place."""
+    if service_id is None:
+        return None
+    async with tenant_session(db, company_id) as ts:
+        found = (await ts.execute(select(kb_items.c.format).where(kb_items.c.id == service_id))).scalar_one_or_none()
+    return found if found in ("online", "offline") else None
 
 
 async def _contact(db: Database, company_id: uuid.UUID, conversation_id: uuid.UUID) -> tuple[str | None, str | None]:
