@@ -5,6 +5,8 @@ shows the booking. Over real HTTP, the sandbox checkout paying the order through
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import uuid
 from datetime import datetime, timedelta
@@ -98,6 +100,12 @@ async def test_a_paid_delivery_asks_the_city_offers_slots_takes_the_address_and_
     log = await client.get("/api/v1/purchases", params={"company_id": shop.company_id}, headers=bearer(shop.tokens))
     [purchase] = log.json()["items"]
     assert purchase["booking"]["id"] == booking["id"] and purchase["booking"]["address"] == booking["address"]
+    exported = await client.get(
+        "/api/v1/purchases/export", params={"company_id": shop.company_id}, headers=bearer(shop.tokens)
+    )
+    [row] = list(csv.DictReader(io.StringIO(exported.text)))
+    assert row["booking_start"] == booking["start"]
+    assert row["booking_place"] == "Санкт-Петербург, Невский пр. 5, кв. 3"
 
     # Paying again (the webhook delivered twice) or the offer's job run again offers nothing new; chatting on is
     # the assistant's again.

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
+from x8.platform.booking import availability as availability_store
 from x8.tenancy.session import TenantSession
 from x8.tenancy.tables import booking_requests, bookings, messages
 
@@ -140,6 +141,12 @@ async def written_after(ts: TenantSession, message_ids: tuple[str, ...], moment:
         )
     ).scalar_one_or_none()
     return latest is not None and latest > moment
+
+
+async def booking_zone(ts: TenantSession, company_zone: str) -> str:
+    """The time zone bookings are told in: the availability's, else the company's."""
+    found = await availability_store.load(ts)
+    return found.timezone if found is not None else company_zone
 
 
 async def bookings_of_orders(ts: TenantSession, order_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:

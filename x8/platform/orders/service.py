@@ -49,6 +49,8 @@ CSV_COLUMNS = [
     "lead_source",
     "paid_at",
     "conversation_id",
+    "booking_start",
+    "booking_place",
 ]
 
 Moment = date | datetime
@@ -100,7 +102,7 @@ async def _companies(session: AsyncSession, user: User, company_id: uuid.UUID | 
 
 
 def _booking(row: dict[str, Any] | None, timezone: str) -> PurchaseBooking | None:
-    """The order's booking as the purchase log shows it, its times in the company's time zone."""
+    """The order's booking as the purchase log shows it, its times in the bookings' time zone."""
     if row is None:
         return None
     where = zone(timezone)
@@ -174,7 +176,8 @@ async def list_purchases(
             async with tenant_session(db, company.id) as ts:
                 items.update(await store.items_of(ts, ids))
                 found = await booking_requests.bookings_of_orders(ts, ids)
-            booked.update((i, _booking(found.get(i), company.timezone)) for i in ids)
+                where = await booking_requests.booking_zone(ts, company.timezone)
+            booked.update((i, _booking(found.get(i), where)) for i in ids)
     return PurchaseList(
         items=[_purchase(owner.id, order, items.get(order.id, []), booked.get(order.id)) for owner, order in page],
         total=total,
@@ -192,18 +195,21 @@ async def export_csv(
     formulas escaped (a name starting with ``=`` is a customer's text, not a formula)."""
     check_period(filters)
     companies = await _companies(session, user, company_id)
-    rows: list[tuple[_Company, Order, list[Item]]] = []
+    rows: list[tuple[_Company, Order, list[Item], PurchaseBooking | None]] = []
     for company in companies:
         start, end = bounds(filters, zone(company.timezone))
         async with tenant_session(db, company.id) as ts:
             orders = await store.newest(ts, status=filters.status, start=start, end=end, limit=None)
-            items = await store.items_of(ts, [order.id for order in orders])
-        rows += [(company, order, items[order.id]) for order in orders]
+            ids = [order.id for order in orders]
+            items = await store.items_of(ts, ids)
+            booked = await booking_requests.bookings_of_orders(ts, ids)
+            where = await booking_requests.booking_zone(ts, company.timezone)
+        rows += [(company, order, items[order.id], _booking(booked.get(order.id), where)) for order in orders]
     rows.sort(key=lambda row: (row[1].created_at, row[1].id), reverse=True)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
-    for company, order, order_items in rows:
+    for company, order, order_items, booking in rows:
         values = [
             order.id,
             order.created_at.isoformat(),
@@ -218,6 +224,8 @@ async def export_csv(
             order.lead_source,
             order.paid_at.isoformat() if order.paid_at else None,
             order.conversation_id,
+            booking.start.isoformat() if booking else None,
+            ", ".join(p for p in (booking.city, booking.address, booking.format) if p) if booking else None,
         ]
         writer.writerow([escape_cell(value) for value in values])
     return buffer.getvalue()
