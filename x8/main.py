@@ -29,6 +29,7 @@ from x8.n8n_bridge.keys import router as n8n_keys_router
 from x8.platform.admin.endpoints import router as admin_router
 from x8.platform.assistant.endpoints import router as assistant_router
 from x8.platform.auth.endpoints import router as auth_router
+from x8.platform.billing.endpoints import router as billing_router
 from x8.platform.booking import calendar_endpoints as booking_calendar_endpoints
 from x8.platform.booking import endpoints as booking_endpoints
 from x8.platform.channels.endpoints import router as integrations_router
@@ -156,6 +157,7 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
         n8n_keys_router,
         n8n_api_router,
         payments_router,
+        billing_router,
         stripe_webhooks_router,
         purchases_router,
         booking_endpoints.companies,

@@ -4,6 +4,7 @@ from x8.kit.db import Base
 from x8.kit.ratelimit_models import RateLimitHit
 from x8.platform.assistant.models import AssistantSettings
 from x8.platform.audit.models import AuditEntry
+from x8.platform.billing.models import BillingInvoice, BillingSubscription, TrialNotice
 from x8.platform.channels.models import Channel, ConversationRef
 from x8.platform.companies.models import Company
 from x8.platform.inbox.models import WebhookEvent
@@ -20,6 +21,8 @@ __all__ = [
     "AuditEntry",
     "AuthSession",
     "Base",
+    "BillingInvoice",
+    "BillingSubscription",
     "Channel",
     "Company",
     "ConnectedAccount",
@@ -31,6 +34,7 @@ __all__ = [
     "OrderRef",
     "RateLimitHit",
     "TenantApiKey",
+    "TrialNotice",
     "User",
     "WebhookEvent",
 ]

@@ -18,6 +18,7 @@ def build_app(app_url: str) -> procrastinate.App:
     """One procrastinate app per process and database: adding a blueprint renames its tasks in place
     (namespacing), so blueprints must be added exactly once."""
     from x8.platform.auth import tasks as auth_tasks
+    from x8.platform.billing import tasks as billing_tasks
     from x8.platform.booking import tasks as booking_tasks
     from x8.platform.channels import ingest  # registers the channels' inbox handlers
     from x8.platform.channels import tasks as channel_tasks
@@ -36,4 +37,5 @@ def build_app(app_url: str) -> procrastinate.App:
     app.add_tasks_from(channel_tasks.blueprint, namespace="channels")
     app.add_tasks_from(payment_tasks.blueprint, namespace="payments")
     app.add_tasks_from(booking_tasks.blueprint, namespace="booking")
+    app.add_tasks_from(billing_tasks.blueprint, namespace="billing")
     return app

@@ -25,8 +25,9 @@ done and saved, then the connection drops: a retry with the same key must get th
 requests by path, ``log`` keeps them decoded, ``during_request`` is a probe run with the path on every request.
 ``update_account`` flips an account's ``charges_enabled`` / ``details_submitted`` / ``payouts_enabled``, and
 ``balances`` keeps Stripe from deleting an account that holds money; ``complete_session``, ``expire_session``,
-``add_price``, ``add_subscription`` and ``event`` + ``sign_webhook`` stand in for the customer, for time passing
-and for Stripe's webhooks.
+``add_price``, ``add_subscription``, ``set_subscription_status``, ``add_invoice`` and ``event`` + ``sign_webhook``
+stand in for the customer, for time passing and for Stripe's webhooks (billing: a subscription's renewal, a
+failed payment, a cancellation).
 """
 
 from __future__ import annotations
@@ -124,6 +125,8 @@ KNOWN_PARAMS = {
     "subscriptions.update": _known(stripe.params.SubscriptionUpdateParams),
     "subscriptions.cancel": _known(stripe.params.SubscriptionCancelParams),
     "customers.retrieve": _known(stripe.params.CustomerRetrieveParams),
+    "prices.retrieve": _known(stripe.params.PriceRetrieveParams),
+    "invoices.retrieve": _known(stripe.params.InvoiceRetrieveParams),
 }
 
 
@@ -258,6 +261,7 @@ class FakeStripe:
     objects: dict[str | None, dict[str, dict[str, Any]]] = field(default_factory=dict)
     _saved: dict[tuple[str | None, str], _Saved] = field(default_factory=dict)
     _session_prices: dict[str, list[str]] = field(default_factory=dict)
+    _session_subscription_metadata: dict[str, dict[str, str]] = field(default_factory=dict)
 
     # --- reading what happened ---
 
@@ -317,7 +321,13 @@ class FakeStripe:
         return account
 
     def add_subscription(
-        self, customer: str, price: str, *, status: str = "active", account: str | None = None
+        self,
+        customer: str,
+        price: str,
+        *,
+        status: str = "active",
+        account: str | None = None,
+        metadata: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         now = int(time.time())
         subscription_id = _id("sub_")
@@ -332,7 +342,7 @@ class FakeStripe:
             "created": now,
             "start_date": now,
             "livemode": False,
-            "metadata": {},
+            "metadata": dict(metadata or {}),
             "latest_invoice": _id("in_"),
             "items": {
                 "object": "list",
@@ -353,7 +363,10 @@ class FakeStripe:
             if session["customer"] is None:
                 session["customer"] = _id("cus_", 14)
             price = self._session_prices[session_id][0]
-            session["subscription"] = self.add_subscription(session["customer"], price, account=account)["id"]
+            metadata = self._session_subscription_metadata.get(session_id)
+            session["subscription"] = self.add_subscription(
+                session["customer"], price, account=account, metadata=metadata
+            )["id"]
         else:
             session["payment_intent"] = _id("pi_")
         return session
@@ -364,6 +377,57 @@ class FakeStripe:
         session = self.store(account)[session_id]
         session.update(status="expired", url=None)
         return session
+
+    def set_subscription_status(
+        self, subscription_id: str, status: str, *, account: str | None = None
+    ) -> dict[str, Any]:
+        """Stripe moved the subscription on (``past_due`` after a failed renewal, ``canceled`` at its end…). Send
+        ``event("customer.subscription.updated" or ".deleted", subscription)`` next."""
+        subscription = self._subscription(account, subscription_id)
+        subscription["status"] = status
+        if status == "canceled":
+            now = int(time.time())
+            subscription.update(canceled_at=now, ended_at=now)
+        return subscription
+
+    def add_invoice(self, subscription_id: str, *, paid: bool = True, account: str | None = None) -> dict[str, Any]:
+        """The subscription's invoice for its current period, paid or with its payment failed (then ``open``, with
+        an attempt made). Send ``event("invoice.paid" or "invoice.payment_failed", invoice)`` next."""
+        subscription = self._subscription(account, subscription_id)
+        item = subscription["items"]["data"][0]
+        amount = int(item["price"].get("unit_amount") or 0)
+        invoice_id = _id("in_")
+        number = f"X8FAKE-{len(self.of_type('invoice', account)) + 1:04d}"
+        invoice = {
+            "id": invoice_id,
+            "object": "invoice",
+            "customer": subscription["customer"],
+            "number": number,
+            "status": "paid" if paid else "open",
+            "paid": paid,
+            "attempted": True,
+            "attempt_count": 1,
+            "amount_due": amount,
+            "amount_paid": amount if paid else 0,
+            "amount_remaining": 0 if paid else amount,
+            "currency": item["price"].get("currency") or "usd",
+            "billing_reason": "subscription_cycle",
+            "hosted_invoice_url": f"{self.billing_host}/i/{invoice_id}",
+            "invoice_pdf": f"{self.billing_host}/i/{invoice_id}/pdf",
+            "period_start": item["current_period_start"],
+            "period_end": item["current_period_end"],
+            "created": int(time.time()),
+            "livemode": False,
+            # Since API 2025-03-31 an invoice names its subscription here, no longer at the top level.
+            "parent": {
+                "type": "subscription_details",
+                "quote_details": None,
+                "subscription_details": {"subscription": subscription_id, "metadata": subscription["metadata"]},
+            },
+        }
+        self.store(account)[invoice_id] = invoice
+        subscription["latest_invoice"] = invoice_id
+        return invoice
 
     def event(
         self,
@@ -609,6 +673,14 @@ class FakeStripe:
         customer = params.get("customer")
         if customer is not None:
             self._customer(account, customer)
+        subscription_data = params.get("subscription_data")
+        subscription_metadata: dict[str, str] = {}
+        if subscription_data is not None:
+            if mode != "subscription":
+                raise _invalid("subscription_data", f"You can not pass `subscription_data` in `{mode}` mode.")
+            if not isinstance(subscription_data, dict):
+                raise _invalid("subscription_data", "Invalid object")
+            subscription_metadata = _metadata(subscription_data)
         intent = params.get("payment_intent_data")
         if intent is not None:
             if mode != "payment":
@@ -663,6 +735,8 @@ class FakeStripe:
             "livemode": False,
         }
         self._session_prices[session_id] = prices
+        if subscription_metadata:
+            self._session_subscription_metadata[session_id] = subscription_metadata
         self.store(account)[session_id] = session
         return session
 
@@ -783,6 +857,15 @@ class FakeStripe:
             "livemode": False,
         }
 
+    def _retrieve_price(self, params: dict[str, Any], account: str | None, price_id: str) -> dict[str, Any]:
+        price = self.prices.get(price_id)
+        if price is None:
+            raise _missing("price", price_id)
+        return price
+
+    def _retrieve_invoice(self, params: dict[str, Any], account: str | None, invoice_id: str) -> dict[str, Any]:
+        return self._get(account, invoice_id, "invoice")
+
     def _subscription(self, account: str | None, subscription_id: str) -> dict[str, Any]:
         return self._get(account, subscription_id, "subscription")
 
@@ -898,6 +981,8 @@ _ROUTES: list[tuple[str, re.Pattern[str], str, _Handler]] = [
         "billing_portal.sessions.create",
         FakeStripe._create_portal_session,
     ),
+    ("GET", re.compile(r"/v1/prices/(price_\w+)"), "prices.retrieve", FakeStripe._retrieve_price),
+    ("GET", re.compile(r"/v1/invoices/(in_\w+)"), "invoices.retrieve", FakeStripe._retrieve_invoice),
     ("GET", re.compile(r"/v1/subscriptions/(sub_\w+)"), "subscriptions.retrieve", FakeStripe._retrieve_subscription),
     ("POST", re.compile(r"/v1/subscriptions/(sub_\w+)"), "subscriptions.update", FakeStripe._update_subscription),
     ("DELETE", re.compile(r"/v1/subscriptions/(sub_\w+)"), "subscriptions.cancel", FakeStripe._cancel_subscription),

@@ -74,11 +74,11 @@ async def test_an_event_is_stored_once_and_a_replay_changes_nothing(
     assert _stored(owner_url)[1:] == [("stripe_connect", connect_event["id"])] and _jobs(owner_url) == 2
 
 
-async def test_events_nothing_acts_on_are_handled_and_billing_ones_kept_for_later(
+async def test_events_nothing_acts_on_are_handled_and_billing_ones_go_to_billing(
     stripe_client_: httpx.AsyncClient, fake: FakeStripe, owner_url: str, app_url: str
 ) -> None:
-    """An event type X8 ignores is handled (nothing to do). A subscription's checkout and billing's events wait, kept
-    unhandled with the reason, for the billing issue's handlers, and are not retried in a loop."""
+    """An event type X8 ignores is handled (nothing to do). A subscription's checkout and billing's events go to
+    billing's handlers (tests/billing); for no known business they are handled with nothing to do, not retried."""
     client = stripe_client_
     ignored = fake.event("payment_intent.created", {"id": "pi_1", "object": "payment_intent"})
     subscription = fake.event(
@@ -91,10 +91,8 @@ async def test_events_nothing_acts_on_are_handled_and_billing_ones_kept_for_late
     await run_jobs(app_url)
     rows = sql(owner_url, "SELECT external_id, handled_at IS NOT NULL, attempts, error FROM webhook_events ORDER BY id")
     by_id = {row[0]: row[1:] for row in rows}
-    assert by_id[ignored["id"]] == (True, 1, None)
-    for kept in (subscription, invoice):
-        handled, attempts, error = by_id[kept["id"]]
-        assert not handled and attempts == 1 and error.startswith("not handled yet")
+    for event in (ignored, subscription, invoice):
+        assert by_id[event["id"]] == (True, 1, None)
     assert sql(owner_url, "SELECT count(*) FROM procrastinate_jobs WHERE status = 'todo'") == [(0,)]  # no retries
 
 

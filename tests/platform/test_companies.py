@@ -241,7 +241,7 @@ async def test_the_admin_raises_a_business_company_limit(owner_url: str, app_url
         me = (await client.get("/api/v1/auth/me", headers=bearer(tokens))).json()
         url = f"/api/v1/admin/clients/{me['id']}"
         assert (await client.patch(url, headers=bearer(tokens), json={"company_limit_override": 5})).status_code == 403
-        assert (await client.patch(url, headers=bearer(admin), json={"plan": "ENTERPRISE"})).status_code == 422
+        assert (await client.patch(url, headers=bearer(admin), json={"plan": "PLATINUM"})).status_code == 422
         r = await client.patch(url, headers=bearer(admin), json={"company_limit_override": 2})
         assert r.status_code == 200, r.text
         assert r.json()["company_limit_override"] == 2 and r.json()["company_count"] == 1

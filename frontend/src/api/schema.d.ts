@@ -1176,7 +1176,8 @@ export interface paths {
         head?: never;
         /**
          * Override Client Limits
-         * @description Raise (or restore) one business's channel and company limits; only the fields sent change. Audited.
+         * @description Grant a plan (FREE and ENTERPRISE are granted only here), move the trial's end, raise (or restore) the
+         *     channel and company limits of one business; only the fields sent change. Audited.
          */
         patch: operations["override_client_limits_api_v1_admin_clients__client_id__patch"];
         trace?: never;
@@ -1411,6 +1412,131 @@ export interface paths {
          *     business onboards again (a new account). Nothing to disconnect is not an error.
          */
         post: operations["disconnect_api_v1_payments_connect_disconnect_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Plans
+         * @description Every plan with its monthly price and channel limit; ``purchasable`` tells which can be bought here.
+         */
+        get: operations["plans_api_v1_subscriptions_plans_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/active": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Active
+         * @description The business's plan as it stands now: ``status`` is ``expired`` once a trial has ended or a past-due
+         *     subscription's 3 days of grace have passed; ``channels_used`` counts channels chosen across its companies.
+         */
+        get: operations["active_api_v1_subscriptions_active_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/create-session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Session
+         * @description A Stripe Checkout Session (mode=subscription) for the plan; open ``url`` to pay. The plan starts when Stripe
+         *     reports the completed checkout to the webhook. 409 when the business already has a live subscription (change
+         *     its plan instead); 503 when Stripe is not answering (nothing was made: try again).
+         */
+        post: operations["create_session_api_v1_subscriptions_create_session_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Portal
+         * @description A Stripe customer portal session (card, invoices, cancelling); 409 before the first subscription.
+         */
+        post: operations["portal_api_v1_subscriptions_portal_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * History
+         * @description The business's subscriptions and its invoices (``limit``/``offset`` page the invoices).
+         */
+        get: operations["history_api_v1_subscriptions__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change
+         * @description Move the live subscription to another plan, at Stripe and here at once. A downgrade below the channels in
+         *     use is 409 ``TooManyChannels`` listing them (disconnect some first); nothing is sent to Stripe then. Upgrades
+         *     are prorated; downgrades are not refunded.
+         */
+        post: operations["change_api_v1_subscriptions_change_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1731,6 +1857,33 @@ export interface components {
             /** Duplicate */
             duplicate: boolean;
         };
+        /** ActiveOut */
+        ActiveOut: {
+            plan: components["schemas"]["Plan"];
+            /** Name */
+            name: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "trialing" | "active" | "past_due" | "canceled" | "expired";
+            /** Channel Limit */
+            channel_limit: number | null;
+            /** Channels Used */
+            channels_used: number;
+            /** Current Period End */
+            current_period_end: string | null;
+            /** Trial Ends At */
+            trial_ends_at: string | null;
+            /** Past Due Until */
+            past_due_until: string | null;
+            /** Cancel At Period End */
+            cancel_at_period_end: boolean;
+            /** Subscription Id */
+            subscription_id: string | null;
+            /** Has Billing Account */
+            has_billing_account: boolean;
+        };
         /** AssignmentIn */
         AssignmentIn: {
             /**
@@ -1873,6 +2026,20 @@ export interface components {
              * @description On a save: whether it made a new version (false: the settings equal the latest version)
              */
             changed?: boolean | null;
+        };
+        /**
+         * BillingHistory
+         * @description The business's subscriptions (``items``, newest first) and a page of its invoices (newest first).
+         */
+        BillingHistory: {
+            /** Items */
+            items: components["schemas"]["SubscriptionOut"][];
+            /** Total */
+            total: number;
+            /** Invoices */
+            invoices: components["schemas"]["InvoiceOut"][];
+            /** Invoices Total */
+            invoices_total: number;
         };
         /** Body_upload_api_v1_cloudinary_upload_post */
         Body_upload_api_v1_cloudinary_upload_post: {
@@ -2064,6 +2231,25 @@ export interface components {
          * @enum {string}
          */
         ChannelPlatform: "whatsapp" | "telegram" | "instagram" | "facebook" | "email" | "tiktok" | "web";
+        /** ChannelRef */
+        ChannelRef: {
+            /** Id */
+            id: string | null;
+            /** Platform */
+            platform: string;
+            /**
+             * Company Id
+             * Format: uuid
+             */
+            company_id: string;
+        };
+        /** CheckoutOut */
+        CheckoutOut: {
+            /** Url */
+            url: string;
+            /** Session Id */
+            session_id: string;
+        };
         /** City */
         City: {
             /** Name */
@@ -2075,10 +2261,17 @@ export interface components {
         };
         /**
          * ClientLimitsIn
-         * @description An admin's overrides of one business's limits; null restores the plan's (channels) or X8_MAX_COMPANIES
-         *     (companies). Plan and trial overrides arrive with SaaS billing.
+         * @description An admin's overrides of one business: its plan (FREE and ENTERPRISE are granted only this way), its trial's
+         *     end, and its limits; null restores the plan's channel limit or X8_MAX_COMPANIES. Only the fields sent change.
          */
         ClientLimitsIn: {
+            /** @description The plan to put the business on; not null when sent. */
+            plan?: components["schemas"]["Plan"] | null;
+            /**
+             * Trial Ends At
+             * @description When the trial ends (with a time zone); a TRIAL business is trialing until then.
+             */
+            trial_ends_at?: string | null;
             /** Channel Limit Override */
             channel_limit_override?: number | null;
             /** Company Limit Override */
@@ -2584,6 +2777,42 @@ export interface components {
              */
             assistant_engine: "llm" | "retrieval";
         };
+        /** InvoiceOut */
+        InvoiceOut: {
+            /** Id */
+            id: string;
+            /** Number */
+            number: string | null;
+            /** Subscription Id */
+            subscription_id: string | null;
+            /** Status */
+            status: string;
+            /**
+             * Amount Due
+             * @description In major units, as a decimal string (19.99).
+             */
+            amount_due: string;
+            /**
+             * Amount Paid
+             * @description In major units, as a decimal string (19.99).
+             */
+            amount_paid: string;
+            /** Currency */
+            currency: string;
+            /** Hosted Invoice Url */
+            hosted_invoice_url: string | null;
+            /** Invoice Pdf */
+            invoice_pdf: string | null;
+            /** Period Start */
+            period_start: string | null;
+            /** Period End */
+            period_end: string | null;
+            /**
+             * Issued At
+             * Format: date-time
+             */
+            issued_at: string;
+        };
         /**
          * KbRowIn
          * @description A KB row as the dashboard or an API client edits it. Exact values are stored as given.
@@ -2899,6 +3128,53 @@ export interface components {
              */
             minutes?: number | null;
         };
+        /**
+         * Plan
+         * @enum {string}
+         */
+        Plan: "TRIAL" | "FREE" | "SINGLE" | "DOUBLE" | "GROWTH" | "SPECIAL" | "ENTERPRISE";
+        /**
+         * PlanChangeRefusal
+         * @description A 409 of a plan change: ``TooManyChannels`` (with ``limit`` and the ``channels`` in use), or ``Conflict``.
+         */
+        PlanChangeRefusal: {
+            /** Error */
+            error: string;
+            /** Detail */
+            detail: string;
+            /** Limit */
+            limit?: number | null;
+            /** Channels */
+            channels?: components["schemas"]["ChannelRef"][];
+        };
+        /** PlanChoice */
+        PlanChoice: {
+            plan: components["schemas"]["PurchasablePlan"];
+        };
+        /** PlanList */
+        PlanList: {
+            /** Items */
+            items: components["schemas"]["PlanOut"][];
+            /** Total */
+            total: number;
+        };
+        /** PlanOut */
+        PlanOut: {
+            plan: components["schemas"]["Plan"];
+            /** Name */
+            name: string;
+            /** Price Usd */
+            price_usd: number | null;
+            /** Channels */
+            channels: number | null;
+            /** Purchasable */
+            purchasable: boolean;
+        };
+        /** PortalOut */
+        PortalOut: {
+            /** Url */
+            url: string;
+        };
         /** PreviewIn */
         PreviewIn: {
             /** Text */
@@ -2945,6 +3221,12 @@ export interface components {
             /** Login Url */
             login_url: string;
         };
+        /**
+         * PurchasablePlan
+         * @description The plans a business buys itself; TRIAL comes with registration, FREE and ENTERPRISE only from an admin.
+         * @enum {string}
+         */
+        PurchasablePlan: "SINGLE" | "DOUBLE" | "GROWTH" | "SPECIAL";
         /** Purchase */
         Purchase: {
             /**
@@ -3229,6 +3511,20 @@ export interface components {
              * Format: uuid
              */
             company_id: string;
+        };
+        /** SubscriptionOut */
+        SubscriptionOut: {
+            /** Id */
+            id: string;
+            plan: components["schemas"]["Plan"];
+            /** Status */
+            status: string;
+            /** Cancel At Period End */
+            cancel_at_period_end: boolean;
+            /** Current Period End */
+            current_period_end: string | null;
+            /** Started At */
+            started_at: string | null;
         };
         /** TelegramConnectIn */
         TelegramConnectIn: {
@@ -8213,6 +8509,355 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    plans_api_v1_subscriptions_plans_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    active_api_v1_subscriptions_active_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActiveOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_session_api_v1_subscriptions_create_session_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanChoice"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutOut"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    portal_api_v1_subscriptions_portal_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    history_api_v1_subscriptions__get: {
+        parameters: {
+            query?: {
+                /** @description Items per page */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingHistory"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    change_api_v1_subscriptions_change_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanChoice"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActiveOut"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description TooManyChannels (the channels to disconnect), or Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanChangeRefusal"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
             /** @description ServiceUnavailable */

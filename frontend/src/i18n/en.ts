@@ -1,9 +1,11 @@
+import * as billing from "./parts/billing";
 import * as calendar from "./parts/calendar";
 import * as conversations from "./parts/conversations";
 import * as dashboard from "./parts/dashboard";
 import * as errors from "./parts/errors";
 import * as payments from "./parts/payments";
 import * as polish from "./parts/polish";
+import * as support from "./parts/support";
 import * as wizard from "./parts/wizard";
 
 const base = {
@@ -248,12 +250,14 @@ const base = {
 
 export const en = {
   ...base,
+  ...billing.en,
   ...calendar.en,
   ...conversations.en,
   ...dashboard.en,
   ...errors.en,
   ...payments.en,
   ...polish.en,
+  ...support.en,
   ...wizard.en,
 } as const;
 

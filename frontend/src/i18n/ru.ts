@@ -1,19 +1,23 @@
 import type { MessageKey } from "./en";
+import * as billing from "./parts/billing";
 import * as calendar from "./parts/calendar";
 import * as conversations from "./parts/conversations";
 import * as dashboard from "./parts/dashboard";
 import * as errors from "./parts/errors";
 import * as payments from "./parts/payments";
 import * as polish from "./parts/polish";
+import * as support from "./parts/support";
 import * as wizard from "./parts/wizard";
 
 export const ru: Record<MessageKey, string> = {
+  ...billing.ru,
   ...calendar.ru,
   ...conversations.ru,
   ...dashboard.ru,
   ...errors.ru,
   ...payments.ru,
   ...polish.ru,
+  ...support.ru,
   ...wizard.ru,
   "app.name": "X8 Network",
   "app.tagline": "Автоматизируйте общение с клиентами во всех каналах.",

@@ -23,7 +23,10 @@ export type Action =
   | "conversation.pause"
   | "billing.view"
   | "payments.connect"
-  | "calendar.edit";
+  | "calendar.edit"
+  | "support.bookCall"
+  | "support.publishHours"
+  | "support.answerChats";
 
 export type Permission = { ok: true } | { ok: false; reason: MessageKey };
 
@@ -34,12 +37,21 @@ const OK: Permission = { ok: true };
 /** Whether the business's trial or subscription lets channels run (the server's `can_operate`). */
 export function canOperate(me: Subject, now: Date = new Date()): boolean {
   if (me.plan === "TRIAL" && me.trial_ends_at && new Date(me.trial_ends_at) <= now) return false;
-  return me.subscription_status === "trialing" || me.subscription_status === "active";
+  return ["trialing", "active", "past_due"].includes(me.subscription_status);
 }
 
 export function permission(me: Subject | undefined, action: Action): Permission {
   if (!me) return { ok: false, reason: "permissions.signedOut" };
   const role = me.role;
+  // Support is where staff act too: a manager answers their businesses and offers call hours (x8/platform/support).
+  switch (action) {
+    case "support.bookCall": // with the business's own manager
+      return role === "CLIENT" ? OK : { ok: false, reason: "support.onlyBusinessBooks" };
+    case "support.publishHours":
+      return role === "MANAGER" ? OK : { ok: false, reason: "support.onlyManagers" };
+    case "support.answerChats":
+      return role === "CLIENT" ? { ok: false, reason: "support.onlyStaff" } : OK;
+  }
   if (role === "MANAGER") return { ok: false, reason: "permissions.managerReadOnly" };
   switch (action) {
     case "company.create":

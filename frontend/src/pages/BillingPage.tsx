@@ -1,3 +1,4 @@
+import { PlanSection } from "../components/billing/PlanSection";
 import { ReceivePayments } from "../components/billing/ReceivePayments";
 import { Card } from "../components/ui";
 import { useI18n } from "../i18n";
@@ -11,12 +12,11 @@ export function BillingPage() {
     <div className="mx-auto max-w-3xl space-y-6">
       <div>
         <h1 className="text-2xl font-bold tracking-tight">{t("payments.billing.title")}</h1>
-        <p className="text-sm text-slate-600">{t("payments.billing.subtitle")}</p>
+        <p className="text-sm text-slate-600">{t("billing.page.subtitle")}</p>
       </div>
       {allowed.ok ? (
         <>
-          {/* PLAN SECTION: the SaaS-billing issue puts the current plan, usage, upgrade/downgrade and invoices
-              (SPEC.md R-UI2 "Billing") here, above "Receive payments". */}
+          <PlanSection />
           <ReceivePayments />
         </>
       ) : (

@@ -370,6 +370,56 @@ RU: dict[str, str] = {
         "Клиент компании {company} попросил поговорить с человеком. Ассистент не отвечает в этом диалоге, пока "
         "вы его снова не включите.\n\nОткрыть диалог: {link}\n"
     ),
+    # SaaS billing: plans, Checkout, the portal, plan changes, trial reminders (x8/platform/billing)
+    "Only a business account has a plan; staff accounts are not billed.": (
+        "Тариф есть только у бизнес-аккаунта: сотрудникам платформы счета не выставляются."
+    ),
+    "Billing is not set up on this server (no Stripe key), so plans cannot be bought here.": (
+        "Оплата тарифов на этом сервере не настроена (нет ключа Stripe), поэтому купить тариф здесь нельзя."
+    ),
+    "The {plan} plan is not on sale on this server.": "Тариф {plan} на этом сервере не продаётся.",
+    "You already have a subscription. Change its plan instead of buying another.": (
+        "У вас уже есть подписка. Смените в ней тариф вместо покупки новой."
+    ),
+    "There is no billing account yet. Subscribe to a plan first.": (
+        "Платёжного аккаунта ещё нет. Сначала оформите подписку на тариф."
+    ),
+    "The {plan} plan allows {limit} {limit:plural:channel|channels}, and {count} {count:plural:is|are} in use. "
+    "Remove channels from your companies first.": (
+        "Тариф {plan} позволяет {limit} {limit:plural:канал|канала|каналов}, а занято {count}. Сначала уберите "
+        "лишние каналы из ваших компаний."
+    ),
+    "There is no active subscription to change. Choose a plan to subscribe first.": (
+        "Нет действующей подписки, которую можно изменить. Сначала выберите тариф и оформите подписку."
+    ),
+    "Your trial or subscription has ended, so channels cannot be connected. Choose a plan on the Billing page; "
+    "your data is kept.": (
+        "Пробный период или подписка закончились, поэтому подключать каналы нельзя. Выберите тариф на странице "
+        "«Оплата»; ваши данные сохранены."
+    ),
+    "Your X8 Network trial ends in {days} {days:plural:day|days}": (
+        "Пробный период X8 Network закончится через {days} {days:plural:день|дня|дней}"
+    ),
+    "Your X8 Network trial ends in {days} {days:plural:day|days}. After that your channels pause and the "
+    "assistant stops answering until you choose a plan; all your data is kept.\n\nChoose a plan: {link}\n": (
+        "Пробный период X8 Network закончится через {days} {days:plural:день|дня|дней}. После этого каналы "
+        "приостановятся и ассистент перестанет отвечать, пока вы не выберете тариф; все ваши данные сохранятся."
+        "\n\nВыбрать тариф: {link}\n"
+    ),
+    "Your X8 Network trial has ended": "Пробный период X8 Network закончился",
+    "Your X8 Network trial has ended. Your channels are paused: messages from your customers are still stored, "
+    "but the assistant does not answer them. All your data is kept.\n\nChoose a plan to resume everything: "
+    "{link}\n": (
+        "Пробный период X8 Network закончился. Каналы приостановлены: сообщения ваших клиентов по-прежнему "
+        "сохраняются, но ассистент на них не отвечает. Все ваши данные сохранены.\n\nВыберите тариф, чтобы всё "
+        "снова заработало: {link}\n"
+    ),
+    "A plan must be named; leave the field out to keep the current one.": (
+        "Укажите тариф или не передавайте это поле, чтобы оставить текущий."
+    ),
+    "A trial end must be a date and time; leave the field out to keep the current one.": (
+        "Конец пробного периода должен быть датой и временем; не передавайте это поле, чтобы оставить текущий."
+    ),
     # Payments in chat: Connect, the purchase log, the sandbox checkout (x8/platform/payments, x8/platform/orders)
     "Only a business account receives payments; staff accounts have no Stripe account.": (
         "Платежи принимает только бизнес-аккаунт: у сотрудников платформы нет аккаунта Stripe."

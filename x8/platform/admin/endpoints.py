@@ -5,9 +5,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
+from x8.kit.clock import utcnow
 from x8.kit.db import SessionDep
 from x8.kit.errors import Conflict, Forbidden, NotFound, error_responses
-from x8.kit.i18n import msg
 from x8.kit.pagination import Limit, Offset
 from x8.platform.admin import repository, service
 from x8.platform.admin.schemas import (
@@ -70,14 +70,12 @@ async def list_clients(
 async def override_client_limits(
     client_id: uuid.UUID, body: ClientLimitsIn, request: Request, admin: AdminUser, session: SessionDep
 ) -> ClientOut:
-    """Raise (or restore) one business's channel and company limits; only the fields sent change. Audited."""
+    """Grant a plan (FREE and ENTERPRISE are granted only here), move the trial's end, raise (or restore) the
+    channel and company limits of one business; only the fields sent change. Audited."""
+    changes = await service.override_client(session, client_id, body, utcnow())
+    await audit(session, request, admin.id, "admin.client_limits_changed", ("user", client_id), changes)
     client = await session.get(User, client_id)
-    if client is None or client.role != Role.CLIENT:
-        raise NotFound(msg("Business not found."))
-    changes = body.model_dump(exclude_unset=True)
-    for field, value in changes.items():
-        setattr(client, field, value)
-    await audit(session, request, admin.id, "admin.client_limits_changed", ("user", client.id), changes)
+    assert client is not None
     return repository.client_out(client, await repository.client_company_count(session, client.id))
 
 

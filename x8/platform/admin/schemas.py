@@ -3,9 +3,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from x8.kit.i18n import msg
 from x8.platform.auth.schemas import Email, StrongPassword
+from x8.platform.users.models import Plan
 
 
 class StaffCreate(BaseModel):
@@ -44,13 +46,25 @@ class ClientOut(BaseModel):
 
 
 class ClientLimitsIn(BaseModel):
-    """An admin's overrides of one business's limits; null restores the plan's (channels) or X8_MAX_COMPANIES
-    (companies). Plan and trial overrides arrive with SaaS billing."""
+    """An admin's overrides of one business: its plan (FREE and ENTERPRISE are granted only this way), its trial's
+    end, and its limits; null restores the plan's channel limit or X8_MAX_COMPANIES. Only the fields sent change."""
 
     model_config = ConfigDict(extra="forbid")
 
+    plan: Plan | None = Field(None, description="The plan to put the business on; not null when sent.")
+    trial_ends_at: AwareDatetime | None = Field(
+        None, description="When the trial ends (with a time zone); a TRIAL business is trialing until then."
+    )
     channel_limit_override: int | None = Field(None, ge=0, le=10_000)
     company_limit_override: int | None = Field(None, ge=0, le=10_000)
+
+    @model_validator(mode="after")
+    def _no_null_plan_or_trial(self) -> ClientLimitsIn:
+        if "plan" in self.model_fields_set and self.plan is None:
+            raise ValueError(msg("A plan must be named; leave the field out to keep the current one."))
+        if "trial_ends_at" in self.model_fields_set and self.trial_ends_at is None:
+            raise ValueError(msg("A trial end must be a date and time; leave the field out to keep the current one."))
+        return self
 
 
 class ClientList(BaseModel):

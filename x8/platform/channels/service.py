@@ -23,10 +23,11 @@ from x8.channel_adapters.registry import adapter_for
 from x8.kit.client import client_ip
 from x8.kit.clock import utcnow
 from x8.kit.db import Database
-from x8.kit.errors import BadRequest, NotFound
+from x8.kit.errors import BadRequest, NotFound, PaymentRequired
 from x8.kit.i18n import msg
 from x8.kit.secretbox import open_sealed, seal, secret_hash
 from x8.platform.audit.service import record
+from x8.platform.billing.plans import can_operate
 from x8.platform.channels.cache import forget_channel
 from x8.platform.channels.models import Channel
 from x8.platform.companies.models import Company
@@ -50,12 +51,22 @@ async def channel_for(session: AsyncSession, company_id: uuid.UUID, platform: st
 
 
 async def _check_choice(session: AsyncSession, company: Company, platform: str) -> None:
-    """A connect call on a channel not chosen yet chooses it, within the plan's limit (402 beyond it)."""
-    if platform == SANDBOX or platform in company.channels:
+    """A connect call on a channel not chosen yet chooses it, within the plan's limit (402 beyond it). Nothing but
+    the playground connects while the trial or subscription has ended (402)."""
+    if platform == SANDBOX:
         return
     owner = await session.get(User, company.owner_id)
     if owner is None:
         raise NotFound(msg("Company not found."))
+    if not can_operate(owner):
+        raise PaymentRequired(
+            msg(
+                "Your trial or subscription has ended, so channels cannot be connected. Choose a plan on the "
+                "Billing page; your data is kept."
+            )
+        )
+    if platform in company.channels:
+        return
     await check_channel_choice(
         session, owner, [*company.channels, platform], company_id=company.id, previous=company.channels
     )

@@ -2,10 +2,9 @@
 Checkout Sessions, by ``metadata.x8_kind`` (``order`` or ``subscription``).
 
 One dispatcher serves both sources (``stripe``: the platform webhook; ``stripe_connect``: the Connect webhook) and
-finds a handler registered with ``@on_stripe(type, kind=…)``. The billing issue only adds handlers: its events
-(subscriptions, invoices, subscription checkouts) are listed in ``AWAITING_BILLING`` so that, until a handler is
-registered for them, they are kept unhandled with the reason (``NotHandledYet``) for a replay, rather than
-retried in a loop or dropped. Any other event type is acknowledged and ignored.
+finds a handler registered with ``@on_stripe(type, kind=…)``: chat orders' here, SaaS billing's (subscriptions,
+invoices, subscription checkouts) in ``x8.platform.billing.events``, imported at the end of this module so that
+whoever loads the dispatcher has every handler. Any other event type is acknowledged and ignored.
 
 Every handler is idempotent: an event is handled at least once (a job retried after its worker died), so each
 one changes state with guarded updates that do nothing the second time.
@@ -20,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from x8.kit.jobs import WorkerContext
-from x8.platform.inbox.handlers import NotHandledYet, handles
+from x8.platform.inbox.handlers import handles
 from x8.platform.inbox.models import WebhookEvent
 from x8.platform.orders.store import Payment
 from x8.platform.payments import accounts, connect, fulfilment
@@ -70,18 +69,6 @@ class StripeEvent:
 StripeHandler = Callable[[WorkerContext, StripeEvent], Awaitable[None]]
 HANDLERS: dict[tuple[str, str | None], StripeHandler] = {}
 
-AWAITING_BILLING = frozenset(
-    {
-        ("checkout.session.completed", "subscription"),
-        ("checkout.session.expired", "subscription"),
-        ("customer.subscription.created", None),
-        ("customer.subscription.updated", None),
-        ("customer.subscription.deleted", None),
-        ("invoice.paid", None),
-        ("invoice.payment_failed", None),
-    }
-)
-
 
 def on_stripe(event_type: str, *, kind: str | None = None) -> Callable[[StripeHandler], StripeHandler]:
     """Register a handler for Stripe events of ``event_type`` (Checkout Sessions: of ``kind``)."""
@@ -102,8 +89,6 @@ async def dispatch(ctx: WorkerContext, stored: WebhookEvent) -> None:
     handler = HANDLERS.get(key)
     if handler is not None:
         await handler(ctx, event)
-    elif key in AWAITING_BILLING:
-        raise NotHandledYet(f"{event.type} ({event.kind or 'no kind'}) is handled by billing, which is not built yet")
     else:
         log.debug("Stripe event %s (%s) needs nothing from X8", event.id, event.type)
 
@@ -187,3 +172,9 @@ async def account_deauthorized(ctx: WorkerContext, event: StripeEvent) -> None:
     business_id = await accounts.forget(ctx.db, event.account)
     if business_id is not None:
         await connect.on_disconnected(business_id, event.account)
+
+
+# SaaS billing's handlers register themselves with ``on_stripe`` (it imports this module, hence the import here).
+from x8.platform.billing import events as billing_events  # noqa: E402
+
+assert billing_events.SUBSCRIPTION_KIND

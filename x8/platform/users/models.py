@@ -50,6 +50,8 @@ class User(Base):
     subscription_status: Mapped[str] = mapped_column(String(16), nullable=False, default=SubscriptionStatus.TRIALING)
     trial_ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     subscription_ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the subscription first went past due (a failed invoice); cleared once paid. Read by billing.plans.
+    past_due_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     channel_limit_override: Mapped[int | None] = mapped_column()
     company_limit_override: Mapped[int | None] = mapped_column()  # else X8_MAX_COMPANIES
     manager_id: Mapped[uuid.UUID | None] = mapped_column(

@@ -1,0 +1,54 @@
+import { useSearchParams } from "react-router-dom";
+
+import { useI18n } from "../../i18n";
+import { useActivePlan, useBillingHistory, usePlans } from "../../queries/subscriptions";
+import { Alert, Card, ErrorAlert, Spinner } from "../ui";
+import { CurrentPlan } from "./CurrentPlan";
+import { InvoicesTable } from "./InvoicesTable";
+import { PlanCards } from "./PlanCards";
+
+/** Billing's plan section (SPEC.md R-UI2 "Billing"): the current plan and its usage, the plans to move to, and the
+ * invoices. Back from Stripe Checkout (`?checkout=success`) it waits for the webhook that starts the plan. */
+export function PlanSection() {
+  const { t } = useI18n();
+  const [params] = useSearchParams();
+  const returned = params.get("checkout");
+  const active = useActivePlan(true, returned === "success");
+  const plans = usePlans(true);
+  const history = useBillingHistory(true);
+  return (
+    <>
+      <Card testId="plan-section">
+        <section aria-labelledby="plan-title" className="space-y-5">
+          <div>
+            <h2 id="plan-title" className="text-lg font-semibold">
+              {t("billing.plan.title")}
+            </h2>
+            <p className="text-sm text-slate-600">{t("billing.plan.subtitle")}</p>
+          </div>
+          {returned === "success" && !active.data?.subscription_id && <Alert kind="info">{t("billing.checkout.success")}</Alert>}
+          {returned === "cancel" && <Alert kind="info">{t("billing.checkout.cancel")}</Alert>}
+          {(active.isPending || plans.isPending) && <Spinner label={t("common.loading")} />}
+          <ErrorAlert error={active.error ?? plans.error} />
+          {active.data && <CurrentPlan active={active.data} />}
+          {active.data && plans.data && (
+            <div className="space-y-3">
+              <h3 className="font-semibold">{t("billing.plans.title")}</h3>
+              <PlanCards plans={plans.data.items} active={active.data} />
+            </div>
+          )}
+        </section>
+      </Card>
+      <Card testId="invoices-section">
+        <section aria-labelledby="invoices-title" className="space-y-3">
+          <h2 id="invoices-title" className="text-lg font-semibold">
+            {t("billing.invoices.title")}
+          </h2>
+          {history.isPending && <Spinner label={t("common.loading")} />}
+          <ErrorAlert error={history.error} />
+          {history.data && <InvoicesTable invoices={history.data.invoices} />}
+        </section>
+      </Card>
+    </>
+  );
+}
