@@ -8,7 +8,6 @@ export const en = {
   "payments.onlyBusiness": "Billing and payments belong to the business account; staff accounts have none.",
 
   "payments.billing.title": "Billing",
-  "payments.billing.subtitle": "How your customers pay you for what they order in chat.",
   "payments.receive.title": "Receive payments",
   "payments.receive.subtitle":
     "When a customer asks to buy in a chat, the assistant sends a checkout link for the exact items and quantities from your catalogue.",
@@ -125,7 +124,6 @@ export const ru: Record<keyof typeof en, string> = {
   "payments.onlyBusiness": "Оплата и платежи относятся к бизнес-аккаунту; у сотрудников платформы их нет.",
 
   "payments.billing.title": "Оплата",
-  "payments.billing.subtitle": "Как клиенты платят вам за то, что заказывают в чате.",
   "payments.receive.title": "Приём платежей",
   "payments.receive.subtitle":
     "Когда клиент в чате хочет что-то купить, ассистент отправляет ссылку на оплату именно тех товаров из вашего каталога, которые он выбрал, и в нужном количестве.",
