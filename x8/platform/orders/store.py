@@ -281,7 +281,24 @@ async def mark_paid(ts: TenantSession, order: Order, payment: Payment, *, reopen
         return None
     paid = _order(row)
     await _set_payment_status(ts, paid, "paid")
+    await _take_stock(ts, paid.id)
     return paid
+
+
+async def _take_stock(ts: TenantSession, order_id: uuid.UUID) -> None:
+    """What was paid for leaves the stock of rows that count one (never below zero: the money is in, and a person
+    sorts out an oversell), in the payment's own transaction, so it is taken once."""
+    sold = (
+        select(order_items.c.kb_row_id, func.sum(order_items.c.quantity).label("quantity"))
+        .where(order_items.c.order_id == order_id, order_items.c.kb_row_id.is_not(None))
+        .group_by(order_items.c.kb_row_id)
+        .subquery()
+    )
+    await ts.execute(
+        update(kb_items)
+        .where(kb_items.c.id == sold.c.kb_row_id, kb_items.c.stock.is_not(None))
+        .values(stock=func.greatest(kb_items.c.stock - sold.c.quantity, 0))
+    )
 
 
 async def close(
