@@ -224,3 +224,48 @@ async def test_the_thank_you_follows_the_scenario_switch(
     await run_jobs(app_url)
     assert order_row(owner_url, shop.company_id, link.order_id)["status"] == "paid"
     assert _thanks(owner_url, shop) == []
+
+
+async def test_a_full_refund_in_stripe_marks_the_order_refunded_and_a_partial_one_does_not(
+    stripe_client_: httpx.AsyncClient,
+    shop: Shop,
+    fake: FakeStripe,
+    db: Database,
+    stripe_settings: Settings,
+    owner_url: str,
+    app_url: str,
+) -> None:
+    client = stripe_client_
+    link = await _order(db, stripe_settings, shop)
+    session = fake.complete_session(_session(fake, link)["id"])
+    await platform_webhook(client, fake.event("checkout.session.completed", session))
+    await run_jobs(app_url)
+    intent = session["payment_intent"]  # the order keeps it once paid
+    [(account,)] = sql(owner_url, "SELECT account_id FROM connected_accounts")
+    charge = {
+        "id": "ch_refund_1",
+        "object": "charge",
+        "payment_intent": intent,
+        "amount": 4980,
+        "amount_refunded": 1000,
+        "refunded": False,
+        "transfer_data": {"destination": account},  # a destination charge: the business's account
+        "metadata": {},
+    }
+    await platform_webhook(client, fake.event("charge.refunded", charge))
+    await run_jobs(app_url)
+    assert order_row(owner_url, shop.company_id, link.order_id)["status"] == "paid"  # partly: a person's call
+
+    charge |= {"amount_refunded": 4980, "refunded": True}
+    await platform_webhook(client, fake.event("charge.refunded", charge))
+    await platform_webhook(client, fake.event("charge.refunded", charge))  # a second delivery: nothing more
+    await run_jobs(app_url)
+    assert order_row(owner_url, shop.company_id, link.order_id)["status"] == "refunded"
+    listed = await client.get(
+        "/api/v1/purchases", params={"company_id": shop.company_id, "status": "refunded"}, headers=bearer(shop.tokens)
+    )
+    assert [item["id"] for item in listed.json()["items"]] == [str(link.order_id)]
+
+    stranger = charge | {"id": "ch_other", "payment_intent": "pi_not_ours", "transfer_data": {"destination": "acct_x"}}
+    assert (await platform_webhook(client, fake.event("charge.refunded", stranger))).status_code == 200
+    await run_jobs(app_url)  # a charge of no order of ours changes nothing and fails nothing

@@ -301,6 +301,23 @@ async def _take_stock(ts: TenantSession, order_id: uuid.UUID) -> None:
     )
 
 
+async def by_payment_intent(ts: TenantSession, payment_intent_id: str, *, for_update: bool = False) -> Order | None:
+    query = select(*_ORDER_COLUMNS).where(orders.c.payment_intent_id == payment_intent_id)
+    row = (await ts.execute(query.with_for_update() if for_update else query)).first()
+    return _order(row) if row is not None else None
+
+
+async def mark_refunded(ts: TenantSession, order: Order) -> bool:
+    """``paid`` → ``refunded``, once."""
+    done = await ts.execute(
+        update(orders)
+        .where(orders.c.id == order.id, orders.c.status == "paid")
+        .values(status="refunded", updated_at=func.now())
+        .returning(orders.c.id)
+    )
+    return done.first() is not None
+
+
 async def close(
     ts: TenantSession,
     order: Order,

@@ -22,7 +22,7 @@ from x8.kit.jobs import WorkerContext
 from x8.platform.inbox.handlers import handles
 from x8.platform.inbox.models import WebhookEvent
 from x8.platform.orders.store import Payment
-from x8.platform.payments import accounts, connect, fulfilment
+from x8.platform.payments import accounts, connect, fulfilment, refunds
 from x8.platform.payments.checkout import ORDER_KIND
 
 log = logging.getLogger(__name__)
@@ -152,6 +152,12 @@ async def order_payment_failed(ctx: WorkerContext, event: StripeEvent) -> None:
         await fulfilment.close(
             ctx.db, ref.company_id, ref.order_id, "failed", reason="payment_failed", session_id=session_id
         )
+
+
+@on_stripe("charge.refunded")
+async def order_refunded(ctx: WorkerContext, event: StripeEvent) -> None:
+    """Refunded in Stripe's dashboard: the chat order is ``refunded`` in the purchase log."""
+    await refunds.record_refund(ctx.db, event.object)
 
 
 # --- connected accounts (the Connect webhook) ---
