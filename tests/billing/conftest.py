@@ -12,11 +12,10 @@ from tests.billing.helpers import PRICES
 from tests.conftest import app_client, make_settings
 from tests.fakes.server import serve_in_thread
 from tests.fakes.stripe import API_KEY, FakeStripe, stripe_app
-from tests.payments.conftest import WEBHOOK_SECRET
-from x8.integrations.stripe import client as stripe_client
-from x8.kit.db import Database
-from x8.kit.failing import FailureWindow
+from tests.payments.conftest import WEBHOOK_SECRET, db, fake, stripe_failures
 from x8.settings import Settings
+
+__all__ = ["db", "fake", "stripe_failures"]  # the payments tests' fixtures, shared
 
 AMOUNTS = {"SINGLE": 999, "DOUBLE": 1999, "GROWTH": 4999, "SPECIAL": 2999}
 
@@ -28,19 +27,6 @@ def fake_stripe() -> Iterator[tuple[FakeStripe, str]]:
         state.add_price(AMOUNTS[plan], price_id=price)
     with serve_in_thread(stripe_app(state)) as url:
         yield state, url
-
-
-@pytest.fixture
-def fake(fake_stripe: tuple[FakeStripe, str]) -> FakeStripe:
-    return fake_stripe[0]
-
-
-@pytest.fixture(autouse=True)
-def stripe_failures(monkeypatch: pytest.MonkeyPatch) -> FailureWindow[tuple[str, str | None]]:
-    """A fresh failure window per test (it is per process otherwise)."""
-    window: FailureWindow[tuple[str, str | None]] = FailureWindow(seconds=30.0)
-    monkeypatch.setattr(stripe_client, "STRIPE_FAILURES", window)
-    return window
 
 
 @pytest.fixture
@@ -62,10 +48,3 @@ async def api(billing_settings: Settings, app_url: str) -> AsyncIterator[httpx.A
     """The API on a server with Stripe Billing configured."""
     async with app_client(billing_settings, app_url) as client:
         yield client
-
-
-@pytest.fixture
-async def db(app_url: str) -> AsyncIterator[Database]:
-    database = Database.connect(app_url, pool_size=4)
-    yield database
-    await database.dispose()
