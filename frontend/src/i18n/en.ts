@@ -5,7 +5,6 @@ import * as dashboard from "./parts/dashboard";
 import * as errors from "./parts/errors";
 import * as payments from "./parts/payments";
 import * as polish from "./parts/polish";
-import * as support from "./parts/support";
 import * as wizard from "./parts/wizard";
 
 const base = {
@@ -257,7 +256,6 @@ export const en = {
   ...errors.en,
   ...payments.en,
   ...polish.en,
-  ...support.en,
   ...wizard.en,
 } as const;
 

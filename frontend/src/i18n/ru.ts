@@ -6,7 +6,6 @@ import * as dashboard from "./parts/dashboard";
 import * as errors from "./parts/errors";
 import * as payments from "./parts/payments";
 import * as polish from "./parts/polish";
-import * as support from "./parts/support";
 import * as wizard from "./parts/wizard";
 
 export const ru: Record<MessageKey, string> = {
@@ -17,7 +16,6 @@ export const ru: Record<MessageKey, string> = {
   ...errors.ru,
   ...payments.ru,
   ...polish.ru,
-  ...support.ru,
   ...wizard.ru,
   "app.name": "X8 Network",
   "app.tagline": "Автоматизируйте общение с клиентами во всех каналах.",

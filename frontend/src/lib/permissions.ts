@@ -23,10 +23,7 @@ export type Action =
   | "conversation.pause"
   | "billing.view"
   | "payments.connect"
-  | "calendar.edit"
-  | "support.bookCall"
-  | "support.publishHours"
-  | "support.answerChats";
+  | "calendar.edit";
 
 export type Permission = { ok: true } | { ok: false; reason: MessageKey };
 
@@ -43,15 +40,6 @@ export function canOperate(me: Subject, now: Date = new Date()): boolean {
 export function permission(me: Subject | undefined, action: Action): Permission {
   if (!me) return { ok: false, reason: "permissions.signedOut" };
   const role = me.role;
-  // Support is where staff act too: a manager answers their businesses and offers call hours (x8/platform/support).
-  switch (action) {
-    case "support.bookCall": // with the business's own manager
-      return role === "CLIENT" ? OK : { ok: false, reason: "support.onlyBusinessBooks" };
-    case "support.publishHours":
-      return role === "MANAGER" ? OK : { ok: false, reason: "support.onlyManagers" };
-    case "support.answerChats":
-      return role === "CLIENT" ? { ok: false, reason: "support.onlyStaff" } : OK;
-  }
   if (role === "MANAGER") return { ok: false, reason: "permissions.managerReadOnly" };
   switch (action) {
     case "company.create":
