@@ -12,6 +12,7 @@ WORKDIR /app
 COPY pyproject.toml alembic.ini ./
 COPY x8/ x8/
 COPY migrations/ migrations/
+COPY docs/faq/ docs/faq/
 COPY tenant_migrations/ tenant_migrations/
 RUN pip install --no-cache-dir .
 COPY --from=dashboard /src/frontend/dist frontend/dist

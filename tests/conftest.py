@@ -23,6 +23,7 @@ CONTROL_TABLES = [
     "dev_mailbox",
     "email_codes",
     "rate_limit_hits",
+    "n8n_bindings",  # no foreign key to companies: its rows outlive a deleted company
     "auth_sessions",
     "companies",
     "users",

@@ -24,9 +24,10 @@ def test_conversation_benchmarks_run(owner_url: str, monkeypatch: pytest.MonkeyP
         "RATE": 10,
         "SECONDS": 1,
         "WARMUP_SECONDS": 1,
-        "CHATS": 5,
+        "BUFFER_SECONDS": 0.3,
+        "CATALOGUE_ROWS": 50,
     }.items():
         monkeypatch.setattr(conversations, name, value)
     ack, end_to_end = conversations.run(owner_url)
     assert ack.startswith("webhook ack") and "p99" in ack
-    assert end_to_end.startswith("inbound -> reply sent") and "p95" in end_to_end
+    assert end_to_end.startswith("inbound -> reply sent") and "beyond the window" in end_to_end

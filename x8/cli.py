@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
+import multiprocessing.process
 import os
+import signal
 import sys
+import threading
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
 import uvicorn
+import uvloop
 
 from x8 import runtime
 from x8.kit import log_redaction
@@ -48,6 +54,10 @@ def _migrate_tenants_on_start(settings: Settings, owner_url: str) -> None:
 @click.group()
 def main() -> None:
     """X8 Network: multi-tenant platform for automating conversations with customers."""
+    _configure_logging()
+
+
+def _configure_logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # procrastinate logs every job's start and end at INFO: at a few messages a second that buries everything else.
     # Failures and retries still show (WARNING and up); the platform logs what each job did.
@@ -67,7 +77,13 @@ def main() -> None:
     type=click.IntRange(1, 64),
     help="API processes. With more than one, jobs run in separate `x8 worker` processes.",
 )
-def serve(host: str, port: int, no_worker: bool, seed_demo: bool, workers: int) -> None:
+@click.option(
+    "--access-log/--no-access-log",
+    default=False,
+    show_default=True,
+    help="Log every request (a reverse proxy usually does; it costs the webhooks' hot path ~4% of the API's CPU).",
+)
+def serve(host: str, port: int, no_worker: bool, seed_demo: bool, workers: int, access_log: bool) -> None:
     """Migrate, then serve the API, the dashboard and (with one process) the job worker."""
     from x8.main import create_app
 
@@ -95,11 +111,12 @@ def serve(host: str, port: int, no_worker: bool, seed_demo: bool, workers: int) 
             host=host,
             port=port,
             log_level="info",
+            access_log=access_log,
             proxy_headers=True,
         )
         return
     app = create_app(settings, urls, run_worker=not no_worker)
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=access_log, proxy_headers=True)
 
 
 def _served_here(settings: Settings, host: str, port: int) -> Settings:
@@ -117,17 +134,68 @@ def _served_here(settings: Settings, host: str, port: int) -> Settings:
 
 
 @main.command()
-@click.option("--concurrency", default=4, show_default=True, type=int)
-def worker(concurrency: int) -> None:
+@click.option("--concurrency", default=4, show_default=True, type=click.IntRange(1, 64), help="Jobs at a time.")
+@click.option(
+    "--processes",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes, each running --concurrency jobs: one per core the worker may use (docs/performance.md).",
+)
+def worker(concurrency: int, processes: int) -> None:
     """Run a job worker on its own, to scale out."""
+    settings, urls = _prepare()
+    _migrate_tenants_on_start(settings, urls.owner)
+    if processes == 1:
+        _work(urls, concurrency)
+        return
+    # As for `serve --workers`: the URLs resolved here (the embedded server included) are handed down, so no
+    # process starts a database of its own.
+    os.environ["DATABASE_URL"] = urls.owner
+    os.environ["DATABASE_APP_URL"] = urls.app
+    spawn = multiprocessing.get_context("spawn")
+    children = [spawn.Process(target=_work_apart, args=(urls, concurrency)) for _ in range(processes)]
+    for child in children:
+        child.start()
+    stop = _stop_children_on_signal(children)
+    for child in children:
+        child.join()
+    if not stop.is_set() and any(child.exitcode for child in children):
+        sys.exit(1)
+
+
+def _stop_children_on_signal(children: Sequence[multiprocessing.process.BaseProcess]) -> threading.Event:
+    """SIGTERM or SIGINT to the parent stops every worker process gracefully (each finishes its running jobs)."""
+    stopping = threading.Event()
+
+    def forward(signum: int, _frame: object) -> None:
+        stopping.set()
+        for child in children:
+            if child.pid is not None and child.is_alive():
+                os.kill(child.pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    return stopping
+
+
+def _work_apart(urls: runtime.DatabaseUrls, concurrency: int) -> None:
+    """A worker process the parent stops: out of the terminal's process group, so a Ctrl-C reaches the parent only
+    and each worker hears one SIGTERM (procrastinate takes a second signal as a hard stop)."""
+    os.setpgrp()
+    _configure_logging()  # a spawned process starts afresh
+    _work(urls, concurrency)
+
+
+def _work(urls: runtime.DatabaseUrls, concurrency: int) -> None:
+    """One worker process: its own pools, event loop and procrastinate worker."""
     from x8.conversations import mongo_history
     from x8.kit import http as provider_http
     from x8.kit.db import Database
     from x8.kit.jobs import open_queue, run_worker
     from x8.worker import build_app
 
-    settings, urls = _prepare()
-    _migrate_tenants_on_start(settings, urls.owner)
+    settings = _settings()
 
     async def run() -> None:
         db = Database.connect(urls.app, pool_size=concurrency, pre_ping=False)
@@ -142,7 +210,7 @@ def worker(concurrency: int) -> None:
             await provider_http.close()
             await mongo_history.close_clients()
 
-    asyncio.run(run())
+    uvloop.run(run())  # as the API runs on (uvicorn picks it): a cheaper event loop for the job's many round trips
 
 
 def _create_staff(role: str, email: str, password: str, full_name: str) -> None:
@@ -358,6 +426,38 @@ def demo_seed() -> None:
     settings, urls = _prepare()
     for line in asyncio.run(seed(settings, urls)):
         click.echo(line)
+
+
+@main.group()
+def vault() -> None:
+    """The SystemData vault: re-encrypt it under a new key."""
+
+
+@vault.command(name="rotate")
+def vault_rotate() -> None:
+    """Re-encrypt every secret under X8_VAULT_KEY (X8_VAULT_OLD_KEYS still open the older ones), in batches; safe
+    to stop and to run again."""
+    from x8.kit.secretbox import UnknownVaultKey
+    from x8.platform.vault.keys import vault_keys
+    from x8.platform.vault.rotation import rotate_database
+
+    settings, urls = _prepare()
+    bars: list[Any] = []
+
+    def plan(total: int) -> None:
+        bars.append(click.progressbar(length=total, label="re-encrypting", show_pos=True, file=sys.stderr))
+        bars[0].__enter__()
+
+    try:
+        count = asyncio.run(
+            rotate_database(urls.app, vault_keys(settings), on_plan=plan, on_batch=lambda n: bars[0].update(n))
+        )
+    except UnknownVaultKey as exc:
+        raise click.ClickException(f"{exc}: add that key to X8_VAULT_OLD_KEYS and run again") from exc
+    finally:
+        if bars:
+            bars[0].__exit__(None, None, None)
+    click.echo(f"re-encrypted {count} secrets")
 
 
 @main.group()

@@ -26,6 +26,7 @@ from x8.kit.errors import install_error_handlers
 from x8.kit.jobs import open_queue
 from x8.n8n_bridge.api import router as n8n_api_router
 from x8.n8n_bridge.keys import router as n8n_keys_router
+from x8.n8n_bridge.provisioning_api import router as n8n_provisioning_router
 from x8.platform.admin.endpoints import router as admin_router
 from x8.platform.assistant.endpoints import router as assistant_router
 from x8.platform.auth.endpoints import router as auth_router
@@ -43,13 +44,17 @@ from x8.platform.mail.endpoints import router as mailbox_router
 from x8.platform.managers.endpoints import router as managers_router
 from x8.platform.media.endpoints import MAX_VIDEO_BYTES
 from x8.platform.media.endpoints import router as media_router
+from x8.platform.meta_apps.endpoints import router as meta_apps_router
 from x8.platform.metrics.endpoints import router as metrics_router
 from x8.platform.oauth.endpoints import router as oauth_router
 from x8.platform.orders.endpoints import router as purchases_router
 from x8.platform.payments import sandbox
 from x8.platform.payments.endpoints import router as payments_router
 from x8.platform.payments.webhooks import router as stripe_webhooks_router
+from x8.platform.support.endpoints import router as support_router
 from x8.platform.users.endpoints import router as users_router
+from x8.platform.vault.endpoints import router as vault_router
+from x8.platform.vault.keys import check_keys, vault_keys
 from x8.runtime import DatabaseUrls
 from x8.settings import Settings
 from x8.worker import build_app
@@ -63,6 +68,8 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database.connect(urls.app)
         app.state.db = db
+        async with db.sessions() as session:
+            await check_keys(session, vault_keys(settings))  # a wrong X8_VAULT_KEY stops the start here
         app.state.request_db = Database.connect(urls.app)  # see x8.kit.db.get_session
         app.state.inbox_broker = InboxBroker(urls.app)
         # The owner pool only provisions and drops tenants; requests never read through it.
@@ -97,6 +104,9 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        # No OpenTelemetry is set up, yet FastAPI asks OpenTelemetry for its providers on every request (reading
+        # os.environ each time): ~5% of a webhook's CPU for nothing (docs/performance.md).
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     install_error_handlers(app)
@@ -150,12 +160,16 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
         conversations_router,
         webhooks_router,
         admin_router,
+        meta_apps_router,
         managers_router,
+        support_router,
+        vault_router,
         metrics_router,
         mailbox_router,
         installation_router,
         n8n_keys_router,
         n8n_api_router,
+        n8n_provisioning_router,
         payments_router,
         billing_router,
         stripe_webhooks_router,

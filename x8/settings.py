@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     db_app_password: str = Field(DEV_DB_APP_PASSWORD, alias="X8_DB_APP_PASSWORD")
     secret_key: str = Field(DEV_SECRET_KEY, alias="SECRET_KEY")
     vault_key: str = Field(DEV_VAULT_KEY, alias="X8_VAULT_KEY")
+    # Earlier vault keys (comma-separated), still accepted for reading until `x8 vault rotate` has run.
+    vault_old_keys: str = Field("", alias="X8_VAULT_OLD_KEYS")
     public_base_url: str = Field("http://localhost:8000", alias="PUBLIC_BASE_URL")
     frontend_url: str = Field("http://localhost:8000", alias="FRONTEND_URL")
     backend_cors_origins: str = Field("", alias="BACKEND_CORS_ORIGINS")
@@ -116,6 +118,8 @@ class Settings(BaseSettings):
     n8n_api_url: str | None = Field(None, alias="N8N_API_URL")
     n8n_api_key: str | None = Field(None, alias="N8N_API_KEY")
     n8n_webhook_base_url: str | None = Field(None, alias="N8N_WEBHOOK_BASE_URL")
+    # Where n8n reaches X8's tenant-scoped API (in compose, the api service: http://api:8000); PUBLIC_BASE_URL if unset.
+    n8n_callback_base_url: str | None = Field(None, alias="N8N_CALLBACK_BASE_URL")
     n8n_ai_faq_url: str | None = Field(None, alias="N8N_AI_FAQ_URL")
 
     # --- history / llm ---
@@ -148,6 +152,18 @@ class Settings(BaseSettings):
             raise ValueError("X8_VAULT_KEY must be base64") from exc
         if len(raw) != 32:
             raise ValueError("X8_VAULT_KEY must decode to exactly 32 bytes")
+        return value
+
+    @field_validator("vault_old_keys")
+    @classmethod
+    def _old_vault_keys_are_32_bytes(cls, value: str) -> str:
+        for position, key in enumerate((k.strip() for k in value.split(",") if k.strip()), start=1):
+            try:
+                raw = base64.b64decode(key, validate=True)
+            except (binascii.Error, ValueError) as exc:
+                raise ValueError(f"X8_VAULT_OLD_KEYS: key {position} must be base64") from exc
+            if len(raw) != 32:
+                raise ValueError(f"X8_VAULT_OLD_KEYS: key {position} must decode to exactly 32 bytes")
         return value
 
     @model_validator(mode="after")

@@ -10,6 +10,7 @@ import functools
 
 import procrastinate
 
+from x8.kit.job_alarm import hear_every_notice
 from x8.kit.jobs import connector
 
 
@@ -17,6 +18,7 @@ from x8.kit.jobs import connector
 def build_app(app_url: str) -> procrastinate.App:
     """One procrastinate app per process and database: adding a blueprint renames its tasks in place
     (namespacing), so blueprints must be added exactly once."""
+    from x8.n8n_bridge import tasks as n8n_tasks
     from x8.platform.auth import tasks as auth_tasks
     from x8.platform.billing import tasks as billing_tasks
     from x8.platform.booking import tasks as booking_tasks
@@ -38,4 +40,6 @@ def build_app(app_url: str) -> procrastinate.App:
     app.add_tasks_from(payment_tasks.blueprint, namespace="payments")
     app.add_tasks_from(booking_tasks.blueprint, namespace="booking")
     app.add_tasks_from(billing_tasks.blueprint, namespace="billing")
+    app.add_tasks_from(n8n_tasks.blueprint, namespace="n8n")
+    hear_every_notice(app)
     return app

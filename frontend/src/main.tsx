@@ -8,6 +8,7 @@ import { AppShell } from "./components/AppShell";
 import { RouteTitle } from "./components/RouteTitle";
 import { I18nProvider } from "./i18n";
 import "./index.css";
+import { AdminPage } from "./pages/AdminPage";
 import { BillingPage } from "./pages/BillingPage";
 import { CalendarPage } from "./pages/CalendarPage";
 import { EditCompanyPage, NewCompanyPage } from "./pages/CompanyFormPage";
@@ -17,6 +18,7 @@ import { IntegrationsPage } from "./pages/IntegrationsPage";
 import { KnowledgeBasePage } from "./pages/KnowledgeBasePage";
 import { LoginPage } from "./pages/LoginPage";
 import { MagicLinkPage } from "./pages/MagicLinkPage";
+import { ManagerPage } from "./pages/ManagerPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { OAuthCompletePage } from "./pages/OAuthCompletePage";
 import { PlaygroundPage } from "./pages/PlaygroundPage";
@@ -24,6 +26,8 @@ import { ProfilePage } from "./pages/ProfilePage";
 import { PurchasesPage } from "./pages/PurchasesPage";
 import { RegisterPage } from "./pages/RegisterPage";
 import { ResetPasswordPage } from "./pages/ResetPasswordPage";
+import { SupportPage } from "./pages/SupportPage";
+import { VaultPage } from "./pages/VaultPage";
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } },
@@ -53,6 +57,10 @@ function App() {
                 <Route path="/playground" element={<PlaygroundPage />} />
                 <Route path="/integrations" element={<IntegrationsPage />} />
                 <Route path="/billing" element={<BillingPage />} />
+                <Route path="/support" element={<SupportPage />} />
+                <Route path="/vault" element={<VaultPage />} />
+                <Route path="/admin" element={<AdminPage />} />
+                <Route path="/manager" element={<ManagerPage />} />
                 <Route path="/profile" element={<ProfilePage />} />
                 <Route path="*" element={<NotFoundPage />} />
               </Routes>

@@ -124,7 +124,8 @@ async def test_connect_book_cancel_with_events_refresh_and_busy_times(
         "calendar_id": "primary",
         "last_error": None,
     }
-    [(sealed,)] = sql(owner_url, f"SELECT sealed_tokens FROM t_{uuid.UUID(company_id).hex}.calendar_connections")
+    vault_row = "SELECT ciphertext FROM vault_secrets WHERE ref = %s"
+    [(sealed,)] = sql(owner_url, vault_row, f"google_calendar:{company_id}")
     assert fake.refresh_tokens and all(t.encode() not in bytes(sealed) for t in fake.refresh_tokens)
 
     day = next_weekday(0).isoformat()
@@ -156,7 +157,7 @@ async def test_connect_book_cancel_with_events_refresh_and_busy_times(
     assert await sync_booking(db, calendar_settings, company, uuid.UUID(booking["id"])) == "deleted"
     assert fake.live_events() == []
     assert sum(1 for r in fake.token_requests if r.get("grant_type") == "refresh_token") == refreshes + 1
-    [(resealed,)] = sql(owner_url, f"SELECT sealed_tokens FROM t_{uuid.UUID(company_id).hex}.calendar_connections")
+    [(resealed,)] = sql(owner_url, vault_row, f"google_calendar:{company_id}")
     assert bytes(resealed) != bytes(sealed)
 
 
@@ -287,6 +288,7 @@ async def test_disconnect_revokes_drops_the_tokens_and_stops_the_sync(
     assert fake.refresh_tokens == {}  # the grant is gone at Google
     assert await _status(client, tokens, company_id) == {"connected": False, "calendar_id": None, "last_error": None}
     assert sql(owner_url, f"SELECT count(*) FROM t_{company.hex}.calendar_connections") == [(0,)]
+    assert sql(owner_url, "SELECT count(*) FROM vault_secrets WHERE ref = %s", f"google_calendar:{company}") == [(0,)]
 
     # The booking keeps its event's id; nothing is synced any more: no job for a new booking or a cancel.
     listed = (await client.get(BOOKINGS, params={"company_id": company_id}, headers=bearer(tokens))).json()

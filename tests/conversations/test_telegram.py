@@ -60,7 +60,12 @@ async def test_connect_answer_and_disconnect(
 ) -> None:
     fake, _ = fake_telegram
     tokens, company, channel_id, secret = await _connect(tg_client, fake)
-    stored = sql(owner_url, "SELECT credentials, webhook_secret_hash FROM channels WHERE id = %s", channel_id)[0]
+    stored = sql(
+        owner_url,
+        "SELECT s.ciphertext, c.webhook_secret_hash FROM channels c "
+        "JOIN vault_secrets s ON s.ref = 'channel:' || c.id WHERE c.id = %s",
+        channel_id,
+    )[0]
     assert TOKEN.encode() not in bytes(stored[0]) and secret not in str(stored[1])  # sealed and hashed, never plain
 
     listed = (

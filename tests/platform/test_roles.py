@@ -121,7 +121,7 @@ async def test_manager_sees_only_assigned_clients(client: httpx.AsyncClient, app
     assert [c["email"] for c in clients["items"]] == ["mine@example.com"]
     assert clients["items"][0]["subscription_status"] == "trialing"
     stats = (await client.get("/api/v1/managers/stats", headers=bearer(manager))).json()
-    assert stats["clients"] == 1 and stats["trialing"] == 1
+    assert stats["clients"] == 1 and stats["trial_users"] == 1
     # Unassigning removes access.
     r = await client.delete(f"/api/v1/admin/assignments/{mine_id}", headers=bearer(admin))
     assert r.status_code == 200 and r.json()["previous_manager_id"] == m

@@ -73,8 +73,8 @@ def connector(app_url: str) -> procrastinate.PsycopgConnector:
     return procrastinate.PsycopgConnector(conninfo=app_url, configure=_autocommit, pool_factory=_queue_pool)
 
 
-# A turn is scheduled for the end of its buffer window, and a worker only notices scheduled jobs when it polls:
-# poll often enough that the window, not the poll, decides when a customer gets the answer.
+# A scheduled job (a turn at the end of its buffer window) wakes the workers when it falls due (x8.kit.job_alarm);
+# the poll is the fallback for one whose alarm was lost with its process.
 WORKER_POLLING_SECONDS = 0.5
 
 

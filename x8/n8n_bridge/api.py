@@ -12,14 +12,17 @@ from fastapi import APIRouter, Depends, Query
 from x8.conversations.assistant.behaviour import SCENARIOS, Behaviour
 from x8.kit.db import Database
 from x8.kit.deps import DatabaseDep, SettingsDep
-from x8.kit.errors import Forbidden, NotFound, Unauthorized, error_responses
+from x8.kit.errors import BadRequest, Forbidden, NotFound, Unauthorized, error_responses
 from x8.kit.i18n import msg
-from x8.n8n_bridge.schemas import EffectiveSettings
+from x8.n8n_bridge import outbound
+from x8.n8n_bridge.schemas import EffectiveSettings, MessageIn
 from x8.platform.assistant import service as assistant_service
 from x8.platform.assistant.schemas import BehaviourIn
 from x8.platform.auth.deps import Scope, TenantKeyPrincipal, require_scope
 from x8.platform.channels.service import company_channel
 from x8.platform.companies.scope import TenantScope
+from x8.platform.conversations.schemas import ConversationMessage
+from x8.platform.conversations.tasks import schedule_send
 from x8.platform.knowledge_base import service as kb_service
 from x8.platform.knowledge_base.schemas import SearchResults
 
@@ -82,3 +85,26 @@ async def effective_settings(
             for name in SCENARIOS
         },
     )
+
+
+@router.post(
+    "/messages",
+    response_model=ConversationMessage,
+    status_code=201,
+    responses=error_responses(BadRequest, Unauthorized, Forbidden, NotFound),
+)
+async def post_message(
+    tenant: Annotated[TenantScope, Depends(tenant_scope(Scope.MESSAGES_WRITE))], body: MessageIn
+) -> ConversationMessage:
+    """A reply n8n wrote (``direction: "out"``): stored in the conversation, then sent through the channel with
+    the same retries as any reply. The conversation must be on ``channel_id``."""
+    if body.direction != "out":
+        raise BadRequest(msg('Only replies (direction "out") can be posted through n8n for now.'))
+    if body.conversation_id is None:
+        raise BadRequest(msg("A reply needs the conversation_id it answers."))
+    async with tenant.tenant() as ts:
+        if await outbound.conversation_channel(ts, body.conversation_id) != body.channel_id:
+            raise NotFound(msg("Conversation not found."))
+        message = await outbound.store_reply(ts, body.conversation_id, body.text)
+    await schedule_send(tenant.id, message["id"])
+    return ConversationMessage(**message)

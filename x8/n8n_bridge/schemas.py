@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from x8.platform.assistant.schemas import BehaviourIn
 
@@ -23,3 +24,40 @@ class EffectiveSettings(BaseModel):
     language: str
     settings: BehaviourIn
     scenarios: dict[str, BehaviourIn]
+
+
+class ProvisionIn(BaseModel):
+    company_id: uuid.UUID
+
+
+class ProvisionQueued(BaseModel):
+    company_id: uuid.UUID
+    status: Literal["queued"] = "queued"
+
+
+class BindingOut(BaseModel):
+    kind: Literal["credential", "workflow"]
+    name: str
+    n8n_id: str | None
+    channel_id: uuid.UUID | None
+    template_version: int | None
+    status: Literal["active", "pending", "error"]
+    last_error: str | None
+
+
+class BindingList(BaseModel):
+    items: list[BindingOut]
+    total: int
+
+
+class MessageIn(BaseModel):
+    """A message from n8n. ``out``: a reply to send in ``conversation_id`` (on ``channel_id``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    channel_id: uuid.UUID
+    contact_id: uuid.UUID | None = None
+    conversation_id: uuid.UUID | None = None
+    direction: Literal["in", "out"]
+    text: str = Field(min_length=1, max_length=4000)
+    provider_message_id: str | None = Field(None, max_length=200)

@@ -336,7 +336,6 @@ calendar_connections = sa.Table(
     sa.Column("id", sa.SmallInteger, primary_key=True, server_default="1"),
     tenant_id_column(),
     sa.Column("calendar_id", sa.String(1024), nullable=False, server_default="primary"),
-    sa.Column("sealed_tokens", sa.LargeBinary, nullable=False),
     sa.Column("connected_at", _TS, nullable=False, server_default=_NOW),
     sa.Column("last_error", sa.Text),
     sa.Column("last_error_at", _TS),

@@ -1144,6 +1144,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Platform Stats
+         * @description Users, subscriptions, MRR, this month's revenue and churn, and trial conversion, from stored subscriptions
+         *     and paid invoices (USD; definitions in docs/admin.md).
+         */
+        get: operations["platform_stats_api_v1_admin_stats_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/clients": {
         parameters: {
             query?: never;
@@ -1151,7 +1172,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Clients */
+        /**
+         * List Clients
+         * @description Businesses, newest first, filtered by plan, status (as it stands now), manager, and email or name.
+         */
         get: operations["list_clients_api_v1_admin_clients_get"];
         put?: never;
         post?: never;
@@ -1219,6 +1243,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/meta-apps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Meta Apps
+         * @description The pool, oldest first, with how many businesses each app serves; secrets masked.
+         */
+        get: operations["list_meta_apps_api_v1_admin_meta_apps_get"];
+        put?: never;
+        /**
+         * Add Meta App
+         * @description Add a pre-reviewed app; its secret is sealed and never answered. An app id already in the pool is 409.
+         */
+        post: operations["add_meta_app_api_v1_admin_meta_apps_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/meta-apps/{app_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove Meta App
+         * @description Remove an app no business uses (409 otherwise: disable it instead).
+         */
+        delete: operations["remove_meta_app_api_v1_admin_meta_apps__app_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit Meta App
+         * @description Rename, re-key, change products, status or capacity; only the fields sent change.
+         */
+        patch: operations["edit_meta_app_api_v1_admin_meta_apps__app_id__patch"];
+        trace?: never;
+    };
     "/api/v1/managers/clients": {
         parameters: {
             query?: never;
@@ -1239,6 +1311,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/managers/clients/{client_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Client
+         * @description One business assigned to this manager; any other (another manager's, or none) is 404.
+         */
+        get: operations["my_client_api_v1_managers_clients__client_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/managers/stats": {
         parameters: {
             query?: never;
@@ -1246,8 +1338,387 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My Stats */
+        /**
+         * My Stats
+         * @description The admin's figures (x8/platform/admin/stats.py) over this manager's businesses only.
+         */
         get: operations["my_stats_api_v1_managers_stats_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/managers/me/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Availability
+         * @description The hours this manager offers for setup calls (none until published).
+         */
+        get: operations["my_availability_api_v1_managers_me_availability_get"];
+        /**
+         * Publish Availability
+         * @description Publish this manager's hours for setup calls (the availability shape of §11 without cities). Calls already
+         *     booked stay booked.
+         */
+        put: operations["publish_availability_api_v1_managers_me_availability_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Chat
+         * @description A business's support thread: the newest messages (oldest first), how many there are, and how many from the
+         *     other side the caller has not read. A manager reads only their businesses' threads; anything else is 404.
+         */
+        get: operations["read_chat_api_v1_support_chat_get"];
+        put?: never;
+        /**
+         * Write Chat
+         * @description Write in a thread: a business in its own (its manager, or the admins while it has none, answer); a manager in
+         *     their businesses'; an admin in any.
+         */
+        post: operations["write_chat_api_v1_support_chat_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support/chat/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark Read
+         * @description Mark the other side's messages in the thread as read.
+         */
+        post: operations["mark_read_api_v1_support_chat_read_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support/chat/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Unread
+         * @description Unread messages for the navigation's badge: a business's from support, a manager's from their businesses,
+         *     an admin's from every business.
+         */
+        get: operations["unread_api_v1_support_chat_unread_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support/chat/contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Contact
+         * @description Who answers this business's chat: its manager, or the admins while it has none.
+         */
+        get: operations["contact_api_v1_support_chat_contact_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support/chats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Threads
+         * @description The threads a manager answers (every business assigned to them) or, for an admin, every thread with
+         *     messages; latest activity first, with unread counts.
+         */
+        get: operations["threads_api_v1_support_chats_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support/chat/events/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stream Ticket
+         * @description A one-minute ticket to open the chat's live stream with (EventSource cannot send an Authorization header).
+         */
+        post: operations["stream_ticket_api_v1_support_chat_events_ticket_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support/chat/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Events
+         * @description Server-Sent Events: ``event: support`` with ``{"client_id"}`` whenever a thread the caller sees changes (a
+         *     message written or read). A comment every 15 s keeps proxies from closing the stream.
+         */
+        get: operations["events_api_v1_support_chat_events_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support/ai-faq/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask Faq
+         * @description Answer a question about the platform from the FAQ (docs/faq), in the question's language, citing the entries
+         *     used; a question the FAQ does not cover gets an honest answer pointing to the support chat, with no sources.
+         *     With ``N8N_AI_FAQ_URL`` set, an n8n workflow answers (the built-in engine when it fails).
+         */
+        post: operations["ask_faq_api_v1_support_ai_faq_chat_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support/ai-faq/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Faq Status */
+        get: operations["faq_status_api_v1_support_ai_faq_status_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support/setup-call/slots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Setup Call Slots
+         * @description The business's manager's free setup-call slots (at most 62 days), in the manager's time zone; 409
+         *     ``NoManager`` when the business has no manager yet.
+         */
+        get: operations["setup_call_slots_api_v1_support_setup_call_slots_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support/setup-call": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Book Setup Call
+         * @description Book a video call with the business's manager in a free slot; 409 ``SlotTaken`` when it has gone.
+         */
+        post: operations["book_setup_call_api_v1_support_setup_call_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support/setup-calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Setup Calls
+         * @description Setup calls, latest first: a business's own, a manager's with their businesses, every call for an admin.
+         */
+        get: operations["setup_calls_api_v1_support_setup_calls_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support/setup-calls/{call_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Cancel Setup Call
+         * @description Cancel a call (the business or its manager; an admin any): its slot is offered again.
+         */
+        delete: operations["cancel_setup_call_api_v1_support_setup_calls__call_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vault/secrets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Secrets
+         * @description The caller's secrets, masked: a business its own, a manager their businesses', the admin all.
+         */
+        get: operations["list_secrets_api_v1_vault_secrets_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vault/secrets/{secret_id}/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reveal Secret
+         * @description The value itself, written to the audit log (so is an attempt without the right, which answers 404).
+         */
+        post: operations["reveal_secret_api_v1_vault_secrets__secret_id__reveal_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vault/secrets/{secret_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update Secret
+         * @description Replace the value (and the label), audited. A channel's token is checked with its provider first: one it
+         *     refuses is 400 and the old one stays.
+         */
+        put: operations["update_secret_api_v1_vault_secrets__secret_id__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vault/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Vault Audit
+         * @description Reveals, edits and rotations, newest first: a business sees its own, a manager their businesses', the
+         *     admin all.
+         */
+        get: operations["vault_audit_api_v1_vault_audit_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1347,6 +1818,68 @@ export interface paths {
          * @description The assistant settings in force on one of the company's channels (or company-wide without a channel).
          */
         get: operations["effective_settings_api_v1_n8n_settings_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/n8n/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Post Message
+         * @description A reply n8n wrote (``direction: "out"``): stored in the conversation, then sent through the channel with
+         *     the same retries as any reply. The conversation must be on ``channel_id``.
+         */
+        post: operations["post_message_api_v1_n8n_messages_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/n8n/provision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Provision
+         * @description Queue provisioning of the company in n8n: its credential and workflows are created, upgraded or repaired,
+         *     and ``GET /api/v1/n8n/bindings`` shows the result.
+         */
+        post: operations["provision_api_v1_n8n_provision_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/n8n/bindings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Bindings
+         * @description Every object X8 made (or is making) for the company in n8n, with its n8n id and status.
+         */
+        get: operations["list_bindings_api_v1_n8n_bindings_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1914,6 +2447,35 @@ export interface components {
             /** Previous Manager Id */
             previous_manager_id: string | null;
         };
+        /** AuditItem */
+        AuditItem: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Actor Id */
+            actor_id: string | null;
+            /** Actor Role */
+            actor_role: string;
+            action: components["schemas"]["VaultAction"];
+            /** Secret Id */
+            secret_id: string | null;
+            /** Ip */
+            ip: string | null;
+            /**
+             * Denied
+             * @description A reveal refused for lack of rights (it answered 404)
+             */
+            denied: boolean;
+        };
+        /** AuditList */
+        AuditList: {
+            /** Items */
+            items: components["schemas"]["AuditItem"][];
+            /** Total */
+            total: number;
+        };
         /** AuthUrl */
         AuthUrl: {
             /** Url */
@@ -2040,6 +2602,36 @@ export interface components {
             invoices: components["schemas"]["InvoiceOut"][];
             /** Invoices Total */
             invoices_total: number;
+        };
+        /** BindingList */
+        BindingList: {
+            /** Items */
+            items: components["schemas"]["BindingOut"][];
+            /** Total */
+            total: number;
+        };
+        /** BindingOut */
+        BindingOut: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "credential" | "workflow";
+            /** Name */
+            name: string;
+            /** N8N Id */
+            n8n_id: string | null;
+            /** Channel Id */
+            channel_id: string | null;
+            /** Template Version */
+            template_version: number | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "pending" | "error";
+            /** Last Error */
+            last_error: string | null;
         };
         /** Body_upload_api_v1_cloudinary_upload_post */
         Body_upload_api_v1_cloudinary_upload_post: {
@@ -2242,6 +2834,105 @@ export interface components {
              * Format: uuid
              */
             company_id: string;
+        };
+        /** ChatMessageIn */
+        ChatMessageIn: {
+            /**
+             * Client Id
+             * @description The business (managers and admins); a business omits it.
+             */
+            client_id?: string | null;
+            /** Text */
+            text: string;
+        };
+        /** ChatMessageOut */
+        ChatMessageOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Client Id
+             * Format: uuid
+             */
+            client_id: string;
+            /** Sender Id */
+            sender_id: string | null;
+            /**
+             * Sender Role
+             * @description CLIENT, MANAGER or ADMIN
+             */
+            sender_role: string;
+            /** Text */
+            text: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Read At
+             * @description When the other side read it.
+             */
+            read_at: string | null;
+        };
+        /** ChatPage */
+        ChatPage: {
+            /**
+             * Items
+             * @description Oldest first: the newest `limit` before `before`.
+             */
+            items: components["schemas"]["ChatMessageOut"][];
+            /** Total */
+            total: number;
+            /**
+             * Unread
+             * @description Messages from the other side the caller has not read.
+             */
+            unread: number;
+        };
+        /** ChatRead */
+        ChatRead: {
+            /** Marked */
+            marked: number;
+            /** Unread */
+            unread: number;
+        };
+        /** ChatReadIn */
+        ChatReadIn: {
+            /** Client Id */
+            client_id?: string | null;
+        };
+        /**
+         * ChatThread
+         * @description A business's thread as its manager (or an admin) sees it in the list of chats.
+         */
+        ChatThread: {
+            /**
+             * Client Id
+             * Format: uuid
+             */
+            client_id: string;
+            /** Email */
+            email: string;
+            /** Full Name */
+            full_name: string;
+            /** Manager Id */
+            manager_id: string | null;
+            /** Last Message At */
+            last_message_at: string | null;
+            /** Last Message Preview */
+            last_message_preview: string | null;
+            /** Unread */
+            unread: number;
+        };
+        /** ChatThreads */
+        ChatThreads: {
+            /** Items */
+            items: components["schemas"]["ChatThread"][];
+            /** Total */
+            total: number;
         };
         /** CheckoutOut */
         CheckoutOut: {
@@ -2753,6 +3444,43 @@ export interface components {
             /** Detail */
             detail: string;
         };
+        /** FaqAnswer */
+        FaqAnswer: {
+            /** Answer */
+            answer: string;
+            /** Sources */
+            sources: components["schemas"]["FaqSource"][];
+            /**
+             * Engine
+             * @enum {string}
+             */
+            engine: "builtin" | "n8n";
+        };
+        /** FaqQuestion */
+        FaqQuestion: {
+            /** Message */
+            message: string;
+        };
+        /** FaqSource */
+        FaqSource: {
+            /** Id */
+            id: string;
+            /** Title */
+            title: string;
+        };
+        /** FaqStatus */
+        FaqStatus: {
+            /**
+             * Engine
+             * @enum {string}
+             */
+            engine: "builtin" | "n8n";
+            /**
+             * Entries
+             * @description FAQ entries the built-in engine knows, all languages together.
+             */
+            entries: number;
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
@@ -3002,6 +3730,37 @@ export interface components {
             /** Token */
             token: string;
         };
+        /**
+         * ManagerAvailability
+         * @description A manager's hours for setup calls: the availability shape of §11 without delivery cities.
+         */
+        ManagerAvailability: {
+            /**
+             * Timezone
+             * @default UTC
+             */
+            timezone: string;
+            /**
+             * Slot Minutes
+             * @default 30
+             */
+            slot_minutes: number;
+            /**
+             * Capacity
+             * @description Calls at the same time (usually 1).
+             * @default 1
+             */
+            capacity: number;
+            /**
+             * Buffer Minutes
+             * @default 0
+             */
+            buffer_minutes: number;
+            /** Weekly */
+            weekly?: components["schemas"]["WeeklyRange"][];
+            /** Closed Dates */
+            closed_dates?: string[];
+        };
         /** ManagerList */
         ManagerList: {
             /** Items */
@@ -3029,19 +3788,6 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
-        };
-        /** ManagerStats */
-        ManagerStats: {
-            /** Clients */
-            clients: number;
-            /** Trialing */
-            trialing: number;
-            /** Active */
-            active: number;
-            /** Expired Or Canceled */
-            expired_or_canceled: number;
-            /** Companies */
-            companies: number;
         };
         /** Me */
         Me: {
@@ -3100,6 +3846,30 @@ export interface components {
              */
             created_at: string;
         };
+        /**
+         * MessageIn
+         * @description A message from n8n. ``out``: a reply to send in ``conversation_id`` (on ``channel_id``).
+         */
+        MessageIn: {
+            /**
+             * Channel Id
+             * Format: uuid
+             */
+            channel_id: string;
+            /** Contact Id */
+            contact_id?: string | null;
+            /** Conversation Id */
+            conversation_id?: string | null;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "in" | "out";
+            /** Text */
+            text: string;
+            /** Provider Message Id */
+            provider_message_id?: string | null;
+        };
         /** MessageOut */
         MessageOut: {
             /** Message */
@@ -3115,6 +3885,100 @@ export interface components {
             /** Companies */
             companies: components["schemas"]["CompanyMessagesPerDay"][];
         };
+        /** MetaAppCreate */
+        MetaAppCreate: {
+            /** Name */
+            name: string;
+            /**
+             * App Id
+             * @description The app's id in Meta's App Dashboard (digits)
+             */
+            app_id: string;
+            /**
+             * App Secret
+             * @description Write-only: sealed when stored, answered masked
+             */
+            app_secret: string;
+            /** Products */
+            products: components["schemas"]["MetaProduct"][];
+            /** @default in_review */
+            status: components["schemas"]["MetaAppStatus"];
+            /**
+             * Capacity
+             * @description How many businesses the app may serve
+             * @default 100
+             */
+            capacity: number;
+        };
+        /** MetaAppList */
+        MetaAppList: {
+            /** Items */
+            items: components["schemas"]["MetaAppOut"][];
+            /** Total */
+            total: number;
+        };
+        /** MetaAppOut */
+        MetaAppOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** App Id */
+            app_id: string;
+            /**
+             * App Secret
+             * @description Masked: only the last 4 characters
+             */
+            app_secret: string;
+            /** Products */
+            products: components["schemas"]["MetaProduct"][];
+            status: components["schemas"]["MetaAppStatus"];
+            /** Capacity */
+            capacity: number;
+            /** Businesses Assigned */
+            businesses_assigned: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * MetaAppStatus
+         * @enum {string}
+         */
+        MetaAppStatus: "in_review" | "live" | "disabled";
+        /**
+         * MetaAppUpdate
+         * @description Only the fields sent change; none of them may be null.
+         */
+        MetaAppUpdate: {
+            /** Name */
+            name?: string | null;
+            /**
+             * App Secret
+             * @description A new secret (after resetting it at Meta)
+             */
+            app_secret?: string | null;
+            /** Products */
+            products?: components["schemas"]["MetaProduct"][] | null;
+            status?: components["schemas"]["MetaAppStatus"] | null;
+            /** Capacity */
+            capacity?: number | null;
+        };
+        /**
+         * MetaProduct
+         * @enum {string}
+         */
+        MetaProduct: "messenger" | "instagram";
         /** Ok */
         Ok: {
             /** Ok */
@@ -3170,6 +4034,54 @@ export interface components {
             /** Purchasable */
             purchasable: boolean;
         };
+        /**
+         * PlatformStats
+         * @description Business figures in USD over every business (admin) or a manager's businesses; see docs/admin.md.
+         */
+        PlatformStats: {
+            /**
+             * Total Users
+             * @description Accounts of every role (a manager: their businesses)
+             */
+            total_users: number;
+            /** Clients */
+            clients: number;
+            /**
+             * Managers
+             * @description Manager accounts (a manager: 1, themselves)
+             */
+            managers: number;
+            /**
+             * Active Subscriptions
+             * @description Businesses with a Stripe subscription active or past due
+             */
+            active_subscriptions: number;
+            /**
+             * Trial Users
+             * @description Businesses on the trial that has not ended
+             */
+            trial_users: number;
+            /**
+             * Mrr
+             * @description Monthly prices of those subscriptions' plans, USD
+             */
+            mrr: string;
+            /**
+             * Monthly Revenue
+             * @description Paid invoices issued this calendar month (UTC), USD
+             */
+            monthly_revenue: string;
+            /**
+             * Churned This Month
+             * @description Businesses whose subscription ended this month, none live now
+             */
+            churned_this_month: number;
+            /**
+             * Trial Conversion Rate
+             * @description Of businesses whose trial ended in the last 30 days, the share paying now; null with none
+             */
+            trial_conversion_rate: number | null;
+        };
         /** PortalOut */
         PortalOut: {
             /** Url */
@@ -3220,6 +4132,28 @@ export interface components {
             configured: boolean;
             /** Login Url */
             login_url: string;
+        };
+        /** ProvisionIn */
+        ProvisionIn: {
+            /**
+             * Company Id
+             * Format: uuid
+             */
+            company_id: string;
+        };
+        /** ProvisionQueued */
+        ProvisionQueued: {
+            /**
+             * Company Id
+             * Format: uuid
+             */
+            company_id: string;
+            /**
+             * Status
+             * @default queued
+             * @constant
+             */
+            status: "queued";
         };
         /**
          * PurchasablePlan
@@ -3378,6 +4312,11 @@ export interface components {
              */
             new_password: string;
         };
+        /** Revealed */
+        Revealed: {
+            /** Value */
+            value: string;
+        };
         /** RowErrorOut */
         RowErrorOut: {
             /**
@@ -3427,6 +4366,61 @@ export interface components {
             results: components["schemas"]["SearchHit"][];
         };
         /**
+         * SecretKind
+         * @enum {string}
+         */
+        SecretKind: "telegram_bot_token" | "waha_session" | "meta_page_token" | "meta_app_secret" | "google_oauth" | "gmail_oauth" | "imap_password" | "stripe_connected_account" | "n8n_credential" | "n8n_tenant_key" | "other";
+        /** SecretList */
+        SecretList: {
+            /** Items */
+            items: components["schemas"]["SecretOut"][];
+            /** Total */
+            total: number;
+        };
+        /** SecretOut */
+        SecretOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Client Id
+             * @description The business; null for a platform secret (admins only)
+             */
+            client_id: string | null;
+            /** Company Id */
+            company_id: string | null;
+            kind: components["schemas"]["SecretKind"];
+            /** Label */
+            label: string;
+            /**
+             * Masked
+             * @description At most the last 4 characters of the value
+             */
+            masked: string;
+            status: components["schemas"]["SecretStatus"];
+            /** Last Checked At */
+            last_checked_at: string | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * SecretStatus
+         * @enum {string}
+         */
+        SecretStatus: "active" | "expired" | "revoked" | "error";
+        /** SecretUpdate */
+        SecretUpdate: {
+            /** Value */
+            value: string;
+            /** Label */
+            label?: string | null;
+        };
+        /**
          * SelectableChannel
          * @description A channel a company can choose; the web playground is always there and is not chosen.
          * @enum {string}
@@ -3455,6 +4449,72 @@ export interface components {
             duration_minutes: number | null;
             /** Format */
             format: ("online" | "offline") | null;
+        };
+        /** SetupCallIn */
+        SetupCallIn: {
+            /**
+             * Start
+             * Format: date-time
+             * @description A free slot's start, ISO 8601 with an offset.
+             */
+            start: string;
+            /** Topic */
+            topic: string;
+        };
+        /** SetupCallList */
+        SetupCallList: {
+            /** Items */
+            items: components["schemas"]["SetupCallOut"][];
+            /** Total */
+            total: number;
+        };
+        /** SetupCallOut */
+        SetupCallOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Manager Id
+             * Format: uuid
+             */
+            manager_id: string;
+            /** Manager Name */
+            manager_name: string;
+            /**
+             * Client Id
+             * Format: uuid
+             */
+            client_id: string;
+            /** Client Name */
+            client_name: string;
+            /** Client Email */
+            client_email: string;
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            /** Topic */
+            topic: string;
+            /** Meeting Url */
+            meeting_url: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "confirmed" | "cancelled";
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
         };
         /** SlotList */
         SlotList: {
@@ -3494,16 +4554,6 @@ export interface components {
             /** Full Name */
             full_name: string;
         };
-        /** StreamTicket */
-        StreamTicket: {
-            /**
-             * Ticket
-             * @description Pass as ?ticket= to GET /api/v1/conversations/events within expires_in seconds.
-             */
-            ticket: string;
-            /** Expires In */
-            expires_in: number;
-        };
         /** StreamTicketIn */
         StreamTicketIn: {
             /**
@@ -3525,6 +4575,28 @@ export interface components {
             current_period_end: string | null;
             /** Started At */
             started_at: string | null;
+        };
+        /**
+         * SubscriptionStatus
+         * @enum {string}
+         */
+        SubscriptionStatus: "trialing" | "active" | "past_due" | "canceled" | "expired";
+        /**
+         * SupportContact
+         * @description Who answers a business's chat: its manager, or the admins while it has none.
+         */
+        SupportContact: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "manager" | "admins";
+            /** Manager Id */
+            manager_id: string | null;
+            /** Name */
+            name: string | null;
+            /** Email */
+            email: string | null;
         };
         /** TelegramConnectIn */
         TelegramConnectIn: {
@@ -3569,6 +4641,11 @@ export interface components {
             token_type: "bearer";
             /** Expires In */
             expires_in: number;
+        };
+        /** UnreadCount */
+        UnreadCount: {
+            /** Unread */
+            unread: number;
         };
         /** UploadResult */
         UploadResult: {
@@ -3617,6 +4694,11 @@ export interface components {
             /** Context */
             ctx?: Record<string, never>;
         };
+        /**
+         * VaultAction
+         * @enum {string}
+         */
+        VaultAction: "reveal" | "update" | "create" | "delete" | "rotate";
         /** VerifiedOut */
         VerifiedOut: {
             /** Verified */
@@ -3645,6 +4727,23 @@ export interface components {
             start: string;
             /** End */
             end: string;
+        };
+        /** StreamTicket */
+        x8__platform__conversations__schemas__StreamTicket: {
+            /**
+             * Ticket
+             * @description Pass as ?ticket= to GET /api/v1/conversations/events within expires_in seconds.
+             */
+            ticket: string;
+            /** Expires In */
+            expires_in: number;
+        };
+        /** StreamTicket */
+        x8__platform__support__schemas__StreamTicket: {
+            /** Ticket */
+            ticket: string;
+            /** Expires In */
+            expires_in: number;
         };
     };
     responses: never;
@@ -6911,7 +8010,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StreamTicket"];
+                    "application/json": components["schemas"]["x8__platform__conversations__schemas__StreamTicket"];
                 };
             };
             /** @description BadRequest */
@@ -7764,16 +8863,56 @@ export interface operations {
             };
         };
     };
+    platform_stats_api_v1_admin_stats_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformStats"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_clients_api_v1_admin_clients_get: {
         parameters: {
             query?: {
-                /** @description Search email or name */
+                /** @description Part of the email or the name (case-insensitive) */
                 q?: string | null;
-                plan?: string | null;
+                plan?: components["schemas"]["Plan"] | null;
+                /** @description The status as it stands now (a trial past its end is expired) */
+                status?: components["schemas"]["SubscriptionStatus"] | null;
                 manager_id?: string | null;
-                /** @description Items per page */
+                /** @description Only businesses without a manager */
+                unassigned?: boolean;
                 limit?: number;
-                /** @description Items to skip */
                 offset?: number;
             };
             header?: never;
@@ -8045,6 +9184,267 @@ export interface operations {
             };
         };
     };
+    list_meta_apps_api_v1_admin_meta_apps_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaAppList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_meta_app_api_v1_admin_meta_apps_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MetaAppCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaAppOut"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    remove_meta_app_api_v1_admin_meta_apps__app_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    edit_meta_app_api_v1_admin_meta_apps__app_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MetaAppUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaAppOut"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     my_clients_api_v1_managers_clients_get: {
         parameters: {
             query?: {
@@ -8098,11 +9498,13 @@ export interface operations {
             };
         };
     };
-    my_stats_api_v1_managers_stats_get: {
+    my_client_api_v1_managers_clients__client_id__get: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                client_id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -8113,7 +9515,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ManagerStats"];
+                    "application/json": components["schemas"]["ClientOut"];
                 };
             };
             /** @description Unauthorized */
@@ -8132,6 +9534,1100 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    my_stats_api_v1_managers_stats_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformStats"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    my_availability_api_v1_managers_me_availability_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagerAvailability"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    publish_availability_api_v1_managers_me_availability_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ManagerAvailability"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagerAvailability"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_chat_api_v1_support_chat_get: {
+        parameters: {
+            query?: {
+                /** @description The business (managers and admins); a business omits it. */
+                client_id?: string | null;
+                /** @description Items per page */
+                limit?: number;
+                /** @description Only messages written before this time (older pages); a day is UTC. */
+                before?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is not valid (FastAPI's validation body), or asks for something that cannot be done */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    write_chat_api_v1_support_chat_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChatMessageIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatMessageOut"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is not valid (FastAPI's validation body), or asks for something that cannot be done */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    mark_read_api_v1_support_chat_read_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChatReadIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatRead"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is not valid (FastAPI's validation body), or asks for something that cannot be done */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    unread_api_v1_support_chat_unread_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    contact_api_v1_support_chat_contact_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportContact"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    threads_api_v1_support_chats_get: {
+        parameters: {
+            query?: {
+                /** @description Part of a business's email or name. */
+                q?: string | null;
+                /** @description Items per page */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatThreads"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    stream_ticket_api_v1_support_chat_events_ticket_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["x8__platform__support__schemas__StreamTicket"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    events_api_v1_support_chat_events_get: {
+        parameters: {
+            query: {
+                /** @description From POST /chat/events/ticket */
+                ticket: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    ask_faq_api_v1_support_ai_faq_chat_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FaqQuestion"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaqAnswer"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    faq_status_api_v1_support_ai_faq_status_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaqStatus"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    setup_call_slots_api_v1_support_setup_call_slots_get: {
+        parameters: {
+            query?: {
+                /** @description From a day (the manager's time zone) or an ISO 8601 time; default now. */
+                from?: string | null;
+                /** @description Until a day (included) or an ISO 8601 time; default two weeks on. */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlotList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NoManager */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is not valid (FastAPI's validation body), or asks for something that cannot be done */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    book_setup_call_api_v1_support_setup_call_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetupCallIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetupCallOut"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SlotTaken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is not valid (FastAPI's validation body), or asks for something that cannot be done */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    setup_calls_api_v1_support_setup_calls_get: {
+        parameters: {
+            query?: {
+                /** @description Items per page */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetupCallList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    cancel_setup_call_api_v1_support_setup_calls__call_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                call_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetupCallOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_secrets_api_v1_vault_secrets_get: {
+        parameters: {
+            query?: {
+                company_id?: string | null;
+                client_id?: string | null;
+                /** @description Items per page */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecretList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    reveal_secret_api_v1_vault_secrets__secret_id__reveal_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                secret_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Revealed"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_secret_api_v1_vault_secrets__secret_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                secret_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecretUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecretOut"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    vault_audit_api_v1_vault_audit_get: {
+        parameters: {
+            query?: {
+                client_id?: string | null;
+                secret_id?: string | null;
+                /** @description Items per page */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -8345,6 +10841,220 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    post_message_api_v1_n8n_messages_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationMessage"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    provision_api_v1_n8n_provision_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProvisionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvisionQueued"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_bindings_api_v1_n8n_bindings_get: {
+        parameters: {
+            query: {
+                company_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BindingList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

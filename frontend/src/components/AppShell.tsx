@@ -9,6 +9,7 @@ import { useLogout, useMe, useUpdateProfile } from "../queries/auth";
 import { PlanBanner } from "./billing/PlanBanner";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { Logo } from "./Logo";
+import { SupportLive, SupportUnreadBadge } from "./support/SupportLive";
 
 interface NavItem {
   to: string;
@@ -28,7 +29,11 @@ const NAV: NavItem[] = [
   { to: "/knowledge-base", label: "nav.knowledgeBase", icon: "M4 5a2 2 0 012-2h12v16H6a2 2 0 00-2 2zM4 5v16M8 7h6" },
   { to: "/playground", label: "nav.playground", icon: "M8 10h8M8 14h5M5 4h14a2 2 0 012 2v9a2 2 0 01-2 2h-6l-5 4v-4H5a2 2 0 01-2-2V6a2 2 0 012-2z", action: "playground.use", drawerOnly: true },
   { to: "/integrations", label: "nav.integrations", icon: "M9 7V3m6 4V3M7 7h10v4a5 5 0 01-10 0zM12 16v5" },
+  { to: "/support", label: "support.nav", icon: "M12 21a9 9 0 100-18 9 9 0 000 18zM9.1 9a3 3 0 015.8 1c0 2-3 2-3 4M12 17h.01", drawerOnly: true },
+  { to: "/vault", label: "vault.nav", icon: "M6 10V7a6 6 0 0112 0v3M5 10h14v11H5zM12 14v3", drawerOnly: true },
   { to: "/billing", label: "payments.nav.billing", icon: "M3 6h18v12H3zM3 10h18M7 15h3", action: "billing.view", drawerOnly: true },
+  { to: "/manager", label: "admin.manager.nav", icon: "M16 11a4 4 0 10-8 0 4 4 0 008 0zM4 21a8 8 0 0116 0", action: "manager.view", drawerOnly: true },
+  { to: "/admin", label: "admin.nav", icon: "M12 3l8 4v5c0 5-3.5 8-8 9-4.5-1-8-4-8-9V7z", action: "admin.view", drawerOnly: true },
   { to: "/profile", label: "nav.profile", icon: "M12 12a4 4 0 100-8 4 4 0 000 8zm-7 9a7 7 0 0114 0" },
 ];
 
@@ -63,6 +68,7 @@ function NavLinks({ onNavigate }: { onNavigate?: () => void }) {
         >
           <Icon d={item.icon} />
           {t(item.label)}
+          {item.to === "/support" && <SupportUnreadBadge />}
         </NavLink>
       ))}
     </nav>
@@ -133,6 +139,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       )}
 
       <main className="flex-1 px-4 pb-24 pt-6 md:px-8 md:pb-10">
+        <SupportLive />
         <PlanBanner />
         {children}
       </main>

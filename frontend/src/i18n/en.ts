@@ -1,3 +1,4 @@
+import * as admin from "./parts/admin";
 import * as billing from "./parts/billing";
 import * as calendar from "./parts/calendar";
 import * as conversations from "./parts/conversations";
@@ -5,6 +6,8 @@ import * as dashboard from "./parts/dashboard";
 import * as errors from "./parts/errors";
 import * as payments from "./parts/payments";
 import * as polish from "./parts/polish";
+import * as support from "./parts/support";
+import * as vault from "./parts/vault";
 import * as wizard from "./parts/wizard";
 
 const base = {
@@ -249,6 +252,7 @@ const base = {
 
 export const en = {
   ...base,
+  ...admin.en,
   ...billing.en,
   ...calendar.en,
   ...conversations.en,
@@ -256,6 +260,8 @@ export const en = {
   ...errors.en,
   ...payments.en,
   ...polish.en,
+  ...support.en,
+  ...vault.en,
   ...wizard.en,
 } as const;
 

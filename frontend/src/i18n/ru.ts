@@ -1,4 +1,5 @@
 import type { MessageKey } from "./en";
+import * as admin from "./parts/admin";
 import * as billing from "./parts/billing";
 import * as calendar from "./parts/calendar";
 import * as conversations from "./parts/conversations";
@@ -6,9 +7,12 @@ import * as dashboard from "./parts/dashboard";
 import * as errors from "./parts/errors";
 import * as payments from "./parts/payments";
 import * as polish from "./parts/polish";
+import * as support from "./parts/support";
+import * as vault from "./parts/vault";
 import * as wizard from "./parts/wizard";
 
 export const ru: Record<MessageKey, string> = {
+  ...admin.ru,
   ...billing.ru,
   ...calendar.ru,
   ...conversations.ru,
@@ -16,6 +20,8 @@ export const ru: Record<MessageKey, string> = {
   ...errors.ru,
   ...payments.ru,
   ...polish.ru,
+  ...support.ru,
+  ...vault.ru,
   ...wizard.ru,
   "app.name": "X8 Network",
   "app.tagline": "Автоматизируйте общение с клиентами во всех каналах.",

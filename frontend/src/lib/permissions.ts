@@ -23,7 +23,13 @@ export type Action =
   | "conversation.pause"
   | "billing.view"
   | "payments.connect"
-  | "calendar.edit";
+  | "calendar.edit"
+  | "support.bookCall"
+  | "support.publishHours"
+  | "support.answerChats"
+  | "admin.view"
+  | "manager.view"
+  | "vault.chooseClient";
 
 export type Permission = { ok: true } | { ok: false; reason: MessageKey };
 
@@ -40,6 +46,21 @@ export function canOperate(me: Subject, now: Date = new Date()): boolean {
 export function permission(me: Subject | undefined, action: Action): Permission {
   if (!me) return { ok: false, reason: "permissions.signedOut" };
   const role = me.role;
+  // Support is where staff act too: a manager answers their businesses and offers call hours (x8/platform/support).
+  switch (action) {
+    case "support.bookCall": // with the business's own manager
+      return role === "CLIENT" ? OK : { ok: false, reason: "support.onlyBusinessBooks" };
+    case "support.publishHours":
+      return role === "MANAGER" ? OK : { ok: false, reason: "support.onlyManagers" };
+    case "support.answerChats":
+      return role === "CLIENT" ? { ok: false, reason: "support.onlyStaff" } : OK;
+    case "admin.view": // the platform's figures, every business, the Meta app pool
+      return role === "ADMIN" ? OK : { ok: false, reason: "admin.onlyAdmin" };
+    case "manager.view": // a manager's own businesses
+      return role === "MANAGER" ? OK : { ok: false, reason: "admin.onlyManager" };
+    case "vault.chooseClient": // a business sees its own secrets; staff choose whose (managers only theirs)
+      return role === "CLIENT" ? { ok: false, reason: "vault.onlyStaffChoose" } : OK;
+  }
   if (role === "MANAGER") return { ok: false, reason: "permissions.managerReadOnly" };
   switch (action) {
     case "company.create":

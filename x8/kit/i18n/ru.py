@@ -552,6 +552,40 @@ RU: dict[str, str] = {
         "Этот слот только что заняли. Выберите другой, пожалуйста."
     ),
     "Booking not found.": "Бронирование не найдено.",
+    # Admin: client filters and the Meta app pool.
+    "Filter by a manager or by businesses without one, not both.": (
+        "Фильтруйте либо по менеджеру, либо по клиентам без менеджера, но не одновременно."
+    ),
+    "A field sent cannot be null; leave it out to keep its value.": (
+        "Переданное поле не может быть null; чтобы сохранить значение, не передавайте его."
+    ),
+    "Each product may be named once.": "Каждый продукт можно указать только один раз.",
+    "Meta app not found.": "Приложение Meta не найдено.",
+    "This Meta app is already in the pool.": "Это приложение Meta уже есть в пуле.",
+    "{count} {count:plural:business uses|businesses use} this app; disable it instead.": (
+        "Это приложение использует {count} {count:plural:клиент|клиента|клиентов}; вместо удаления отключите его."
+    ),
+    # n8n bridge: provisioning.
+    "n8n is not connected to this server (N8N_API_URL, N8N_API_KEY).": (
+        "n8n не подключён к этому серверу (N8N_API_URL, N8N_API_KEY)."
+    ),
+    'Only replies (direction "out") can be posted through n8n for now.': (
+        'Через n8n пока можно отправлять только ответы (direction "out").'
+    ),
+    "A reply needs the conversation_id it answers.": (
+        "Для ответа нужен conversation_id диалога, на который он отвечает."
+    ),
+    # Vault
+    "Secret not found.": "Секрет не найден.",
+    "Client not found.": "Клиент не найден.",
+    # Support: the manager chat and setup calls.
+    "The message is empty.": "Сообщение пустое.",
+    "Say which business's chat: client_id.": "Укажите, чей это чат: client_id.",
+    "This ticket is for another stream.": "Этот билет выдан для другого потока.",
+    "You have no manager yet. Write in the support chat: an administrator will answer.": (
+        "Менеджер вам ещё не назначен. Напишите в чат поддержки: ответит администратор."
+    ),
+    "Setup call not found.": "Созвон не найден.",
     "Google is not set up on this server (GOOGLE_CLIENT_ID).": "Google не настроен на этом сервере (GOOGLE_CLIENT_ID).",
     "The calendar connection is missing its state. Connect the calendar again.": (
         "В запросе на подключение календаря нет параметра state. Подключите календарь ещё раз."

@@ -9,15 +9,17 @@ from x8.kit.clock import utcnow
 from x8.kit.db import SessionDep
 from x8.kit.errors import Conflict, Forbidden, NotFound, error_responses
 from x8.kit.pagination import Limit, Offset
-from x8.platform.admin import repository, service
+from x8.platform.admin import repository, service, stats
 from x8.platform.admin.schemas import (
     AssignmentIn,
     AssignmentOut,
+    ClientFilters,
     ClientLimitsIn,
     ClientList,
     ClientOut,
     ManagerList,
     ManagerOut,
+    PlatformStats,
     StaffCreate,
 )
 from x8.platform.audit.service import audit
@@ -50,19 +52,17 @@ async def list_managers(admin: AdminUser, session: SessionDep, limit: Limit = 50
     return ManagerList(items=items, total=total)
 
 
+@router.get("/stats", response_model=PlatformStats)
+async def platform_stats(admin: AdminUser, session: SessionDep) -> PlatformStats:
+    """Users, subscriptions, MRR, this month's revenue and churn, and trial conversion, from stored subscriptions
+    and paid invoices (USD; definitions in docs/admin.md)."""
+    return await stats.figures(session, utcnow())
+
+
 @router.get("/clients", response_model=ClientList)
-async def list_clients(
-    admin: AdminUser,
-    session: SessionDep,
-    q: Annotated[str | None, Query(max_length=200, description="Search email or name")] = None,
-    plan: str | None = None,
-    manager_id: uuid.UUID | None = None,
-    limit: Limit = 50,
-    offset: Offset = 0,
-) -> ClientList:
-    items, total = await repository.list_clients(
-        session, manager_id=manager_id, q=q, plan=plan, limit=limit, offset=offset
-    )
+async def list_clients(admin: AdminUser, session: SessionDep, filters: Annotated[ClientFilters, Query()]) -> ClientList:
+    """Businesses, newest first, filtered by plan, status (as it stands now), manager, and email or name."""
+    items, total = await repository.list_clients(session, **filters.model_dump())
     return ClientList(items=items, total=total)
 
 

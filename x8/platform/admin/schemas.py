@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from x8.kit.i18n import msg
+from x8.kit.pagination import MAX_OFFSET
 from x8.platform.auth.schemas import Email, StrongPassword
-from x8.platform.users.models import Plan
+from x8.platform.users.models import Plan, SubscriptionStatus
 
 
 class StaffCreate(BaseModel):
@@ -70,6 +72,44 @@ class ClientLimitsIn(BaseModel):
 class ClientList(BaseModel):
     items: list[ClientOut]
     total: int
+
+
+class ClientFilters(BaseModel):
+    """The admin's filters over businesses; a parameter not named here is refused (422), not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    q: str | None = Field(None, max_length=200, description="Part of the email or the name (case-insensitive)")
+    plan: Plan | None = None
+    status: SubscriptionStatus | None = Field(
+        None, description="The status as it stands now (a trial past its end is expired)"
+    )
+    manager_id: uuid.UUID | None = None
+    unassigned: bool = Field(False, description="Only businesses without a manager")
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+    @model_validator(mode="after")
+    def _one_manager_filter(self) -> ClientFilters:
+        if self.unassigned and self.manager_id is not None:
+            raise ValueError(msg("Filter by a manager or by businesses without one, not both."))
+        return self
+
+
+class PlatformStats(BaseModel):
+    """Business figures in USD over every business (admin) or a manager's businesses; see docs/admin.md."""
+
+    total_users: int = Field(description="Accounts of every role (a manager: their businesses)")
+    clients: int
+    managers: int = Field(description="Manager accounts (a manager: 1, themselves)")
+    active_subscriptions: int = Field(description="Businesses with a Stripe subscription active or past due")
+    trial_users: int = Field(description="Businesses on the trial that has not ended")
+    mrr: Decimal = Field(description="Monthly prices of those subscriptions' plans, USD")
+    monthly_revenue: Decimal = Field(description="Paid invoices issued this calendar month (UTC), USD")
+    churned_this_month: int = Field(description="Businesses whose subscription ended this month, none live now")
+    trial_conversion_rate: float | None = Field(
+        description="Of businesses whose trial ended in the last 30 days, the share paying now; null with none"
+    )
 
 
 class AssignmentIn(BaseModel):

@@ -17,7 +17,6 @@ from x8.integrations.google import GoogleApi, GoogleOAuth, GoogleTokens
 from x8.kit.db import Database
 from x8.platform.booking import calendar_store
 from x8.settings import Settings
-from x8.tenancy.session import tenant_session
 
 SCOPES = (
     "https://www.googleapis.com/auth/calendar.events",
@@ -42,9 +41,7 @@ class CalendarClient:
         self._api = GoogleApi(GoogleOAuth(settings), tokens, on_refresh=self._store)
 
     async def _store(self, tokens: GoogleTokens) -> None:
-        sealed = calendar_store.seal_tokens(self._settings.vault_key, self._company_id, tokens)
-        async with tenant_session(self._db, self._company_id) as session:
-            await calendar_store.store_tokens(session, sealed)
+        await calendar_store.keep_tokens(self._db, self._settings, self._company_id, tokens)
 
     async def __aenter__(self) -> CalendarClient:
         await self._api.__aenter__()

@@ -126,17 +126,18 @@ async def callback(
         tokens = await _oauth(settings).exchange_code(code, _redirect_uri(settings))
     except GoogleError:
         return _to_calendar_page(settings, company_id, "failed")
-    sealed = calendar_store.seal_tokens(settings.vault_key, company_id, tokens)
+    await calendar_store.keep_tokens(db, settings, company_id, tokens)
     async with tenant_session(db, company_id) as tenant:
-        await calendar_store.connect(tenant, sealed)
+        await calendar_store.connect(tenant)
     return _to_calendar_page(settings, company_id, "connected")
 
 
 @router.get("/status", response_model=CalendarStatus, responses=error_responses(NotFound))
 async def status(scope: VisibleCompany, settings: SettingsDep) -> CalendarStatus:
     """Whether the company's Google Calendar is connected, and the last error a calendar call had."""
+    tokens = await calendar_store.tokens_of(scope.db, settings, scope.id)
     async with scope.tenant() as session:
-        connection = await calendar_store.load(session, settings.vault_key, scope.id)
+        connection = await calendar_store.load(session, tokens)
     if connection is None:
         return CalendarStatus(connected=False, calendar_id=None, last_error=None)
     return CalendarStatus(connected=True, calendar_id=connection.calendar_id, last_error=connection.last_error)
@@ -150,11 +151,13 @@ async def disconnect(
     their events' ids, but nothing is synced or read from the calendar any more. Disconnecting twice is harmless."""
     company = await get_editable(session, user, body.company_id)
     await session.commit()
+    tokens = await calendar_store.tokens_of(db, settings, company.id)
     async with tenant_session(db, company.id) as tenant:
-        connection = await calendar_store.load(tenant, settings.vault_key, company.id)
+        connection = await calendar_store.load(tenant, tokens)
     revoked = connection is not None and await _revoke(settings, connection.tokens, company.id)
     async with tenant_session(db, company.id) as tenant:
         await calendar_store.disconnect(tenant)
+    await calendar_store.forget_tokens(db, company.id)
     return Disconnected(revoked=revoked)
 
 

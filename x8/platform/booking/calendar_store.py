@@ -1,11 +1,13 @@
-"""A company's Google Calendar connection in its tenant schema: which calendar, the sealed tokens, the last error.
+"""A company's Google Calendar connection: which calendar and the last error in its tenant schema, the OAuth
+tokens in the vault (kind ``google_oauth``, x8.platform.vault).
 
-Tokens are sealed with ``X8_VAULT_KEY`` and bound to the company (``x8.kit.secretbox``), as channel credentials are
-today; ``seal_tokens`` / ``open_tokens`` are the one place the vault issue moves.
+The tokens are read from the control plane before the tenant session opens (``tokens_of``) and handed to ``load``,
+so no tenant transaction waits on a second connection.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,7 +16,12 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from x8.integrations.google import GoogleTokens
-from x8.kit.secretbox import open_sealed, seal
+from x8.kit.db import Database
+from x8.platform.companies.models import Company
+from x8.platform.vault import repository as vault
+from x8.platform.vault.keys import vault_keys
+from x8.platform.vault.models import SecretKind
+from x8.settings import Settings
 from x8.tenancy.session import TenantSession
 from x8.tenancy.tables import bookings, calendar_connections
 
@@ -30,23 +37,49 @@ class Connection:
     last_error_at: datetime | None
 
 
-def _bound_to(company_id: uuid.UUID) -> str:
-    return f"google-calendar:{company_id}"
+def secret_ref(company_id: uuid.UUID) -> str:
+    return f"google_calendar:{company_id}"
 
 
-def seal_tokens(vault_key: str, company_id: uuid.UUID, tokens: GoogleTokens) -> bytes:
-    return seal(vault_key, dict(tokens.to_dict()), bound_to=_bound_to(company_id))
+def _value(tokens: GoogleTokens) -> str:
+    """The refresh token last, so the vault's mask shows a piece of it rather than of the JSON."""
+    data = dict(tokens.to_dict())
+    refresh = data.pop("refresh_token")
+    return json.dumps(data | {"refresh_token": refresh}, separators=(",", ":"))
 
 
-def open_tokens(vault_key: str, company_id: uuid.UUID, sealed: bytes) -> GoogleTokens:
-    return GoogleTokens.from_dict(open_sealed(vault_key, sealed, bound_to=_bound_to(company_id)))
+async def tokens_of(db: Database, settings: Settings, company_id: uuid.UUID) -> GoogleTokens | None:
+    async with db.sessions() as session:
+        value = await vault.read_by_ref(session, vault_keys(settings), secret_ref(company_id))
+    return None if value is None else GoogleTokens.from_dict(json.loads(value))
 
 
-async def load(session: TenantSession, vault_key: str, company_id: uuid.UUID) -> Connection | None:
+async def keep_tokens(db: Database, settings: Settings, company_id: uuid.UUID, tokens: GoogleTokens) -> None:
+    """Store (or replace, after a refresh) the company's tokens in the vault."""
+    async with db.sessions() as session, session.begin():
+        company = await session.get(Company, company_id)
+        if company is None:
+            return  # deleted meanwhile: its secrets went with it
+        new = vault.NewSecret(
+            client_id=company.owner_id,
+            company_id=company_id,
+            kind=SecretKind.GOOGLE_OAUTH,
+            label="Google Calendar",
+            ref=secret_ref(company_id),
+        )
+        await vault.store_secret(session, vault_keys(settings), new, _value(tokens))
+
+
+async def forget_tokens(db: Database, company_id: uuid.UUID) -> None:
+    async with db.sessions() as session, session.begin():
+        await vault.delete_secret(session, secret_ref(company_id))
+
+
+async def load(session: TenantSession, tokens: GoogleTokens | None) -> Connection | None:
+    """The connection, given its tokens from ``tokens_of`` (None: no calendar)."""
     row = (await session.execute(select(calendar_connections))).mappings().first()
-    if row is None:
+    if row is None or tokens is None:
         return None
-    tokens = open_tokens(vault_key, company_id, bytes(row["sealed_tokens"]))
     return Connection(row["calendar_id"], tokens, row["last_error"], row["last_error_at"])
 
 
@@ -54,17 +87,14 @@ async def is_connected(session: TenantSession) -> bool:
     return (await session.execute(select(calendar_connections.c.id))).first() is not None
 
 
-async def connect(session: TenantSession, sealed: bytes) -> None:
-    """Store (or replace) the connection: a new connect clears the last error."""
-    values = {"sealed_tokens": sealed, "calendar_id": PRIMARY, "last_error": None, "last_error_at": None}
+async def connect(session: TenantSession) -> None:
+    """Store (or replace) the connection, its tokens kept with ``keep_tokens`` first: a new connect clears the
+    last error."""
+    values = {"calendar_id": PRIMARY, "last_error": None, "last_error_at": None}
     statement = insert(calendar_connections).values(id=1, **values)
     await session.execute(
         statement.on_conflict_do_update(index_elements=["id"], set_=values | {"connected_at": func.now()})
     )
-
-
-async def store_tokens(session: TenantSession, sealed: bytes) -> None:
-    await session.execute(update(calendar_connections).values(sealed_tokens=sealed))
 
 
 async def record_error(session: TenantSession, error: str | None) -> None:

@@ -31,8 +31,9 @@ def _summary(booking: dict[str, object]) -> str:
 
 async def sync_booking(db: Database, settings: Settings, company_id: uuid.UUID, booking_id: uuid.UUID) -> str:
     """Make the calendar agree with the booking; what was done (``inserted``, ``deleted``, ``nothing``)."""
+    tokens = await calendar_store.tokens_of(db, settings, company_id)
     async with tenant_session(db, company_id) as session:
-        connection = await calendar_store.load(session, settings.vault_key, company_id)
+        connection = await calendar_store.load(session, tokens)
         booking = await store.find_booking(session, booking_id)
         availability = await availability_store.load(session)
     if connection is None or booking is None:

@@ -133,13 +133,14 @@ async def list_slots(
     city: str | None,
     service_id: uuid.UUID | None,
 ) -> list[SlotOut]:
+    tokens = await calendar_store.tokens_of(scope.db, settings, scope.id)
     async with scope.tenant() as session:
         plan = await _plan(session, scope.company, service_id, city)
         zone = ZoneInfo(plan.availability.timezone)
         first, last = window(start, end, zone)
         buffer = timedelta(minutes=plan.availability.buffer_minutes)
         spans = await store.confirmed_spans(session, first - buffer - timedelta(days=1), last, plan.city)
-        connection = await calendar_store.load(session, settings.vault_key, scope.id)
+        connection = await calendar_store.load(session, tokens)
         own_events = await store.event_spans(session, first, last) if connection is not None else []
     busy = _booked(spans, plan.availability.buffer_minutes)
     if connection is not None:
@@ -196,10 +197,11 @@ async def _calendar_before_booking(
 ) -> list[tuple[datetime, datetime]] | None:
     """Google's busy spans over the slot asked for (``None`` without a calendar), read before the booking's
     transaction opens: no provider call inside it. A slot that is not bookable at all fails here, before Google."""
+    tokens = await calendar_store.tokens_of(scope.db, settings, scope.id)
     async with scope.tenant() as session:
         plan = await _plan(session, scope.company, body.service_id, body.city)
         end = _check_on_grid(plan, body.start)
-        connection = await calendar_store.load(session, settings.vault_key, scope.id)
+        connection = await calendar_store.load(session, tokens)
     if connection is None:
         return None
     return await _calendar_busy(scope, settings, connection, body.start, end)

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -15,7 +15,7 @@ from x8.kit.db import Base, now_column, updated_column, uuid_pk
 
 
 class Channel(Base):
-    """One platform connected for one company. ``credentials`` is sealed with X8_VAULT_KEY (x8/kit/secretbox)."""
+    """One platform connected for one company. Its credentials live in the vault (``channel_secret_ref``)."""
 
     __tablename__ = "channels"
     __table_args__ = (UniqueConstraint("company_id", "platform", name="uq_channels_company_platform"),)
@@ -28,13 +28,27 @@ class Channel(Base):
     status: Mapped[str] = mapped_column(String(16), nullable=False, default=ChannelStatus.DISCONNECTED)
     display_name: Mapped[str | None] = mapped_column(String(200))
     webhook_secret_hash: Mapped[str | None] = mapped_column(String(64))
-    credentials: Mapped[bytes | None] = mapped_column(LargeBinary)
     config: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, default=dict)
     last_error: Mapped[str | None] = mapped_column(Text)
     error_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     connected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = now_column()
     updated_at: Mapped[datetime] = updated_column()
+
+
+def channel_secret_ref(channel_id: uuid.UUID) -> str:
+    """How the channel's credentials are found in the vault (``vault_secrets.ref``)."""
+    return f"{_SECRET_REF_PREFIX}{channel_id}"
+
+
+def channel_of_secret_ref(ref: str | None) -> uuid.UUID | None:
+    """The channel a vault secret belongs to (None: it is not a channel's)."""
+    if ref is None or not ref.startswith(_SECRET_REF_PREFIX):
+        return None
+    return uuid.UUID(ref.removeprefix(_SECRET_REF_PREFIX))
+
+
+_SECRET_REF_PREFIX = "channel:"
 
 
 class ConversationRef(Base):

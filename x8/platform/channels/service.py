@@ -1,4 +1,5 @@
-"""Connecting and disconnecting channels (SPEC.md R-CH1, R-CH2): plan limits, sealed credentials, provider calls.
+"""Connecting and disconnecting channels (SPEC.md R-CH1, R-CH2): plan limits, credentials in the vault, provider
+calls.
 
 No transaction is open while the provider is called: the checks run in one short transaction (which writes
 nothing), the provider is called, and the outcome is written in a second one that checks the plan again under a
@@ -9,8 +10,10 @@ provider registration is undone, best effort.
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,24 +28,70 @@ from x8.kit.clock import utcnow
 from x8.kit.db import Database
 from x8.kit.errors import BadRequest, NotFound, PaymentRequired
 from x8.kit.i18n import msg
-from x8.kit.secretbox import open_sealed, seal, secret_hash
+from x8.kit.secretbox import secret_hash
 from x8.platform.audit.service import record
 from x8.platform.billing.plans import can_operate
-from x8.platform.channels.cache import forget_channel
-from x8.platform.channels.models import Channel
+from x8.platform.channels.cache import channel_secret, forget_channel
+from x8.platform.channels.models import Channel, channel_secret_ref
 from x8.platform.companies.models import Company
 from x8.platform.companies.service import check_channel_choice, get_editable
 from x8.platform.users.models import User
+from x8.platform.vault import repository as vault
+from x8.platform.vault.keys import vault_keys
+from x8.platform.vault.models import SecretKind
 from x8.settings import Settings
 
 SANDBOX = "web"
 log = logging.getLogger(__name__)
 
 
-def credentials_of(settings: Settings, channel: Channel) -> dict[str, Any]:
-    if not channel.credentials:
-        return {}
-    return open_sealed(settings.vault_key, channel.credentials, bound_to=str(channel.id))
+@dataclass(frozen=True)
+class _SecretShape:
+    """How a platform's credentials are one vault value: the field that holds the secret, or the whole JSON."""
+
+    kind: SecretKind
+    field: str | None
+    label: str
+
+
+_SECRET_SHAPES = {"telegram": _SecretShape(SecretKind.TELEGRAM_BOT_TOKEN, "bot_token", "Telegram bot token")}
+
+
+def _shape(platform: str) -> _SecretShape:
+    return _SECRET_SHAPES.get(platform, _SecretShape(SecretKind.OTHER, None, f"{platform} credentials"))
+
+
+def credentials_to_value(platform: str, credentials: dict[str, Any]) -> str:
+    field = _shape(platform).field
+    return str(credentials[field]) if field is not None else json.dumps(credentials, separators=(",", ":"))
+
+
+def value_to_credentials(platform: str, value: str) -> dict[str, Any]:
+    field = _shape(platform).field
+    if field is not None:
+        return {field: value}
+    credentials: dict[str, Any] = json.loads(value)
+    return credentials
+
+
+async def credentials_of(db: Database, settings: Settings, channel: Channel) -> dict[str, Any]:
+    """The channel's credentials, from the vault ({} for a channel that keeps none)."""
+    value = await channel_secret(db, vault_keys(settings), channel.id)
+    return {} if value is None else value_to_credentials(channel.platform, value)
+
+
+async def _keep_credentials(
+    session: AsyncSession, settings: Settings, company: Company, channel: Channel, credentials: dict[str, Any]
+) -> None:
+    ref = channel_secret_ref(channel.id)
+    if not credentials:
+        await vault.delete_secret(session, ref)
+        return
+    shape = _shape(channel.platform)
+    new = vault.NewSecret(
+        client_id=company.owner_id, company_id=company.id, kind=shape.kind, label=shape.label, ref=ref
+    )
+    await vault.store_secret(session, vault_keys(settings), new, credentials_to_value(channel.platform, credentials))
 
 
 async def channel_for(session: AsyncSession, company_id: uuid.UUID, platform: str) -> Channel | None:
@@ -136,13 +185,11 @@ async def _record_connect(
         channel.status = result.status
         channel.display_name = result.display_name
         channel.config = result.config
-        channel.credentials = (
-            seal(settings.vault_key, result.credentials, bound_to=str(channel.id)) if result.credentials else None
-        )
         channel.webhook_secret_hash = secret_hash(result.webhook_secret) if result.webhook_secret else None
         channel.last_error = None
         channel.connected_at = utcnow()
         await session.flush()
+        await _keep_credentials(session, settings, company, channel, result.credentials)
         await _audit(session, request, user, "channel.connected", channel)
     return channel
 
@@ -163,7 +210,7 @@ async def disconnect(db: Database, settings: Settings, request: Request, user: U
         channel = await _editable_channel(session, user, channel_id)
     refusal: str | None = None
     try:  # no transaction is open here
-        await adapter_for(channel.platform, settings).disconnect(channel, credentials_of(settings, channel))
+        await adapter_for(channel.platform, settings).disconnect(channel, await credentials_of(db, settings, channel))
     except ProviderError as exc:
         if exc.retryable:
             raise
@@ -173,13 +220,46 @@ async def disconnect(db: Database, settings: Settings, request: Request, user: U
         if row is None:
             raise NotFound(msg("Channel not found."))
         row.status = ChannelStatus.DISCONNECTED
-        row.credentials = None
+        await vault.delete_secret(session, channel_secret_ref(row.id))
         row.webhook_secret_hash = None
         if refusal is not None:
             row.last_error = refusal
         await _audit(session, request, user, "channel.disconnected", row)
     forget_channel(channel_id)
     return row
+
+
+async def replace_credentials(
+    db: Database,
+    settings: Settings,
+    channel_id: uuid.UUID,
+    value: str,
+    then: Callable[[AsyncSession], Awaitable[None]],
+) -> None:
+    """Register the channel again with a new secret (the vault's edit of a channel token): the provider checks it
+    first, with no transaction open (``BadRequest`` when it refuses, and the old secret stays), then the channel,
+    its vault secret and the caller's ``then`` (its audit entry) are written in one transaction. The caller has
+    checked who may do this."""
+    async with db.sessions() as session:
+        channel = await get_channel(session, channel_id)
+    adapter = adapter_for(channel.platform, settings)
+    try:
+        result = await adapter.connect(channel, value_to_credentials(channel.platform, value))
+    except InvalidCredentials as exc:
+        raise BadRequest(exc.message) from exc
+    async with db.sessions() as session, session.begin():
+        row = await session.get(Channel, channel_id, with_for_update=True)
+        company = await session.get(Company, channel.company_id)
+        if row is None or company is None:
+            raise NotFound(msg("Channel not found."))
+        row.status = result.status
+        row.display_name = result.display_name
+        row.config = result.config
+        row.webhook_secret_hash = secret_hash(result.webhook_secret) if result.webhook_secret else None
+        row.last_error = None
+        await _keep_credentials(session, settings, company, row, result.credentials)
+        await then(session)
+    forget_channel(channel_id)
 
 
 async def _audit(session: AsyncSession, request: Request | None, user: User, action: str, channel: Channel) -> None:

@@ -215,7 +215,8 @@ async def deliver(
     else:
         adapter = adapter_for(channel.platform, settings)
         try:  # no transaction is open here
-            sent = await adapter.send(channel, credentials_of(settings, channel), outgoing.external_id, outgoing.body)
+            credentials = await credentials_of(db, settings, channel)
+            sent = await adapter.send(channel, credentials, outgoing.external_id, outgoing.body)
         except ProviderError as exc:
             failure = exc
             retry = exc.retryable and not last_try

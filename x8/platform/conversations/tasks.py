@@ -8,12 +8,15 @@ Provider webhooks reach this pipeline through the inbox (``x8.platform.channels.
 from __future__ import annotations
 
 import logging
+import math
 import uuid
+from typing import cast
 
 import procrastinate
 from procrastinate.jobs import Job
 
 from x8.channel_adapters.base import ProviderError
+from x8.kit import job_alarm
 from x8.kit.jobs import WorkerContext, context
 from x8.platform.conversations import replies, service
 
@@ -106,9 +109,15 @@ async def prune_history(timestamp: int) -> None:
 
 
 async def schedule_turn(company_id: uuid.UUID, conversation_id: uuid.UUID, *, delay: float) -> None:
-    """A job due now wakes a worker at once (LISTEN/NOTIFY); a scheduled one waits for the worker's next poll."""
-    task = take_turn.configure(schedule_in={"milliseconds": int(delay * 1000)}) if delay > 0 else take_turn
-    await task.defer_async(company_id=str(company_id), conversation_id=str(conversation_id))
+    """A job due now wakes a worker at once (LISTEN/NOTIFY); a scheduled one wakes the workers when it falls due
+    (``x8.kit.job_alarm``), so the turn runs as its buffer window closes, not on a worker's next poll."""
+    if delay <= 0:
+        await take_turn.defer_async(company_id=str(company_id), conversation_id=str(conversation_id))
+        return
+    await take_turn.configure(schedule_in={"milliseconds": _milliseconds(delay)}).defer_async(
+        company_id=str(company_id), conversation_id=str(conversation_id)
+    )
+    job_alarm.wake_workers_in(_queue(), _milliseconds(delay) / 1000)
 
 
 async def schedule_send(company_id: uuid.UUID, message_id: uuid.UUID, *, delay: float = 0.0) -> None:
@@ -117,7 +126,18 @@ async def schedule_send(company_id: uuid.UUID, message_id: uuid.UUID, *, delay: 
         await send_message.configure(
             queueing_lock=f"send:{message_id}",
             priority=SEND_PRIORITY,
-            schedule_in={"milliseconds": int(delay * 1000)},
+            schedule_in={"milliseconds": _milliseconds(delay)},
         ).defer_async(company_id=str(company_id), message_id=str(message_id))
     except procrastinate.exceptions.AlreadyEnqueued:
         log.debug("message %s is already queued for sending", message_id)
+        return
+    job_alarm.wake_workers_in(_queue(), _milliseconds(delay) / 1000)
+
+
+def _milliseconds(delay: float) -> int:
+    # Rounded up: a job never falls due before the moment it waits for (a turn run early only waits again).
+    return math.ceil(delay * 1000)
+
+
+def _queue() -> procrastinate.App:
+    return cast(procrastinate.App, take_turn.blueprint)  # the app the blueprint's tasks were added to

@@ -1,0 +1,118 @@
+"""The bridge against a real n8n (SPEC R-N5): a real ``x8 serve`` provisions a tenant in n8n through its public
+API, then an inbound Telegram turn handed to the tenant's ingress workflow runs in n8n, which searches the tenant's
+knowledge base and answers through ``POST /api/v1/n8n/messages``, and X8 sends that answer to the customer.
+
+The hand-over itself (X8 posting a verified turn to the workflow for a channel on the n8n engine) is the engine
+switch, which comes next; here the test posts the turn to the workflow's webhook as X8 will.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import bearer
+from tests.fakes.telegram import FakeTelegram
+from tests.n8n.helpers import bindings, shop_with_telegram, telegram_update
+from tests.n8n.real import REPO, RealN8n, serving_x8
+from x8.integrations.n8n import N8nApi
+
+
+@pytest.fixture
+def x8_with_n8n(real_n8n: RealN8n, fake_telegram: tuple[FakeTelegram, str]) -> Iterator[str]:
+    """A real ``x8 serve`` (its own worker provisions) wired to the real n8n; n8n calls it back on its base URL."""
+    env = {
+        "N8N_API_URL": real_n8n.url,
+        "N8N_API_KEY": real_n8n.api_key,
+        "N8N_WEBHOOK_BASE_URL": real_n8n.url,
+        # Telegram takes only an HTTPS webhook; n8n calls X8 on its loopback address.
+        "PUBLIC_BASE_URL": "https://x8.example",
+        "N8N_CALLBACK_BASE_URL": "{base}",
+        "TELEGRAM_API_URL": fake_telegram[1],
+        "X8_BUFFER_SECONDS": "0",
+    }
+    with serving_x8(env, REPO / "test-artifacts" / "n8n-x8-server.log") as base:
+        yield base
+
+
+async def _eventually(check: Any, *, seconds: float, what: str) -> Any:
+    deadline = time.monotonic() + seconds
+    while True:
+        found = await check()
+        if found:
+            return found
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.3)
+
+
+async def test_an_inbound_telegram_turn_is_answered_through_a_real_n8n_execution(
+    x8_with_n8n: str, real_n8n: RealN8n, fake_telegram: tuple[FakeTelegram, str]
+) -> None:
+    fake, _ = fake_telegram
+    async with httpx.AsyncClient(base_url=x8_with_n8n, timeout=30) as client:
+        tokens, company_id, channel_id = await shop_with_telegram(client, "n8n-real@example.com")
+
+        started = time.monotonic()
+        r = await client.post("/api/v1/n8n/provision", headers=bearer(tokens), json={"company_id": company_id})
+        assert r.status_code == 202, r.text
+
+        async def provisioned() -> dict[str, dict[str, Any]] | None:
+            found = await bindings(client, tokens, company_id)
+            statuses = {kind: item["status"] for kind, item in found.items()}
+            assert "error" not in statuses.values(), found
+            return found if statuses == {"credential": "active", "workflow": "active"} else None
+
+        found = await _eventually(provisioned, seconds=60, what="the tenant's n8n objects")
+        provisioning_seconds = time.monotonic() - started
+        workflow_id = found["workflow"]["n8n_id"]
+        api = N8nApi(real_n8n.url, real_n8n.api_key)
+        workflow = await api.get_workflow(workflow_id)
+        assert workflow is not None and workflow["active"] is True
+
+        # A customer writes to the bot; X8 verifies and stores the turn, so the conversation exists.
+        secret = fake.bots[next(iter(fake.bots))].webhook["secret_token"]
+        r = await client.post(
+            f"/api/v1/webhooks/telegram/{channel_id}",
+            json=telegram_update(1, "Do you have sourdough bread?"),
+            headers={"X-Telegram-Bot-Api-Secret-Token": secret},
+        )
+        assert r.status_code == 200, r.text
+        conversation = await _eventually(
+            lambda: _conversation_or_none(client, tokens, company_id), seconds=20, what="the conversation"
+        )
+        sent_before = len(fake.sent)
+
+        # The turn, handed to the tenant's ingress workflow as X8 does for a channel on the n8n engine.
+        async with httpx.AsyncClient(timeout=30) as n8n:
+            r = await n8n.post(
+                f"{real_n8n.url}/webhook/x8/telegram/{channel_id}",
+                json={"conversation_id": conversation["id"], "text": "sourdough", "fallback_text": "Sorry"},
+            )
+        assert r.status_code == 200, r.text
+
+        async def answered() -> list[dict[str, Any]]:
+            return [m for m in fake.sent[sent_before:] if m["text"].startswith("Sourdough bread:")]
+
+        [reply] = await _eventually(answered, seconds=60, what="n8n's reply to reach the customer")
+        assert reply["chat_id"] == 555001
+
+        # n8n saves the execution once its last node has returned, which can be after the customer got the reply.
+        async def succeeded() -> list[dict[str, Any]]:
+            return await api.list_executions(workflow_id, status="success")
+
+        await _eventually(succeeded, seconds=20, what="n8n to record a successful execution of the ingress workflow")
+        print(f"provisioning took {provisioning_seconds:.2f} s against the real n8n")
+
+
+async def _conversation_or_none(
+    client: httpx.AsyncClient, tokens: dict[str, str], company_id: str
+) -> dict[str, Any] | None:
+    r = await client.get("/api/v1/conversations", params={"company_id": company_id}, headers=bearer(tokens))
+    items = r.json()["items"]
+    return dict(items[0]) if items else None

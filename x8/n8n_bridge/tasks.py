@@ -1,0 +1,92 @@
+"""The n8n bridge's jobs: provisioning a company in n8n and removing it from n8n (R-N2), retried with backoff
+while n8n is down."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+import procrastinate
+
+from x8.integrations.n8n import n8n_api_for
+from x8.kit.jobs import context
+from x8.n8n_bridge.provisioning import ProvisioningFailed, deprovision, provision
+from x8.n8n_bridge.templates import TemplateError
+
+blueprint = procrastinate.Blueprint()
+log = logging.getLogger(__name__)
+
+ATTEMPTS = 12
+FIRST_BACKOFF_SECONDS = 10
+MAX_BACKOFF_SECONDS = 1800
+
+
+def backoff_seconds(attempt: int) -> int:
+    """10 s, 20 s, 40 s … at most half an hour: about six hours of n8n being down before the job gives up (the
+    bindings stay ``pending``, and the next channel change or an on-demand run starts again)."""
+    return int(min(FIRST_BACKOFF_SECONDS * 2**attempt, MAX_BACKOFF_SECONDS))
+
+
+@blueprint.task(name="provision_company", pass_context=False)
+async def provision_company(company_id: str, attempt: int = 0) -> None:
+    ctx = context()
+    api = n8n_api_for(ctx.settings)
+    if api is None:
+        log.info("n8n is not configured (N8N_API_URL, N8N_API_KEY): company %s is not provisioned", company_id)
+        return
+    try:
+        outcome = await provision(ctx.db, ctx.settings, api, uuid.UUID(company_id))
+    except ProvisioningFailed as failure:
+        if failure.retryable and attempt + 1 < ATTEMPTS:
+            log.warning("provisioning company %s in n8n failed, retrying: %s", company_id, failure.message)
+            await schedule_provisioning(uuid.UUID(company_id), attempt=attempt + 1)
+        else:
+            log.error("provisioning company %s in n8n failed: %s", company_id, failure.message)
+        return
+    except TemplateError:
+        log.exception("an n8n template is broken; company %s is not provisioned", company_id)
+        return
+    if outcome.changed:
+        log.info("provisioned company %s in n8n (%d API calls): %s", company_id, outcome.calls, outcome.changed)
+
+
+async def schedule_provisioning(company_id: uuid.UUID, *, attempt: int = 0) -> None:
+    """Queue one provisioning run for the company (a retry waits ``backoff_seconds``); one already waiting is
+    enough, since every run provisions the whole company."""
+    job = provision_company.configure(
+        queueing_lock=f"n8n_provision:{company_id}",
+        schedule_in={"seconds": backoff_seconds(attempt - 1)} if attempt else None,
+    )
+    try:
+        await job.defer_async(company_id=str(company_id), attempt=attempt)
+    except procrastinate.exceptions.AlreadyEnqueued:
+        log.debug("provisioning of company %s in n8n is already queued", company_id)
+
+
+@blueprint.task(name="deprovision_company", pass_context=False)
+async def deprovision_company(company_id: str, attempt: int = 0) -> None:
+    """Remove the company's n8n objects: queue it when a company is deleted (its bindings outlive it)."""
+    ctx = context()
+    api = n8n_api_for(ctx.settings)
+    if api is None:
+        log.warning("n8n is not configured: the n8n objects of company %s are left in place", company_id)
+        return
+    try:
+        await deprovision(ctx.db, api, uuid.UUID(company_id))
+    except ProvisioningFailed as failure:
+        if failure.retryable and attempt + 1 < ATTEMPTS:
+            log.warning("removing company %s from n8n failed, retrying: %s", company_id, failure.message)
+            await schedule_deprovisioning(uuid.UUID(company_id), attempt=attempt + 1)
+        else:
+            log.error("removing company %s from n8n failed: %s", company_id, failure.message)
+
+
+async def schedule_deprovisioning(company_id: uuid.UUID, *, attempt: int = 0) -> None:
+    job = deprovision_company.configure(
+        queueing_lock=f"n8n_deprovision:{company_id}",
+        schedule_in={"seconds": backoff_seconds(attempt - 1)} if attempt else None,
+    )
+    try:
+        await job.defer_async(company_id=str(company_id), attempt=attempt)
+    except procrastinate.exceptions.AlreadyEnqueued:
+        log.debug("removing company %s from n8n is already queued", company_id)

@@ -1,0 +1,1 @@
+"""The FAQ bot (SPEC.md R-S2): entries from ``docs/faq/``, a built-in search engine, and n8n delegation."""
