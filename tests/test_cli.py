@@ -60,6 +60,10 @@ def test_demo_seed_is_idempotent_and_tenants_list_shows_it(owner_url: str) -> No
     chat = sql(owner_url, f"SELECT sender, status, body FROM {schema}.messages ORDER BY created_at")
     assert [(sender, status) for sender, status, _ in chat] == [("customer", "received"), ("bot", "sent")]
     assert "Green apples: 3.50 EUR" in chat[1][2]
+    # Opening hours, so a sandbox purchase goes on to booking in chat; the manager's hours for setup calls.
+    [(cities,)] = sql(owner_url, f"SELECT cities FROM {schema}.availability")
+    assert [city["name"] for city in cities] == ["Berlin", "Potsdam"]
+    assert sql(owner_url, "SELECT count(*) FROM manager_availability") == [(1,)]
     listing = _x8(owner_url, "tenants", "list")
     assert "Green Leaf Market" in listing.stdout and "Bright Smile Dental" in listing.stdout
     assert "2 tenant(s)" in listing.stdout

@@ -145,6 +145,7 @@ def _served_here(settings: Settings, host: str, port: int) -> Settings:
 def worker(concurrency: int, processes: int) -> None:
     """Run a job worker on its own, to scale out."""
     settings, urls = _prepare()
+    _check_vault_keys(settings, urls)
     _migrate_tenants_on_start(settings, urls.owner)
     if processes == 1:
         _work(urls, concurrency)
@@ -162,6 +163,25 @@ def worker(concurrency: int, processes: int) -> None:
         child.join()
     if not stop.is_set() and any(child.exitcode for child in children):
         sys.exit(1)
+
+
+def _check_vault_keys(settings: Settings, urls: runtime.DatabaseUrls) -> None:
+    """As `serve` does at start: a key that does not open the vault stops the worker now, not job by job."""
+    from x8.kit.db import Database
+    from x8.platform.vault.keys import VaultKeyMissing, check_keys, vault_keys
+
+    async def check() -> None:
+        db = Database.connect(urls.app, pool_size=1)
+        try:
+            async with db.sessions() as session:
+                await check_keys(session, vault_keys(settings))
+        finally:
+            await db.dispose()
+
+    try:
+        asyncio.run(check())
+    except VaultKeyMissing as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def _stop_children_on_signal(children: Sequence[multiprocessing.process.BaseProcess]) -> threading.Event:

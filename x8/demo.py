@@ -16,6 +16,8 @@ from x8.kb_engine import store
 from x8.kb_engine.importer import open_upload, stream_batches
 from x8.kit.clock import utcnow
 from x8.kit.db import Database
+from x8.platform.booking import availability
+from x8.platform.booking.availability import Availability, City, WeeklyRange
 from x8.platform.channels import service as channels
 from x8.platform.companies.models import Company, CompanyType
 from x8.platform.companies.schemas import CompanyCreate
@@ -23,6 +25,8 @@ from x8.platform.companies.service import create_company
 from x8.platform.conversations import replies
 from x8.platform.conversations import service as conversations
 from x8.platform.knowledge_base.models import KnowledgeBase
+from x8.platform.support import calls
+from x8.platform.support.schemas import ManagerAvailability
 from x8.platform.users.models import Role, User
 from x8.platform.users.repository import create_user, get_by_email
 from x8.runtime import DatabaseUrls
@@ -39,6 +43,32 @@ DEMO_QUESTIONS = {
     "Green Leaf Market": "How much are the green apples?",
     "Bright Smile Dental": "How much is a check-up?",
 }
+# Opening hours, so the demo books in chat after a sandbox payment, and the manager's hours for setup calls.
+WEEKDAYS, MONDAY_TO_SATURDAY = range(5), range(6)
+DEMO_HOURS = {
+    "Green Leaf Market": Availability(
+        timezone="Europe/Berlin",
+        slot_minutes=120,
+        capacity=3,
+        weekly=[WeeklyRange(weekday=d, start="10:00", end="20:00") for d in MONDAY_TO_SATURDAY],
+        cities=[City(name="Berlin"), City(name="Potsdam", capacity=1)],
+    ),
+    "Bright Smile Dental": Availability(
+        timezone="Europe/Berlin",
+        slot_minutes=30,
+        buffer_minutes=10,
+        weekly=[
+            WeeklyRange(weekday=d, start=t0, end=t1)
+            for d in WEEKDAYS
+            for t0, t1 in (("09:00", "13:00"), ("14:00", "18:00"))
+        ],
+    ),
+}
+DEMO_MANAGER_HOURS = ManagerAvailability(
+    timezone="Europe/Berlin",
+    slot_minutes=30,
+    weekly=[WeeklyRange(weekday=d, start="10:00", end="17:00") for d in WEEKDAYS],
+)
 DEMO_COMPANIES = [
     CompanyCreate(
         name="Green Leaf Market",
@@ -129,7 +159,11 @@ async def seed(settings: Settings, urls: DatabaseUrls) -> list[str]:
                         max_companies=settings.max_companies,
                     )
                     await _load_catalogue(session, db, created_company)
+                    async with tenant_session(db, created_company.id) as ts:
+                        await availability.save(ts, DEMO_HOURS[created_company.name])
                     new_companies.append(created_company)
+            if created:
+                await calls.publish(session, manager, DEMO_MANAGER_HOURS)
         for created_company in new_companies:
             await _first_chat(db, settings, owner, created_company)
         lines.append("Demo data ready" + (" (created)" if created else " (already there)") + ":")

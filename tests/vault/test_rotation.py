@@ -128,6 +128,8 @@ async def test_a_wrong_key_stops_the_start_and_never_opens_anything(
         await _opened_with(app_url, Keyring(NEW))
     refused = _x8(owner_url, "vault", "rotate", X8_VAULT_KEY=NEW)
     assert refused.returncode != 0 and key_id(OLD) in refused.stderr and "X8_VAULT_OLD_KEYS" in refused.stderr
+    worker = _x8(owner_url, "worker", X8_VAULT_KEY=NEW)  # a worker stops at start too, not job by job
+    assert worker.returncode != 0 and key_id(OLD) in worker.stderr and "X8_VAULT_OLD_KEYS" in worker.stderr
     assert _key_ids(owner_url) == [key_id(OLD)]  # nothing rewritten
 
 

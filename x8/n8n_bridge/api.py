@@ -19,6 +19,10 @@ from x8.n8n_bridge.schemas import EffectiveSettings, MessageIn
 from x8.platform.assistant import service as assistant_service
 from x8.platform.assistant.schemas import BehaviourIn
 from x8.platform.auth.deps import Scope, TenantKeyPrincipal, require_scope
+from x8.platform.booking import service as booking_service
+from x8.platform.booking.endpoints import From, To
+from x8.platform.booking.errors import SlotTaken, Unprocessable
+from x8.platform.booking.schemas import BookingFields, BookingIn, BookingOut, SlotList
 from x8.platform.channels.service import company_channel
 from x8.platform.companies.scope import TenantScope
 from x8.platform.conversations.schemas import ConversationMessage
@@ -108,3 +112,33 @@ async def post_message(
         message = await outbound.store_reply(ts, body.conversation_id, body.text)
     await schedule_send(tenant.id, message["id"])
     return ConversationMessage(**message)
+
+
+@router.get("/slots", response_model=SlotList, responses=error_responses(Unauthorized, Forbidden, Unprocessable))
+async def slots(
+    tenant: Annotated[TenantScope, Depends(tenant_scope(Scope.BOOKINGS_WRITE))],
+    settings: SettingsDep,
+    start: From = None,
+    to: To = None,
+    city: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    service_id: uuid.UUID | None = None,
+) -> SlotList:
+    """The key's company's free slots, as ``GET /api/v1/companies/{id}/slots`` gives them."""
+    items = await booking_service.list_slots(tenant, settings, start=start, end=to, city=city, service_id=service_id)
+    return SlotList(items=items)
+
+
+@router.post(
+    "/bookings",
+    status_code=201,
+    response_model=BookingOut,
+    responses=error_responses(Unauthorized, Forbidden, SlotTaken, Unprocessable),
+)
+async def book(
+    tenant: Annotated[TenantScope, Depends(tenant_scope(Scope.BOOKINGS_WRITE))],
+    settings: SettingsDep,
+    body: BookingFields,
+) -> BookingOut:
+    """Book a slot for the key's company: the body of ``POST /api/v1/bookings`` without ``company_id``; 409
+    ``SlotTaken`` when it has no capacity left."""
+    return await booking_service.book(tenant, BookingIn(company_id=tenant.id, **body.model_dump()), settings)

@@ -1847,6 +1847,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/n8n/slots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Slots
+         * @description The key's company's free slots, as ``GET /api/v1/companies/{id}/slots`` gives them.
+         */
+        get: operations["slots_api_v1_n8n_slots_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/n8n/bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Book
+         * @description Book a slot for the key's company: the body of ``POST /api/v1/bookings`` without ``company_id``; 409
+         *     ``SlotTaken`` when it has no capacity left.
+         */
+        post: operations["book_api_v1_n8n_bookings_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/n8n/provision": {
         parameters: {
             query?: never;
@@ -2668,13 +2709,11 @@ export interface components {
              */
             company_id: string;
         };
-        /** BookingIn */
-        BookingIn: {
-            /**
-             * Company Id
-             * Format: uuid
-             */
-            company_id: string;
+        /**
+         * BookingFields
+         * @description A booking's body, whoever names the company (a user in the body, n8n by its tenant key).
+         */
+        BookingFields: {
             /**
              * Start
              * Format: date-time
@@ -2697,6 +2736,36 @@ export interface components {
             contact_name?: string | null;
             /** Contact Phone */
             contact_phone?: string | null;
+        };
+        /** BookingIn */
+        BookingIn: {
+            /**
+             * Start
+             * Format: date-time
+             * @description A slot's start, with its UTC offset, as the slots list gives it.
+             */
+            start: string;
+            /** Service Id */
+            service_id?: string | null;
+            /** City */
+            city?: string | null;
+            /** Address */
+            address?: string | null;
+            /** Format */
+            format?: ("online" | "offline") | null;
+            /** Order Id */
+            order_id?: string | null;
+            /** Conversation Id */
+            conversation_id?: string | null;
+            /** Contact Name */
+            contact_name?: string | null;
+            /** Contact Phone */
+            contact_phone?: string | null;
+            /**
+             * Company Id
+             * Format: uuid
+             */
+            company_id: string;
         };
         /** BookingList */
         BookingList: {
@@ -10942,6 +11011,138 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    slots_api_v1_n8n_slots_get: {
+        parameters: {
+            query?: {
+                /** @description From a day (the company's time zone) or an ISO 8601 time; default now. */
+                from?: string | null;
+                /** @description Until a day (included) or an ISO 8601 time; default two weeks after `from`. */
+                to?: string | null;
+                city?: string | null;
+                service_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlotList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is not valid (FastAPI's validation body), or asks for something that cannot be done */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    book_api_v1_n8n_bookings_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BookingFields"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingOut"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SlotTaken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is not valid (FastAPI's validation body), or asks for something that cannot be done */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["HTTPValidationError"];
                 };
             };
         };

@@ -35,10 +35,11 @@ class ServiceList(BaseModel):
     total: int
 
 
-class BookingIn(BaseModel):
+class BookingFields(BaseModel):
+    """A booking's body, whoever names the company (a user in the body, n8n by its tenant key)."""
+
     model_config = ConfigDict(extra="forbid")
 
-    company_id: uuid.UUID
     start: AwareDatetime = Field(description="A slot's start, with its UTC offset, as the slots list gives it.")
     service_id: uuid.UUID | None = None
     city: str | None = Field(default=None, min_length=1, max_length=200)
@@ -48,6 +49,10 @@ class BookingIn(BaseModel):
     conversation_id: uuid.UUID | None = None
     contact_name: str | None = Field(default=None, max_length=255)
     contact_phone: str | None = Field(default=None, max_length=64)
+
+
+class BookingIn(BookingFields):
+    company_id: uuid.UUID
 
 
 class BookingOut(BaseModel):
