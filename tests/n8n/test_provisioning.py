@@ -256,3 +256,25 @@ async def test_a_deleted_company_is_removed_from_n8n_from_its_bindings_alone(
 
     assert fake.workflows == {} and fake.credentials == {} and fake.webhooks == {}
     assert sql(owner_url, "SELECT count(*) FROM n8n_bindings WHERE company_id = %s", company_id) == [(0,)]
+
+
+async def test_connecting_disconnecting_and_deleting_keep_n8n_in_step_by_themselves(
+    client: httpx.AsyncClient, fake: FakeN8n, app_url: str, owner_url: str
+) -> None:
+    """No one has to press "provision": a connected bot gets its workflow, a disconnected one loses it, and a
+    deleted company's objects go, each through the queued job once the change has committed."""
+    tokens, company_id, channel_id = await shop_with_telegram(client)
+    await run_jobs(app_url)
+    assert len(fake.workflows) == 1 and len(fake.credentials) == 1
+    assert sorted(await bindings(client, tokens, company_id)) == ["credential", "workflow"]
+
+    off = await client.post(f"/api/v1/integrations/disconnect/{channel_id}", headers=bearer(tokens))
+    assert off.status_code == 200, off.text
+    await run_jobs(app_url)
+    assert fake.workflows == {}
+
+    gone = await client.delete(f"/api/v1/companies/{company_id}", headers=bearer(tokens))
+    assert gone.status_code == 204, gone.text
+    await run_jobs(app_url)
+    assert fake.workflows == {} and fake.credentials == {}
+    assert sql(owner_url, "SELECT count(*) FROM n8n_bindings WHERE company_id = %s", company_id) == [(0,)]

@@ -50,10 +50,17 @@ async def provision_company(company_id: str, attempt: int = 0) -> None:
         log.info("provisioned company %s in n8n (%d API calls): %s", company_id, outcome.calls, outcome.changed)
 
 
+def company_lock(company_id: uuid.UUID) -> str:
+    """One n8n run per company at a time: a run queued while another works (a channel connected during a
+    provisioning) waits for it, so two runs never create the same workflow side by side."""
+    return f"n8n_company:{company_id}"
+
+
 async def schedule_provisioning(company_id: uuid.UUID, *, attempt: int = 0) -> None:
     """Queue one provisioning run for the company (a retry waits ``backoff_seconds``); one already waiting is
     enough, since every run provisions the whole company."""
     job = provision_company.configure(
+        lock=company_lock(company_id),
         queueing_lock=f"n8n_provision:{company_id}",
         schedule_in={"seconds": backoff_seconds(attempt - 1)} if attempt else None,
     )
@@ -83,6 +90,7 @@ async def deprovision_company(company_id: str, attempt: int = 0) -> None:
 
 async def schedule_deprovisioning(company_id: uuid.UUID, *, attempt: int = 0) -> None:
     job = deprovision_company.configure(
+        lock=company_lock(company_id),
         queueing_lock=f"n8n_deprovision:{company_id}",
         schedule_in={"seconds": backoff_seconds(attempt - 1)} if attempt else None,
     )

@@ -162,7 +162,19 @@ async def connect(
             await _undo_at_provider(settings, planned.channel, result)
         raise
     forget_channel(channel.id)  # committed: this process's next webhook reads the new row
+    await _keep_n8n_in_step(settings, channel)
     return channel
+
+
+async def _keep_n8n_in_step(settings: Settings, channel: Channel) -> None:
+    """A Telegram bot connected or disconnected: the company's n8n workflows follow (committed first; the job
+    calls n8n). Nothing to do on a server without n8n."""
+    if channel.platform != "telegram" or not (settings.n8n_api_url and settings.n8n_api_key):
+        return
+    # Imported here: the n8n bridge reads channels through this module.
+    from x8.n8n_bridge.tasks import schedule_provisioning
+
+    await schedule_provisioning(channel.company_id)
 
 
 async def _record_connect(
@@ -226,6 +238,7 @@ async def disconnect(db: Database, settings: Settings, request: Request, user: U
             row.last_error = refusal
         await _audit(session, request, user, "channel.disconnected", row)
     forget_channel(channel_id)
+    await _keep_n8n_in_step(settings, row)
     return row
 
 

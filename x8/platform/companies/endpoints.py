@@ -4,7 +4,7 @@ import uuid
 
 from fastapi import APIRouter, Request, Response
 
-from x8.kit.db import OwnerDatabaseDep, SessionDep
+from x8.kit.db import OwnerDatabaseDep, SessionDep, after_commit
 from x8.kit.deps import DatabaseDep, SettingsDep
 from x8.kit.errors import Forbidden, NotFound, PaymentRequired, RateLimited, error_responses
 from x8.kit.i18n import msg
@@ -91,10 +91,19 @@ async def delete_company(
     user: CurrentUser,
     session: SessionDep,
     owner_db: OwnerDatabaseDep,
+    settings: SettingsDep,
 ) -> Response:
-    """Delete the company and everything of it: its tenant schema, roles and data."""
+    """Delete the company and everything of it: its tenant schema, roles and data (and, once committed, what X8
+    made for it in n8n)."""
     await service.delete_company(session, owner_db, user, company_id)
     await audit(session, request, user.id, "company.deleted", ("company", company_id))
+    if settings.n8n_api_url and settings.n8n_api_key:
+        from x8.n8n_bridge.tasks import schedule_deprovisioning  # the bridge reads companies through this package
+
+        async def deprovision() -> None:
+            await schedule_deprovisioning(company_id)
+
+        after_commit(session, deprovision)
     return Response(status_code=204)
 
 
