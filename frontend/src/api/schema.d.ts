@@ -382,7 +382,8 @@ export interface paths {
         post?: never;
         /**
          * Delete Company
-         * @description Delete the company and everything of it: its tenant schema, roles and data.
+         * @description Delete the company and everything of it: its tenant schema, roles and data (and, once committed, what X8
+         *     made for it in n8n).
          */
         delete: operations["delete_company_api_v1_companies__company_id__delete"];
         options?: never;
