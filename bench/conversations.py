@@ -292,8 +292,9 @@ def _postmaster(owner_url: str) -> int:
     """The PostgreSQL server's process (on this machine: the embedded one), parent of every backend."""
     with psycopg.connect(owner_url, autocommit=True) as conn:
         row = conn.execute("SELECT pg_backend_pid()").fetchone()
-    assert row is not None
-    return int(Path(f"/proc/{row[0]}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        assert row is not None
+        # Read while the connection is open: its backend exits with it, and /proc forgets it.
+        return int(Path(f"/proc/{row[0]}/stat").read_text().rsplit(")", 1)[1].split()[1])
 
 
 def _transactions(owner_url: str) -> int:
