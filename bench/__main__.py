@@ -6,21 +6,29 @@ import logging
 import sys
 import time
 
-from bench import booking, conversations, kb, payments, tenancy, vault
+from bench import booking, conversations, deletion, kb, metrics, n8n, payments, tenancy, vault
 from bench.db import fresh_database
 from x8.kit.db_urls import with_role
 from x8.settings import Settings
 
 
 def main() -> int:
-    """Every benchmark; ``python -m bench payments`` (or ``booking``, ``conversations``, ``vault``) runs only that
-    one."""
+    """Every benchmark; ``python -m bench payments`` (or ``booking``, ``conversations``, ``vault``, ``metrics``,
+    ``deletion``, ``n8n``) runs only that one."""
     logging.basicConfig(level=logging.WARNING)
     started = time.monotonic()
     print("X8 Network benchmarks (SPEC.md §16); machine: 2 cores. Ratios are against same-run baselines.")
     owner_url, _ = fresh_database()
     only = sys.argv[1:]
-    alone = {"payments": payments, "booking": booking, "conversations": conversations, "vault": vault}
+    alone = {
+        "payments": payments,
+        "booking": booking,
+        "conversations": conversations,
+        "vault": vault,
+        "metrics": metrics,
+        "deletion": deletion,
+        "n8n": n8n,
+    }
     if len(only) == 1 and only[0] in alone:
         for line in alone[only[0]].run(owner_url):
             print(line, flush=True)
@@ -38,6 +46,12 @@ def main() -> int:
     for line in booking.run(owner_url):
         print(line, flush=True)
     for line in vault.run(owner_url):
+        print(line, flush=True)
+    for line in metrics.run(owner_url):
+        print(line, flush=True)
+    for line in deletion.run(owner_url):
+        print(line, flush=True)
+    for line in n8n.run(owner_url):
         print(line, flush=True)
     print(f"done in {time.monotonic() - started:.0f}s")
     return 0

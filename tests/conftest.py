@@ -24,6 +24,7 @@ CONTROL_TABLES = [
     "email_codes",
     "rate_limit_hits",
     "n8n_bindings",  # no foreign key to companies: its rows outlive a deleted company
+    "activity_log",  # no foreign key to companies either
     "auth_sessions",
     "companies",
     "users",

@@ -31,3 +31,23 @@ def test_conversation_benchmarks_run(owner_url: str, monkeypatch: pytest.MonkeyP
     ack, end_to_end = conversations.run(owner_url)
     assert ack.startswith("webhook ack") and "p99" in ack
     assert end_to_end.startswith("inbound -> reply sent") and "beyond the window" in end_to_end
+
+
+def test_metrics_benchmark_runs(owner_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench import metrics
+
+    for name, value in {"MESSAGES": 3000, "CONVERSATIONS": 300, "DAYS": 20, "TAIL": 20, "REQUESTS": 10}.items():
+        monkeypatch.setattr(metrics, name, value)
+    monkeypatch.setattr(metrics, "BASELINE_REQUESTS", 3)
+    seeded, overview = metrics.run(owner_url)
+    assert seeded.startswith("metrics: 3,000 messages in 300 conversations")
+    assert overview.startswith("metrics overview") and "p95" in overview and "ratio" in overview
+
+
+def test_deletion_benchmark_runs(owner_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench import deletion
+
+    monkeypatch.setattr(deletion, "KB_ROWS", 500)
+    monkeypatch.setattr(deletion, "MESSAGES", 100)
+    [line] = deletion.run(owner_url)
+    assert line.startswith("account deletion (500 KB rows, 100 messages, 20 media): the job") and "ratio" in line

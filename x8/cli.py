@@ -22,6 +22,8 @@ from x8.kit import log_redaction
 from x8.settings import Settings, get_settings
 
 if TYPE_CHECKING:
+    import uuid
+
     from x8.tenancy import runner
 
 
@@ -499,6 +501,26 @@ def assistant_eval(only: str | None, failures: bool) -> None:
         click.echo(line)
     if not floors_met(results):
         sys.exit(1)
+
+
+@main.group()
+def metrics() -> None:
+    """The metrics rollups (docs/metrics.md)."""
+
+
+@metrics.command(name="rebuild")
+@click.option("--company", "company", type=click.UUID, default=None, help="Only this company (its id).")
+def metrics_rebuild(company: uuid.UUID | None) -> None:
+    """Recompute the metrics rollups from the raw rows: every company's, or one's."""
+    from x8.platform.metrics.maintenance import rebuild_command
+
+    _, urls = _prepare()
+    try:
+        lines = asyncio.run(rebuild_command(urls.app, company))
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for line in lines:
+        click.echo(line)
 
 
 @main.command(name="openapi")

@@ -25,19 +25,27 @@ from x8.kit.db import Database
 from x8.kit.errors import install_error_handlers
 from x8.kit.jobs import open_queue
 from x8.n8n_bridge.api import router as n8n_api_router
+from x8.n8n_bridge.conversation_api import router as n8n_conversation_router
+from x8.n8n_bridge.engine_api import router as n8n_engine_router
 from x8.n8n_bridge.keys import router as n8n_keys_router
 from x8.n8n_bridge.provisioning_api import router as n8n_provisioning_router
+from x8.platform.activity.endpoints import router as activity_router
 from x8.platform.admin.endpoints import router as admin_router
 from x8.platform.assistant.endpoints import router as assistant_router
 from x8.platform.auth.endpoints import router as auth_router
 from x8.platform.billing.endpoints import router as billing_router
 from x8.platform.booking import calendar_endpoints as booking_calendar_endpoints
 from x8.platform.booking import endpoints as booking_endpoints
+from x8.platform.channels import email_endpoints
 from x8.platform.channels.endpoints import router as integrations_router
+from x8.platform.channels.meta_deletion import router as meta_deletion_router
+from x8.platform.channels.meta_endpoints import router as meta_integrations_router
+from x8.platform.channels.meta_webhook import router as meta_webhooks_router
 from x8.platform.channels.webhooks import router as webhooks_router
 from x8.platform.companies.endpoints import router as companies_router
 from x8.platform.conversations.endpoints import router as conversations_router
 from x8.platform.conversations.live import InboxBroker
+from x8.platform.deletion.endpoints import router as deletion_router
 from x8.platform.installation.endpoints import router as installation_router
 from x8.platform.knowledge_base.endpoints import router as kb_router
 from x8.platform.mail.endpoints import router as mailbox_router
@@ -52,6 +60,8 @@ from x8.platform.payments import sandbox
 from x8.platform.payments.endpoints import router as payments_router
 from x8.platform.payments.webhooks import router as stripe_webhooks_router
 from x8.platform.support.endpoints import router as support_router
+from x8.platform.tiktok import endpoints as tiktok_endpoints
+from x8.platform.tiktok import redirect as tiktok_redirect
 from x8.platform.users.endpoints import router as users_router
 from x8.platform.vault.endpoints import router as vault_router
 from x8.platform.vault.keys import check_keys, vault_keys
@@ -152,6 +162,7 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
         auth_router,
         oauth_router,
         users_router,
+        deletion_router,
         companies_router,
         assistant_router,
         kb_router,
@@ -159,6 +170,9 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
         integrations_router,
         conversations_router,
         webhooks_router,
+        meta_integrations_router,
+        meta_webhooks_router,
+        meta_deletion_router,
         admin_router,
         meta_apps_router,
         managers_router,
@@ -170,10 +184,17 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
         n8n_keys_router,
         n8n_api_router,
         n8n_provisioning_router,
+        n8n_engine_router,
+        n8n_conversation_router,
+        activity_router,
         payments_router,
         billing_router,
         stripe_webhooks_router,
         purchases_router,
+        tiktok_endpoints.router,
+        email_endpoints.router,
+        email_endpoints.webhooks,
+        tiktok_redirect.router,
         booking_endpoints.companies,
         booking_endpoints.bookings,
         booking_calendar_endpoints.router,

@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     # Each company costs a schema and two roles (R-C1).
     rate_limit_companies_per_business: int = Field(10, alias="X8_RATE_LIMIT_COMPANIES_PER_BUSINESS", ge=1)
     max_companies: int = Field(20, alias="X8_MAX_COMPANIES", ge=1)
+    # A person types a few support messages a minute at most; the FAQ bot may call an n8n workflow (and an LLM).
+    rate_limit_support_messages_per_minute: int = Field(20, alias="X8_RATE_LIMIT_SUPPORT_MESSAGES_PER_MINUTE", ge=1)
+    rate_limit_faq_questions_per_minute: int = Field(10, alias="X8_RATE_LIMIT_FAQ_QUESTIONS_PER_MINUTE", ge=1)
 
     # --- email ---
     smtp_host: str | None = Field(None, alias="SMTP_HOST")
@@ -92,6 +95,10 @@ class Settings(BaseSettings):
     meta_graph_url: str = Field("https://graph.facebook.com", alias="META_GRAPH_URL")
     meta_graph_version: str = Field("v21.0", alias="META_GRAPH_VERSION")
     meta_verify_token: str | None = Field(None, alias="META_VERIFY_TOKEN")
+    # Not in SPEC §3: how long a TikTok tracking link's code lives (R-CH6), and how many hits one visitor (by the
+    # hash of their IP) may make on /t/<code> a minute.
+    tiktok_link_ttl_days: int = Field(90, alias="X8_TIKTOK_LINK_TTL_DAYS", ge=1, le=3650)
+    tiktok_clicks_per_ip_per_minute: int = Field(30, alias="X8_TIKTOK_CLICKS_PER_IP_PER_MINUTE", ge=1)
 
     # --- google ---
     google_client_id: str | None = Field(None, alias="GOOGLE_CLIENT_ID")
@@ -101,6 +108,8 @@ class Settings(BaseSettings):
     google_api_url: str = Field("https://www.googleapis.com", alias="GOOGLE_API_URL")
     gmail_api_url: str = Field("https://gmail.googleapis.com", alias="GMAIL_API_URL")
     google_revoke_url: str = Field("https://oauth2.googleapis.com/revoke", alias="GOOGLE_REVOKE_URL")
+    gmail_pubsub_topic: str | None = Field(None, alias="GMAIL_PUBSUB_TOPIC")  # projects/<p>/topics/<t>
+    gmail_push_token: str | None = Field(None, alias="GMAIL_PUSH_TOKEN")  # ?token= of the Pub/Sub push URL
 
     # --- facebook login ---
     facebook_client_id: str | None = Field(None, alias="FACEBOOK_CLIENT_ID")

@@ -21,9 +21,12 @@ import { MagicLinkPage } from "./pages/MagicLinkPage";
 import { ManagerPage } from "./pages/ManagerPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { OAuthCompletePage } from "./pages/OAuthCompletePage";
+import { AccountDeletionPage } from "./pages/AccountDeletionPage";
 import { PlaygroundPage } from "./pages/PlaygroundPage";
 import { ProfilePage } from "./pages/ProfilePage";
+import { MetricsPage } from "./pages/MetricsPage";
 import { PurchasesPage } from "./pages/PurchasesPage";
+import { ActivityPage } from "./pages/ActivityPage";
 import { RegisterPage } from "./pages/RegisterPage";
 import { ResetPasswordPage } from "./pages/ResetPasswordPage";
 import { SupportPage } from "./pages/SupportPage";
@@ -41,6 +44,7 @@ function App() {
       <Route path="/reset-password" element={<ResetPasswordPage />} />
       <Route path="/magic-link" element={<MagicLinkPage />} />
       <Route path="/oauth/complete" element={<OAuthCompletePage />} />
+      <Route path="/account-deletion/:jobId" element={<AccountDeletionPage />} />
       <Route
         path="*"
         element={
@@ -53,6 +57,8 @@ function App() {
                 <Route path="/knowledge-base" element={<KnowledgeBasePage />} />
                 <Route path="/conversations" element={<ConversationsPage />} />
                 <Route path="/purchases" element={<PurchasesPage />} />
+                <Route path="/activity" element={<ActivityPage />} />
+                <Route path="/metrics" element={<MetricsPage />} />
                 <Route path="/calendar" element={<CalendarPage />} />
                 <Route path="/playground" element={<PlaygroundPage />} />
                 <Route path="/integrations" element={<IntegrationsPage />} />

@@ -1,4 +1,5 @@
-"""The Meta app pool is not owned by any user, so the shared clean-up (``TRUNCATE users CASCADE``) leaves it."""
+"""The Meta app pool and its secrets are not owned by any user, so the shared clean-up (``TRUNCATE users CASCADE``)
+leaves them."""
 
 from __future__ import annotations
 
@@ -12,4 +13,5 @@ import pytest
 def _clean_meta_apps(owner_url: str) -> Iterator[None]:
     yield
     with psycopg.connect(owner_url, autocommit=True) as conn:
-        conn.execute("TRUNCATE meta_app_assignments, meta_apps")
+        conn.execute("TRUNCATE meta_app_assignments, meta_apps CASCADE")
+        conn.execute("DELETE FROM vault_secrets WHERE client_id IS NULL")  # the apps' secrets: the platform's

@@ -12,8 +12,8 @@ from tests.admin.helpers import admin_tokens, business, manager
 from tests.conftest import bearer, create_staff, login, sql
 from x8.kit.db import Database
 from x8.platform.meta_apps import pool
-from x8.platform.meta_apps.models import MetaApp
 from x8.platform.meta_apps.schemas import MetaProduct
+from x8.platform.vault.keys import vault_keys
 from x8.settings import Settings
 
 APPS = "/api/v1/admin/meta-apps"
@@ -44,14 +44,13 @@ async def test_the_secret_is_sealed_and_never_answered(
     assert listed.json()["total"] == 1
     assert SECRET not in created.text + listed.text
 
-    [(sealed,)] = sql(owner_url, "SELECT sealed_secret FROM meta_apps")
+    [(kind, owner, sealed)] = sql(owner_url, "SELECT kind, client_id, ciphertext FROM vault_secrets")
+    assert (kind, owner) == ("meta_app_secret", None)  # a platform secret, in the vault
     assert SECRET.encode() not in bytes(sealed)
     db = Database.connect(app_url, pool_size=1)
     try:
         async with db.sessions() as session:
-            app = await session.get(MetaApp, uuid.UUID(body["id"]))
-            assert app is not None
-            assert pool.app_secret(settings.vault_key, app) == SECRET
+            assert await pool.app_secret(session, vault_keys(settings), uuid.UUID(body["id"])) == SECRET
     finally:
         await db.dispose()
 

@@ -28,6 +28,7 @@ Configured in ``schemathesis.toml`` (repository root), each for a reason:
     signed by Stripe with this server's secret, whatever its shape (SPEC §11).
   - 400 from ``/purchases`` and ``/purchases/export``: a period that ends before it starts, or a page deeper than a
     log merged across companies goes.
+  - 422 from ``/metrics/overview``: a range that ends before it starts, or is longer than its granularity allows.
 """
 
 from __future__ import annotations

@@ -72,9 +72,12 @@ def test_integrations_show_only_chosen_channels(page: Page, live_server: str) ->
     # No Telegram is reachable from the test machine: the failure is shown, and nothing claims to be connected.
     expect(card.get_by_role("alert")).to_be_visible(timeout=20000)
     expect(card).to_contain_text("Not connected")
-    # Nothing else can be added: WhatsApp needs a WAHA server this one lacks, the rest are not built yet, and the
-    # trial's one channel is spent (the server's 402 for that is tested in tests/platform).
-    expect(page.get_by_test_id("add-channel")).to_have_count(0)
+    # Nothing else can be added: the trial's one channel is spent (the server's 402 for that is tested in
+    # tests/platform), so the card for more channels says so and offers none; WhatsApp needs a WAHA server this one
+    # lacks, Facebook and Instagram a live app in the Meta pool.
+    add = page.get_by_test_id("add-channel")
+    expect(add).to_contain_text("Your plan's channels are all in use")
+    expect(add.get_by_role("button")).to_have_count(0)
     expect(page.get_by_test_id("channel-whatsapp")).to_have_count(0)
     shot(page, "integrations")
 

@@ -28,6 +28,7 @@ class FakeCloudinary:
     api_key: str = "111111111111111"
     api_secret: str = "fake-cloudinary-secret"
     resources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    folders: set[str] = field(default_factory=set)
     rejected: list[str] = field(default_factory=list)
     down: bool = False
     during_request: Callable[[], None] | None = None  # called while a request is being answered (tests probe)
@@ -87,6 +88,8 @@ def cloudinary_app(state: FakeCloudinary) -> FastAPI:
             "secure_url": f"https://res.cloudinary.com/{cloud}/{resource_type}/upload/{public_id}",
         }
         state.resources[public_id] = resource
+        parts = public_id.split("/")[:-1]
+        state.folders |= {"/".join(parts[:n]) for n in range(1, len(parts) + 1)}
         return resource
 
     @app.get("/v1_1/{cloud}/resources/{resource_type}/upload")
@@ -120,5 +123,20 @@ def cloudinary_app(state: FakeCloudinary) -> FastAPI:
             else:
                 deleted[public_id] = "not_found"
         return {"deleted": deleted}
+
+    @app.delete("/v1_1/{cloud}/folders/{path:path}")
+    async def delete_folder(cloud: str, path: str, request: Request) -> Any:
+        """Cloudinary deletes only an empty folder, and answers 404 for one it does not have."""
+        if state.down:
+            return _error("Service unavailable", 503)
+        if not basic_ok(request):
+            return _error("Invalid credentials", 401)
+        path = path.strip("/")
+        if any(public_id.startswith(f"{path}/") for public_id in state.resources):
+            return _error("Folder is not empty", 400)
+        if path not in state.folders:
+            return _error(f"Can't find folder with path {path}", 404)
+        state.folders = {f for f in state.folders if f != path and not f.startswith(f"{path}/")}
+        return {"deleted": [path]}
 
     return app

@@ -125,6 +125,7 @@ KNOWN_PARAMS = {
     "subscriptions.update": _known(stripe.params.SubscriptionUpdateParams),
     "subscriptions.cancel": _known(stripe.params.SubscriptionCancelParams),
     "customers.retrieve": _known(stripe.params.CustomerRetrieveParams),
+    "customers.delete": _known(stripe.params.CustomerDeleteParams),
     "prices.retrieve": _known(stripe.params.PriceRetrieveParams),
     "invoices.retrieve": _known(stripe.params.InvoiceRetrieveParams),
 }
@@ -603,6 +604,17 @@ class FakeStripe:
     def _retrieve_customer(self, params: dict[str, Any], account: str | None, customer_id: str) -> dict[str, Any]:
         return self._get(account, customer_id, "customer")
 
+    def _delete_customer(self, params: dict[str, Any], account: str | None, customer_id: str) -> dict[str, Any]:
+        """What Stripe does: the customer goes, its active subscriptions are cancelled at once, and a second delete
+        is "No such customer"."""
+        self._get(account, customer_id, "customer")
+        now = int(time.time())
+        for obj in self.store(account).values():
+            if obj["object"] == "subscription" and obj.get("customer") == customer_id and obj["status"] != "canceled":
+                obj.update(status="canceled", canceled_at=now, ended_at=now)
+        del self.store(account)[customer_id]
+        return {"id": customer_id, "object": "customer", "deleted": True}
+
     def _line_items(self, params: dict[str, Any], mode: str) -> tuple[list[str], int, str | None]:
         items = params.get("line_items")
         if not isinstance(items, list) or not items:
@@ -963,6 +975,7 @@ _Handler = Callable[..., dict[str, Any]]
 _ROUTES: list[tuple[str, re.Pattern[str], str, _Handler]] = [
     ("POST", re.compile(r"/v1/customers"), "customers.create", FakeStripe._create_customer),
     ("GET", re.compile(r"/v1/customers/(cus_\w+)"), "customers.retrieve", FakeStripe._retrieve_customer),
+    ("DELETE", re.compile(r"/v1/customers/(cus_\w+)"), "customers.delete", FakeStripe._delete_customer),
     ("POST", re.compile(r"/v1/checkout/sessions"), "checkout.sessions.create", FakeStripe._create_session),
     ("GET", re.compile(r"/v1/checkout/sessions/([\w]+)"), "checkout.sessions.retrieve", FakeStripe._retrieve_session),
     (

@@ -1,5 +1,5 @@
 """A fake WAHA server (PROVIDERS.md §2): ``X-Api-Key`` auth, sessions (list, create, update, start, restart, logout,
-delete), the QR as a PNG, and sendText. Tests emit webhooks with ``event`` and sign them like WAHA does.
+delete, me), the QR as a PNG, and sendText. Tests emit webhooks with ``event`` and sign them like WAHA does.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ class FakeWaha:
     sent: list[dict[str, Any]] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
     fail_next: list[int] = field(default_factory=list)  # HTTP statuses for the next sendText calls
+    me_id: str = "79110000000@c.us"  # the logged-in account's own id (GET /api/sessions/{name}/me, events' me)
     _counter: int = 0
 
     def event(self, session: str, event: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -37,7 +38,7 @@ class FakeWaha:
             "event": event,
             "session": session,
             "metadata": self.sessions.get(session, {}).get("config", {}).get("metadata", {}),
-            "me": {"id": "79110000000@c.us", "pushName": "Shop"},
+            "me": {"id": self.me_id, "pushName": "Shop"},
             "payload": payload,
             "engine": "WEBJS",
         }
@@ -79,6 +80,14 @@ def waha_app(state: FakeWaha) -> FastAPI:
             return missing(name)
         s = state.sessions[name]
         return JSONResponse({"name": name, "status": s["status"], "config": s["config"]})
+
+    @app.get("/api/sessions/{name}/me")
+    async def me(name: str) -> Response:
+        if name not in state.sessions:
+            return missing(name)
+        if state.sessions[name]["status"] == "STOPPED":
+            return JSONResponse(None)  # not logged in
+        return JSONResponse({"id": state.me_id, "pushName": "Shop"})
 
     @app.post("/api/sessions", status_code=201)
     async def create(request: Request) -> Response:

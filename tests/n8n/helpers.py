@@ -8,6 +8,7 @@ import httpx
 
 from tests.conftest import bearer
 from tests.conversations.helpers import run_jobs, shop_with_catalogue
+from tests.fakes.n8n import FakeN8n
 
 BOT_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 PUBLIC = "https://x8.example"
@@ -35,16 +36,31 @@ async def provision(client: httpx.AsyncClient, tokens: dict[str, str], company_i
 
 
 async def bindings(client: httpx.AsyncClient, tokens: dict[str, str], company_id: str) -> dict[str, dict[str, Any]]:
-    """The company's bindings by kind (one credential and one workflow in these tests)."""
+    """The company's bindings by role: its tenant-key ``credential``, its bot's ``bot`` credential (telegramApi) and
+    its ``workflow`` (one Telegram ingress in these tests)."""
     r = await client.get("/api/v1/n8n/bindings", headers=bearer(tokens), params={"company_id": company_id})
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["total"] == len(body["items"])
-    by_kind: dict[str, dict[str, Any]] = {}
+    by_role: dict[str, dict[str, Any]] = {}
     for item in body["items"]:
-        assert item["kind"] not in by_kind, body
-        by_kind[item["kind"]] = item
-    return by_kind
+        role = "bot" if item["kind"] == "credential" and "Telegram bot" in item["name"] else item["kind"]
+        assert role not in by_role, body
+        by_role[role] = item
+    return by_role
+
+
+MAIN_GENERATION = "X8 · Main Generation"
+
+
+def tenant_workflows(fake: FakeN8n) -> dict[str, dict[str, Any]]:
+    """The fake n8n's workflows but the instance's shared Main Generation."""
+    return {key: w for key, w in fake.workflows.items() if w["name"] != MAIN_GENERATION}
+
+
+def tenant_key_credentials(fake: FakeN8n) -> dict[str, dict[str, Any]]:
+    """The fake n8n's httpHeaderAuth credentials (tenant keys), not the bots' telegramApi ones."""
+    return {key: c for key, c in fake.credentials.items() if c["type"] == "httpHeaderAuth"}
 
 
 def telegram_update(update_id: int, text: str, *, chat: int = 555001) -> dict[str, Any]:

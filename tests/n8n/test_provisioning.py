@@ -13,7 +13,14 @@ import pytest
 from tests.conftest import app_client, bearer, make_settings, sql
 from tests.conversations.helpers import run_jobs
 from tests.fakes.n8n import FakeN8n
-from tests.n8n.helpers import PUBLIC, bindings, provision, shop_with_telegram
+from tests.n8n.helpers import (
+    PUBLIC,
+    bindings,
+    provision,
+    shop_with_telegram,
+    tenant_key_credentials,
+    tenant_workflows,
+)
 from x8.kit.failing import FailureWindow
 from x8.n8n_bridge import tasks, templates
 
@@ -27,7 +34,8 @@ async def test_provisioning_creates_the_key_credential_and_an_active_ingress_per
     found = await bindings(client, tokens, company_id)
     credential, workflow = found["credential"], found["workflow"]
     assert credential["status"] == "active" and workflow["status"] == "active"
-    assert workflow["channel_id"] == channel_id and workflow["template_version"] == 1
+    assert workflow["channel_id"] == channel_id
+    assert workflow["template_version"] == templates.load(templates.TELEGRAM_INGRESS).version
     assert channel_id in workflow["name"]
 
     # The credential holds a live tenant key: n8n can reach the tenant-scoped API with it.
@@ -46,11 +54,21 @@ async def test_provisioning_creates_the_key_credential_and_an_active_ingress_per
     nodes = fake.workflows[workflow["n8n_id"]]["nodes"]
     used = {n["credentials"]["httpHeaderAuth"]["id"] for n in nodes if "credentials" in n}
     assert used == {credential["n8n_id"]}
-    # A first run makes exactly: the credential, the workflow, its activation (no listing, nothing else).
+    # The instance's shared Main Generation workflow, which the ingress calls, inactive (it is only called).
+    [main] = [key for key in fake.workflows if key not in tenant_workflows(fake)]
+    assert not fake.workflows[main]["active"] and main in body
+    # The bot's telegramApi credential, for the company's own workflows.
+    bot = found["bot"]
+    assert fake.credentials[bot["n8n_id"]]["type"] == "telegramApi" and bot["channel_id"] == channel_id
+    # A first run makes exactly: the key's credential, Main Generation (after looking for one of its name, which a
+    # run for another company may have made), the ingress, its activation, the bot's credential.
     assert [entry for entry in fake.log if entry[1].startswith("/api/v1/")] == [
         ("POST", "/api/v1/credentials"),
+        ("GET", "/api/v1/workflows"),
+        ("POST", "/api/v1/workflows"),
         ("POST", "/api/v1/workflows"),
         ("POST", f"/api/v1/workflows/{workflow['n8n_id']}/activate"),
+        ("POST", "/api/v1/credentials"),
     ]
 
 
@@ -65,7 +83,7 @@ async def test_a_second_run_for_a_current_tenant_calls_n8n_not_at_all(
 
     assert fake.request_count == calls
     assert await bindings(client, tokens, company_id) == before
-    assert len(fake.workflows) == 1 and len(fake.credentials) == 1
+    assert len(fake.workflows) == 2 and len(fake.credentials) == 2  # with Main Generation and the bot's
 
 
 async def test_a_new_template_version_replaces_the_workflow_in_place(
@@ -77,13 +95,14 @@ async def test_a_new_template_version_replaces_the_workflow_in_place(
 
     current = templates.load(templates.TELEGRAM_INGRESS)
     upgraded = templates.Template(current.key, current.version + 1, current.name, current.workflow)
-    monkeypatch.setattr(templates, "load", lambda key: upgraded)
+    load = templates.load
+    monkeypatch.setattr(templates, "load", lambda key: upgraded if key == current.key else load(key))
     await provision(client, tokens, company_id, app_url)
 
     new = (await bindings(client, tokens, company_id))["workflow"]
     assert new["n8n_id"] == old["n8n_id"] and new["template_version"] == current.version + 1
     assert ("PUT", f"/api/v1/workflows/{old['n8n_id']}") in fake.log
-    assert len(fake.workflows) == 1 and fake.workflows[old["n8n_id"]]["active"]
+    assert len(tenant_workflows(fake)) == 1 and fake.workflows[old["n8n_id"]]["active"]
 
 
 async def test_a_rotated_key_gets_a_new_credential_and_the_old_one_is_deleted(
@@ -99,7 +118,7 @@ async def test_a_rotated_key_gets_a_new_credential_and_the_old_one_is_deleted(
 
     new = await bindings(client, tokens, company_id)
     assert new["credential"]["n8n_id"] != old["credential"]["n8n_id"]
-    assert list(fake.credentials) == [new["credential"]["n8n_id"]]
+    assert list(tenant_key_credentials(fake)) == [new["credential"]["n8n_id"]]
     assert fake.credentials[new["credential"]["n8n_id"]]["data"]["value"] == r.json()["key"]
     nodes = fake.workflows[new["workflow"]["n8n_id"]]["nodes"]
     assert {n["credentials"]["httpHeaderAuth"]["id"] for n in nodes if "credentials" in n} == {
@@ -146,11 +165,15 @@ async def test_a_workflow_made_by_a_run_that_died_before_recording_it_is_adopted
     await provision(client, tokens, company_id, app_url)
     workflow_id = (await bindings(client, tokens, company_id))["workflow"]["n8n_id"]
     # What a run that died between n8n's answer and recording it leaves: the row written before creating, no id.
-    sql(owner_url, "UPDATE n8n_bindings SET n8n_id = NULL, status = 'pending' WHERE kind = 'workflow'")
+    sql(
+        owner_url,
+        "UPDATE n8n_bindings SET n8n_id = NULL, status = 'pending' WHERE kind = 'workflow' AND company_id = %s",
+        company_id,
+    )
 
     await provision(client, tokens, company_id, app_url)
 
-    assert list(fake.workflows) == [workflow_id]
+    assert list(tenant_workflows(fake)) == [workflow_id]
     assert (await bindings(client, tokens, company_id))["workflow"]["n8n_id"] == workflow_id
 
 
@@ -163,7 +186,8 @@ async def test_a_disconnected_channel_loses_its_workflow(
 
     await provision(client, tokens, company_id, app_url)
 
-    assert fake.workflows == {}
+    assert tenant_workflows(fake) == {}
+    assert list(fake.credentials) == list(tenant_key_credentials(fake))  # the bot's credential went too
     assert list(await bindings(client, tokens, company_id)) == ["credential"]
 
 
@@ -216,7 +240,7 @@ async def test_a_replaced_credential_n8n_would_not_delete_is_deleted_by_the_next
     sql(owner_url, "UPDATE procrastinate_jobs SET scheduled_at = now() WHERE status = 'todo'")
     await run_jobs(app_url)
 
-    assert old_id not in fake.credentials and len(fake.credentials) == 1
+    assert old_id not in fake.credentials and len(tenant_key_credentials(fake)) == 1
     assert sql(owner_url, "SELECT count(*) FROM n8n_bindings WHERE slot LIKE 'retired:%%'") == [(0,)]
     assert (await bindings(client, tokens, company_id))["credential"]["status"] == "active"
 
@@ -247,14 +271,15 @@ async def test_a_deleted_company_is_removed_from_n8n_from_its_bindings_alone(
 ) -> None:
     tokens, company_id, _ = await shop_with_telegram(client)
     await provision(client, tokens, company_id, app_url)
-    assert len(fake.workflows) == 1 and len(fake.credentials) == 1
+    assert len(tenant_workflows(fake)) == 1 and len(fake.credentials) == 2
 
     sql(owner_url, "DELETE FROM companies WHERE id = %s", company_id)
-    assert sql(owner_url, "SELECT count(*) FROM n8n_bindings WHERE company_id = %s", company_id) == [(2,)]
+    assert sql(owner_url, "SELECT count(*) FROM n8n_bindings WHERE company_id = %s", company_id) == [(3,)]
     await tasks.schedule_deprovisioning(uuid.UUID(company_id))
     await run_jobs(app_url)
 
-    assert fake.workflows == {} and fake.credentials == {} and fake.webhooks == {}
+    # Main Generation is the instance's, shared by every company: it stays.
+    assert tenant_workflows(fake) == {} and fake.credentials == {} and fake.webhooks == {}
     assert sql(owner_url, "SELECT count(*) FROM n8n_bindings WHERE company_id = %s", company_id) == [(0,)]
 
 
@@ -265,16 +290,16 @@ async def test_connecting_disconnecting_and_deleting_keep_n8n_in_step_by_themsel
     deleted company's objects go, each through the queued job once the change has committed."""
     tokens, company_id, channel_id = await shop_with_telegram(client)
     await run_jobs(app_url)
-    assert len(fake.workflows) == 1 and len(fake.credentials) == 1
-    assert sorted(await bindings(client, tokens, company_id)) == ["credential", "workflow"]
+    assert len(tenant_workflows(fake)) == 1 and len(fake.credentials) == 2
+    assert sorted(await bindings(client, tokens, company_id)) == ["bot", "credential", "workflow"]
 
     off = await client.post(f"/api/v1/integrations/disconnect/{channel_id}", headers=bearer(tokens))
     assert off.status_code == 200, off.text
     await run_jobs(app_url)
-    assert fake.workflows == {}
+    assert tenant_workflows(fake) == {}
 
     gone = await client.delete(f"/api/v1/companies/{company_id}", headers=bearer(tokens))
     assert gone.status_code == 204, gone.text
     await run_jobs(app_url)
-    assert fake.workflows == {} and fake.credentials == {}
+    assert tenant_workflows(fake) == {} and fake.credentials == {}
     assert sql(owner_url, "SELECT count(*) FROM n8n_bindings WHERE company_id = %s", company_id) == [(0,)]

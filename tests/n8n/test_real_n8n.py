@@ -1,15 +1,14 @@
 """The bridge against a real n8n (SPEC R-N5): a real ``x8 serve`` provisions a tenant in n8n through its public
-API, then an inbound Telegram turn handed to the tenant's ingress workflow runs in n8n, which searches the tenant's
-knowledge base and answers through ``POST /api/v1/n8n/messages``, and X8 sends that answer to the customer.
-
-The hand-over itself (X8 posting a verified turn to the workflow for a channel on the n8n engine) is the engine
-switch, which comes next; here the test posts the turn to the workflow's webhook as X8 will.
+API; its Telegram channel is switched to the n8n engine; a customer's message reaches X8's Telegram webhook, X8
+verifies it and hands the turn to the tenant's ingress workflow, which runs in n8n, searches the tenant's knowledge
+base and answers through ``POST /api/v1/n8n/messages``; X8 sends that answer to the customer (the fake Telegram).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,6 +20,7 @@ from tests.fakes.telegram import FakeTelegram
 from tests.n8n.helpers import bindings, shop_with_telegram, telegram_update
 from tests.n8n.real import REPO, RealN8n, serving_x8
 from x8.integrations.n8n import N8nApi
+from x8.n8n_bridge import templates
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ async def test_an_inbound_telegram_turn_is_answered_through_a_real_n8n_execution
             found = await bindings(client, tokens, company_id)
             statuses = {kind: item["status"] for kind, item in found.items()}
             assert "error" not in statuses.values(), found
-            return found if statuses == {"credential": "active", "workflow": "active"} else None
+            return found if statuses == {"credential": "active", "bot": "active", "workflow": "active"} else None
 
         found = await _eventually(provisioned, seconds=60, what="the tenant's n8n objects")
         provisioning_seconds = time.monotonic() - started
@@ -75,25 +75,19 @@ async def test_an_inbound_telegram_turn_is_answered_through_a_real_n8n_execution
         workflow = await api.get_workflow(workflow_id)
         assert workflow is not None and workflow["active"] is True
 
-        # A customer writes to the bot; X8 verifies and stores the turn, so the conversation exists.
+        r = await client.patch(
+            f"/api/v1/integrations/channels/{channel_id}", headers=bearer(tokens), json={"engine": "n8n"}
+        )
+        assert r.status_code == 200 and r.json()["engine"] == "n8n", r.text
+        sent_before = len(fake.sent)
+
+        # A customer writes to the bot; X8 verifies it, takes the turn and hands it to the ingress workflow.
         secret = fake.bots[next(iter(fake.bots))].webhook["secret_token"]
         r = await client.post(
             f"/api/v1/webhooks/telegram/{channel_id}",
-            json=telegram_update(1, "Do you have sourdough bread?"),
+            json=telegram_update(1, "sourdough"),
             headers={"X-Telegram-Bot-Api-Secret-Token": secret},
         )
-        assert r.status_code == 200, r.text
-        conversation = await _eventually(
-            lambda: _conversation_or_none(client, tokens, company_id), seconds=20, what="the conversation"
-        )
-        sent_before = len(fake.sent)
-
-        # The turn, handed to the tenant's ingress workflow as X8 does for a channel on the n8n engine.
-        async with httpx.AsyncClient(timeout=30) as n8n:
-            r = await n8n.post(
-                f"{real_n8n.url}/webhook/x8/telegram/{channel_id}",
-                json={"conversation_id": conversation["id"], "text": "sourdough", "fallback_text": "Sorry"},
-            )
         assert r.status_code == 200, r.text
 
         async def answered() -> list[dict[str, Any]]:
@@ -101,6 +95,7 @@ async def test_an_inbound_telegram_turn_is_answered_through_a_real_n8n_execution
 
         [reply] = await _eventually(answered, seconds=60, what="n8n's reply to reach the customer")
         assert reply["chat_id"] == 555001
+        assert fake.sent[sent_before:] == [reply]  # n8n answered the turn, the native assistant did not
 
         # n8n saves the execution once its last node has returned, which can be after the customer got the reply.
         async def succeeded() -> list[dict[str, Any]]:
@@ -110,9 +105,39 @@ async def test_an_inbound_telegram_turn_is_answered_through_a_real_n8n_execution
         print(f"provisioning took {provisioning_seconds:.2f} s against the real n8n")
 
 
-async def _conversation_or_none(
-    client: httpx.AsyncClient, tokens: dict[str, str], company_id: str
-) -> dict[str, Any] | None:
-    r = await client.get("/api/v1/conversations", params={"company_id": company_id}, headers=bearer(tokens))
-    items = r.json()["items"]
-    return dict(items[0]) if items else None
+async def test_every_template_is_accepted_and_activated_by_the_real_n8n(real_n8n: RealN8n) -> None:
+    """Each template, rendered as provisioning renders it, is a workflow the real n8n takes, and the ones meant
+    to be active activate (a Webhook node on its own path, the Main Generation call resolvable)."""
+    api = N8nApi(real_n8n.url, real_n8n.api_key)
+    credential = await api.create_credential(
+        "X8 · template check · key", "httpHeaderAuth", {"name": "X-X8-Tenant-Key", "value": "x8tk_check"}
+    )
+    made: list[str] = []
+    try:
+        _, main_body = templates.load(templates.MAIN_GENERATION).render({})
+        main = str((await api.create_workflow({**main_body, "name": "X8 · template check · Main Generation"}))["id"])
+        made.append(main)
+        for index, key in enumerate(k for k in templates.EVERY_TEMPLATE if k != templates.MAIN_GENERATION):
+            template = templates.load(key)
+            name, body = template.render(
+                {
+                    "COMPANY_HUMAN_ID": "X8-CHECK",
+                    "COMPANY_ID": str(uuid.uuid4()),
+                    "CHANNEL_ID": f"{uuid.uuid4()}-{index}",
+                    "API_URL": "http://127.0.0.1:9",
+                    "CREDENTIAL_ID": credential,
+                    "CREDENTIAL_NAME": "X8 · template check · key",
+                    "MAIN_GENERATION_ID": main,
+                    "PLATFORM": "instagram",
+                    "PLATFORM_TITLE": "Instagram",
+                }
+            )
+            created = await api.create_workflow({**body, "name": name})
+            made.append(str(created["id"]))
+            if template.activate:
+                activated = await api.activate(str(created["id"]))
+                assert activated["active"] is True, key
+    finally:
+        for workflow_id in made:
+            await api.delete_workflow(workflow_id)
+        await api.delete_credential(credential)

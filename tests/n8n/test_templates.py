@@ -17,6 +17,15 @@ VALUES = {
     "API_URL": "https://x8.example",
     "CREDENTIAL_ID": "cred123",
     "CREDENTIAL_NAME": "X8 · X8-ABC123 · tenant key",
+    "MAIN_GENERATION_ID": "main1234",
+    "PLATFORM": "facebook",
+    "PLATFORM_TITLE": "Facebook",
+}
+INGRESS_PATHS = {
+    templates.TELEGRAM_INGRESS: "x8/telegram/",
+    templates.WHATSAPP_INGRESS: "x8/whatsapp/",
+    templates.META_INGRESS: "x8/facebook/",
+    templates.GMAIL_INGRESS: "x8/email/",
 }
 
 
@@ -34,6 +43,47 @@ def test_the_telegram_ingress_renders_with_every_placeholder_filled() -> None:
     assert template.workflow["nodes"][0]["parameters"]["path"] == "x8/telegram/__X8_CHANNEL_ID__"  # not mutated
 
 
+@pytest.mark.parametrize("key", templates.EVERY_TEMPLATE)
+def test_every_template_loads_renders_and_is_wired_node_to_node(key: str) -> None:
+    template = templates.load(key)
+    name, body = template.render(VALUES)
+    assert "__X8_" not in json.dumps(body) and "__X8_" not in name and name.startswith("X8 · ")
+    nodes = {node["name"]: node for node in body["nodes"]}
+    assert len(nodes) == len(body["nodes"])  # names are unique: connections refer to them
+    for source, outputs in body["connections"].items():
+        assert source in nodes
+        assert all(link["node"] in nodes for output in outputs["main"] for link in output)
+    assert not any(n["type"].lower().endswith("telegramtrigger") for n in body["nodes"])
+    # Every call back into X8 goes with the tenant's own credential, to the tenant-scoped API.
+    for node in body["nodes"]:
+        if node["type"] == "n8n-nodes-base.httpRequest":
+            assert node["parameters"]["url"].startswith(f"{VALUES['API_URL']}/api/v1/n8n/")
+            assert node["credentials"]["httpHeaderAuth"]["id"] == VALUES["CREDENTIAL_ID"]
+
+
+@pytest.mark.parametrize(("key", "path"), INGRESS_PATHS.items())
+def test_each_ingress_starts_with_a_webhook_on_its_channels_own_path_and_calls_main_generation(
+    key: str, path: str
+) -> None:
+    template = templates.load(key)
+    assert template.activate
+    _, body = template.render(VALUES)
+    first = body["nodes"][0]
+    assert first["type"] == "n8n-nodes-base.webhook"
+    assert first["parameters"]["path"] == f"{path}{VALUES['CHANNEL_ID']}"
+    [generate] = [n for n in body["nodes"] if n["type"] == "n8n-nodes-base.executeWorkflow"]
+    assert generate["parameters"]["workflowId"]["value"] == VALUES["MAIN_GENERATION_ID"]
+
+
+def test_main_generation_is_one_shared_sub_workflow_with_nothing_of_a_tenant() -> None:
+    template = templates.load(templates.MAIN_GENERATION)
+    assert not template.activate and template.placeholders() == frozenset()
+    assert "credentials" not in json.dumps(template.workflow)
+    assert templates.load(templates.GMAIL_OUTPUT).activate is False
+    for platform, keys in templates.WORKFLOWS_BY_PLATFORM.items():
+        assert templates.ingress_of(platform) == keys[0]
+
+
 def test_rendering_without_a_value_names_what_is_missing() -> None:
     template = templates.load(templates.TELEGRAM_INGRESS)
     with pytest.raises(TemplateError, match="CREDENTIAL_ID"):
@@ -49,6 +99,16 @@ def test_rendering_without_a_value_names_what_is_missing() -> None:
         ({"template": "t", "version": True, "name": "n", "workflow": {}}, "positive integer"),
         ({"template": "t", "version": 1, "name": "", "workflow": {}}, "'name'"),
         ({"template": "t", "version": 1, "name": "n", "workflow": {"nodes": []}}, "nodes, connections and settings"),
+        (
+            {
+                "template": "t",
+                "version": 1,
+                "name": "n",
+                "activate": "yes",
+                "workflow": {"nodes": [], "connections": {}, "settings": {}},
+            },
+            "'activate'",
+        ),
     ],
 )
 def test_a_malformed_template_is_refused_clearly(data: Any, problem: str) -> None:

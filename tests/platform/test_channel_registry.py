@@ -42,7 +42,9 @@ async def test_available_channels_describe_how_to_connect(client: httpx.AsyncCli
     whatsapp = items["whatsapp"]  # no WAHA_API_URL in the test settings: it cannot be connected here
     assert whatsapp["connectable"] and not whatsapp["configured"]
     assert whatsapp["connect"]["kind"] == "qr" and whatsapp["connect"]["qr_path"] == "/api/v1/integrations/whatsapp/qr"
-    assert items["tiktok"]["connectable"] is False and items["tiktok"]["connect"] is None
+    tiktok = items["tiktok"]  # leads land on WhatsApp: without WAHA it cannot be connected either
+    assert tiktok["connectable"] and not tiktok["configured"]
+    assert tiktok["connect"]["kind"] == "tiktok" and tiktok["connect"]["path"] == "/api/v1/integrations/tiktok/connect"
 
 
 async def test_available_channels_without_a_company_serve_the_company_wizard(client: httpx.AsyncClient) -> None:

@@ -35,10 +35,16 @@ async def test_a_key_searches_its_own_companys_catalogue(client: httpx.AsyncClie
         "/api/v1/knowledge-base/search", params={"q": "apples", "company_id": company["id"]}, headers=bearer(tokens)
     )
     assert mine.json() == r.json()
-    # Only the hash and a sealed copy are stored, never the key in clear.
-    stored = sql(owner_url, "SELECT key_hash, sealed, prefix FROM tenant_api_keys")
-    assert stored[0][0] == hashlib.sha256(key.encode()).hexdigest()
-    assert key.encode() not in bytes(stored[0][1]) and key[12:] not in stored[0][2]
+    # Only the hash is kept with the key's row; the key itself is a vault secret (which n8n provisioning reads),
+    # sealed, never in clear.
+    stored = sql(owner_url, "SELECT key_hash, prefix FROM tenant_api_keys")
+    assert stored[0][0] == hashlib.sha256(key.encode()).hexdigest() and key[12:] not in stored[0][1]
+    [(kind, ref, sealed)] = sql(
+        owner_url, "SELECT kind, ref, ciphertext FROM vault_secrets WHERE company_id = %s", company["id"]
+    )
+    assert (kind, ref) == ("n8n_tenant_key", f"tenant_api_key:{company['id']}") and key.encode() not in bytes(sealed)
+    listed = await client.get("/api/v1/vault/secrets", headers=bearer(tokens))
+    assert [i["kind"] for i in listed.json()["items"]] == ["n8n_tenant_key"] and key not in listed.text
 
 
 async def test_missing_wrong_and_revoked_keys_are_401(client: httpx.AsyncClient) -> None:
@@ -64,6 +70,9 @@ async def test_concurrent_issues_leave_exactly_one_live_key(client: httpx.AsyncC
     live = [k for k in keys if (await client.get("/api/v1/n8n/settings", headers=_key(k))).status_code == 200]
     assert len(live) == 1
     assert sql(owner_url, "SELECT count(*) FROM tenant_api_keys WHERE revoked_at IS NULL") == [(1,)]
+    # One vault secret, holding the live key: each issue replaced the value in place.
+    [(value_count,)] = sql(owner_url, "SELECT count(*) FROM vault_secrets WHERE kind = 'n8n_tenant_key'")
+    assert value_count == 1
 
 
 async def test_a_key_never_reaches_another_tenant(client: httpx.AsyncClient) -> None:

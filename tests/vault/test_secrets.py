@@ -43,12 +43,19 @@ async def test_a_business_lists_its_token_masked_and_reveals_it_with_an_audit_en
     [(stored,)] = sql(owner_url, "SELECT ciphertext FROM vault_secrets WHERE id = %s", item["id"])
     assert TOKEN.encode() not in bytes(stored)
 
-    assert (await audit(client, tokens))["total"] == 0
+    # Connecting the bot stored the token: the vault's audit says so, as it will say every later change.
+    [created] = (await audit(client, tokens))["items"]
+    assert (created["action"], created["secret_id"], created["actor_id"], created["ip"]) == (
+        "create",
+        item["id"],
+        shop_id,
+        CLIENT_IP,
+    )
     revealed = await reveal(client, tokens, item["id"])
     assert revealed.status_code == 200 and revealed.json() == {"value": TOKEN}
     entries = await audit(client, tokens)
-    assert entries["total"] == 1
-    [entry] = entries["items"]
+    assert entries["total"] == 2
+    entry = entries["items"][0]
     assert (entry["actor_id"], entry["actor_role"], entry["action"], entry["secret_id"], entry["ip"]) == (
         shop_id,
         "CLIENT",
@@ -130,7 +137,7 @@ async def test_a_changed_token_is_checked_with_telegram_and_a_bad_one_keeps_the_
     channels = await client.get("/api/v1/integrations/list", headers=bearer(shop), params={"company_id": company["id"]})
     assert [c["display_name"] for c in channels.json()["items"]] == ["@new_bot"]
     actions = [e["action"] for e in (await audit(client, shop, secret_id=secret["id"]))["items"]]
-    assert actions == ["reveal", "update", "reveal"]  # newest first
+    assert actions == ["reveal", "update", "reveal", "create"]  # newest first
 
     # A label alone changes nothing at Telegram.
     calls = len(fake.calls)
@@ -138,7 +145,9 @@ async def test_a_changed_token_is_checked_with_telegram_and_a_bad_one_keeps_the_
     assert relabelled.json()["label"] == "Main bot" and len(fake.calls) == calls
 
 
-async def test_disconnecting_the_channel_removes_its_secret(vault_client: httpx.AsyncClient) -> None:
+async def test_disconnecting_the_channel_removes_its_secret_with_an_audit_entry(
+    vault_client: httpx.AsyncClient,
+) -> None:
     client = vault_client
     shop, _, _ = await business_with_bot(client, "shop@example.com", TOKEN)
     [secret] = (await secrets(client, shop)).json()["items"]
@@ -148,6 +157,8 @@ async def test_disconnecting_the_channel_removes_its_secret(vault_client: httpx.
     r = await client.post(f"/api/v1/integrations/disconnect/{channel_id}", headers=bearer(shop))
     assert r.status_code == 200, r.text
     assert (await secrets(client, shop)).json()["total"] == 0
+    actions = [e["action"] for e in (await audit(client, shop, secret_id=secret["id"]))["items"]]
+    assert actions == ["delete", "create"]
     assert (await reveal(client, shop, secret["id"])).status_code == 404
 
 

@@ -38,6 +38,15 @@ class Channel(Protocol):
 
 
 @dataclass(frozen=True)
+class AdReferral:
+    """Meta's Click-to-WhatsApp ``referral`` on a customer's first message: the ad (``source_id``) and its click id."""
+
+    ad_id: str
+    headline: str = ""
+    click_id: str = ""
+
+
+@dataclass(frozen=True)
 class InboundMessage:
     """A provider's message, normalized. ``provider_message_id`` is unique per tenant (prefixed by platform and,
     where ids repeat across chats, by chat), and is what de-duplicates redeliveries."""
@@ -48,6 +57,7 @@ class InboundMessage:
     display_name: str = ""
     language_hint: str | None = None
     from_owner: bool = False  # the business itself wrote from its own phone (WAHA fromMe)
+    ad_referral: AdReferral | None = None  # the ad the customer came from (Meta Click-to-WhatsApp), when told
 
 
 @dataclass(frozen=True)
@@ -145,6 +155,7 @@ class StatusChange:
     status: str
     lost: bool  # the session is gone and should be restarted (R-CH3)
     description: str
+    account: str | None = None  # the connected account's own id, when the provider says (WAHA's ``me``)
 
 
 def message_items(channel: Channel, messages: list[InboundMessage]) -> list[WebhookItem]:

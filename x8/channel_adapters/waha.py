@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from x8.channel_adapters.base import (
+    AdReferral,
     Channel,
     ChannelKind,
     ChannelStatus,
@@ -228,7 +229,14 @@ class WahaAdapter:
         status = STATUS_MAP.get(waha_status)
         if status is None:
             return None
-        return StatusChange(status, lost=waha_status in LOST, description=f"The WhatsApp session is {waha_status}.")
+        me = payload.get("me")
+        account = me.get("id") if isinstance(me, dict) else None
+        return StatusChange(
+            status,
+            lost=waha_status in LOST,
+            description=f"The WhatsApp session is {waha_status}.",
+            account=account if isinstance(account, str) and 0 < len(account) <= MAX_ID else None,
+        )
 
     def parse(self, payload: dict[str, Any]) -> list[InboundMessage]:
         """A text message in a one-to-one chat; media without a caption, groups, broadcasts and shapes WAHA does
@@ -253,8 +261,17 @@ class WahaAdapter:
                 text=body,
                 display_name=str(name or "")[:255],
                 from_owner=message.get("fromMe") is True,
+                ad_referral=_ad_referral(message),
             )
         ]
+
+    async def own_account(self, channel: Channel) -> str | None:
+        """The session's own WhatsApp id (``7911…@c.us``) from ``GET /api/sessions/{session}/me``; None until the
+        session is logged in."""
+        response = await self._request(channel, "GET", f"/api/sessions/{session_name(channel)}/me")
+        me = response.json() if response.content else None
+        account = me.get("id") if isinstance(me, dict) else None
+        return account if isinstance(account, str) and 0 < len(account) <= MAX_ID else None
 
     async def send(self, channel: Channel, credentials: dict[str, Any], to: str, text: str) -> SendResult:
         response = await self._request(
@@ -269,3 +286,21 @@ class WahaAdapter:
     async def status(self, channel: Channel, credentials: dict[str, Any]) -> str:
         session = (await self._request(channel, "GET", f"/api/sessions/{session_name(channel)}")).json()
         return STATUS_MAP.get(str(session.get("status")), ChannelStatus.ERROR)
+
+
+def _ad_referral(message: dict[str, Any]) -> AdReferral | None:
+    """Meta's Click-to-WhatsApp ``referral`` (PROVIDERS.md §8), where the engine passes it on: on the message or in
+    its raw ``_data``."""
+    extra = message.get("_data")
+    referral = message.get("referral") or (extra.get("referral") if isinstance(extra, dict) else None)
+    if not isinstance(referral, dict):
+        return None
+    ad_id = referral.get("source_id")
+    if not isinstance(ad_id, str) or not ad_id or len(ad_id) > 100:
+        return None
+    headline, click_id = referral.get("headline"), referral.get("ctwa_clid")
+    return AdReferral(
+        ad_id=ad_id,
+        headline=headline[:200] if isinstance(headline, str) else "",
+        click_id=click_id[:255] if isinstance(click_id, str) else "",
+    )

@@ -22,6 +22,7 @@ from sqlalchemy import text
 
 from x8.conversations.delivery import Outgoing
 from x8.conversations.events import CHANNEL
+from x8.platform.tiktok.codes import without_ref_codes
 from x8.tenancy.session import TenantSession
 
 HISTORY_MESSAGES = 10
@@ -184,13 +185,14 @@ async def claim(
     token = uuid.uuid4()
     await ts.execute(_TAKE, {"id": conversation_id, "token": token, "lease": lease_seconds})
     history = [
-        {"role": "user" if r["direction"] == "in" else "assistant", "content": str(r["body"])} for r in context.history
+        {"role": "user" if r["direction"] == "in" else "assistant", "content": without_ref_codes(str(r["body"]))}
+        for r in context.history
     ]
     return Claim(
         conversation_id=conversation_id,
         token=token,
         message_ids=ids,
-        text="\n".join(str(r["body"]) for r in unanswered),
+        text="\n".join(without_ref_codes(str(r["body"])) for r in unanswered),  # a tracking link's ref is ours
         history=history,
         first_reply=bool(context.first_reply),
         channel_id=channel,

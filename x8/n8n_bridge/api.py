@@ -46,7 +46,7 @@ def tenant_scope(scope: Scope) -> Callable[[Database, TenantKeyPrincipal], Await
     return dependency
 
 
-def _settings_out(behaviour: Behaviour) -> BehaviourIn:
+def settings_out(behaviour: Behaviour) -> BehaviourIn:
     return BehaviourIn(
         instructions=behaviour.instructions,
         rules=list(behaviour.rules) if behaviour.rules is not None else None,
@@ -83,9 +83,9 @@ async def effective_settings(
         channel_id=channel_id,
         company_type=tenant.company.company_type,
         language=tenant.company.language,
-        settings=_settings_out(base),
+        settings=settings_out(base),
         scenarios={
-            name: _settings_out(behaviours.scenarios[name].over(base) if name in behaviours.scenarios else base)
+            name: settings_out(behaviours.scenarios[name].over(base) if name in behaviours.scenarios else base)
             for name in SCENARIOS
         },
     )
@@ -100,16 +100,23 @@ async def effective_settings(
 async def post_message(
     tenant: Annotated[TenantScope, Depends(tenant_scope(Scope.MESSAGES_WRITE))], body: MessageIn
 ) -> ConversationMessage:
-    """A reply n8n wrote (``direction: "out"``): stored in the conversation, then sent through the channel with
-    the same retries as any reply. The conversation must be on ``channel_id``."""
-    if body.direction != "out":
-        raise BadRequest(msg('Only replies (direction "out") can be posted through n8n for now.'))
-    if body.conversation_id is None:
-        raise BadRequest(msg("A reply needs the conversation_id it answers."))
+    """A message n8n wrote or received, in a conversation on ``channel_id`` (``conversation_id``, or the contact's
+    latest conversation there with ``contact_id``). ``out``: a reply, stored, then sent through the channel with the
+    same retries as any reply. ``in``: a customer's message n8n received itself, stored as answered (a repeated
+    ``provider_message_id`` gives the message stored before)."""
     async with tenant.tenant() as ts:
-        if await outbound.conversation_channel(ts, body.conversation_id) != body.channel_id:
+        conversation_id = body.conversation_id
+        if conversation_id is None and body.contact_id is not None:
+            conversation_id = await outbound.contact_conversation(ts, body.contact_id, body.channel_id)
+        if conversation_id is None:
+            raise BadRequest(msg("A message needs the conversation_id (or the contact_id) it belongs to."))
+        if await outbound.conversation_channel(ts, conversation_id) != body.channel_id:
             raise NotFound(msg("Conversation not found."))
-        message = await outbound.store_reply(ts, body.conversation_id, body.text)
+        if body.direction == "in":
+            return ConversationMessage(
+                **await outbound.store_received(ts, conversation_id, body.text, body.provider_message_id)
+            )
+        message = await outbound.store_reply(ts, conversation_id, body.text)
     await schedule_send(tenant.id, message["id"])
     return ConversationMessage(**message)
 

@@ -14,6 +14,7 @@ from x8.platform.audit.service import audit
 from x8.platform.auth.deps import TENANT_KEY_SCOPES
 from x8.platform.companies.scope import EditableCompany
 from x8.platform.tenant_keys import repository
+from x8.platform.vault.keys import vault_keys
 
 router = APIRouter(prefix="/api/v1/companies", tags=["n8n"])
 
@@ -24,7 +25,7 @@ async def issue_tenant_key(
 ) -> TenantKeyOut:
     """A new tenant key for n8n (header ``X-X8-Tenant-Key``). The previous key stops working at once."""
     issued = await repository.issue(
-        session, settings.vault_key, company.company, scopes=TENANT_KEY_SCOPES, created_by=company.user.id
+        session, vault_keys(settings), company.company, scopes=TENANT_KEY_SCOPES, created_by=company.user.id
     )
     await audit(
         session, request, company.user.id, "tenant_key.issued", ("company", company.id), {"prefix": issued.row.prefix}

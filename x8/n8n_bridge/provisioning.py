@@ -1,5 +1,6 @@
 """Provisioning a company in n8n through its public API (R-N2): the ``httpHeaderAuth`` credential holding the
-company's tenant key, and one Telegram Ingress workflow per Telegram bot, active, with every n8n id recorded.
+company's tenant key, and one ingress workflow per connected channel whose platform has one (Telegram, WhatsApp,
+Facebook, Instagram, email), active, with every n8n id recorded.
 
 Idempotent: a binding that is current (same template version, same tenant key, same credential) costs no API
 call. A binding is rebuilt when its template version rises, when the tenant key was rotated (a new credential,
@@ -10,6 +11,7 @@ written in its own short transaction right after the call that made it.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
@@ -23,33 +25,23 @@ from x8.kit.db import Database
 from x8.n8n_bridge import bindings, templates
 from x8.n8n_bridge.bindings import Binding
 from x8.n8n_bridge.models import BindingKind, BindingStatus
+from x8.n8n_bridge.naming import TENANT_KEY_HEADER, TENANT_KEY_SLOT, callback_base_url, ingress_slot
 from x8.platform.auth.deps import TENANT_KEY_SCOPES
+from x8.platform.channels.cache import channel_secret
 from x8.platform.channels.models import Channel
 from x8.platform.companies.models import Company
 from x8.platform.tenant_keys import repository as tenant_keys
+from x8.platform.vault.keys import vault_keys
 from x8.settings import Settings
 
-TENANT_KEY_SLOT = "tenant_key"
 RETIRED_PREFIX = "retired:"  # a replaced credential, deleted once no workflow uses it
-TENANT_KEY_HEADER = "X-X8-Tenant-Key"
+TELEGRAM_API_PREFIX = "telegram_api:"
 TELEGRAM = "telegram"
+MAIN_GENERATION_PLACEHOLDER = "MAIN_GENERATION_ID"
+# What the instance's shared objects (Main Generation) are recorded under: no company has this id.
+INSTANCE = uuid.UUID(int=0)
 
 T = TypeVar("T")
-
-
-def callback_base_url(settings: Settings) -> str:
-    """Where n8n calls X8's tenant-scoped API: ``N8N_CALLBACK_BASE_URL`` (an internal address beside n8n), else the
-    public one."""
-    return (settings.n8n_callback_base_url or settings.public_base_url).rstrip("/")
-
-
-def telegram_slot(channel_id: uuid.UUID) -> str:
-    return f"{templates.TELEGRAM_INGRESS}:{channel_id}"
-
-
-def ingress_webhook_path(channel_id: uuid.UUID) -> str:
-    """The Telegram Ingress workflow's webhook path (as its template writes it): unique per channel."""
-    return f"x8/telegram/{channel_id}"
 
 
 class ProvisioningFailed(Exception):
@@ -69,7 +61,7 @@ class Plan:
     human_id: str
     key_id: uuid.UUID
     key: str
-    telegram_channels: tuple[uuid.UUID, ...]
+    ingress_channels: tuple[tuple[uuid.UUID, str], ...]  # (channel id, platform) of connected channels with an ingress
     existing: dict[str, Binding]
 
 
@@ -86,29 +78,28 @@ async def read_plan(db: Database, settings: Settings, company_id: uuid.UUID) -> 
         company = await session.get(Company, company_id)
         if company is None:
             return None
-        key = await tenant_keys.live_key_value(session, settings.vault_key, company_id)
+        key = await tenant_keys.live_key_value(session, vault_keys(settings), company_id)
         if key is None:
             issued = await tenant_keys.issue(
-                session, settings.vault_key, company, scopes=TENANT_KEY_SCOPES, created_by=None
+                session, vault_keys(settings), company, scopes=TENANT_KEY_SCOPES, created_by=None
             )
             key = issued.key
         found = await tenant_keys.find_live(session, key)
         assert found is not None
-        channels = (
-            await session.execute(
-                select(Channel.id)
-                .where(
-                    Channel.company_id == company_id,
-                    Channel.platform == TELEGRAM,
-                    Channel.status == ChannelStatus.CONNECTED,
-                )
-                .order_by(Channel.created_at)
+        channels = await session.execute(
+            select(Channel.id, Channel.platform)
+            .where(
+                Channel.company_id == company_id,
+                Channel.platform.in_(templates.WORKFLOWS_BY_PLATFORM),
+                # A WhatsApp channel is CONNECTING until its QR code is scanned: its workflow is ready by then.
+                Channel.status.in_((ChannelStatus.CONNECTED, ChannelStatus.CONNECTING)),
             )
-        ).scalars()
-        telegram = tuple(channels)
+            .order_by(Channel.created_at)
+        )
+        ingress = tuple((channel_id, platform) for channel_id, platform in channels)
         human_id = company.company_id
     existing = await bindings.of_company(db, company_id)
-    return Plan(company_id, human_id, found.id, key, telegram, existing)
+    return Plan(company_id, human_id, found.id, key, ingress, existing)
 
 
 async def provision(db: Database, settings: Settings, api: N8nApi, company_id: uuid.UUID) -> Outcome:
@@ -120,13 +111,29 @@ async def provision(db: Database, settings: Settings, api: N8nApi, company_id: u
         return outcome
     credential = await _credential(db, api, plan, outcome)
     assert credential.n8n_id is not None
-    template = templates.load(templates.TELEGRAM_INGRESS)
-    for channel_id in plan.telegram_channels:
-        await _telegram_ingress(db, settings, api, plan, credential, template, channel_id, outcome)
-    await _remove_stale(db, api, plan, outcome)
-    if credential.slot in outcome.changed or any(slot.startswith(RETIRED_PREFIX) for slot in plan.existing):
-        await _delete_retired(db, api, plan.company_id, outcome)
+    wanted = _wanted(plan)
+    main_generation = None
+    if any(templates.load(key).needs(MAIN_GENERATION_PLACEHOLDER) for _, _, key in wanted):
+        main_generation = await _main_generation(db, api, outcome)
+    for channel_id, platform, key in wanted:
+        await _workflow(
+            db, settings, api, plan, credential, templates.load(key), channel_id, platform, main_generation, outcome
+        )
+    for channel_id, platform in plan.ingress_channels:
+        if platform == TELEGRAM:
+            await _telegram_credential(db, settings, api, plan, channel_id, outcome)
+    await _remove_stale(db, api, plan, {ingress_slot(key, c) for c, _, key in wanted}, outcome)
+    await _delete_retired(db, api, plan.company_id, outcome)
     return outcome
+
+
+def _wanted(plan: Plan) -> list[tuple[uuid.UUID, str, str]]:
+    """(channel id, platform, template key) of every workflow the company's channels should have."""
+    return [
+        (channel_id, platform, key)
+        for channel_id, platform in plan.ingress_channels
+        for key in templates.WORKFLOWS_BY_PLATFORM[platform]
+    ]
 
 
 async def _credential(db: Database, api: N8nApi, plan: Plan, outcome: Outcome) -> Binding:
@@ -169,7 +176,8 @@ async def _credential(db: Database, api: N8nApi, plan: Plan, outcome: Outcome) -
 
 
 async def _delete_retired(db: Database, api: N8nApi, company_id: uuid.UUID, outcome: Outcome) -> None:
-    """Replaced credentials, deleted in n8n (already gone counts as done), then forgotten."""
+    """Replaced credentials (a rotated tenant key, a bot's new token), deleted in n8n (already gone counts as done)
+    once every workflow points at their successor, then forgotten."""
     for slot, binding in (await bindings.of_company(db, company_id)).items():
         if not slot.startswith(RETIRED_PREFIX) or binding.n8n_id is None:
             continue
@@ -178,7 +186,7 @@ async def _delete_retired(db: Database, api: N8nApi, company_id: uuid.UUID, outc
         await bindings.remove(db, company_id, slot)
 
 
-async def _telegram_ingress(
+async def _workflow(
     db: Database,
     settings: Settings,
     api: N8nApi,
@@ -186,15 +194,20 @@ async def _telegram_ingress(
     credential: Binding,
     template: templates.Template,
     channel_id: uuid.UUID,
+    platform: str,
+    main_generation: str | None,
     outcome: Outcome,
 ) -> None:
-    slot = telegram_slot(channel_id)
+    """One of a channel's workflows (its ingress, Gmail Output), made or brought up to date. ``source`` records the
+    credential (and the shared Main Generation) it points at, so a rotation is noticed without asking n8n."""
+    slot = ingress_slot(template.key, channel_id)
     current = plan.existing.get(slot)
+    source = credential.n8n_id if main_generation is None else f"{credential.n8n_id}:{main_generation}"
     if (
         current is not None
         and current.n8n_id
         and current.template_version == template.version
-        and current.source == credential.n8n_id
+        and current.source == source
         and current.status == BindingStatus.ACTIVE
     ):
         return
@@ -204,9 +217,12 @@ async def _telegram_ingress(
             "COMPANY_HUMAN_ID": plan.human_id,
             "COMPANY_ID": str(plan.company_id),
             "CHANNEL_ID": str(channel_id),
+            "PLATFORM": platform,
+            "PLATFORM_TITLE": platform.title(),
             "API_URL": callback_base_url(settings),
             "CREDENTIAL_ID": credential.n8n_id,
             "CREDENTIAL_NAME": credential.name,
+            **({MAIN_GENERATION_PLACEHOLDER: main_generation} if main_generation else {}),
         }
     )
     body["name"] = name
@@ -231,17 +247,13 @@ async def _telegram_ingress(
         db, plan.company_id, binding, _put_workflow(api, binding.n8n_id, name, body, outcome, may_exist=may_exist)
     )
     binding = binding.with_(n8n_id=workflow_id)
-    outcome.calls += 1
-    await _n8n(db, plan.company_id, binding, api.activate(workflow_id))
+    if template.activate:
+        outcome.calls += 1
+        await _n8n(db, plan.company_id, binding, api.activate(workflow_id))
     await bindings.save(
         db,
         plan.company_id,
-        binding.with_(
-            template_version=template.version,
-            source=credential.n8n_id,
-            status=BindingStatus.ACTIVE,
-            last_error=None,
-        ),
+        binding.with_(template_version=template.version, source=source, status=BindingStatus.ACTIVE, last_error=None),
     )
     outcome.changed.append(slot)
 
@@ -276,17 +288,94 @@ async def _put_workflow(
     return str(created["id"])
 
 
-async def _remove_stale(db: Database, api: N8nApi, plan: Plan, outcome: Outcome) -> None:
-    """Workflows of channels that are gone or no longer connected: deleted in n8n, then forgotten."""
-    wanted = {telegram_slot(channel_id) for channel_id in plan.telegram_channels}
+async def _remove_stale(db: Database, api: N8nApi, plan: Plan, wanted: set[str], outcome: Outcome) -> None:
+    """Workflows and bot credentials of channels that are gone or no longer connected: deleted in n8n, then
+    forgotten."""
+    telegram = {channel_id for channel_id, platform in plan.ingress_channels if platform == TELEGRAM}
     for slot, binding in plan.existing.items():
-        if binding.kind != BindingKind.WORKFLOW or slot in wanted:
+        workflow = binding.kind == BindingKind.WORKFLOW
+        if workflow and slot in wanted:
+            continue
+        if not workflow and not (slot.startswith(TELEGRAM_API_PREFIX) and binding.channel_id not in telegram):
             continue
         if binding.n8n_id:
             outcome.calls += 1
-            await _n8n(db, plan.company_id, binding, api.delete_workflow(binding.n8n_id))
+            delete = api.delete_workflow(binding.n8n_id) if workflow else api.delete_credential(binding.n8n_id)
+            await _n8n(db, plan.company_id, binding, delete)
         await bindings.remove(db, plan.company_id, slot)
         outcome.changed.append(slot)
+
+
+async def _telegram_credential(
+    db: Database, settings: Settings, api: N8nApi, plan: Plan, channel_id: uuid.UUID, outcome: Outcome
+) -> None:
+    """The bot's ``telegramApi`` credential, for the company's own workflows that call Telegram (X8's workflows
+    reply through X8). A new bot token makes a new credential; the old one is retired, then deleted."""
+    token = await channel_secret(db, vault_keys(settings), channel_id)
+    if token is None:
+        return
+    slot = f"{TELEGRAM_API_PREFIX}{channel_id}"
+    current = plan.existing.get(slot)
+    source = hashlib.sha256(token.encode()).hexdigest()[:32]  # which token it holds, never the token
+    if current and current.n8n_id and current.source == source and current.status == BindingStatus.ACTIVE:
+        return
+    binding = Binding(
+        slot=slot,
+        kind=BindingKind.CREDENTIAL,
+        name=f"X8 · {plan.human_id} · Telegram bot · {channel_id}",
+        channel_id=channel_id,
+        n8n_id=None,
+        template=None,
+        template_version=None,
+        source=None,
+        status=BindingStatus.PENDING,
+        last_error=None,
+    )
+    outcome.calls += 1
+    new_id = await _n8n(
+        db, plan.company_id, binding, api.create_credential(binding.name, "telegramApi", {"accessToken": token})
+    )
+    if current is not None and current.n8n_id:
+        retired = current.with_(slot=f"{RETIRED_PREFIX}{current.n8n_id}", name=f"{current.name} (replaced)")
+        await bindings.save(db, plan.company_id, retired)
+    made = binding.with_(n8n_id=new_id, source=source, status=BindingStatus.ACTIVE)
+    await bindings.save(db, plan.company_id, made)
+    outcome.changed.append(slot)
+
+
+async def _main_generation(db: Database, api: N8nApi, outcome: Outcome) -> str:
+    """The instance's one Main Generation workflow (shared by every company, recorded under ``INSTANCE``), made
+    or upgraded in place (its id never changes, so the ingress workflows calling it stay valid). A run that finds
+    no record first adopts a workflow of the same name, so companies provisioned side by side share one."""
+    template = templates.load(templates.MAIN_GENERATION)
+    current = (await bindings.of_company(db, INSTANCE)).get(templates.MAIN_GENERATION)
+    fresh = current and current.template_version == template.version and current.status == BindingStatus.ACTIVE
+    if current and current.n8n_id and fresh:
+        return current.n8n_id
+    name, body = template.render({})
+    body["name"] = name
+    binding = Binding(
+        slot=templates.MAIN_GENERATION,
+        kind=BindingKind.WORKFLOW,
+        name=name,
+        channel_id=None,
+        n8n_id=current.n8n_id if current else None,
+        template=template.key,
+        template_version=current.template_version if current else None,
+        source=None,
+        status=BindingStatus.PENDING,
+        last_error=None,
+    )
+    workflow_id = await _n8n(
+        db, INSTANCE, binding, _put_workflow(api, binding.n8n_id, name, body, outcome, may_exist=binding.n8n_id is None)
+    )
+    await bindings.save(
+        db,
+        INSTANCE,
+        binding.with_(n8n_id=workflow_id, template_version=template.version, status=BindingStatus.ACTIVE),
+    )
+    outcome.changed.append(templates.MAIN_GENERATION)
+    return workflow_id
 
 
 async def _n8n(db: Database, company_id: uuid.UUID, binding: Binding, call: Awaitable[T]) -> T:

@@ -61,3 +61,67 @@ class MessageIn(BaseModel):
     direction: Literal["in", "out"]
     text: str = Field(min_length=1, max_length=4000)
     provider_message_id: str | None = Field(None, max_length=200)
+
+
+class ContextContact(BaseModel):
+    id: uuid.UUID
+    display_name: str
+    language: str | None
+    lead_source: str | None
+
+
+class ContextMessage(BaseModel):
+    direction: Literal["in", "out"]
+    sender: str
+    body: str
+    status: str
+    created_at: datetime
+
+
+class CompanyFacts(BaseModel):
+    name: str
+    company_type: str
+    shop_type: str | None
+    language: str
+    timezone: str
+    privacy_policy_url: str | None
+
+
+class ConversationContext(BaseModel):
+    """What a workflow needs to answer a turn itself: the recent messages (oldest first), who writes, the company,
+    and the assistant settings in force on the conversation's channel."""
+
+    conversation_id: uuid.UUID
+    channel_id: uuid.UUID | None
+    status: str
+    contact: ContextContact
+    messages: list[ContextMessage]
+    company: CompanyFacts
+    settings: BehaviourIn
+
+
+class PaymentLineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kb_row_id: uuid.UUID
+    quantity: int = Field(ge=1, le=1000)
+
+
+class PaymentLinkIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    conversation_id: uuid.UUID
+    items: list[PaymentLineIn] = Field(min_length=1, max_length=50)
+    language: Literal["en", "ru"] | None = Field(None, description="The customer's: the checkout page uses it")
+
+
+class PaymentLinkOut(BaseModel):
+    """``ready``: send ``url`` to the customer. ``pending``: the provider is not answering; X8 sends the link itself
+    once it can."""
+
+    status: Literal["ready", "pending"]
+    order_id: uuid.UUID | None
+    url: str | None = None
+    amount: str | None = Field(None, description="Major units, e.g. 49.80")
+    currency: str | None = None
+    sandbox: bool = False

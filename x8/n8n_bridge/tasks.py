@@ -8,10 +8,12 @@ import uuid
 
 import procrastinate
 
-from x8.integrations.n8n import n8n_api_for
+from x8.integrations.n8n import N8nRefused, N8nUnavailable, n8n_api_for
 from x8.kit.jobs import context
 from x8.n8n_bridge.provisioning import ProvisioningFailed, deprovision, provision
+from x8.n8n_bridge.sweep import sweep_orphans
 from x8.n8n_bridge.templates import TemplateError
+from x8.platform.activity import hooks as activity
 
 blueprint = procrastinate.Blueprint()
 log = logging.getLogger(__name__)
@@ -28,24 +30,30 @@ def backoff_seconds(attempt: int) -> int:
 
 
 @blueprint.task(name="provision_company", pass_context=False)
-async def provision_company(company_id: str, attempt: int = 0) -> None:
+async def provision_company(company_id: str, attempt: int = 0, asked: bool = False) -> None:
     ctx = context()
     api = n8n_api_for(ctx.settings)
     if api is None:
         log.info("n8n is not configured (N8N_API_URL, N8N_API_KEY): company %s is not provisioned", company_id)
         return
+    if asked:  # someone asked for this run: if n8n is back, its recent failures must not make it fail fast
+        await api.ready()
     try:
         outcome = await provision(ctx.db, ctx.settings, api, uuid.UUID(company_id))
     except ProvisioningFailed as failure:
-        if failure.retryable and attempt + 1 < ATTEMPTS:
+        will_retry = failure.retryable and attempt + 1 < ATTEMPTS
+        if will_retry:
             log.warning("provisioning company %s in n8n failed, retrying: %s", company_id, failure.message)
             await schedule_provisioning(uuid.UUID(company_id), attempt=attempt + 1)
         else:
             log.error("provisioning company %s in n8n failed: %s", company_id, failure.message)
+        await activity.n8n_provisioning(ctx.db, uuid.UUID(company_id), failure.message, will_retry=will_retry)
         return
-    except TemplateError:
+    except TemplateError as broken:
         log.exception("an n8n template is broken; company %s is not provisioned", company_id)
+        await activity.n8n_provisioning(ctx.db, uuid.UUID(company_id), str(broken), retryable=False)
         return
+    await activity.n8n_provisioning(ctx.db, uuid.UUID(company_id), None)
     if outcome.changed:
         log.info("provisioned company %s in n8n (%d API calls): %s", company_id, outcome.calls, outcome.changed)
 
@@ -56,16 +64,23 @@ def company_lock(company_id: uuid.UUID) -> str:
     return f"n8n_company:{company_id}"
 
 
-async def schedule_provisioning(company_id: uuid.UUID, *, attempt: int = 0) -> None:
+async def schedule_provisioning(company_id: uuid.UUID, *, attempt: int = 0, asked: bool = False) -> None:
     """Queue one provisioning run for the company (a retry waits ``backoff_seconds``); one already waiting is
-    enough, since every run provisions the whole company."""
+    enough, since every run provisions the whole company. ``asked``: a person asked for it now (a retry from the
+    activity log): a backoff retry still waiting is cancelled, so this run takes its place at once."""
+    queueing_lock = f"n8n_provision:{company_id}"
+    if asked:
+        manager = provision_company.blueprint.job_manager  # type: ignore[attr-defined]
+        for waiting in await manager.list_jobs_async(queueing_lock=queueing_lock, status="todo"):
+            if waiting.id is not None:
+                await manager.cancel_job_by_id_async(waiting.id)
     job = provision_company.configure(
         lock=company_lock(company_id),
-        queueing_lock=f"n8n_provision:{company_id}",
+        queueing_lock=queueing_lock,
         schedule_in={"seconds": backoff_seconds(attempt - 1)} if attempt else None,
     )
     try:
-        await job.defer_async(company_id=str(company_id), attempt=attempt)
+        await job.defer_async(company_id=str(company_id), attempt=attempt, asked=asked)
     except procrastinate.exceptions.AlreadyEnqueued:
         log.debug("provisioning of company %s in n8n is already queued", company_id)
 
@@ -81,11 +96,13 @@ async def deprovision_company(company_id: str, attempt: int = 0) -> None:
     try:
         await deprovision(ctx.db, api, uuid.UUID(company_id))
     except ProvisioningFailed as failure:
-        if failure.retryable and attempt + 1 < ATTEMPTS:
+        will_retry = failure.retryable and attempt + 1 < ATTEMPTS
+        if will_retry:
             log.warning("removing company %s from n8n failed, retrying: %s", company_id, failure.message)
             await schedule_deprovisioning(uuid.UUID(company_id), attempt=attempt + 1)
         else:
             log.error("removing company %s from n8n failed: %s", company_id, failure.message)
+        await activity.n8n_deprovisioning(ctx.db, uuid.UUID(company_id), failure.message, will_retry=will_retry)
 
 
 async def schedule_deprovisioning(company_id: uuid.UUID, *, attempt: int = 0) -> None:
@@ -98,3 +115,20 @@ async def schedule_deprovisioning(company_id: uuid.UUID, *, attempt: int = 0) ->
         await job.defer_async(company_id=str(company_id), attempt=attempt)
     except procrastinate.exceptions.AlreadyEnqueued:
         log.debug("removing company %s from n8n is already queued", company_id)
+
+
+@blueprint.periodic(cron="41 4 * * *")
+@blueprint.task(name="sweep_orphans", queueing_lock="n8n_sweep_orphans", pass_context=False)
+async def sweep_orphaned_workflows(timestamp: int) -> None:
+    """Daily: X8's workflows in n8n that no binding records are deleted (``x8.n8n_bridge.sweep``)."""
+    ctx = context()
+    api = n8n_api_for(ctx.settings)
+    if api is None:
+        return
+    try:
+        swept = await sweep_orphans(ctx.db, api)
+    except (N8nUnavailable, N8nRefused) as exc:
+        log.warning("sweeping orphaned n8n workflows failed (tomorrow's run tries again): %s", exc)
+        return
+    if swept.deleted:
+        log.info("deleted %d orphaned n8n workflows: %s", len(swept.deleted), swept.deleted)

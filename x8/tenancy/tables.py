@@ -76,7 +76,13 @@ contacts = sa.Table(
     sa.Column("attributes", JSONB, nullable=False, server_default=sa.text("'{}'::jsonb")),
     sa.Column("created_at", _TS, nullable=False, server_default=_NOW),
     sa.Column("privacy_policy_sent_at", _TS),
+    # t0012: where the lead came from (a TikTok tracking link, a Meta ad), kept from the first attribution.
+    sa.Column("lead_link_id", UUID(as_uuid=True)),
+    sa.Column("lead_campaign", sa.String(200)),
+    sa.Column("lead_ad_id", sa.String(100)),
+    sa.Column("lead_attributed_at", _TS),
     sa.UniqueConstraint("channel", "external_id", name="uq_contacts_channel_external_id"),
+    sa.Index("ix_contacts_lead_link_id", "lead_link_id", postgresql_where=sa.text("lead_link_id IS NOT NULL")),
 )
 
 conversations = sa.Table(
@@ -342,6 +348,26 @@ calendar_connections = sa.Table(
     sa.CheckConstraint("id = 1", name="ck_calendar_connections_single_row"),
 )
 
+# --- t0012 tiktok_clicks (and the contacts' lead columns above) ----------------------------------------------
+
+tiktok_clicks = sa.Table(
+    "tiktok_clicks",
+    TENANT_METADATA,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True, server_default=_NEW_ID),
+    tenant_id_column(),
+    sa.Column("link_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("clicked_at", _TS, nullable=False, server_default=_NOW),
+    sa.Column("bot", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("ttclid", sa.String(255)),
+    sa.Column("campaign_id", sa.String(100)),
+    sa.Column("adgroup_id", sa.String(100)),
+    sa.Column("ad_id", sa.String(100)),
+    sa.Column("utm", JSONB, nullable=False, server_default=sa.text("'{}'::jsonb")),
+    sa.Column("user_agent", sa.String(500), nullable=False, server_default=""),
+    sa.Column("ip_hash", sa.String(64)),
+    sa.Index("ix_tiktok_clicks_link_clicked_at", "link_id", "clicked_at"),
+)
+
 # --- t0010 booking_requests ------------------------------------------------------------------------------------
 
 booking_requests = sa.Table(
@@ -377,3 +403,88 @@ booking_requests = sa.Table(
     ),
     sa.Index("uq_booking_requests_order", "order_id", unique=True, postgresql_where=sa.text("order_id IS NOT NULL")),
 )
+
+# --- t0014 email_threads ----------------------------------------------------------------------------------------
+
+email_threads = sa.Table(
+    "email_threads",
+    TENANT_METADATA,
+    sa.Column("channel_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("address", sa.String(320), primary_key=True),
+    tenant_id_column(),
+    sa.Column("message_id", sa.String(998)),
+    sa.Column("references_chain", sa.Text, nullable=False, server_default=""),
+    sa.Column("subject", sa.String(998), nullable=False, server_default=""),
+    sa.Column("thread_id", sa.String(255)),
+    sa.Column("updated_at", _TS, nullable=False, server_default=_NOW),
+)
+
+# --- t0013 metrics rollups (and their indexes on the raw tables) -----------------------------------------------
+
+
+def _metrics_key() -> list[sa.Column[Any]]:
+    return [
+        sa.Column("day", sa.Date, nullable=False),
+        sa.Column("channel", sa.String(16), nullable=False),
+        sa.Column("lead_source", sa.String(32), nullable=False, server_default=""),
+    ]
+
+
+METRICS_COUNTERS = (
+    "messages_in",
+    "messages_out",
+    "type1",
+    "type2",
+    "type3",
+    "new_contacts",
+    "conversations",
+    "assisted",
+    "handovers",
+)
+
+metrics_state = sa.Table(
+    "metrics_state",
+    TENANT_METADATA,
+    sa.Column("id", sa.SmallInteger, primary_key=True, server_default="1"),
+    tenant_id_column(),
+    sa.Column("timezone", sa.String(64), nullable=False),
+    sa.Column("folded_until", _TS),
+    sa.Column("folded_at", _TS),
+    sa.CheckConstraint("id = 1", name="ck_metrics_state_single_row"),
+)
+
+metrics_daily = sa.Table(
+    "metrics_daily",
+    TENANT_METADATA,
+    tenant_id_column(),
+    *_metrics_key(),
+    *[sa.Column(name, sa.BigInteger, nullable=False, server_default="0") for name in METRICS_COUNTERS],
+    sa.PrimaryKeyConstraint("day", "channel", "lead_source"),
+)
+
+metrics_response_times = sa.Table(
+    "metrics_response_times",
+    TENANT_METADATA,
+    tenant_id_column(),
+    *_metrics_key(),
+    sa.Column("bucket", sa.SmallInteger, nullable=False),
+    sa.Column("conversations", sa.BigInteger, nullable=False, server_default="0"),
+    sa.PrimaryKeyConstraint("day", "channel", "lead_source", "bucket"),
+)
+
+metrics_conversations = sa.Table(
+    "metrics_conversations",
+    TENANT_METADATA,
+    sa.Column("conversation_id", UUID(as_uuid=True), primary_key=True),
+    tenant_id_column(),
+    *_metrics_key(),
+    sa.Column("first_response_ms", sa.BigInteger),
+    sa.Column("handed_over", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("human_replied", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+
+sa.Index("ix_orders_paid_at", orders.c.paid_at, postgresql_where=sa.text("paid_at IS NOT NULL"))
+sa.Index("ix_bookings_created_at", bookings.c.created_at)
+sa.Index("ix_contacts_created_at", contacts.c.created_at)
+sa.Index("ix_conversations_created_at", conversations.c.created_at)
+sa.Index("ix_messages_created_at", messages.c.created_at)

@@ -35,7 +35,8 @@ export interface paths {
         put?: never;
         /**
          * Send Verification Code
-         * @description Email a 6-digit registration code (valid 10 minutes, single use, five tries).
+         * @description Email a 6-digit registration code (valid 10 minutes, single use, five tries). Signed in, for the account's
+         *     own address: the code that confirms deleting the account (``DELETE /api/v1/users/me {"code"}``).
          */
         post: operations["send_verification_code_api_v1_auth_send_verification_code_post"];
         delete?: never;
@@ -347,6 +348,49 @@ export interface paths {
         patch: operations["update_profile_api_v1_users_profile_patch"];
         trace?: never;
     };
+    "/api/v1/users/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Account
+         * @description Delete the account and everything of it, in every system: confirmed with the password (or an emailed code
+         *     for an account without one). From this moment the account cannot sign in; the deletion runs as a job whose
+         *     steps can be followed at ``status_url`` without signing in.
+         */
+        delete: operations["delete_account_api_v1_users_me_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me/deletion/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Deletion Status
+         * @description No token needed: the id is an unguessable UUID and the answer holds nothing personal (the account may be
+         *     gone already).
+         */
+        get: operations["deletion_status_api_v1_users_me_deletion__job_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/companies/": {
         parameters: {
             query?: never;
@@ -382,8 +426,9 @@ export interface paths {
         post?: never;
         /**
          * Delete Company
-         * @description Delete the company and everything of it: its tenant schema, roles and data (and, once committed, what X8
-         *     made for it in n8n).
+         * @description Delete the company and everything of it: its channels unregistered at their providers, its Google grant
+         *     revoked, its MongoDB history, its tenant schema, roles and data (and, once committed, what X8 made for it in
+         *     n8n). A provider that does not answer is 503 and the company stays: deleting again goes on where it stopped.
          */
         delete: operations["delete_company_api_v1_companies__company_id__delete"];
         options?: never;
@@ -1127,6 +1172,153 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/integrations/meta/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Login
+         * @description Where to send the business to log in with Facebook (or for Instagram): Meta's login dialog for the pool app
+         *     this business keeps (given the least-loaded live one on its first login). 503 when the pool has none.
+         */
+        get: operations["login_api_v1_integrations_meta_login_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/meta/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Callback
+         * @description Meta's redirect back: exchange the code with the app's secret, read the pages, connect the one page or keep
+         *     several for the business to choose, and go back to the Integrations page.
+         */
+        get: operations["callback_api_v1_integrations_meta_callback_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/meta/pages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Pages
+         * @description The pages of the company's last Facebook login, to choose the one to connect (kept for 30 minutes).
+         */
+        get: operations["pages_api_v1_integrations_meta_pages_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/meta/connect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Connect
+         * @description Connect the chosen page: its token goes to the vault and the page is subscribed to the app.
+         */
+        post: operations["connect_api_v1_integrations_meta_connect_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/meta": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify Subscription
+         * @description Meta's subscription check: the challenge back when the verify token is ``META_VERIFY_TOKEN``, else 403.
+         */
+        get: operations["verify_subscription_api_v1_webhooks_meta_get"];
+        put?: never;
+        /**
+         * Receive
+         * @description Messenger and Instagram events for every connected page, signed with the owning pool app's secret.
+         */
+        post: operations["receive_api_v1_webhooks_meta_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/meta/data-deletion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request Deletion
+         * @description Delete what the platform keeps of a Meta user (the page tokens of the pages they connected), and answer
+         *     Meta with the status URL and a confirmation code.
+         */
+        post: operations["request_deletion_api_v1_webhooks_meta_data_deletion_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/meta/data-deletion/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Deletion Status
+         * @description Where a person checks their deletion request (the URL Meta shows them); needs no sign-in.
+         */
+        get: operations["deletion_status_api_v1_webhooks_meta_data_deletion__code__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/managers": {
         parameters: {
             query?: never;
@@ -1259,7 +1451,8 @@ export interface paths {
         put?: never;
         /**
          * Add Meta App
-         * @description Add a pre-reviewed app; its secret is sealed and never answered. An app id already in the pool is 409.
+         * @description Add a pre-reviewed app; its secret goes to the vault and is never answered. An app id already in the pool
+         *     is 409.
          */
         post: operations["add_meta_app_api_v1_admin_meta_apps_post"];
         delete?: never;
@@ -1394,7 +1587,8 @@ export interface paths {
         /**
          * Write Chat
          * @description Write in a thread: a business in its own (its manager, or the admins while it has none, answer); a manager in
-         *     their businesses'; an admin in any.
+         *     their businesses'; an admin in any. A message still unread after a few minutes is sent on by email. At most
+         *     ``X8_RATE_LIMIT_SUPPORT_MESSAGES_PER_MINUTE`` a minute (429).
          */
         post: operations["write_chat_api_v1_support_chat_post"];
         delete?: never;
@@ -1539,7 +1733,8 @@ export interface paths {
          * Ask Faq
          * @description Answer a question about the platform from the FAQ (docs/faq), in the question's language, citing the entries
          *     used; a question the FAQ does not cover gets an honest answer pointing to the support chat, with no sources.
-         *     With ``N8N_AI_FAQ_URL`` set, an n8n workflow answers (the built-in engine when it fails).
+         *     With ``N8N_AI_FAQ_URL`` set, an n8n workflow answers (the built-in engine when it fails). At most
+         *     ``X8_RATE_LIMIT_FAQ_QUESTIONS_PER_MINUTE`` a minute (429).
          */
         post: operations["ask_faq_api_v1_support_ai_faq_chat_post"];
         delete?: never;
@@ -1739,9 +1934,33 @@ export interface paths {
          * Messages Per Day
          * @description Messages in and out per day for every company the caller may see (a business: its own; a manager: the
          *     assigned businesses'; an admin: all), zero-filled, each company on its own time zone's calendar. Counted
-         *     directly from the conversations; the metrics overview will bring rollups.
+         *     directly from the conversations (the overview below reads the rollups).
          */
         get: operations["messages_per_day_api_v1_metrics_messages_per_day_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/metrics/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Overview
+         * @description Every figure of SPEC.md R-X1 (defined in docs/metrics.md) for the range: in total, per period, per company,
+         *     per channel and per lead source. A business sees its own companies, a manager the assigned businesses', an
+         *     admin all; another's company is 404. Periods are calendar days in the company's time zone (with several
+         *     companies, each is counted on its own calendar and the range defaults end today in the caller's). A range
+         *     that ends before it starts, or one longer than 366 days by day (1,098 by week or month), is 422.
+         */
+        get: operations["overview_api_v1_metrics_overview_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1838,8 +2057,10 @@ export interface paths {
         put?: never;
         /**
          * Post Message
-         * @description A reply n8n wrote (``direction: "out"``): stored in the conversation, then sent through the channel with
-         *     the same retries as any reply. The conversation must be on ``channel_id``.
+         * @description A message n8n wrote or received, in a conversation on ``channel_id`` (``conversation_id``, or the contact's
+         *     latest conversation there with ``contact_id``). ``out``: a reply, stored, then sent through the channel with the
+         *     same retries as any reply. ``in``: a customer's message n8n received itself, stored as answered (a repeated
+         *     ``provider_message_id`` gives the message stored before).
          */
         post: operations["post_message_api_v1_n8n_messages_post"];
         delete?: never;
@@ -1924,6 +2145,112 @@ export interface paths {
         get: operations["list_bindings_api_v1_n8n_bindings_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/channels/{channel_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Set Engine
+         * @description Run the channel on the native engine (the default) or on the company's n8n workflow. 409 when n8n cannot
+         *     take it yet: n8n not connected to this server, no workflow for the platform, or the workflow not active.
+         */
+        patch: operations["set_engine_api_v1_integrations_channels__channel_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/n8n/conversations/{conversation_id}/context": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Conversation Context
+         * @description The conversation's last ``limit`` messages (oldest first), its contact, the company's facts and the assistant
+         *     settings in force on its channel. Another company's conversation is 404.
+         */
+        get: operations["conversation_context_api_v1_n8n_conversations__conversation_id__context_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/n8n/payment-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Payment Link
+         * @description Order the items for the conversation's customer and give the link to pay, as the native assistant does.
+         *     ``status: "pending"``: the payment provider is not answering; the order waits and X8 sends the link to the
+         *     customer itself once it can. 409 when this company cannot take payments (the reason says why), 422 when the cart
+         *     cannot be ordered (``problem``).
+         */
+        post: operations["payment_link_api_v1_n8n_payment_links_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Activity
+         * @description Every provider sync attempt of the companies the caller may see, newest first.
+         */
+        get: operations["list_activity_api_v1_activity_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activity/{entry_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry Activity
+         * @description Queue the sync again (n8n provisioning, a webhook registration, a session restart, a failed send, a calendar
+         *     write); the entry shows ``pending`` until the job records its outcome. 409 when it is not retryable.
+         */
+        post: operations["retry_activity_api_v1_activity__entry_id__retry_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2202,6 +2529,177 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/integrations/tiktok/connect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Connect Tiktok
+         * @description Bind the company's TikTok channel to its connected WhatsApp channel (404: not this company's WhatsApp
+         *     channel; 400: not connected yet). Tracking links then send TikTok viewers to that WhatsApp number.
+         */
+        post: operations["connect_tiktok_api_v1_integrations_tiktok_connect_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/tiktok/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Links
+         * @description The TikTok channel's links, newest first, each with its clicks (people; crawlers apart), leads, paid orders
+         *     and revenue per currency.
+         */
+        get: operations["list_links_api_v1_integrations_tiktok_links_get"];
+        put?: never;
+        /**
+         * Create Link
+         * @description A new tracking link: put ``url`` in the ad as its destination. It redirects to WhatsApp with ``prefill``,
+         *     which carries the link's ref code; the code expires after ``X8_TIKTOK_LINK_TTL_DAYS``.
+         */
+        post: operations["create_link_api_v1_integrations_tiktok_links_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/tiktok/links/{link_id}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deactivate Link
+         * @description Stop the link: it no longer redirects or attributes leads. Its numbers are kept.
+         */
+        post: operations["deactivate_link_api_v1_integrations_tiktok_links__link_id__deactivate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/gmail/auth": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Gmail Auth
+         * @description Where to send the business to let the platform read and answer its Gmail (offline access).
+         */
+        post: operations["gmail_auth_api_v1_integrations_gmail_auth_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/gmail/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Gmail Callback
+         * @description Google's redirect back: exchange the code, connect the channel (address, watch), and go back to the
+         *     Integrations page with ``gmail=connected|denied|failed|refused``.
+         */
+        get: operations["gmail_callback_api_v1_integrations_gmail_callback_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/email/connect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Connect Mailbox
+         * @description Check the IMAP and the SMTP login (400 naming which failed, nothing stored), keep the password in the
+         *     vault, and read the inbox from now on.
+         */
+        post: operations["connect_mailbox_api_v1_integrations_email_connect_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/gmail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Gmail Push
+         * @description Gmail says a mailbox changed. Stored once per Pub/Sub ``messageId`` and acknowledged at once; a job then
+         *     reads the mailbox's history. A push for a mailbox no channel has is acknowledged and stored nowhere.
+         */
+        post: operations["gmail_push_api_v1_webhooks_gmail_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/t/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow Link
+         * @description Record the click (``ttclid``, ``utm_*``, ``campaign_id``, ``adgroup_id``, ``ad_id``, user agent, a keyed hash
+         *     of the IP) and redirect to WhatsApp. Crawlers and link previewers are recorded as bots.
+         */
+        get: operations["follow_link_t__code__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/companies/{company_id}/availability": {
         parameters: {
             query?: never;
@@ -2459,6 +2957,59 @@ export interface components {
             /** Has Billing Account */
             has_billing_account: boolean;
         };
+        /** ActivityItem */
+        ActivityItem: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Company Id
+             * Format: uuid
+             */
+            company_id: string;
+            /** Channel Id */
+            channel_id: string | null;
+            /**
+             * Kind
+             * @description n8n_provisioning, webhook_registration, session_start, send_failed, …
+             */
+            kind: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "error" | "pending";
+            /** Detail */
+            detail: string | null;
+            /** Attempts */
+            attempts: number;
+            /** Retryable */
+            retryable: boolean;
+        };
+        /**
+         * ActivityKind
+         * @enum {string}
+         */
+        ActivityKind: "n8n_provisioning" | "n8n_deprovisioning" | "n8n_handover" | "webhook_registration" | "session_start" | "send_failed" | "calendar_write";
+        /** ActivityList */
+        ActivityList: {
+            /** Items */
+            items: components["schemas"]["ActivityItem"][];
+            /** Total */
+            total: number;
+        };
+        /**
+         * ActivityStatus
+         * @enum {string}
+         */
+        ActivityStatus: "ok" | "error" | "pending";
         /** AssignmentIn */
         AssignmentIn: {
             /**
@@ -2675,6 +3226,11 @@ export interface components {
             /** Last Error */
             last_error: string | null;
         };
+        /** Body_request_deletion_api_v1_webhooks_meta_data_deletion_post */
+        Body_request_deletion_api_v1_webhooks_meta_data_deletion_post: {
+            /** Signed Request */
+            signed_request: string;
+        };
         /** Body_upload_api_v1_cloudinary_upload_post */
         Body_upload_api_v1_cloudinary_upload_post: {
             /**
@@ -2849,6 +3405,101 @@ export interface components {
              */
             new_password: string;
         };
+        /** ChannelFigures */
+        ChannelFigures: {
+            /**
+             * Conversations
+             * @description Conversations started in the period.
+             */
+            conversations: number;
+            /**
+             * New Contacts
+             * @description Customers who wrote for the first time in the period.
+             */
+            new_contacts: number;
+            /**
+             * Messages In
+             * @description Messages from customers.
+             */
+            messages_in: number;
+            /**
+             * Messages Out
+             * @description Replies (assistant, people, the owner's phone), except failed sends.
+             */
+            messages_out: number;
+            /**
+             * Type1
+             * @description Messages classified TYPE1 (informational).
+             */
+            type1: number;
+            /**
+             * Type2
+             * @description Messages classified TYPE2 (payment request).
+             */
+            type2: number;
+            /**
+             * Type3
+             * @description Messages classified TYPE3 (transactional: paid).
+             */
+            type3: number;
+            /**
+             * First Response P50 Ms
+             * @description Median time from a conversation's first customer message to the first reply, in ms (within 2.5 %); null without any answered conversation.
+             */
+            first_response_p50_ms: number | null;
+            /**
+             * First Response P90 Ms
+             * @description The 90th percentile of the same, in ms.
+             */
+            first_response_p90_ms: number | null;
+            /**
+             * Bot Resolution Rate
+             * @description Conversations with no handover and no reply from a person, divided by conversations.
+             */
+            bot_resolution_rate: number | null;
+            /**
+             * Handovers
+             * @description Conversations handed over to a person.
+             */
+            handovers: number;
+            /**
+             * Payment Links Sent
+             * @description Orders whose payment link was made in the period.
+             */
+            payment_links_sent: number;
+            /**
+             * Orders Paid
+             * @description Orders paid in the period (and not refunded since).
+             */
+            orders_paid: number;
+            /**
+             * Link To Paid Rate
+             * @description Of the period's payment links, the share paid so far.
+             */
+            link_to_paid_rate: number | null;
+            /**
+             * Paid To Booked Rate
+             * @description Of the period's paid orders, the share with a confirmed booking.
+             */
+            paid_to_booked_rate: number | null;
+            /**
+             * Revenue
+             * @description Paid orders' amounts by currency, as decimal strings in major units ({"USD": "2490.00"}).
+             */
+            revenue: {
+                [key: string]: string;
+            };
+            /**
+             * Bookings
+             * @description Confirmed bookings made in the period.
+             */
+            bookings: number;
+            /**
+             * Channel
+             * @description The channel (telegram, whatsapp, web, ...); null for bookings made by hand.
+             */
+            channel: string | null;
+        };
         /** ChannelInfo */
         ChannelInfo: {
             /**
@@ -2873,6 +3524,12 @@ export interface components {
             error_count: number;
             /** Connected At */
             connected_at: string | null;
+            /**
+             * Engine
+             * @description Who answers its turns: "native" or "n8n" (R-N4)
+             * @default native
+             */
+            engine: string;
         };
         /** ChannelList */
         ChannelList: {
@@ -3125,6 +3782,123 @@ export interface components {
             /** Privacy Policy Url */
             privacy_policy_url?: string | null;
         };
+        /** CompanyFacts */
+        CompanyFacts: {
+            /** Name */
+            name: string;
+            /** Company Type */
+            company_type: string;
+            /** Shop Type */
+            shop_type: string | null;
+            /** Language */
+            language: string;
+            /** Timezone */
+            timezone: string;
+            /** Privacy Policy Url */
+            privacy_policy_url: string | null;
+        };
+        /** CompanyFigures */
+        CompanyFigures: {
+            /**
+             * Conversations
+             * @description Conversations started in the period.
+             */
+            conversations: number;
+            /**
+             * New Contacts
+             * @description Customers who wrote for the first time in the period.
+             */
+            new_contacts: number;
+            /**
+             * Messages In
+             * @description Messages from customers.
+             */
+            messages_in: number;
+            /**
+             * Messages Out
+             * @description Replies (assistant, people, the owner's phone), except failed sends.
+             */
+            messages_out: number;
+            /**
+             * Type1
+             * @description Messages classified TYPE1 (informational).
+             */
+            type1: number;
+            /**
+             * Type2
+             * @description Messages classified TYPE2 (payment request).
+             */
+            type2: number;
+            /**
+             * Type3
+             * @description Messages classified TYPE3 (transactional: paid).
+             */
+            type3: number;
+            /**
+             * First Response P50 Ms
+             * @description Median time from a conversation's first customer message to the first reply, in ms (within 2.5 %); null without any answered conversation.
+             */
+            first_response_p50_ms: number | null;
+            /**
+             * First Response P90 Ms
+             * @description The 90th percentile of the same, in ms.
+             */
+            first_response_p90_ms: number | null;
+            /**
+             * Bot Resolution Rate
+             * @description Conversations with no handover and no reply from a person, divided by conversations.
+             */
+            bot_resolution_rate: number | null;
+            /**
+             * Handovers
+             * @description Conversations handed over to a person.
+             */
+            handovers: number;
+            /**
+             * Payment Links Sent
+             * @description Orders whose payment link was made in the period.
+             */
+            payment_links_sent: number;
+            /**
+             * Orders Paid
+             * @description Orders paid in the period (and not refunded since).
+             */
+            orders_paid: number;
+            /**
+             * Link To Paid Rate
+             * @description Of the period's payment links, the share paid so far.
+             */
+            link_to_paid_rate: number | null;
+            /**
+             * Paid To Booked Rate
+             * @description Of the period's paid orders, the share with a confirmed booking.
+             */
+            paid_to_booked_rate: number | null;
+            /**
+             * Revenue
+             * @description Paid orders' amounts by currency, as decimal strings in major units ({"USD": "2490.00"}).
+             */
+            revenue: {
+                [key: string]: string;
+            };
+            /**
+             * Bookings
+             * @description Confirmed bookings made in the period.
+             */
+            bookings: number;
+            /**
+             * Company Id
+             * Format: uuid
+             */
+            company_id: string;
+            /** Name */
+            name: string;
+            /**
+             * Timezone
+             * @description The IANA time zone whose calendar days this company's figures follow.
+             */
+            timezone: string;
+        };
         /** CompanyIn */
         CompanyIn: {
             /**
@@ -3302,7 +4076,7 @@ export interface components {
         ConnectFormOut: {
             /**
              * Kind
-             * @description form | qr | sandbox
+             * @description form | qr | sandbox | tiktok (bind the company's WhatsApp channel)
              */
             kind: string;
             /** Path */
@@ -3382,6 +4156,60 @@ export interface components {
             language: string | null;
             /** Lead Source */
             lead_source: string | null;
+        };
+        /** ContextContact */
+        ContextContact: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Display Name */
+            display_name: string;
+            /** Language */
+            language: string | null;
+            /** Lead Source */
+            lead_source: string | null;
+        };
+        /** ContextMessage */
+        ContextMessage: {
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "in" | "out";
+            /** Sender */
+            sender: string;
+            /** Body */
+            body: string;
+            /** Status */
+            status: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /**
+         * ConversationContext
+         * @description What a workflow needs to answer a turn itself: the recent messages (oldest first), who writes, the company,
+         *     and the assistant settings in force on the conversation's channel.
+         */
+        ConversationContext: {
+            /**
+             * Conversation Id
+             * Format: uuid
+             */
+            conversation_id: string;
+            /** Channel Id */
+            channel_id: string | null;
+            /** Status */
+            status: string;
+            contact: components["schemas"]["ContextContact"];
+            /** Messages */
+            messages: components["schemas"]["ContextMessage"][];
+            company: components["schemas"]["CompanyFacts"];
+            settings: components["schemas"]["BehaviourIn"];
         };
         /** ConversationList */
         ConversationList: {
@@ -3467,6 +4295,72 @@ export interface components {
             /** Lead Source */
             lead_source: string | null;
         };
+        /**
+         * DeleteAccountIn
+         * @description The password, or (for an account without one) the code sent by ``POST /api/v1/auth/send-verification-code``
+         *     to the signed-in account's own address.
+         */
+        DeleteAccountIn: {
+            /** Password */
+            password?: string | null;
+            /** Code */
+            code?: string | null;
+        };
+        /** DeletionAccepted */
+        DeletionAccepted: {
+            /** Url */
+            url: string;
+            /** Confirmation Code */
+            confirmation_code: string;
+        };
+        /** DeletionStarted */
+        DeletionStarted: {
+            /**
+             * Job Id
+             * Format: uuid
+             */
+            job_id: string;
+            /** Status Url */
+            status_url: string;
+        };
+        /** DeletionStatus */
+        DeletionStatus: {
+            /** Confirmation Code */
+            confirmation_code: string;
+            /** Status */
+            status: string;
+            /**
+             * Requested At
+             * Format: date-time
+             */
+            requested_at: string;
+            /** Channels Removed */
+            channels_removed: number;
+        };
+        /** DeletionStatusOut */
+        DeletionStatusOut: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "running" | "done" | "failed";
+            /** Steps */
+            steps: components["schemas"]["DeletionStepOut"][];
+        };
+        /** DeletionStepOut */
+        DeletionStepOut: {
+            /** Name */
+            name: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "running" | "retrying" | "done";
+            /** Attempts */
+            attempts: number;
+            /** Last Error */
+            last_error: string | null;
+        };
         /** Disconnected */
         Disconnected: {
             /**
@@ -3506,6 +4400,14 @@ export interface components {
              * @description An email address; special-use domains (.test, .local, .localhost, …) are refused.
              */
             email: string;
+        };
+        /** EngineIn */
+        EngineIn: {
+            /**
+             * Engine
+             * @enum {string}
+             */
+            engine: "native" | "n8n";
         };
         /** ErrorBody */
         ErrorBody: {
@@ -3550,6 +4452,108 @@ export interface components {
              * @description FAQ entries the built-in engine knows, all languages together.
              */
             entries: number;
+        };
+        /**
+         * Figures
+         * @description The same figures for a whole range, one period, one company, one channel or one lead source (definitions in
+         *     docs/metrics.md).
+         */
+        Figures: {
+            /**
+             * Conversations
+             * @description Conversations started in the period.
+             */
+            conversations: number;
+            /**
+             * New Contacts
+             * @description Customers who wrote for the first time in the period.
+             */
+            new_contacts: number;
+            /**
+             * Messages In
+             * @description Messages from customers.
+             */
+            messages_in: number;
+            /**
+             * Messages Out
+             * @description Replies (assistant, people, the owner's phone), except failed sends.
+             */
+            messages_out: number;
+            /**
+             * Type1
+             * @description Messages classified TYPE1 (informational).
+             */
+            type1: number;
+            /**
+             * Type2
+             * @description Messages classified TYPE2 (payment request).
+             */
+            type2: number;
+            /**
+             * Type3
+             * @description Messages classified TYPE3 (transactional: paid).
+             */
+            type3: number;
+            /**
+             * First Response P50 Ms
+             * @description Median time from a conversation's first customer message to the first reply, in ms (within 2.5 %); null without any answered conversation.
+             */
+            first_response_p50_ms: number | null;
+            /**
+             * First Response P90 Ms
+             * @description The 90th percentile of the same, in ms.
+             */
+            first_response_p90_ms: number | null;
+            /**
+             * Bot Resolution Rate
+             * @description Conversations with no handover and no reply from a person, divided by conversations.
+             */
+            bot_resolution_rate: number | null;
+            /**
+             * Handovers
+             * @description Conversations handed over to a person.
+             */
+            handovers: number;
+            /**
+             * Payment Links Sent
+             * @description Orders whose payment link was made in the period.
+             */
+            payment_links_sent: number;
+            /**
+             * Orders Paid
+             * @description Orders paid in the period (and not refunded since).
+             */
+            orders_paid: number;
+            /**
+             * Link To Paid Rate
+             * @description Of the period's payment links, the share paid so far.
+             */
+            link_to_paid_rate: number | null;
+            /**
+             * Paid To Booked Rate
+             * @description Of the period's paid orders, the share with a confirmed booking.
+             */
+            paid_to_booked_rate: number | null;
+            /**
+             * Revenue
+             * @description Paid orders' amounts by currency, as decimal strings in major units ({"USD": "2490.00"}).
+             */
+            revenue: {
+                [key: string]: string;
+            };
+            /**
+             * Bookings
+             * @description Confirmed bookings made in the period.
+             */
+            bookings: number;
+        };
+        /** GmailAuthIn */
+        GmailAuthIn: {
+            /**
+             * Company Id
+             * Format: uuid
+             */
+            company_id: string;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -3784,6 +4788,231 @@ export interface components {
              */
             updated_at: string;
         };
+        /** LeadSourceFigures */
+        LeadSourceFigures: {
+            /**
+             * Conversations
+             * @description Conversations started in the period.
+             */
+            conversations: number;
+            /**
+             * New Contacts
+             * @description Customers who wrote for the first time in the period.
+             */
+            new_contacts: number;
+            /**
+             * Messages In
+             * @description Messages from customers.
+             */
+            messages_in: number;
+            /**
+             * Messages Out
+             * @description Replies (assistant, people, the owner's phone), except failed sends.
+             */
+            messages_out: number;
+            /**
+             * Type1
+             * @description Messages classified TYPE1 (informational).
+             */
+            type1: number;
+            /**
+             * Type2
+             * @description Messages classified TYPE2 (payment request).
+             */
+            type2: number;
+            /**
+             * Type3
+             * @description Messages classified TYPE3 (transactional: paid).
+             */
+            type3: number;
+            /**
+             * First Response P50 Ms
+             * @description Median time from a conversation's first customer message to the first reply, in ms (within 2.5 %); null without any answered conversation.
+             */
+            first_response_p50_ms: number | null;
+            /**
+             * First Response P90 Ms
+             * @description The 90th percentile of the same, in ms.
+             */
+            first_response_p90_ms: number | null;
+            /**
+             * Bot Resolution Rate
+             * @description Conversations with no handover and no reply from a person, divided by conversations.
+             */
+            bot_resolution_rate: number | null;
+            /**
+             * Handovers
+             * @description Conversations handed over to a person.
+             */
+            handovers: number;
+            /**
+             * Payment Links Sent
+             * @description Orders whose payment link was made in the period.
+             */
+            payment_links_sent: number;
+            /**
+             * Orders Paid
+             * @description Orders paid in the period (and not refunded since).
+             */
+            orders_paid: number;
+            /**
+             * Link To Paid Rate
+             * @description Of the period's payment links, the share paid so far.
+             */
+            link_to_paid_rate: number | null;
+            /**
+             * Paid To Booked Rate
+             * @description Of the period's paid orders, the share with a confirmed booking.
+             */
+            paid_to_booked_rate: number | null;
+            /**
+             * Revenue
+             * @description Paid orders' amounts by currency, as decimal strings in major units ({"USD": "2490.00"}).
+             */
+            revenue: {
+                [key: string]: string;
+            };
+            /**
+             * Bookings
+             * @description Confirmed bookings made in the period.
+             */
+            bookings: number;
+            /**
+             * Lead Source
+             * @description Where the customer came from (tiktok, ...); null when unknown.
+             */
+            lead_source: string | null;
+        };
+        /** Link */
+        Link: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Channel Id
+             * Format: uuid
+             */
+            channel_id: string;
+            /** Code */
+            code: string;
+            /**
+             * Url
+             * @description PUBLIC_BASE_URL/t/<code>: the ad's destination URL.
+             */
+            url: string;
+            /**
+             * Prefill
+             * @description The text WhatsApp opens with; it carries ref:<code>.
+             */
+            prefill: string;
+            /** Name */
+            name: string;
+            /** Campaign */
+            campaign: string | null;
+            /** Active */
+            active: boolean;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** LinkIn */
+        LinkIn: {
+            /**
+             * Channel Id
+             * Format: uuid
+             * @description The company's TikTok channel.
+             */
+            channel_id: string;
+            /**
+             * Name
+             * @description What the business calls the link (an ad, a video).
+             */
+            name: string;
+            /**
+             * Campaign
+             * @description The campaign name the leads are attributed to.
+             */
+            campaign?: string | null;
+        };
+        /** LinkList */
+        LinkList: {
+            /** Items */
+            items: components["schemas"]["LinkStats"][];
+            /** Total */
+            total: number;
+        };
+        /** LinkStats */
+        LinkStats: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Channel Id
+             * Format: uuid
+             */
+            channel_id: string;
+            /** Code */
+            code: string;
+            /**
+             * Url
+             * @description PUBLIC_BASE_URL/t/<code>: the ad's destination URL.
+             */
+            url: string;
+            /**
+             * Prefill
+             * @description The text WhatsApp opens with; it carries ref:<code>.
+             */
+            prefill: string;
+            /** Name */
+            name: string;
+            /** Campaign */
+            campaign: string | null;
+            /** Active */
+            active: boolean;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Clicks
+             * @description Taps by people (crawlers and link previewers are in bot_clicks).
+             */
+            clicks: number;
+            /** Bot Clicks */
+            bot_clicks: number;
+            /**
+             * Leads
+             * @description Contacts whose first message carried this link's code.
+             */
+            leads: number;
+            /**
+             * Orders
+             * @description Paid orders of those contacts.
+             */
+            orders: number;
+            /**
+             * Revenue
+             * @description Paid orders' totals, one per currency.
+             */
+            revenue: components["schemas"]["Revenue"][];
+        };
         /** LoginIn */
         LoginIn: {
             /**
@@ -3795,10 +5024,55 @@ export interface components {
             /** Password */
             password: string;
         };
+        /** LoginUrl */
+        LoginUrl: {
+            /** Url */
+            url: string;
+        };
         /** MagicLinkIn */
         MagicLinkIn: {
             /** Token */
             token: string;
+        };
+        /** MailboxConnectIn */
+        MailboxConnectIn: {
+            /**
+             * Company Id
+             * Format: uuid
+             */
+            company_id: string;
+            /** Address */
+            address: string;
+            /** Imap Host */
+            imap_host: string;
+            /**
+             * Imap Port
+             * @default 993
+             */
+            imap_port: number;
+            /**
+             * Imap Security
+             * @default ssl
+             * @enum {string}
+             */
+            imap_security: "ssl" | "starttls" | "none";
+            /** Smtp Host */
+            smtp_host: string;
+            /**
+             * Smtp Port
+             * @default 587
+             */
+            smtp_port: number;
+            /**
+             * Smtp Security
+             * @default starttls
+             * @enum {string}
+             */
+            smtp_security: "ssl" | "starttls" | "none";
+            /** Username */
+            username: string;
+            /** Password */
+            password: string;
         };
         /**
          * ManagerAvailability
@@ -4044,6 +5318,22 @@ export interface components {
             /** Capacity */
             capacity?: number | null;
         };
+        /** MetaConnectIn */
+        MetaConnectIn: {
+            /**
+             * Company Id
+             * Format: uuid
+             */
+            company_id: string;
+            /** Page Id */
+            page_id: string;
+            platform: components["schemas"]["MetaPlatform"];
+        };
+        /**
+         * MetaPlatform
+         * @enum {string}
+         */
+        MetaPlatform: "facebook" | "instagram";
         /**
          * MetaProduct
          * @enum {string}
@@ -4054,6 +5344,33 @@ export interface components {
             /** Ok */
             ok: boolean;
         };
+        /** Overview */
+        Overview: {
+            totals: components["schemas"]["Figures"];
+            /**
+             * Series
+             * @description One entry per period of the range, oldest first, zero-filled.
+             */
+            series: components["schemas"]["PeriodFigures"][];
+            /** By Company */
+            by_company: components["schemas"]["CompanyFigures"][];
+            /** By Channel */
+            by_channel: components["schemas"]["ChannelFigures"][];
+            /** By Lead Source */
+            by_lead_source: components["schemas"]["LeadSourceFigures"][];
+        };
+        /** PageOut */
+        PageOut: {
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /**
+             * Instagram Id
+             * @description The page's Instagram professional account, if one is linked.
+             */
+            instagram_id: string | null;
+        };
         /** PauseBotIn */
         PauseBotIn: {
             /**
@@ -4061,6 +5378,166 @@ export interface components {
              * @description How long; default X8_HUMAN_PAUSE_MINUTES.
              */
             minutes?: number | null;
+        };
+        /** PaymentLineIn */
+        PaymentLineIn: {
+            /**
+             * Kb Row Id
+             * Format: uuid
+             */
+            kb_row_id: string;
+            /** Quantity */
+            quantity: number;
+        };
+        /** PaymentLinkIn */
+        PaymentLinkIn: {
+            /**
+             * Conversation Id
+             * Format: uuid
+             */
+            conversation_id: string;
+            /** Items */
+            items: components["schemas"]["PaymentLineIn"][];
+            /**
+             * Language
+             * @description The customer's: the checkout page uses it
+             */
+            language?: ("en" | "ru") | null;
+        };
+        /**
+         * PaymentLinkOut
+         * @description ``ready``: send ``url`` to the customer. ``pending``: the provider is not answering; X8 sends the link itself
+         *     once it can.
+         */
+        PaymentLinkOut: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ready" | "pending";
+            /** Order Id */
+            order_id: string | null;
+            /** Url */
+            url?: string | null;
+            /**
+             * Amount
+             * @description Major units, e.g. 49.80
+             */
+            amount?: string | null;
+            /** Currency */
+            currency?: string | null;
+            /**
+             * Sandbox
+             * @default false
+             */
+            sandbox: boolean;
+        };
+        /** PendingPages */
+        PendingPages: {
+            platform: components["schemas"]["MetaPlatform"];
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Pages */
+            pages: components["schemas"]["PageOut"][];
+        };
+        /** PeriodFigures */
+        PeriodFigures: {
+            /**
+             * Conversations
+             * @description Conversations started in the period.
+             */
+            conversations: number;
+            /**
+             * New Contacts
+             * @description Customers who wrote for the first time in the period.
+             */
+            new_contacts: number;
+            /**
+             * Messages In
+             * @description Messages from customers.
+             */
+            messages_in: number;
+            /**
+             * Messages Out
+             * @description Replies (assistant, people, the owner's phone), except failed sends.
+             */
+            messages_out: number;
+            /**
+             * Type1
+             * @description Messages classified TYPE1 (informational).
+             */
+            type1: number;
+            /**
+             * Type2
+             * @description Messages classified TYPE2 (payment request).
+             */
+            type2: number;
+            /**
+             * Type3
+             * @description Messages classified TYPE3 (transactional: paid).
+             */
+            type3: number;
+            /**
+             * First Response P50 Ms
+             * @description Median time from a conversation's first customer message to the first reply, in ms (within 2.5 %); null without any answered conversation.
+             */
+            first_response_p50_ms: number | null;
+            /**
+             * First Response P90 Ms
+             * @description The 90th percentile of the same, in ms.
+             */
+            first_response_p90_ms: number | null;
+            /**
+             * Bot Resolution Rate
+             * @description Conversations with no handover and no reply from a person, divided by conversations.
+             */
+            bot_resolution_rate: number | null;
+            /**
+             * Handovers
+             * @description Conversations handed over to a person.
+             */
+            handovers: number;
+            /**
+             * Payment Links Sent
+             * @description Orders whose payment link was made in the period.
+             */
+            payment_links_sent: number;
+            /**
+             * Orders Paid
+             * @description Orders paid in the period (and not refunded since).
+             */
+            orders_paid: number;
+            /**
+             * Link To Paid Rate
+             * @description Of the period's payment links, the share paid so far.
+             */
+            link_to_paid_rate: number | null;
+            /**
+             * Paid To Booked Rate
+             * @description Of the period's paid orders, the share with a confirmed booking.
+             */
+            paid_to_booked_rate: number | null;
+            /**
+             * Revenue
+             * @description Paid orders' amounts by currency, as decimal strings in major units ({"USD": "2490.00"}).
+             */
+            revenue: {
+                [key: string]: string;
+            };
+            /**
+             * Bookings
+             * @description Confirmed bookings made in the period.
+             */
+            bookings: number;
+            /**
+             * Period
+             * Format: date
+             * @description The period's first day (a Monday for weeks, the 1st for months).
+             */
+            period: string;
         };
         /**
          * Plan
@@ -4344,6 +5821,11 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** PushOk */
+        PushOk: {
+            /** Ok */
+            ok: boolean;
+        };
         /** QrOut */
         QrOut: {
             /**
@@ -4386,6 +5868,16 @@ export interface components {
         Revealed: {
             /** Value */
             value: string;
+        };
+        /** Revenue */
+        Revenue: {
+            /** Currency */
+            currency: string;
+            /**
+             * Amount
+             * @description Paid orders' total in major units, as a decimal string.
+             */
+            amount: string;
         };
         /** RowErrorOut */
         RowErrorOut: {
@@ -4690,6 +6182,20 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+        };
+        /** TikTokConnectIn */
+        TikTokConnectIn: {
+            /**
+             * Company Id
+             * Format: uuid
+             */
+            company_id: string;
+            /**
+             * Whatsapp Channel Id
+             * Format: uuid
+             * @description The company's connected WhatsApp channel leads land in.
+             */
+            whatsapp_channel_id: string;
         };
         /**
          * TimeZone
@@ -5735,6 +7241,115 @@ export interface operations {
             };
         };
     };
+    delete_account_api_v1_users_me_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeleteAccountIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletionStarted"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    deletion_status_api_v1_users_me_deletion__job_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletionStatusOut"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_companies_api_v1_companies__get: {
         parameters: {
             query?: {
@@ -5966,6 +7581,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -8401,6 +10025,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description OutsideMessagingWindow */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description PayloadTooLarge */
             413: {
                 headers: {
@@ -8799,6 +10432,500 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    login_api_v1_integrations_meta_login_get: {
+        parameters: {
+            query: {
+                company_id: string;
+                platform: components["schemas"]["MetaPlatform"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginUrl"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PaymentRequired */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    callback_api_v1_integrations_meta_callback_get: {
+        parameters: {
+            query?: {
+                state?: string | null;
+                code?: string | null;
+                error?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    pages_api_v1_integrations_meta_pages_get: {
+        parameters: {
+            query: {
+                company_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingPages"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    connect_api_v1_integrations_meta_connect_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MetaConnectIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectOut"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PaymentRequired */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    verify_subscription_api_v1_webhooks_meta_get: {
+        parameters: {
+            query?: {
+                "hub.mode"?: string | null;
+                "hub.verify_token"?: string | null;
+                "hub.challenge"?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The challenge, as sent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    receive_api_v1_webhooks_meta_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Meta's event, as it sends it. */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ok"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    request_deletion_api_v1_webhooks_meta_data_deletion_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["Body_request_deletion_api_v1_webhooks_meta_data_deletion_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletionAccepted"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    deletion_status_api_v1_webhooks_meta_data_deletion__code__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletionStatus"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -9892,6 +12019,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["HTTPValidationError"];
                 };
             };
+            /** @description RateLimited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     mark_read_api_v1_support_chat_read_post: {
@@ -10210,6 +12346,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description RateLimited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -10743,6 +12888,66 @@ export interface operations {
             };
         };
     };
+    overview_api_v1_metrics_overview_get: {
+        parameters: {
+            query?: {
+                /** @description One company; without it, every company the caller may see. */
+                company_id?: string | null;
+                /** @description Only this channel (telegram, web, ...). */
+                channel?: string | null;
+                /** @description Only customers from this lead source (tiktok, ...); `none` for customers with none. */
+                lead_source?: string | null;
+                /** @description First day, YYYY-MM-DD (inclusive); default: 30 days before `to`. */
+                from?: string | null;
+                /** @description Last day, YYYY-MM-DD (inclusive); default: today. */
+                to?: string | null;
+                /** @description Length of each period of `series`. */
+                granularity?: "day" | "week" | "month";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Overview"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is not valid (FastAPI's validation body), or asks for something that cannot be done */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     installation_api_v1_installation_get: {
         parameters: {
             query?: never;
@@ -11266,6 +13471,353 @@ export interface operations {
             };
             /** @description NotFound */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    set_engine_api_v1_integrations_channels__channel_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EngineIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelInfo"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    conversation_context_api_v1_n8n_conversations__conversation_id__context_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationContext"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    payment_link_api_v1_n8n_payment_links_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentLinkIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentLinkOut"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is not valid (FastAPI's validation body), or asks for something that cannot be done */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] | components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_activity_api_v1_activity_get: {
+        parameters: {
+            query?: {
+                company_id?: string | null;
+                status?: components["schemas"]["ActivityStatus"] | null;
+                kind?: components["schemas"]["ActivityKind"] | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    retry_activity_api_v1_activity__entry_id__retry_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityItem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11995,6 +14547,620 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    connect_tiktok_api_v1_integrations_tiktok_connect_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TikTokConnectIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectOut"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PaymentRequired */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_links_api_v1_integrations_tiktok_links_get: {
+        parameters: {
+            query: {
+                channel_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_link_api_v1_integrations_tiktok_links_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Link"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    deactivate_link_api_v1_integrations_tiktok_links__link_id__deactivate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                link_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Link"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    gmail_auth_api_v1_integrations_gmail_auth_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GmailAuthIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthUrl"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    gmail_callback_api_v1_integrations_gmail_callback_get: {
+        parameters: {
+            query?: {
+                code?: string | null;
+                state?: string | null;
+                error?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    connect_mailbox_api_v1_integrations_email_connect_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MailboxConnectIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectOut"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PaymentRequired */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    gmail_push_api_v1_webhooks_gmail_post: {
+        parameters: {
+            query?: {
+                token?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Pub/Sub's push envelope. */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushOk"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    follow_link_t__code__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To https://wa.me/<number>?text=<prefill> */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No live link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {

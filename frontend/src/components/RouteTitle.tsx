@@ -12,9 +12,11 @@ const TITLES: readonly (readonly [pattern: string, key: MessageKey])[] = [
   ["/knowledge-base", "polish.title.knowledgeBase"],
   ["/conversations", "polish.title.conversations"],
   ["/purchases", "payments.title.purchases"],
+  ["/metrics", "metrics.title"],
   ["/calendar", "calendar.pageTitle"],
   ["/playground", "polish.title.playground"],
   ["/integrations", "polish.title.integrations"],
+  ["/activity", "activity.title"],
   ["/billing", "payments.title.billing"],
   ["/support", "support.title"],
   ["/vault", "vault.title"],
@@ -26,6 +28,7 @@ const TITLES: readonly (readonly [pattern: string, key: MessageKey])[] = [
   ["/reset-password", "polish.title.resetPassword"],
   ["/magic-link", "polish.title.magicLink"],
   ["/oauth/complete", "polish.title.oauth"],
+  ["/account-deletion/:jobId", "deletion.pageTitle"],
 ];
 
 function titleKeyFor(pathname: string): MessageKey {

@@ -1,12 +1,18 @@
+import * as activity from "./parts/activity";
 import * as admin from "./parts/admin";
 import * as billing from "./parts/billing";
 import * as calendar from "./parts/calendar";
 import * as conversations from "./parts/conversations";
 import * as dashboard from "./parts/dashboard";
+import * as deletion from "./parts/deletion";
 import * as errors from "./parts/errors";
 import * as payments from "./parts/payments";
 import * as polish from "./parts/polish";
 import * as support from "./parts/support";
+import * as metrics from "./parts/metrics";
+import * as email from "./parts/email";
+import * as meta from "./parts/meta";
+import * as tiktok from "./parts/tiktok";
 import * as vault from "./parts/vault";
 import * as wizard from "./parts/wizard";
 
@@ -252,6 +258,7 @@ const base = {
 
 export const en = {
   ...base,
+  ...activity.en,
   ...admin.en,
   ...billing.en,
   ...calendar.en,
@@ -261,7 +268,12 @@ export const en = {
   ...payments.en,
   ...polish.en,
   ...support.en,
+  ...metrics.en,
+  ...tiktok.en,
+  ...email.en,
+  ...meta.en,
   ...vault.en,
+  ...deletion.en,
   ...wizard.en,
 } as const;
 

@@ -1,17 +1,24 @@
 import type { MessageKey } from "./en";
+import * as activity from "./parts/activity";
 import * as admin from "./parts/admin";
 import * as billing from "./parts/billing";
 import * as calendar from "./parts/calendar";
 import * as conversations from "./parts/conversations";
 import * as dashboard from "./parts/dashboard";
+import * as deletion from "./parts/deletion";
 import * as errors from "./parts/errors";
 import * as payments from "./parts/payments";
 import * as polish from "./parts/polish";
 import * as support from "./parts/support";
+import * as metrics from "./parts/metrics";
+import * as email from "./parts/email";
+import * as meta from "./parts/meta";
+import * as tiktok from "./parts/tiktok";
 import * as vault from "./parts/vault";
 import * as wizard from "./parts/wizard";
 
 export const ru: Record<MessageKey, string> = {
+  ...activity.ru,
   ...admin.ru,
   ...billing.ru,
   ...calendar.ru,
@@ -21,7 +28,12 @@ export const ru: Record<MessageKey, string> = {
   ...payments.ru,
   ...polish.ru,
   ...support.ru,
+  ...metrics.ru,
+  ...tiktok.ru,
+  ...email.ru,
+  ...meta.ru,
   ...vault.ru,
+  ...deletion.ru,
   ...wizard.ru,
   "app.name": "X8 Network",
   "app.tagline": "Автоматизируйте общение с клиентами во всех каналах.",

@@ -2,6 +2,7 @@ import { ClientsTable } from "../components/admin/ClientsTable";
 import { ManagersCard } from "../components/admin/ManagersCard";
 import { MetaApps } from "../components/admin/MetaApps";
 import { StatsCards } from "../components/admin/StatsCards";
+import { ActivityTotals } from "../components/metrics/ActivityTotals";
 import { Alert, ErrorAlert, Spinner } from "../components/ui";
 import { useI18n } from "../i18n";
 import { usePermissions } from "../lib/usePermissions";
@@ -29,6 +30,7 @@ export function AdminPage() {
         <p className="text-sm text-slate-600">{t("admin.subtitle")}</p>
       </div>
       <PlatformFigures />
+      <ActivityTotals scope="platform" />
       <ClientsTable />
       <div className="grid gap-6 lg:grid-cols-2">
         <ManagersCard />

@@ -3,6 +3,7 @@ import { useLocation, useNavigate, useSearchParams } from "react-router-dom";
 
 import { ConversationFilterBar } from "../components/chat/ConversationFilterBar";
 import { ConversationList } from "../components/chat/ConversationList";
+import { LeadSourceFilter } from "../components/chat/LeadSourceFilter";
 import { Thread } from "../components/chat/Thread";
 import { useDebounced } from "../components/chat/useDebounced";
 import { CompanyPicker, useSelectedCompany } from "../components/CompanyPicker";
@@ -89,6 +90,7 @@ export function ConversationsPage() {
         <div className="lg:grid lg:h-[calc(100vh-12rem)] lg:min-h-[30rem] lg:grid-cols-[22rem_minmax(0,1fr)] lg:gap-6">
           <Card padded={false} className={`${selected ? "hidden" : "flex"} flex-col lg:flex lg:min-h-0`} testId="conversations-panel">
             <ConversationFilterBar filters={filters} onChange={setFilters} />
+            <LeadSourceFilter value={filters.lead_source} onChange={(lead_source) => setFilters({ ...filters, lead_source })} />
             <div className="lg:min-h-0 lg:flex-1 lg:overflow-y-auto">
               <ConversationList
                 items={items}

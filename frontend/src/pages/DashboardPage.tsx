@@ -1,9 +1,13 @@
+import { useMemo, useState } from "react";
 import { Link } from "react-router-dom";
 
 import { CompanyCard } from "../components/dashboard/CompanyCard";
 import { MessagesPerDayCard } from "../components/dashboard/MessagesPerDayCard";
+import { CardPeriod, type CardDays } from "../components/dashboard/CardPeriod";
 import { NoCompanies } from "../components/dashboard/NoCompanies";
 import { OnboardingChecklist } from "../components/dashboard/OnboardingChecklist";
+import { lastDays } from "../components/metrics/overviewData";
+import { useOverview } from "../components/metrics/useOverview";
 import { Alert, ErrorAlert, Spinner } from "../components/ui";
 import { useI18n } from "../i18n";
 import { usePermissions } from "../lib/usePermissions";
@@ -20,6 +24,10 @@ export function DashboardPage() {
   const title = role === "ADMIN" ? t("dashboard.titleAdmin") : role === "MANAGER" ? t("dashboard.titleManager") : t("dashboard.title");
   const items = companies.data?.items;
   const canCreate = can("company.create");
+  const [days, setDays] = useState<CardDays>(7);
+  const range = useMemo(() => lastDays(days), [days]);
+  const overview = useOverview(range, Boolean(items?.length));
+  const figures = new Map(overview.data?.by_company.map((c) => [c.company_id, c]));
   return (
     <div className="mx-auto max-w-5xl space-y-6">
       <div className="flex flex-wrap items-end justify-between gap-3">
@@ -43,8 +51,10 @@ export function DashboardPage() {
       <ErrorAlert error={companies.error} />
       {items && items.length === 0 && <NoCompanies />}
       {items && items.length > 0 && <MessagesPerDayCard />}
+      {items && items.length > 0 && <CardPeriod days={days} onChange={setDays} />}
+      <ErrorAlert error={overview.error} />
       <div className="grid gap-4 lg:grid-cols-2">
-        {items?.map((c) => <CompanyCard key={c.id} company={c} editable={can("company.edit")} />)}
+        {items?.map((c) => <CompanyCard key={c.id} company={c} editable={can("company.edit")} figures={figures.get(c.id)} />)}
       </div>
     </div>
   );

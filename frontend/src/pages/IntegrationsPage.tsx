@@ -5,7 +5,11 @@ import { ChannelIcon } from "../components/ChannelIcon";
 import { CompanyPicker, useSelectedCompany } from "../components/CompanyPicker";
 import { Alert, Button, Card, ErrorAlert, Spinner, TextField } from "../components/ui";
 import { NoCompanies } from "../components/NoCompanies";
+import { EmailConnect } from "../components/integrations/EmailConnect";
+import { MetaConnect } from "../components/integrations/MetaConnect";
 import { PlaygroundCard } from "../components/PlaygroundCard";
+import { TikTokCard } from "../components/integrations/TikTokCard";
+import { EngineSwitch } from "../components/integrations/EngineSwitch";
 import { usePermissions } from "../lib/usePermissions";
 import { useI18n } from "../i18n";
 import type { MessageKey } from "../i18n/en";
@@ -114,6 +118,7 @@ export function ChannelCard({ platform, channel, companyId, available, canEdit }
           </Alert>
         </div>
       )}
+      {connected && platform !== "web" && <EngineSwitch channel={channel} canEdit={canEdit} />}
       <div className="mt-4">
         {connected && canEdit && platform !== "web" && (
           <Button variant="danger" onClick={() => disconnect.mutate(channel.channel_id)} disabled={disconnect.isPending}>
@@ -121,7 +126,16 @@ export function ChannelCard({ platform, channel, companyId, available, canEdit }
           </Button>
         )}
         {!connected && canEdit && available.connect && available.configured && (
-          <ConnectPanel platform={platform} companyId={companyId} form={available.connect} />
+          available.connect.kind === "email" ? (
+            <EmailConnect companyId={companyId} />
+          ) : available.connect.kind === "oauth" ? (
+            <MetaConnect companyId={companyId} platform={platform as "facebook" | "instagram"} />
+          ) : (
+            <ConnectPanel platform={platform} companyId={companyId} form={available.connect} />
+          )
+        )}
+        {channel?.status === "ERROR" && canEdit && available.connect?.kind === "oauth" && (
+          <MetaConnect companyId={companyId} platform={platform as "facebook" | "instagram"} again />
         )}
         {channel?.status === "CONNECTING" && available.connect?.qr_path && (
           <QrPanel qrPath={available.connect.qr_path} channelId={channel.channel_id} />
@@ -216,16 +230,20 @@ export function IntegrationsPage() {
             />
           )}
           <div className="grid gap-4 md:grid-cols-2">
-            {chosen.map((c) => (
-              <ChannelCard
-                key={c.platform}
-                platform={c.platform}
-                channel={byPlatform.get(c.platform)}
-                companyId={company.id}
-                available={c}
-                canEdit={canEdit}
-              />
-            ))}
+            {chosen.map((c) =>
+              c.platform === "tiktok" ? (
+                <TikTokCard key={c.platform} companyId={company.id} channel={byPlatform.get(c.platform)} channels={channels.data?.items ?? []} canEdit={canEdit} />
+              ) : (
+                <ChannelCard
+                  key={c.platform}
+                  platform={c.platform}
+                  channel={byPlatform.get(c.platform)}
+                  companyId={company.id}
+                  available={c}
+                  canEdit={canEdit}
+                />
+              ),
+            )}
           </div>
           <PlaygroundCard companyId={company.id} />
         </>

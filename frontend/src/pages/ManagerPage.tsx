@@ -1,5 +1,6 @@
 import { MyClients } from "../components/admin/MyClients";
 import { StatsCards } from "../components/admin/StatsCards";
+import { ActivityTotals } from "../components/metrics/ActivityTotals";
 import { Alert, ErrorAlert, Spinner } from "../components/ui";
 import { useI18n } from "../i18n";
 import { usePermissions } from "../lib/usePermissions";
@@ -27,6 +28,7 @@ export function ManagerPage() {
         <p className="text-sm text-slate-600">{t("admin.manager.subtitle")}</p>
       </div>
       <MyFigures />
+      <ActivityTotals scope="clients" />
       <MyClients />
     </div>
   );

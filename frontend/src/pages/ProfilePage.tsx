@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from "react";
 
 import { TimezonePicker } from "../components/TimezonePicker";
+import { DeleteAccount } from "../components/profile/DeleteAccount";
 import { Alert, Button, Card, ErrorAlert, TextField, fieldError } from "../components/ui";
 import { useI18n, type Language } from "../i18n";
 import type { MessageKey } from "../i18n/en";
@@ -103,6 +104,7 @@ export function ProfilePage() {
       <Card><DetailsForm me={me.data} /></Card>
       <Card><PlanSummary me={me.data} /></Card>
       <Card><PasswordForm hasPassword={me.data.has_password} /></Card>
+      {me.data.role !== "ADMIN" && <Card><DeleteAccount me={me.data} /></Card>}
     </div>
   );
 }

@@ -12,6 +12,7 @@ export interface ConversationFilters {
   channel?: string;
   status?: "open" | "closed" | "paused" | "unread";
   q?: string;
+  lead_source?: string;
 }
 
 /** A fallback refresh (ms) for when the live stream is down; normally ``useInboxEvents`` refreshes at once. */
@@ -36,6 +37,7 @@ export function useConversations(companyId: string | undefined, filters: Convers
               channel: filters.channel || undefined,
               status: filters.status,
               q: filters.q?.trim() || undefined,
+              lead_source: filters.lead_source || undefined,
               limit: 100,
             },
           },

@@ -280,6 +280,10 @@ class StripeApi:
         options = _options(idempotency_key)
         return await self._call(None, lambda: self.sdk.v1.subscriptions.update_async(subscription_id, params, options))
 
+    async def delete_customer(self, customer_id: str) -> stripe.Customer:
+        """``DELETE /v1/customers/{id}``: Stripe cancels the customer's active subscriptions at once with it."""
+        return await self._call(None, lambda: self.sdk.v1.customers.delete_async(customer_id))
+
     async def cancel_subscription(
         self, subscription_id: str, params: SubscriptionCancelParams | None = None
     ) -> stripe.Subscription:

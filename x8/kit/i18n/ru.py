@@ -204,6 +204,100 @@ RU: dict[str, str] = {
     "The WAHA webhook signature (X-Webhook-Hmac) is missing or wrong.": (
         "Подпись вебхука WAHA (X-Webhook-Hmac) не передана или неверна."
     ),
+    # --- meta ---
+    # Facebook Messenger and Instagram (x8/channel_adapters/meta.py, x8/integrations/meta, x8/platform/channels/meta_*)
+    "Meta webhooks are verified with the owning app's secret.": (
+        "Вебхуки Meta проверяются секретом приложения, которому принадлежит страница."
+    ),
+    "A page token and a page are needed to connect.": "Для подключения нужны страница и её токен.",
+    "Meta: {text}": "Meta: {text}",
+    "Meta: the page's access has expired or was revoked (code 190). Log in with Facebook again.": (
+        "Meta: доступ к странице истёк или был отозван (код 190). Войдите через Facebook снова."
+    ),
+    "Meta: too many messages at once (code {code}); they will be retried.": (
+        "Meta: слишком много сообщений сразу (код {code}); они будут отправлены повторно."
+    ),
+    "Meta: this person cannot be reached right now (code 551).": (
+        "Meta: сейчас этому человеку нельзя написать (код 551)."
+    ),
+    "Meta: the app is not allowed to do this (code {code}): {text}. Check the page's permissions and log in again.": (
+        "Meta: у приложения нет разрешения на это действие (код {code}): {text}. Проверьте разрешения страницы и "
+        "войдите снова."
+    ),
+    "Meta gave no access token for this login.": "Meta не выдала токен доступа для этого входа.",
+    "Meta did not answer in time.": "Meta не ответила вовремя.",
+    "Meta could not be reached.": "Не удалось связаться с Meta.",
+    "Meta answered something that is not JSON.": "Meta прислала ответ не в формате JSON.",
+    "No Facebook Pages are waiting for a choice. Log in with Facebook again.": (
+        "Нет страниц Facebook, ожидающих выбора. Войдите через Facebook снова."
+    ),
+    "The Meta login is missing its state. Log in with Facebook again.": (
+        "В ответе входа Meta нет параметра state. Войдите через Facebook снова."
+    ),
+    "The Meta login expired or is invalid. Log in with Facebook again.": (
+        "Вход через Meta устарел или недействителен. Войдите через Facebook снова."
+    ),
+    "The Meta app of this login is no longer in the pool. Log in with Facebook again.": (
+        "Приложения Meta, через которое выполнялся вход, больше нет в пуле. Войдите через Facebook снова."
+    ),
+    "This page is already connected to another company. Disconnect it there first.": (
+        "Эта страница уже подключена к другой компании. Сначала отключите её там."
+    ),
+    "This page was not among the pages of your Facebook login.": (
+        "Этой страницы не было среди страниц, полученных при входе через Facebook."
+    ),
+    "This page has no Instagram professional account linked to it.": (
+        "С этой страницей не связан профессиональный аккаунт Instagram."
+    ),
+    "No Meta app is available for this yet. Please try again later or contact support.": (
+        "Для этого пока нет доступного приложения Meta. Попробуйте позже или напишите в поддержку."
+    ),
+    "The signed_request is not signed by any of this platform's Meta apps.": (
+        "signed_request не подписан ни одним из приложений Meta этой платформы."
+    ),
+    "The signed_request is not one Meta sends.": "Такой signed_request Meta не присылает.",
+    "The signed_request names no user.": "В signed_request не указан пользователь.",
+    "No data-deletion request has this confirmation code.": (
+        "Нет запроса на удаление данных с таким кодом подтверждения."
+    ),
+    "The Meta webhook verification failed.": "Проверка вебхука Meta не пройдена.",
+    "The Meta webhook signature (X-Hub-Signature-256) is missing or wrong.": (
+        "Подпись вебхука Meta (X-Hub-Signature-256) не передана или неверна."
+    ),
+    "This delivery is not signed by the Meta app the page is subscribed to.": (
+        "Это событие подписано не тем приложением Meta, на которое подписана страница."
+    ),
+    "Meta allows replies only within 24 hours of the customer's last message, and that was longer ago. "
+    "The customer has to write first.": (
+        "Meta разрешает отвечать только в течение 24 часов после последнего сообщения клиента, а оно было раньше. "
+        "Сначала должен написать клиент."
+    ),
+    # --- tiktok ---
+    # TikTok ads → WhatsApp leads (x8/platform/tiktok, x8/channel_adapters/tiktok.py)
+    "This company has no such WhatsApp channel.": "У этой компании нет такого канала WhatsApp.",
+    "Connect WhatsApp first: TikTok leads arrive on WhatsApp, so its session must be connected.": (
+        "Сначала подключите WhatsApp: заявки из TikTok приходят в WhatsApp, поэтому его сессия должна быть подключена."
+    ),
+    "WhatsApp did not tell its own number yet. Please try again in a moment.": (
+        "WhatsApp ещё не сообщил свой номер. Попробуйте ещё раз через минуту."
+    ),
+    "The WhatsApp session has no phone number yet: scan the QR code first.": (
+        "У сессии WhatsApp пока нет номера телефона: сначала отсканируйте QR-код."
+    ),
+    "Connect TikTok first: links lead to the WhatsApp channel it is connected to.": (
+        "Сначала подключите TikTok: ссылки ведут в канал WhatsApp, к которому он подключён."
+    ),
+    "Could not make a new link. Please try again.": "Не удалось создать ссылку. Попробуйте ещё раз.",
+    "Link not found.": "Ссылка не найдена.",
+    "TikTok has no messages of its own: replies go out on WhatsApp.": (
+        "В TikTok нет своих сообщений: ответы уходят в WhatsApp."
+    ),
+    "This link is no longer active": "Эта ссылка больше не действует",
+    "The offer may have ended. Please look for the business's current ad or contact them directly.": (
+        "Возможно, предложение закончилось. Найдите актуальную рекламу компании или свяжитесь с ней напрямую."
+    ),
+    # What a rate limit counts: genitive plural, after "Слишком много".
+    "link clicks": "переходов по ссылке",
     # Conversations
     "Conversation not found.": "Диалог не найден.",
     "This ticket is for another company's stream.": "Этот билет выдан для потока другой компании.",
@@ -320,6 +414,23 @@ RU: dict[str, str] = {
     "The format must be online or offline.": "Формат должен быть online или offline.",
     "Not a web address: {value!r}.": "Это не веб-адрес: «{value}».",
     "The website must start with http:// or https://.": "Адрес сайта должен начинаться с http:// или https://.",
+    # --- email ---
+    # The email channel: Gmail and any IMAP/SMTP mailbox (x8/channel_adapters/email.py, x8/platform/channels/email_*)
+    "Choose Gmail or a mailbox to connect.": "Выберите, что подключить: Gmail или почтовый ящик.",
+    "Email has no webhook of this kind.": "У почты нет вебхука такого вида.",
+    "Gmail: the stored access is unreadable; connect Gmail again.": (
+        "Gmail: сохранённый доступ не читается; подключите Gmail заново."
+    ),
+    "Gmail: {reason}": "Gmail: {reason}",
+    "The Gmail connection expired or is invalid. Connect Gmail again.": (
+        "Ссылка для подключения Gmail устарела или недействительна. Подключите Gmail заново."
+    ),
+    "The Gmail push token is missing.": "Не передан токен push-уведомлений Gmail.",
+    "The Gmail push token is wrong.": "Неверный токен push-уведомлений Gmail.",
+    "The mailbox settings are incomplete.": "Настройки почтового ящика заполнены не полностью.",
+    "This is not a Gmail push notification.": "Это не push-уведомление Gmail.",
+    # {side} is IMAP or SMTP; {reason} is the mail server's own words.
+    "{side}: {reason}": "{side}: {reason}",
     # Media
     "Upload a photo (JPG, PNG, GIF, WebP) or a video (MP4, MOV, WebM).": (
         "Загрузите фото (JPG, PNG, GIF, WebP) или видео (MP4, MOV, WebM)."
@@ -525,6 +636,15 @@ RU: dict[str, str] = {
         "В ближайшие две недели свободного времени нет. Я попросил сотрудника согласовать с вами время здесь; "
         "вам скоро ответят."
     ),
+    # --- metrics ---
+    # The metrics overview (x8/platform/metrics)
+    "The range must not end before it starts: 'from' is after 'to'.": (
+        "Интервал не может заканчиваться раньше, чем начинается: «from» позже, чем «to»."
+    ),
+    "The range is too long: at most {limit} {limit:plural:day|days} at this granularity.": (
+        "Слишком длинный интервал: при такой детализации не больше {limit} {limit:plural:дня|дней|дней}."
+    ),
+    "Write a day as YYYY-MM-DD, for example 2026-12-01.": "Укажите день в формате ГГГГ-ММ-ДД, например 2026-12-01.",
     # Booking: availability, slots and bookings (x8/platform/booking)
     "Use a time of day as HH:MM, from 00:00 to 24:00.": "Укажите время в формате ЧЧ:ММ, от 00:00 до 24:00.",
     "A range must end after it starts.": "Интервал должен заканчиваться позже, чем начинается.",
@@ -569,12 +689,27 @@ RU: dict[str, str] = {
     "n8n is not connected to this server (N8N_API_URL, N8N_API_KEY).": (
         "n8n не подключён к этому серверу (N8N_API_URL, N8N_API_KEY)."
     ),
-    'Only replies (direction "out") can be posted through n8n for now.': (
-        'Через n8n пока можно отправлять только ответы (direction "out").'
+    # --- n8n engine and activity log ---
+    "A message needs the conversation_id (or the contact_id) it belongs to.": (
+        "Для сообщения нужен conversation_id диалога (или contact_id контакта), к которому оно относится."
     ),
-    "A reply needs the conversation_id it answers.": (
-        "Для ответа нужен conversation_id диалога, на который он отвечает."
+    "There is no n8n workflow for {platform} channels.": "Для каналов {platform} нет сценария n8n.",
+    "Connect the channel before switching it to n8n.": "Сначала подключите канал, потом переключайте его на n8n.",
+    "The company's n8n workflow for this channel is not active yet ({status}); provision it in n8n and try again.": (
+        "Сценарий n8n этой компании для канала ещё не активен ({status}): настройте его в n8n и попробуйте снова."
     ),
+    "Thank you for your message! We will answer you shortly.": "Спасибо за сообщение! Мы скоро ответим.",
+    "The cart cannot be ordered: {problem}.": "Эту корзину нельзя оформить: {problem}.",
+    "This server takes no online payments.": "Этот сервер не принимает онлайн-платежи.",
+    "The business has no Stripe account able to take payments yet.": (
+        "У компании пока нет аккаунта Stripe, который может принимать платежи."
+    ),
+    "The payment provider refused this checkout.": "Платёжная система отклонила эту оплату.",
+    "Activity entry not found.": "Запись журнала не найдена.",
+    "This entry cannot be retried: it succeeded, or retrying would not help.": (
+        "Эту запись нельзя повторить: она выполнена, или повтор не поможет."
+    ),
+    "Retry queued.": "Повтор поставлен в очередь.",
     # Vault
     "Secret not found.": "Секрет не найден.",
     "Client not found.": "Клиент не найден.",
@@ -586,6 +721,42 @@ RU: dict[str, str] = {
         "Менеджер вам ещё не назначен. Напишите в чат поддержки: ответит администратор."
     ),
     "Setup call not found.": "Созвон не найден.",
+    # --- account deletion ---
+    "Cloudinary did not delete the files. Try again shortly.": "Cloudinary не удалил файлы. Попробуйте чуть позже.",
+    "The password is wrong. Nothing was deleted.": "Неверный пароль. Ничего не удалено.",
+    "Confirm with the code we email you: ask for it with send-verification-code.": (
+        "Подтвердите кодом из письма: запросите его через send-verification-code."
+    ),
+    "Confirm with your password.": "Подтвердите паролем.",
+    "An administrator account cannot delete itself; another administrator removes it.": (
+        "Аккаунт администратора не может удалить сам себя: его удаляет другой администратор."
+    ),
+    "No such deletion.": "Такого удаления нет.",
+    "The company was not deleted: {reason}": "Компания не удалена: {reason}",
+    "This account is being deleted.": "Этот аккаунт удаляется.",
+    "Confirm deleting your X8 Network account": "Подтвердите удаление аккаунта X8 Network",
+    (
+        "Your code to confirm deleting your X8 Network account is: {code}\n\n"
+        "It is valid for {minutes} {minutes:plural:minute|minutes} and can be used once. Deleting the account "
+        "removes your companies, conversations, channels and payments settings for good.\n"
+        "If you did not ask for it, change your password: someone may be signed in as you."
+    ): (
+        "Код для подтверждения удаления аккаунта X8 Network: {code}\n\n"
+        "Он действует {minutes} {minutes:plural:минуту|минуты|минут} и подходит один раз. Удаление аккаунта "
+        "навсегда удаляет ваши компании, диалоги, каналы и настройки платежей.\n"
+        "Если вы его не запрашивали, смените пароль: возможно, кто-то вошёл под вашим именем."
+    ),
+    "support messages": "сообщений в поддержку",
+    "questions": "вопросов",
+    "X8 Network support wrote to you": "Вам написала поддержка X8 Network",
+    "You have an unread message from X8 Network support:\n\n{preview}\n\nAnswer it here: {link}\n": (
+        "У вас непрочитанное сообщение от поддержки X8 Network:\n\n{preview}\n\nОтветить можно здесь: {link}\n"
+    ),
+    "{sender} wrote in the support chat": "{sender} написал(а) в чат поддержки",
+    "{sender} wrote in the support chat and nobody has read it yet:\n\n{preview}\n\nAnswer it here: {link}\n": (
+        "{sender} написал(а) в чат поддержки, и сообщение ещё никто не прочитал:\n\n{preview}\n\n"
+        "Ответить можно здесь: {link}\n"
+    ),
     "Google is not set up on this server (GOOGLE_CLIENT_ID).": "Google не настроен на этом сервере (GOOGLE_CLIENT_ID).",
     "The calendar connection is missing its state. Connect the calendar again.": (
         "В запросе на подключение календаря нет параметра state. Подключите календарь ещё раз."

@@ -1,6 +1,7 @@
 """Versioned n8n workflow templates (R-N1), as JSON files beside this module.
 
-A template file is ``{"template", "version", "description", "name", "workflow": {nodes, connections, settings}}``.
+A template file is ``{"template", "version", "description", "name", "workflow": {nodes, connections, settings}}``,
+and ``"activate": false`` for a sub-workflow that is only called (Execute Workflow), never triggered.
 Tenant-specific values are placeholders ``__X8_<NAME>__`` inside strings, filled at provisioning by ``render``;
 nothing tenant-specific is written in a template. Raise ``version`` whenever the workflow changes: provisioning
 replaces a tenant's workflow when the version it was built from is older.
@@ -29,6 +30,10 @@ class Template:
     version: int
     name: str
     workflow: Mapping[str, Any]
+    activate: bool = True
+
+    def needs(self, placeholder: str) -> bool:
+        return placeholder in self.placeholders()
 
     def placeholders(self) -> frozenset[str]:
         return frozenset(PLACEHOLDER.findall(json.dumps({"name": self.name, "workflow": self.workflow})))
@@ -77,7 +82,31 @@ def _parse(key: str, data: Any) -> Template:
         raise TemplateError(f"template {key!r} needs a 'name'")
     if not isinstance(workflow, dict) or not all(k in workflow for k in ("nodes", "connections", "settings")):
         raise TemplateError(f"template {key!r} needs a 'workflow' with nodes, connections and settings")
-    return Template(key=key, version=version, name=name, workflow=workflow)
+    activate = data.get("activate", True)
+    if not isinstance(activate, bool):
+        raise TemplateError(f"template {key!r}: 'activate' is true or false")
+    return Template(key=key, version=version, name=name, workflow=workflow, activate=activate)
 
 
 TELEGRAM_INGRESS = "telegram_ingress"
+WHATSAPP_INGRESS = "whatsapp_ingress"
+META_INGRESS = "meta_ingress"
+GMAIL_INGRESS = "gmail_ingress"
+GMAIL_OUTPUT = "gmail_output"
+MAIN_GENERATION = "main_generation"  # one per n8n instance, shared by every company
+
+# The workflows each channel of a platform gets, its ingress first (its Webhook node's path carries the channel id).
+WORKFLOWS_BY_PLATFORM: Mapping[str, tuple[str, ...]] = {
+    "telegram": (TELEGRAM_INGRESS,),
+    "whatsapp": (WHATSAPP_INGRESS,),
+    "facebook": (META_INGRESS,),
+    "instagram": (META_INGRESS,),
+    "email": (GMAIL_INGRESS, GMAIL_OUTPUT),
+}
+EVERY_TEMPLATE = (TELEGRAM_INGRESS, WHATSAPP_INGRESS, META_INGRESS, GMAIL_INGRESS, GMAIL_OUTPUT, MAIN_GENERATION)
+
+
+def ingress_of(platform: str) -> str | None:
+    """The ingress template of a platform's channels (None: the platform has no n8n ingress)."""
+    found = WORKFLOWS_BY_PLATFORM.get(platform)
+    return found[0] if found else None

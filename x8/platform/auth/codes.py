@@ -32,6 +32,7 @@ class Purpose(StrEnum):
     REGISTER = "register"
     RESET = "reset"
     MAGIC = "magic"
+    DELETE_ACCOUNT = "delete_account"
 
 
 async def _supersede(session: AsyncSession, email: str, purpose: Purpose) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from x8.kit.client import client_ip
 from x8.kit.clock import utcnow
@@ -16,7 +17,7 @@ from x8.kit.ratelimit import hit, refuse_if_over
 from x8.kit.security import DUMMY_PASSWORD_HASH, hash_password, verify_password
 from x8.platform.audit.service import audit
 from x8.platform.auth import codes
-from x8.platform.auth.deps import CurrentPrincipal, CurrentUser
+from x8.platform.auth.deps import CurrentPrincipal, CurrentUser, UserPrincipal, authenticate
 from x8.platform.auth.schemas import (
     ChangePasswordIn,
     CodeIn,
@@ -33,6 +34,7 @@ from x8.platform.auth.schemas import (
     VerifiedOut,
 )
 from x8.platform.auth.sessions import revoke, revoke_all, rotate, start_session
+from x8.platform.deletion.service import running_for
 from x8.platform.mail import letters
 from x8.platform.mail.sender import send_mail
 from x8.platform.users.models import User
@@ -68,16 +70,40 @@ async def _account(db: DatabaseDep, email: str) -> User | None:
         return await get_by_email(session, email)
 
 
+async def _send_deletion_code(session: AsyncSession, settings: Settings, user: User) -> CodeSentOut:
+    code = codes.new_code()
+    language = as_language(user.language)
+    await send_mail(
+        session, settings, to=user.email, letter=letters.deletion_code(code, _CODE_MINUTES), language=language
+    )
+    await codes.store_code(session, settings.secret_key, user.email, codes.Purpose.DELETE_ACCOUNT, code)
+    return CodeSentOut(
+        message=msg("We sent a 6-digit code to your email.").render(language),
+        expires_in=int(codes.CODE_TTL.total_seconds()),
+    )
+
+
 @router.post(
     "/send-verification-code",
     response_model=CodeSentOut,
     responses=error_responses(Conflict, RateLimited, ServiceUnavailable),
 )
 async def send_verification_code(
-    body: EmailIn, request: Request, session: SessionDep, db: DatabaseDep, settings: SettingsDep
+    body: EmailIn,
+    request: Request,
+    session: SessionDep,
+    db: DatabaseDep,
+    settings: SettingsDep,
 ) -> CodeSentOut:
-    """Email a 6-digit registration code (valid 10 minutes, single use, five tries)."""
+    """Email a 6-digit registration code (valid 10 minutes, single use, five tries). Signed in, for the account's
+    own address: the code that confirms deleting the account (``DELETE /api/v1/users/me {"code"}``)."""
     await _limit_codes(db, settings, request, body.email)
+    # Read by hand, not as a dependency: signing in is optional here, and the schema must not say it is required.
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token:
+        principal = await authenticate(session, settings.secret_key, access_token=token)
+        if isinstance(principal, UserPrincipal) and principal.user.email == body.email:
+            return await _send_deletion_code(session, settings, principal.user)
     if await _account(db, body.email) is not None:
         raise Conflict(msg("An account with this email already exists. Sign in or reset your password."))
     code = codes.new_code()
@@ -142,6 +168,8 @@ async def login(
         await hit(db, keys=[email_key], window_seconds=window, what=msg("failed sign-in attempts"))
         raise Unauthorized(msg("Incorrect email or password."))
     if not user.is_active:
+        if await running_for(session, user.id) is not None:
+            raise Unauthorized(msg("This account is being deleted."))
         raise Unauthorized(msg("This account is disabled. Contact support."))
     return await start_session(session, settings.secret_key, user, request)
 

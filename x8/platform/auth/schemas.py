@@ -91,7 +91,9 @@ class CompleteRegistrationIn(BaseModel):
 
 class LoginIn(BaseModel):
     email: Email
-    password: str = Field(min_length=1, max_length=200)
+    # No minimum: an empty password (or one that is empty once the NUL characters no text may hold are taken out)
+    # is simply a wrong one, 401 like any other.
+    password: str = Field(max_length=200)
 
 
 class RefreshIn(BaseModel):

@@ -13,6 +13,7 @@ import uuid
 
 from x8.integrations.google import GoogleError, GoogleRefused
 from x8.kit.db import Database
+from x8.platform.activity import hooks as activity
 from x8.platform.booking import availability as availability_store
 from x8.platform.booking import calendar_store, store
 from x8.platform.booking.calendar import CalendarClient
@@ -59,8 +60,10 @@ async def sync_booking(db: Database, settings: Settings, company_id: uuid.UUID, 
     except GoogleError as failure:
         async with tenant_session(db, company_id) as session:
             await calendar_store.record_error(session, failure.message.render("en"))
+        await activity.calendar_write(db, company_id, booking_id, failure.message.render("en"))
         raise
     async with tenant_session(db, company_id) as session:
         await calendar_store.set_event_id(session, booking_id, event_id)
         await calendar_store.record_error(session, None)
+    await activity.calendar_write(db, company_id, booking_id, None)
     return "inserted" if wants_event else "deleted"

@@ -10,6 +10,8 @@ import dataclasses
 import uuid
 
 from fastapi import APIRouter, Request
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from x8.channel_adapters.base import ProviderError
 from x8.channel_adapters.registry import KINDS, adapter_for
@@ -58,10 +60,23 @@ def _info(channel: Channel) -> ChannelInfo:
         last_error=channel.last_error,
         error_count=channel.error_count,
         connected_at=channel.connected_at,
+        engine=channel.engine,
     )
 
 
-def _available(platform: str, chosen: bool, settings: Settings) -> AvailableChannel:
+# The Meta platforms connect through a pool app that offers their product: with no live app for it, this server
+# cannot connect them, whatever its settings.
+_META_PRODUCTS = {"facebook": "messenger", "instagram": "instagram"}
+
+
+async def _live_meta_products(session: AsyncSession) -> set[str]:
+    from x8.platform.meta_apps.models import MetaApp
+
+    query = select(func.unnest(MetaApp.products)).where(MetaApp.status == "live").distinct()
+    return {str(p) for p in (await session.scalars(query)).all()}
+
+
+def _available(platform: str, chosen: bool, settings: Settings, meta_live: set[str]) -> AvailableChannel:
     kind = KINDS.get(platform)
     if kind is None:
         return AvailableChannel(platform=platform, chosen=chosen, connectable=False, configured=False)
@@ -72,6 +87,8 @@ def _available(platform: str, chosen: bool, settings: Settings) -> AvailableChan
         fields=[ConnectFieldOut(**dataclasses.asdict(f)) for f in kind.fields],
     )
     configured = adapter_for(platform, settings).configured()
+    if platform in _META_PRODUCTS:
+        configured = configured and _META_PRODUCTS[platform] in meta_live
     return AvailableChannel(platform=platform, chosen=chosen, connectable=True, configured=configured, connect=form)
 
 
@@ -92,7 +109,8 @@ async def available_channels(
     else:
         owner, chosen = user, set()
     in_use = await channels_in_use(session, owner.id)
-    items = [_available(p.value, p.value in chosen, settings) for p in SELECTABLE_CHANNELS]
+    meta_live = await _live_meta_products(session)
+    items = [_available(p.value, p.value in chosen, settings, meta_live) for p in SELECTABLE_CHANNELS]
     return AvailableChannels(items=items, limit=channel_limit(owner), in_use=in_use)
 
 

@@ -17,6 +17,8 @@ from x8.platform.conversations import service
 from x8.platform.conversations.tasks import schedule_turn, take_turn_now
 from x8.platform.inbox.handlers import handles
 from x8.platform.inbox.models import WebhookEvent
+from x8.platform.tiktok.attribution import attribute
+from x8.platform.tiktok.whatsapp_number import remember_number
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +34,8 @@ async def ingest_message(ctx: WorkerContext, channel: Channel, message: InboundM
     received = await service.receive(ctx.db, channel, message, pause_minutes=ctx.settings.human_pause_minutes)
     if received.from_owner:
         return
+    if not received.duplicate:
+        await attribute(ctx.db, channel, message)  # before the turn: an order it makes carries the lead source
     delay = await service.buffer_seconds_for(ctx.db, ctx.settings, channel.company_id)
     if delay > 0:
         await schedule_turn(channel.company_id, received.conversation_id, delay=delay)
@@ -63,6 +67,8 @@ async def _apply_status(ctx: WorkerContext, channel: Channel, change: StatusChan
         await schedule_restart(channel.id, attempt=0)
         return
     await service.set_channel_status(ctx.db, channel.id, change.status)
+    if change.status == ChannelStatus.CONNECTED and change.account:
+        await remember_number(ctx.db, channel.id, change.account)  # where TikTok tracking links send customers
 
 
 for _platform, _kind in KINDS.items():

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -18,7 +18,15 @@ class Channel(Base):
     """One platform connected for one company. Its credentials live in the vault (``channel_secret_ref``)."""
 
     __tablename__ = "channels"
-    __table_args__ = (UniqueConstraint("company_id", "platform", name="uq_channels_company_platform"),)
+    __table_args__ = (
+        UniqueConstraint("company_id", "platform", name="uq_channels_company_platform"),
+        # The Meta webhook names a page (or Instagram account) by its Meta id (x8.platform.channels.meta_lookup).
+        Index(
+            "ix_channels_meta_account",
+            text("(config ->> 'meta_account_id')"),
+            postgresql_where=text("platform IN ('facebook', 'instagram')"),
+        ),
+    )
 
     id: Mapped[uuid.UUID] = uuid_pk()
     company_id: Mapped[uuid.UUID] = mapped_column(
@@ -31,6 +39,7 @@ class Channel(Base):
     config: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, default=dict)
     last_error: Mapped[str | None] = mapped_column(Text)
     error_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    engine: Mapped[str] = mapped_column(String(8), nullable=False, default="native", server_default="native")
     connected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = now_column()
     updated_at: Mapped[datetime] = updated_column()

@@ -38,7 +38,7 @@ class ConnectFormOut(BaseModel):
     ``company_id``) to ``path``; ``qr`` posts ``company_id`` to ``path`` and, while the channel is CONNECTING,
     shows the QR code from ``qr_path?channel_id=``; ``sandbox`` is the playground."""
 
-    kind: str = Field(description="form | qr | sandbox")
+    kind: str = Field(description="form | qr | sandbox | tiktok (bind the company's WhatsApp channel)")
     path: str | None
     qr_path: str | None
     fields: list[ConnectFieldOut]
@@ -67,6 +67,7 @@ class ChannelInfo(BaseModel):
     last_error: str | None
     error_count: int
     connected_at: datetime | None
+    engine: str = Field("native", description='Who answers its turns: "native" or "n8n" (R-N4)')
 
 
 class ChannelList(BaseModel):

@@ -29,6 +29,7 @@ from x8.kit.db import Database
 from x8.kit.errors import BadRequest, NotFound, PaymentRequired
 from x8.kit.i18n import msg
 from x8.kit.secretbox import secret_hash
+from x8.platform.activity import hooks as activity
 from x8.platform.audit.service import record
 from x8.platform.billing.plans import can_operate
 from x8.platform.channels.cache import channel_secret, forget_channel
@@ -36,9 +37,12 @@ from x8.platform.channels.models import Channel, channel_secret_ref
 from x8.platform.companies.models import Company
 from x8.platform.companies.service import check_channel_choice, get_editable
 from x8.platform.users.models import User
+from x8.platform.vault import audit_log as vault_audit
 from x8.platform.vault import repository as vault
+from x8.platform.vault.audit_log import Actor as VaultActor
+from x8.platform.vault.audit_log import VaultAction
 from x8.platform.vault.keys import vault_keys
-from x8.platform.vault.models import SecretKind
+from x8.platform.vault.models import SecretKind, VaultSecret
 from x8.settings import Settings
 
 SANDBOX = "web"
@@ -54,7 +58,14 @@ class _SecretShape:
     label: str
 
 
-_SECRET_SHAPES = {"telegram": _SecretShape(SecretKind.TELEGRAM_BOT_TOKEN, "bot_token", "Telegram bot token")}
+_SECRET_SHAPES = {
+    "telegram": _SecretShape(SecretKind.TELEGRAM_BOT_TOKEN, "bot_token", "Telegram bot token"),
+    # The email channel's credentials name their provider: Gmail's OAuth tokens or a mailbox's password.
+    "email:gmail": _SecretShape(SecretKind.GMAIL_OAUTH, None, "Gmail"),
+    "email:mailbox": _SecretShape(SecretKind.IMAP_PASSWORD, None, "Mailbox password"),
+    "facebook": _SecretShape(SecretKind.META_PAGE_TOKEN, "page_token", "Facebook Page token"),
+    "instagram": _SecretShape(SecretKind.META_PAGE_TOKEN, "page_token", "Instagram (Facebook Page) token"),
+}
 
 
 def _shape(platform: str) -> _SecretShape:
@@ -82,16 +93,33 @@ async def credentials_of(db: Database, settings: Settings, channel: Channel) -> 
 
 async def _keep_credentials(
     session: AsyncSession, settings: Settings, company: Company, channel: Channel, credentials: dict[str, Any]
-) -> None:
+) -> tuple[VaultAction, VaultSecret] | None:
+    """Store (or replace, or drop) the channel's secret; what happened to the vault, for its audit entry."""
     ref = channel_secret_ref(channel.id)
+    existing = await vault.secret_by_ref(session, ref)
     if not credentials:
         await vault.delete_secret(session, ref)
-        return
-    shape = _shape(channel.platform)
+        return None if existing is None else (VaultAction.DELETE, existing)
+    provider = credentials.get("provider")
+    shape = _SECRET_SHAPES.get(f"{channel.platform}:{provider}") or _shape(channel.platform)
     new = vault.NewSecret(
         client_id=company.owner_id, company_id=company.id, kind=shape.kind, label=shape.label, ref=ref
     )
-    await vault.store_secret(session, vault_keys(settings), new, credentials_to_value(channel.platform, credentials))
+    value = credentials_to_value(channel.platform, credentials)
+    secret = await vault.store_secret(session, vault_keys(settings), new, value)
+    return (VaultAction.CREATE if existing is None else VaultAction.UPDATE), secret
+
+
+async def _audit_secret(
+    session: AsyncSession, request: Request | None, user: User, change: tuple[VaultAction, VaultSecret] | None
+) -> None:
+    """The vault's own audit entry for a channel secret written or dropped by a connect or a disconnect, so the
+    vault's audit list tells every change of a secret, not only the edits made on the Vault page."""
+    if change is None:
+        return
+    action, secret = change
+    actor = VaultActor(id=user.id, role=str(user.role), ip=client_ip(request) if request is not None else None)
+    await vault_audit.write(session, actor, action, secret_id=secret.id, secret=secret)
 
 
 async def channel_for(session: AsyncSession, company_id: uuid.UUID, platform: str) -> Channel | None:
@@ -155,6 +183,11 @@ async def connect(
         result = await adapter.connect(planned.channel, given)  # no transaction is open here
     except InvalidCredentials as exc:
         raise BadRequest(exc.message) from exc
+    except ProviderError as exc:
+        await activity.channel_connect(
+            db, company_id, planned.channel.id, platform, str(exc), registered_before=not planned.is_new
+        )
+        raise
     try:
         channel = await _record_connect(db, settings, request, user, planned, result)
     except Exception:
@@ -162,17 +195,20 @@ async def connect(
             await _undo_at_provider(settings, planned.channel, result)
         raise
     forget_channel(channel.id)  # committed: this process's next webhook reads the new row
+    await activity.channel_connect(db, company_id, channel.id, platform, None)
     await _keep_n8n_in_step(settings, channel)
     return channel
 
 
 async def _keep_n8n_in_step(settings: Settings, channel: Channel) -> None:
-    """A Telegram bot connected or disconnected: the company's n8n workflows follow (committed first; the job
-    calls n8n). Nothing to do on a server without n8n."""
-    if channel.platform != "telegram" or not (settings.n8n_api_url and settings.n8n_api_key):
-        return
+    """A channel with an n8n workflow (Telegram, WhatsApp, Meta, email) connected or disconnected: the company's
+    n8n workflows follow (committed first; the job calls n8n). Nothing to do on a server without n8n."""
     # Imported here: the n8n bridge reads channels through this module.
     from x8.n8n_bridge.tasks import schedule_provisioning
+    from x8.n8n_bridge.templates import ingress_of
+
+    if ingress_of(channel.platform) is None or not (settings.n8n_api_url and settings.n8n_api_key):
+        return
 
     await schedule_provisioning(channel.company_id)
 
@@ -201,8 +237,9 @@ async def _record_connect(
         channel.last_error = None
         channel.connected_at = utcnow()
         await session.flush()
-        await _keep_credentials(session, settings, company, channel, result.credentials)
+        change = await _keep_credentials(session, settings, company, channel, result.credentials)
         await _audit(session, request, user, "channel.connected", channel)
+        await _audit_secret(session, request, user, change)
     return channel
 
 
@@ -232,7 +269,9 @@ async def disconnect(db: Database, settings: Settings, request: Request, user: U
         if row is None:
             raise NotFound(msg("Channel not found."))
         row.status = ChannelStatus.DISCONNECTED
+        secret = await vault.secret_by_ref(session, channel_secret_ref(row.id))
         await vault.delete_secret(session, channel_secret_ref(row.id))
+        await _audit_secret(session, request, user, None if secret is None else (VaultAction.DELETE, secret))
         row.webhook_secret_hash = None
         if refusal is not None:
             row.last_error = refusal

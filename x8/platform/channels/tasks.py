@@ -10,6 +10,7 @@ import procrastinate
 from x8.channel_adapters.base import ChannelStatus, ProviderError
 from x8.channel_adapters.registry import adapter_for
 from x8.kit.jobs import context
+from x8.platform.activity import hooks as activity
 from x8.platform.conversations import service
 
 blueprint = procrastinate.Blueprint()
@@ -31,10 +32,14 @@ async def restart_session(channel_id: str, attempt: int) -> None:
         await adapter_for(channel.platform, ctx.settings).restart(channel)
     except ProviderError as exc:
         await service.record_channel_error(ctx.db, channel.id, str(exc))
-        if attempt + 1 < RESTARTS:
+        will_retry = attempt + 1 < RESTARTS
+        if will_retry:
             await schedule_restart(channel.id, attempt=attempt + 1)
         else:
             log.error("gave up restarting the session of channel %s: %s", channel_id, exc)
+        await activity.session_start(ctx.db, channel.company_id, channel.id, str(exc), will_retry=will_retry)
+        return
+    await activity.session_start(ctx.db, channel.company_id, channel.id, None)
 
 
 async def schedule_restart(channel_id: uuid.UUID, *, attempt: int) -> None:

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response
 
 from x8.kit.db import OwnerDatabaseDep, SessionDep, after_commit
 from x8.kit.deps import DatabaseDep, SettingsDep
-from x8.kit.errors import Forbidden, NotFound, PaymentRequired, RateLimited, error_responses
+from x8.kit.errors import Forbidden, NotFound, PaymentRequired, RateLimited, ServiceUnavailable, error_responses
 from x8.kit.i18n import msg
 from x8.kit.pagination import Limit, Offset
 from x8.kit.ratelimit import hit
@@ -84,17 +84,28 @@ async def update_company(
     return _out(await service.update_company(session, user, company_id, body))
 
 
-@router.delete("/{company_id}", status_code=204, responses=error_responses(NotFound, Forbidden))
+@router.delete("/{company_id}", status_code=204, responses=error_responses(NotFound, Forbidden, ServiceUnavailable))
 async def delete_company(
     company_id: uuid.UUID,
     request: Request,
     user: CurrentUser,
     session: SessionDep,
+    db: DatabaseDep,
     owner_db: OwnerDatabaseDep,
     settings: SettingsDep,
 ) -> Response:
-    """Delete the company and everything of it: its tenant schema, roles and data (and, once committed, what X8
-    made for it in n8n)."""
+    """Delete the company and everything of it: its channels unregistered at their providers, its Google grant
+    revoked, its MongoDB history, its tenant schema, roles and data (and, once committed, what X8 made for it in
+    n8n). A provider that does not answer is 503 and the company stays: deleting again goes on where it stopped."""
+    from x8.platform.deletion.company import release_outside  # the deletion steps read companies themselves
+    from x8.platform.deletion.steps import StepFailed
+
+    company = await service.get_editable(session, user, company_id)
+    await session.commit()  # no transaction waits on the providers
+    try:
+        await release_outside(db, settings, company.owner_id, company_id)
+    except StepFailed as failure:
+        raise ServiceUnavailable(msg("The company was not deleted: {reason}", reason=failure.message)) from failure
     await service.delete_company(session, owner_db, user, company_id)
     await audit(session, request, user.id, "company.deleted", ("company", company_id))
     if settings.n8n_api_url and settings.n8n_api_key:

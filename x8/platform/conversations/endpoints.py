@@ -26,6 +26,7 @@ from x8.kit.pagination import Limit, Offset
 from x8.kit.security import decode_token, encode_token
 from x8.platform.audit.service import audit
 from x8.platform.auth.deps import CurrentPrincipal, principal_from_token
+from x8.platform.channels import meta_window
 from x8.platform.companies.scope import CompanyScope, VisibleCompany
 from x8.platform.companies.service import get_visible
 from x8.platform.conversations.history import history_store, remember
@@ -183,7 +184,7 @@ async def list_messages(
     "/{conversation_id:uuid}/messages",
     response_model=ConversationMessage,
     status_code=201,
-    responses=error_responses(NotFound, Forbidden),
+    responses=error_responses(NotFound, Forbidden, meta_window.OutsideMessagingWindow),
 )
 async def reply_as_human(
     conversation_id: uuid.UUID,
@@ -198,6 +199,7 @@ async def reply_as_human(
     async with company.tenant() as ts:
         if await queries.get_conversation(ts, conversation_id) is None:
             raise NotFound(msg("Conversation not found."))
+        await meta_window.refuse_human_reply(ts, conversation_id)
         message = await queries.add_human_reply(
             ts, conversation_id, body.text, pause_minutes=settings.human_pause_minutes
         )

@@ -26,7 +26,9 @@ from x8.conversations.ports import TurnPorts, tenant_kb_search
 from x8.kit.db import Database
 from x8.kit.failing import FailureWindow
 from x8.kit.i18n import msg
+from x8.platform.activity import hooks as activity
 from x8.platform.booking import chat as booking_chat
+from x8.platform.channels import meta_window
 from x8.platform.channels.cache import channel_for_webhook
 from x8.platform.channels.service import credentials_of
 from x8.platform.conversations.history import history_store, recall, remember
@@ -207,6 +209,8 @@ async def deliver(
             raise SendInFlight(found.seconds)
         outgoing = found
     channel = await channel_for_webhook(db, outgoing.channel_id)
+    if await meta_window.refused_outside_window(db, company_id, channel, outgoing):
+        return "failed"  # Meta's 24-hour window has closed: stored failed, not sent
     failure: ProviderError | None = None
     provider_id: str | None = None
     retry = False
@@ -235,8 +239,10 @@ async def deliver(
     if failure is None:
         return "sent"
     await record_channel_error(db, channel.id, str(failure))
+    await meta_window.flag_channel(db, channel, failure)
     if retry:
         raise failure
+    await activity.send_failed(db, company_id, channel.id, outgoing.id, str(failure))
     return "failed"
 
 

@@ -18,6 +18,7 @@ from procrastinate.jobs import Job
 from x8.channel_adapters.base import ProviderError
 from x8.kit import job_alarm
 from x8.kit.jobs import WorkerContext, context
+from x8.n8n_bridge import engine as n8n_engine
 from x8.platform.conversations import replies, service
 
 blueprint = procrastinate.Blueprint()
@@ -51,7 +52,10 @@ async def take_turn(company_id: str, conversation_id: str) -> None:
 async def take_turn_now(ctx: WorkerContext, company_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
     """Take the turn, then send its reply in the same job: a job per step cost more than the step itself under
     load. A send that fails in a way worth retrying moves to its own ``send_message`` job."""
-    outcome = await replies.run_turn(ctx.db, ctx.settings, company_id, conversation_id)
+    # A channel on the n8n engine hands the turn to n8n (None: the native engine takes it).
+    outcome = await n8n_engine.hand_over_turn(ctx.db, ctx.settings, company_id, conversation_id)
+    if outcome is None:
+        outcome = await replies.run_turn(ctx.db, ctx.settings, company_id, conversation_id)
     if outcome.wait_seconds > 0:
         await schedule_turn(company_id, conversation_id, delay=outcome.wait_seconds)
     if outcome.handover:

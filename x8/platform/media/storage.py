@@ -12,12 +12,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, get_args
 
 from x8.kit.i18n import UserFacingError, msg
 from x8.settings import Settings
 
 ResourceType = Literal["image", "video"]
+DELETE_BATCH = 100  # Cloudinary deletes at most 100 public ids per call
 Folder = Literal["product", "service"]
 
 
@@ -45,6 +46,10 @@ class MediaStorage(Protocol):
     async def list(self, prefix: str, resource_type: ResourceType) -> list[MediaItem]: ...
 
     async def delete(self, public_id: str, resource_type: ResourceType) -> bool: ...
+
+    async def remove_all(self, prefix: str) -> int:
+        """Every file under ``prefix`` and the folder itself (account deletion); how many files went."""
+        ...
 
 
 class LocalStorage:
@@ -93,6 +98,12 @@ class LocalStorage:
 
     def remove_prefix(self, prefix: str) -> None:
         shutil.rmtree(self.root / prefix, ignore_errors=True)
+
+    async def remove_all(self, prefix: str) -> int:
+        folder = self.root / prefix
+        count = sum(1 for path in folder.rglob("*") if path.is_file()) if folder.is_dir() else 0
+        await asyncio.to_thread(self.remove_prefix, prefix)
+        return count
 
 
 class CloudinaryStorage:
@@ -158,6 +169,31 @@ class CloudinaryStorage:
             cloudinary.api.delete_resources, [public_id], resource_type=resource_type, type="upload", invalidate=True
         )
         return bool(result.get("deleted", {}).get(public_id) == "deleted")
+
+    async def remove_all(self, prefix: str) -> int:
+        """Cloudinary lists and deletes at most a few hundred resources a call, so this goes round until the
+        listing is empty; then the folder, which Cloudinary only deletes once it is empty (gone already: fine)."""
+        import cloudinary.api
+        import cloudinary.exceptions
+
+        removed = 0
+        for resource_type in get_args(ResourceType):
+            last: list[str] = []
+            while ids := [item.public_id for item in await self.list(prefix, resource_type)]:
+                if ids == last:  # deleted, yet listed again: do not go round for ever
+                    raise StorageUnavailable(msg("Cloudinary did not delete the files. Try again shortly."))
+                last = ids
+                for start in range(0, len(ids), DELETE_BATCH):
+                    batch = ids[start : start + DELETE_BATCH]
+                    await self._call(cloudinary.api.delete_resources, batch, resource_type=resource_type, type="upload")
+                removed += len(ids)
+        try:
+            await asyncio.to_thread(cloudinary.api.delete_folder, prefix, **self.options)
+        except cloudinary.exceptions.NotFound:
+            pass
+        except Exception as exc:
+            raise StorageUnavailable(msg("Cloudinary is not answering right now. Try again shortly.")) from exc
+        return removed
 
 
 IMAGE_FORMATS = {"jpg", "png", "gif", "webp"}

@@ -1,7 +1,8 @@
-"""The pool of pre-reviewed Meta apps (SPEC.md R-CH4) on the control plane, and which app each business was given.
+"""The pool of pre-reviewed Meta apps (SPEC.md R-CH4) on the control plane, which app each business was given, and
+the data-deletion requests Meta sent.
 
-The app secret is sealed with X8_VAULT_KEY (``x8/kit/secretbox.py``), bound to the app's row; only its last four
-characters are kept in clear, for the masked value answers show.
+The app secret lives in the vault (kind ``meta_app_secret``, ``ref`` ``meta_app:<id>``, no client: a platform
+secret), never in this table.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -22,8 +23,6 @@ class MetaApp(Base):
     id: Mapped[uuid.UUID] = uuid_pk()
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     app_id: Mapped[str] = mapped_column(String(32), nullable=False, unique=True)  # Meta's numeric app id
-    sealed_secret: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
-    secret_last4: Mapped[str] = mapped_column(String(4), nullable=False)
     products: Mapped[list[str]] = mapped_column(ARRAY(String(16)), nullable=False)
     status: Mapped[str] = mapped_column(String(16), nullable=False)
     capacity: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -44,3 +43,19 @@ class MetaAppAssignment(Base):
         UUID(as_uuid=True), ForeignKey("meta_apps.id", ondelete="RESTRICT"), nullable=False, index=True
     )
     assigned_at: Mapped[datetime] = now_column()
+
+
+class MetaDataDeletion(Base):
+    """A data-deletion request Meta forwarded for one of its users (their app-scoped id), and what was removed: the
+    channels that person connected. The confirmation code is what Meta shows the person, with the status URL."""
+
+    __tablename__ = "meta_data_deletions"
+
+    confirmation_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    meta_app_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("meta_apps.id", ondelete="SET NULL")
+    )
+    meta_user_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    channels_removed: Mapped[int] = mapped_column(Integer, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    requested_at: Mapped[datetime] = now_column()

@@ -1,5 +1,7 @@
 """The Meta app pool (SPEC.md §"Shapes and flows for R-CH4 … R-CH6"): the admin adds, edits, disables and removes
-apps; a business is given the least-loaded live app for its product on its first Meta login, and keeps it."""
+apps; a business is given the least-loaded live app for its product on its first Meta login, and keeps it.
+
+Each app's secret is a platform secret in the vault (``ref`` ``meta_app:<id>``): answers show it masked."""
 
 from __future__ import annotations
 
@@ -12,34 +14,44 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from x8.kit.errors import Conflict, NotFound
 from x8.kit.i18n import msg
-from x8.kit.secretbox import open_sealed, seal
+from x8.kit.secretbox import Keyring
 from x8.platform.meta_apps.models import MetaApp, MetaAppAssignment
 from x8.platform.meta_apps.schemas import MetaAppCreate, MetaAppOut, MetaAppStatus, MetaAppUpdate, MetaProduct
+from x8.platform.vault import repository as vault
+from x8.platform.vault.models import SecretKind
 
 
-def _bound_to(app_id: uuid.UUID) -> str:
+def secret_ref(app_id: uuid.UUID) -> str:
+    """How the app's secret is found in the vault."""
     return f"meta_app:{app_id}"
 
 
-def _seal_secret(vault_key: str, row_id: uuid.UUID, secret: str) -> bytes:
-    return seal(vault_key, {"app_secret": secret}, bound_to=_bound_to(row_id))
+async def _keep_secret(session: AsyncSession, keys: Keyring, app_id: uuid.UUID, name: str, secret: str) -> None:
+    new = vault.NewSecret(
+        client_id=None,
+        company_id=None,
+        kind=SecretKind.META_APP_SECRET,
+        label=f"Meta app {name}"[:200],
+        ref=secret_ref(app_id),
+    )
+    await vault.store_secret(session, keys, new, secret)
 
 
-def app_secret(vault_key: str, app: MetaApp) -> str:
+async def app_secret(session: AsyncSession, keys: Keyring, app_id: uuid.UUID) -> str | None:
     """The app's secret in clear: for the OAuth code exchange and webhook signatures, never for an answer."""
-    return str(open_sealed(vault_key, app.sealed_secret, bound_to=_bound_to(app.id))["app_secret"])
+    return await vault.read_by_ref(session, keys, secret_ref(app_id))
 
 
-def masked(last4: str) -> str:
-    return f"••••{last4}"
+def masked(secret: str | None) -> str:
+    return f"••••{secret[-4:]}" if secret else "••••"
 
 
-def app_out(app: MetaApp, businesses_assigned: int) -> MetaAppOut:
+def app_out(app: MetaApp, businesses_assigned: int, secret: str | None) -> MetaAppOut:
     return MetaAppOut(
         id=app.id,
         name=app.name,
         app_id=app.app_id,
-        app_secret=masked(app.secret_last4),
+        app_secret=masked(secret),
         products=[MetaProduct(p) for p in app.products],
         status=MetaAppStatus(app.status),
         capacity=app.capacity,
@@ -58,21 +70,21 @@ def _assigned_count() -> ScalarSelect[int]:
     )
 
 
-async def list_apps(session: AsyncSession) -> list[MetaAppOut]:
+async def list_apps(session: AsyncSession, keys: Keyring) -> list[MetaAppOut]:
     rows: Sequence[tuple[MetaApp, int]] = (
         await session.execute(select(MetaApp, _assigned_count()).order_by(MetaApp.created_at, MetaApp.id))
     ).all()
-    return [app_out(app, count) for app, count in rows]
+    return [app_out(app, count, await app_secret(session, keys, app.id)) for app, count in rows]
 
 
-async def get_app(session: AsyncSession, app_id: uuid.UUID) -> MetaAppOut:
+async def get_app(session: AsyncSession, keys: Keyring, app_id: uuid.UUID) -> MetaAppOut:
     row = (await session.execute(select(MetaApp, _assigned_count()).where(MetaApp.id == app_id))).first()
     if row is None:
         raise NotFound(msg("Meta app not found."))
-    return app_out(row[0], row[1])
+    return app_out(row[0], row[1], await app_secret(session, keys, app_id))
 
 
-async def create_app(session: AsyncSession, vault_key: str, body: MetaAppCreate) -> uuid.UUID:
+async def create_app(session: AsyncSession, keys: Keyring, body: MetaAppCreate) -> uuid.UUID:
     """Add an app; an app id already in the pool is 409."""
     row_id = uuid.uuid4()
     created = await session.scalar(
@@ -81,8 +93,6 @@ async def create_app(session: AsyncSession, vault_key: str, body: MetaAppCreate)
             id=row_id,
             name=body.name,
             app_id=body.app_id,
-            sealed_secret=_seal_secret(vault_key, row_id, body.app_secret),
-            secret_last4=body.app_secret[-4:],
             products=[p.value for p in body.products],
             status=body.status.value,
             capacity=body.capacity,
@@ -92,10 +102,11 @@ async def create_app(session: AsyncSession, vault_key: str, body: MetaAppCreate)
     )
     if created is None:
         raise Conflict(msg("This Meta app is already in the pool."))
+    await _keep_secret(session, keys, row_id, body.name, body.app_secret)
     return row_id
 
 
-async def update_app(session: AsyncSession, vault_key: str, app_id: uuid.UUID, body: MetaAppUpdate) -> list[str]:
+async def update_app(session: AsyncSession, keys: Keyring, app_id: uuid.UUID, body: MetaAppUpdate) -> list[str]:
     """Apply the fields sent (the row locked); the names of the fields changed, for the audit log."""
     app = (await session.execute(select(MetaApp).where(MetaApp.id == app_id).with_for_update())).scalar_one_or_none()
     if app is None:
@@ -103,8 +114,7 @@ async def update_app(session: AsyncSession, vault_key: str, app_id: uuid.UUID, b
     if body.name is not None:
         app.name = body.name
     if body.app_secret is not None:
-        app.sealed_secret = _seal_secret(vault_key, app.id, body.app_secret)
-        app.secret_last4 = body.app_secret[-4:]
+        await _keep_secret(session, keys, app.id, app.name, body.app_secret)
     if body.products is not None:
         app.products = [p.value for p in body.products]
     if body.status is not None:
@@ -132,6 +142,7 @@ async def delete_app(session: AsyncSession, app_id: uuid.UUID) -> None:
             businesses_assigned=in_use,
         )
     await session.execute(delete(MetaApp).where(MetaApp.id == app_id))
+    await vault.delete_secret(session, secret_ref(app_id))
 
 
 async def app_for_business(session: AsyncSession, business_id: uuid.UUID, product: MetaProduct) -> MetaApp | None:

@@ -9,10 +9,11 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from x8.kit.db import after_commit
 from x8.kit.errors import NotFound
 from x8.kit.i18n import msg
 from x8.platform.booking.errors import Unprocessable
-from x8.platform.support import live, repository
+from x8.platform.support import live, repository, tasks
 from x8.platform.support.models import SupportMessage
 from x8.platform.support.schemas import (
     ChatMessageOut,
@@ -66,6 +67,7 @@ async def post(session: AsyncSession, caller: User, client_id: uuid.UUID | None,
     client = await thread_client(session, caller, client_id)
     message = await repository.add(session, client.id, caller, text.strip())
     await live.thread_changed(session, client)
+    after_commit(session, lambda: tasks.schedule_unread_mail(message.id))
     return message_out(message)
 
 

@@ -15,10 +15,11 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import StreamingResponse
 
 from x8.kit.db import SessionDep
-from x8.kit.deps import SettingsDep
-from x8.kit.errors import Forbidden, NotFound, Unauthorized, error_responses
+from x8.kit.deps import DatabaseDep, SettingsDep
+from x8.kit.errors import Forbidden, NotFound, RateLimited, Unauthorized, error_responses
 from x8.kit.i18n import msg
 from x8.kit.pagination import Limit, Offset
+from x8.kit.ratelimit import hit
 from x8.kit.security import decode_token, encode_token
 from x8.platform.auth.deps import CurrentPrincipal, CurrentUser, ManagerOrAdmin, principal_from_token, require_role
 from x8.platform.booking.errors import SlotTaken, Unprocessable
@@ -97,11 +98,23 @@ def _instant(moment: date | datetime | None) -> datetime | None:
 
 
 @router.post(
-    "/chat", status_code=201, response_model=ChatMessageOut, responses=error_responses(NotFound, Unprocessable)
+    "/chat",
+    status_code=201,
+    response_model=ChatMessageOut,
+    responses=error_responses(NotFound, Unprocessable, RateLimited),
 )
-async def write_chat(body: ChatMessageIn, user: CurrentUser, session: SessionDep) -> ChatMessageOut:
+async def write_chat(
+    body: ChatMessageIn, user: CurrentUser, session: SessionDep, db: DatabaseDep, settings: SettingsDep
+) -> ChatMessageOut:
     """Write in a thread: a business in its own (its manager, or the admins while it has none, answer); a manager in
-    their businesses'; an admin in any."""
+    their businesses'; an admin in any. A message still unread after a few minutes is sent on by email. At most
+    ``X8_RATE_LIMIT_SUPPORT_MESSAGES_PER_MINUTE`` a minute (429)."""
+    await hit(
+        db,
+        keys=[(f"support:chat:{user.id}", settings.rate_limit_support_messages_per_minute)],
+        window_seconds=60,
+        what=msg("support messages"),
+    )
     return await chat.post(session, user, body.client_id, body.text)
 
 
@@ -188,11 +201,18 @@ async def events(
     return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
 
 
-@router.post("/ai-faq/chat", response_model=FaqAnswer)
-async def ask_faq(body: FaqQuestion, user: CurrentUser, settings: SettingsDep) -> FaqAnswer:
+@router.post("/ai-faq/chat", response_model=FaqAnswer, responses=error_responses(RateLimited))
+async def ask_faq(body: FaqQuestion, user: CurrentUser, settings: SettingsDep, db: DatabaseDep) -> FaqAnswer:
     """Answer a question about the platform from the FAQ (docs/faq), in the question's language, citing the entries
     used; a question the FAQ does not cover gets an honest answer pointing to the support chat, with no sources.
-    With ``N8N_AI_FAQ_URL`` set, an n8n workflow answers (the built-in engine when it fails)."""
+    With ``N8N_AI_FAQ_URL`` set, an n8n workflow answers (the built-in engine when it fails). At most
+    ``X8_RATE_LIMIT_FAQ_QUESTIONS_PER_MINUTE`` a minute (429)."""
+    await hit(
+        db,
+        keys=[(f"support:faq:{user.id}", settings.rate_limit_faq_questions_per_minute)],
+        window_seconds=60,
+        what=msg("questions"),
+    )
     return await faq.ask(settings, body.message)
 
 

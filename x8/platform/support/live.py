@@ -1,5 +1,6 @@
 """Live support chat: ``pg_notify`` in the transaction that stores a message (so the notice leaves only when it
-commits), and one LISTEN connection per process fanning notices out to the Server-Sent-Event streams open in it.
+commits), and one LISTEN connection per process (x8.kit.notify_broker) fanning notices out to the Server-Sent-Event
+streams open in it.
 
 A notice names the thread (the business) and its audience: the business itself, its manager, and the admins, who
 may answer any thread. Each stream listens for one audience. A stream that falls behind loses nothing that
@@ -8,23 +9,16 @@ matters: the event only says "reload this thread".
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 import uuid
-from collections import defaultdict
-from typing import Any
+from collections.abc import Iterable
 
-import asyncpg
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from x8.kit.db_urls import libpq_url
+from x8.kit.notify_broker import NotifyBroker
 from x8.platform.users.models import Role, User
 
-log = logging.getLogger(__name__)
 CHANNEL = "x8_support"
-QUEUE_SIZE = 100
 # The admins' audience: every thread.
 ADMINS = uuid.UUID(int=0)
 
@@ -39,50 +33,14 @@ async def thread_changed(session: AsyncSession, client: User) -> None:
     await session.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payload})
 
 
-class SupportBroker:
-    def __init__(self, app_url: str) -> None:
-        self._dsn = libpq_url(app_url)
-        self._connection: asyncpg.Connection | None = None
-        self._lock = asyncio.Lock()
-        self._subscribers: dict[uuid.UUID, set[asyncio.Queue[str]]] = defaultdict(set)
+class SupportBroker(NotifyBroker):
+    """A notice ``<client id>:<manager id or nothing>`` goes to the business, its manager and the admins, as the
+    thread's id (the business's)."""
 
-    async def subscribe(self, audience: uuid.UUID) -> asyncio.Queue[str]:
-        await self._listen()
-        queue: asyncio.Queue[str] = asyncio.Queue(QUEUE_SIZE)
-        self._subscribers[audience].add(queue)
-        return queue
+    channel = CHANNEL
+    what = "support chat notifications"
 
-    def unsubscribe(self, audience: uuid.UUID, queue: asyncio.Queue[str]) -> None:
-        self._subscribers[audience].discard(queue)
-        if not self._subscribers[audience]:
-            del self._subscribers[audience]
-
-    async def ensure_listening(self) -> None:
-        """Reconnect if the LISTEN connection died; streams call this on every keep-alive."""
-        try:
-            await self._listen()
-        except (OSError, asyncpg.PostgresError) as exc:
-            log.warning("support chat notifications are not available: %s", type(exc).__name__)
-
-    async def _listen(self) -> None:
-        async with self._lock:
-            if self._connection is not None and not self._connection.is_closed():
-                return
-            self._connection = await asyncpg.connect(self._dsn)
-            await self._connection.add_listener(CHANNEL, self._notified)
-
-    def _notified(self, connection: Any, pid: int, channel: str, payload: str) -> None:
+    def route(self, payload: str) -> Iterable[tuple[uuid.UUID, str]]:
         client, _, manager = payload.partition(":")
-        try:
-            audiences = {uuid.UUID(client), ADMINS} | ({uuid.UUID(manager)} if manager else set())
-        except ValueError:
-            return
-        for audience in audiences:
-            for queue in list(self._subscribers.get(audience, ())):
-                with contextlib.suppress(asyncio.QueueFull):  # a slow reader just reloads a bit later
-                    queue.put_nowait(client)
-
-    async def close(self) -> None:
-        if self._connection is not None:
-            await self._connection.close()
-            self._connection = None
+        audiences = {uuid.UUID(client), ADMINS} | ({uuid.UUID(manager)} if manager else set())
+        return [(audience, client) for audience in audiences]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, LargeBinary, String, text
+from sqlalchemy import DateTime, ForeignKey, Index, String, text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -13,8 +13,8 @@ from x8.kit.db import Base, now_column, uuid_pk
 
 
 class TenantApiKey(Base):
-    """``key_hash`` is the SHA-256 of the key, which is what requests are checked against; ``sealed`` is the key
-    itself sealed with X8_VAULT_KEY and bound to the row, so provisioning can write it into n8n again later.
+    """``key_hash`` is the SHA-256 of the key, which is what requests are checked against; the live key's value is
+    in the vault (``x8.platform.tenant_keys.repository.vault_ref``), so provisioning can write it into n8n again.
     ``scopes`` are what the key may do (x8.platform.auth.principals.Scope)."""
 
     __tablename__ = "tenant_api_keys"
@@ -28,7 +28,6 @@ class TenantApiKey(Base):
     )
     key_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     prefix: Mapped[str] = mapped_column(String(16), nullable=False)
-    sealed: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
     scopes: Mapped[list[str]] = mapped_column(ARRAY(String(32)), nullable=False)
     created_by: Mapped[uuid.UUID | None] = mapped_column(
         UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL")

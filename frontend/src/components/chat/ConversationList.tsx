@@ -6,7 +6,7 @@ import type { Conversation, ConversationFilters } from "../../queries/conversati
 import { ConversationRow } from "./ConversationRow";
 
 export function hasFilters(filters: ConversationFilters): boolean {
-  return Boolean(filters.q?.trim() || filters.channel || filters.status);
+  return Boolean(filters.q?.trim() || filters.channel || filters.status || filters.lead_source);
 }
 
 /** The company's conversations, or why there are none: none yet (where to start), or none that match. */

@@ -1,5 +1,6 @@
 import { ChannelIcon } from "../ChannelIcon";
 import { ConversationPaymentBadge } from "../purchases/ConversationPaymentBadge";
+import { LeadSourceBadge } from "../purchases/LeadSourceBadge";
 import { useI18n } from "../../i18n";
 import type { Conversation } from "../../queries/conversations";
 
@@ -33,6 +34,7 @@ export function ConversationRow({ item, active, onSelect }: { item: Conversation
               </span>
             )}
             <ConversationPaymentBadge status={item.payment_status} quiet="always" />
+            {item.lead_source && <LeadSourceBadge source={item.lead_source} />}
             {item.unread_count > 0 && (
               <span
                 className="ml-auto shrink-0 rounded-full bg-brand-600 px-2 py-0.5 text-xs font-semibold text-white"

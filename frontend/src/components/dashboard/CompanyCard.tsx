@@ -2,24 +2,28 @@ import { Link } from "react-router-dom";
 
 import { useI18n } from "../../i18n";
 import type { MessageKey } from "../../i18n/en";
-import { useCompanyStats, type Company } from "../../queries/companies";
+import type { Company } from "../../queries/companies";
 import { ChannelIcon } from "../ChannelIcon";
+import { money } from "../metrics/overviewData";
+import type { Figures } from "../metrics/useOverview";
 import { Card } from "../ui";
 
-function Stat({ label, value }: { label: string; value: string | number }) {
+function Stat({ label, value, testId }: { label: string; value: string; testId: string }) {
   return (
-    <div>
+    <div data-testid={testId}>
       <div className="text-xs text-slate-500">{label}</div>
       <div className="text-lg font-semibold text-slate-900">{value}</div>
     </div>
   );
 }
 
-/** One company on the dashboard: its ids and type, its message figures and its channels. */
-export function CompanyCard({ company, editable }: { company: Company; editable: boolean }) {
-  const { t } = useI18n();
-  const stats = useCompanyStats(company.id);
-  const avg = stats.data?.avg_response_time;
+/** One company on the dashboard: its ids and type, its figures for the chosen days (from the metrics overview;
+ * undefined while they load) and its channels. */
+export function CompanyCard({ company, editable, figures }: { company: Company; editable: boolean; figures?: Figures }) {
+  const { t, language } = useI18n();
+  const number = new Intl.NumberFormat(language);
+  const none = t("metrics.none");
+  const count = (value: number | undefined) => (value === undefined ? none : number.format(value));
   return (
     <Card className="flex flex-col gap-4" testId="company-card">
       <div className="flex items-start justify-between gap-3">
@@ -37,10 +41,14 @@ export function CompanyCard({ company, editable }: { company: Company; editable:
         )}
       </div>
       <div className="grid grid-cols-2 gap-3 sm:grid-cols-4">
-        <Stat label={t("company.messages")} value={stats.data?.total_messages ?? "–"} />
-        <Stat label={t("company.paid")} value={stats.data?.type3_paid ?? "–"} />
-        <Stat label={t("company.unpaid")} value={stats.data?.type2_unpaid ?? "–"} />
-        <Stat label={t("company.avgResponse")} value={avg == null ? "–" : `${avg.toFixed(1)} s`} />
+        <Stat label={t("metrics.figure.conversations")} value={count(figures?.conversations)} testId="card-conversations" />
+        <Stat
+          label={t("metrics.card.messages")}
+          value={count(figures && figures.messages_in + figures.messages_out)}
+          testId="card-messages"
+        />
+        <Stat label={t("metrics.figure.ordersPaid")} value={count(figures?.orders_paid)} testId="card-orders-paid" />
+        <Stat label={t("metrics.figure.revenue")} value={(figures && money(figures.revenue, language)) ?? none} testId="card-revenue" />
       </div>
       <div className="flex items-center gap-2">
         {company.channels.length ? (

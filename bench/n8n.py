@@ -1,0 +1,223 @@
+"""n8n bridge benchmarks (SPEC.md §16, issue 18), against the real n8n that `make n8n` caches (skipped with a note
+when it is not installed) and a real `x8 serve` (API and worker) with a fake Telegram Bot API on loopback.
+
+- Provisioning time per tenant: from a Telegram bot's connect (which queues the company's provisioning) until every
+  binding is active in n8n (the tenant-key credential, the bot's credential, the ingress workflow made and
+  activated; the shared Main Generation once for the first), for TENANTS tenants one after another; and a re-run
+  for a current tenant (no n8n call).
+- The same webhook → KB answer → reply job on the native engine and on the n8n engine, side by side: TURNS
+  customers each write once to a tenant on each engine (no buffer window); latency from posting the Telegram update
+  until the fake Telegram has the reply. On n8n the turn goes X8 → ingress workflow → KB search → Main Generation →
+  POST /api/v1/n8n/messages → X8 → Telegram.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from statistics import median
+from typing import Any
+
+import httpx
+
+from tests.fakes.server import serve_in_thread
+from tests.fakes.telegram import FakeTelegram, telegram_app
+from tests.n8n import real
+from tests.serving import free_port, wait_until_healthy
+
+TENANTS = 5
+TURNS = 20
+CATALOGUE = (
+    "SKU,Name,Description,Price,Currency\n"
+    "BRD-1,Sourdough bread,Slow-fermented loaf baked every morning,4.20,EUR\n"
+    "HNY-2,Wildflower honey,Raw honey from local hives,9.90,EUR\n"
+)
+PASSWORD = "BenchPass123"
+
+
+def _token(index: int) -> str:
+    return f"5{index:08d}:AAbenchN8Nbench{index:04d}BENCHbenchBENCHbe"
+
+
+@contextmanager
+def _x8(owner_url: str, extra: dict[str, str]) -> Iterator[str]:
+    """`x8 serve` with its worker inside, on a free port: n8n calls it back on that address."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    data = tempfile.mkdtemp(prefix="x8b-n8n-")
+    env = {
+        **os.environ,
+        "DATABASE_URL": owner_url,
+        "X8_ENV": "dev",
+        "PUBLIC_BASE_URL": "https://x8.bench.example",  # Telegram only takes HTTPS webhooks
+        "N8N_CALLBACK_BASE_URL": base,
+        "X8_BUFFER_SECONDS": "0",
+        "X8_DATA_DIR": data,
+        "X8_BCRYPT_ROUNDS": "4",
+        **extra,
+    }
+    log = open(Path(data) / "server.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "-m", "x8.cli", "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        wait_until_healthy(base, process, log.name, seconds=90)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def _business(api: httpx.Client, email: str) -> dict[str, str]:
+    api.post("/api/v1/auth/send-verification-code", json={"email": email}).raise_for_status()
+    for _ in range(100):
+        mails = api.get("/dev/mailbox", params={"to": email, "format": "json"}).json()["items"]
+        if mails:
+            break
+        time.sleep(0.1)
+    code = re.search(r"\b(\d{6})\b", mails[0]["body"])
+    assert code
+    api.post("/api/v1/auth/verify-code", json={"email": email, "code": code.group(1)}).raise_for_status()
+    tokens = api.post(
+        "/api/v1/auth/complete-registration", json={"email": email, "password": PASSWORD, "full_name": "B"}
+    ).json()
+    auth = {"Authorization": f"Bearer {tokens['access_token']}"}
+    company = api.post("/api/v1/companies/", headers=auth, json={"name": "Bench", "company_type": "Product"}).json()
+    api.post(
+        "/api/v1/knowledge-base/upload-csv",
+        headers=auth,
+        data={"company_id": company["id"]},
+        files={"file": ("catalogue.csv", CATALOGUE.encode(), "text/csv")},
+    ).raise_for_status()
+    return {**auth, "company_id": str(company["id"])}
+
+
+def _connect(api: httpx.Client, auth: dict[str, str], token: str) -> str:
+    r = api.post(
+        "/api/v1/integrations/telegram/connect",
+        headers={"Authorization": auth["Authorization"]},
+        json={"company_id": auth["company_id"], "bot_token": token},
+    )
+    r.raise_for_status()
+    return str(r.json()["channel_id"])
+
+
+def _provisioned(api: httpx.Client, auth: dict[str, str], seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        items = api.get(
+            "/api/v1/n8n/bindings",
+            headers={"Authorization": auth["Authorization"]},
+            params={"company_id": auth["company_id"]},
+        ).json()["items"]
+        if len(items) >= 3 and all(item["status"] == "active" for item in items):
+            return
+        time.sleep(0.02)
+    raise RuntimeError("the tenant was not provisioned in n8n in time")
+
+
+def _turns(api: httpx.Client, fake: FakeTelegram, channel_id: str, token: str, first_chat: int) -> list[float]:
+    """Each of TURNS new customers asks once; seconds until the fake Telegram has the reply for that chat."""
+    secret = fake.bots[token].webhook["secret_token"]
+    latencies = []
+    for index in range(TURNS):
+        chat = first_chat + index
+        update: dict[str, Any] = {
+            "update_id": chat,
+            "message": {
+                "message_id": chat,
+                "from": {"id": chat, "is_bot": False, "first_name": "Bench"},
+                "chat": {"id": chat, "type": "private"},
+                "date": 0,
+                "text": "sourdough",
+            },
+        }
+        started = time.monotonic()
+        api.post(
+            f"/api/v1/webhooks/telegram/{channel_id}",
+            json=update,
+            headers={"X-Telegram-Bot-Api-Secret-Token": secret},
+        ).raise_for_status()
+        deadline = started + 30
+        while not any(m["chat_id"] == chat for m in fake.sent):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"no reply for chat {chat}")
+            time.sleep(0.005)
+        latencies.append(time.monotonic() - started)
+    return latencies
+
+
+def _ms(values: list[float], q: float) -> float:
+    ranked = sorted(values)
+    return ranked[min(len(ranked) - 1, int(q * len(ranked)))] * 1000
+
+
+def run(owner_url: str) -> list[str]:
+    if not real.installed():
+        return [f"n8n: skipped, the real n8n is not installed in {real.install_dir()} (run `make n8n`)"]
+    fake = FakeTelegram()
+    for index in range(TENANTS + 2):
+        fake.add_bot(_token(index))
+    folder = Path(tempfile.mkdtemp(prefix="x8b-n8n-user-"))
+    with (
+        real.running(folder, folder / "n8n.log") as n8n,
+        serve_in_thread(telegram_app(fake)) as telegram_url,
+        _x8(
+            owner_url,
+            {
+                "N8N_API_URL": n8n.url,
+                "N8N_API_KEY": n8n.api_key,
+                "N8N_WEBHOOK_BASE_URL": n8n.url,
+                "TELEGRAM_API_URL": telegram_url,
+            },
+        ) as base,
+        httpx.Client(base_url=base, timeout=60) as api,
+    ):
+        seconds = []
+        tenants = []
+        for index in range(TENANTS):
+            auth = _business(api, f"n8n-bench-{index}@example.com")
+            started = time.monotonic()
+            channel_id = _connect(api, auth, _token(index))
+            _provisioned(api, auth)
+            seconds.append(time.monotonic() - started)
+            tenants.append((auth, channel_id))
+        auth, _ = tenants[-1]
+        started = time.monotonic()
+        api.post(
+            "/api/v1/n8n/provision",
+            headers={"Authorization": auth["Authorization"]},
+            json={"company_id": auth["company_id"]},
+        ).raise_for_status()
+        _provisioned(api, auth)
+        rerun = time.monotonic() - started
+
+        native_auth = _business(api, "n8n-bench-native@example.com")
+        native_channel = _connect(api, native_auth, _token(TENANTS))
+        n8n_auth = _business(api, "n8n-bench-engine@example.com")
+        n8n_channel = _connect(api, n8n_auth, _token(TENANTS + 1))
+        _provisioned(api, n8n_auth)
+        api.patch(
+            f"/api/v1/integrations/channels/{n8n_channel}",
+            headers={"Authorization": n8n_auth["Authorization"]},
+            json={"engine": "n8n"},
+        ).raise_for_status()
+        native = _turns(api, fake, native_channel, _token(TENANTS), 7_000_000)
+        on_n8n = _turns(api, fake, n8n_channel, _token(TENANTS + 1), 8_000_000)
+    return [
+        f"n8n provisioning per tenant (connect -> key and bot credentials + ingress active, real n8n "
+        f"{real.version()}), {TENANTS} tenants: median {median(seconds):.2f} s, max {max(seconds):.2f} s "
+        f"(the first also makes the shared Main Generation: {seconds[0]:.2f} s); a re-run for a current tenant: "
+        f"{rerun:.2f} s (no n8n call)",
+        f"webhook -> KB answer -> reply sent, {TURNS} customers one at a time, no window: native engine "
+        f"p50 {_ms(native, 0.5):.0f} ms, p95 {_ms(native, 0.95):.0f} ms | n8n engine p50 {_ms(on_n8n, 0.5):.0f} ms, "
+        f"p95 {_ms(on_n8n, 0.95):.0f} ms ({median(on_n8n) / median(native):.1f}x the native median)",
+    ]
