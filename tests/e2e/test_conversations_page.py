@@ -305,9 +305,11 @@ def test_pause_then_resume_the_assistant(open_page: Any, live_server: str, size:
 
     thread.get_by_role("button", name=words["pause"]).click()
     expect(state).to_have_text(words["paused"])
-    # Paused until a time, written as the person reads time: "until 3:42 PM", "до 15:42".
+    # Paused until a time, written as the person reads time: "until 3:42 PM", "до 15:42"; with the date when that
+    # time falls on another day (a pause started late in the evening): "until Dec 7, 2026, 12:49 AM".
     clock = r"\d{1,2}:\d{2}\s?(AM|PM)" if language == "en" else r"\d{2}:\d{2}"
-    expect(thread.get_by_test_id("bot-paused-until")).to_have_text(re.compile(rf"^{words['until']} {clock}$"))
+    until = re.compile(rf"^{words['until']} (.+,? )?{clock}$")
+    expect(thread.get_by_test_id("bot-paused-until")).to_have_text(until)
     conversation = shop.conversation("anna")
     assert conversation["bot_paused"] is True and conversation["bot_paused_until"] is not None
     if size == "desktop":  # the list beside the thread marks the chat too

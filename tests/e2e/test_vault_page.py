@@ -72,7 +72,11 @@ def test_a_business_reveals_its_token_once_and_a_refused_token_keeps_the_old(
     expect(row).to_contain_text("Telegram bot token")
     expect(row.get_by_test_id("vault-masked")).to_have_text(re.compile(f"^•+{TOKEN[-4:]}$"))
     assert TOKEN[:-4] not in page.content()
-    expect(page.get_by_test_id("vault-audit")).to_contain_text("Nothing revealed or changed yet.")
+    # Connecting the bot stored its token: the audit log's first entry.
+    created = page.get_by_test_id("vault-audit-row")
+    expect(created).to_have_count(1)
+    expect(created.first).to_contain_text("Created")
+    expect(created.first).to_contain_text("Business (you)")
 
     # Reveal: a confirmation first, then the value once, with a copy button; closing hides it again.
     row.get_by_role("button", name="Reveal").click()
@@ -89,7 +93,7 @@ def test_a_business_reveals_its_token_once_and_a_refused_token_keeps_the_old(
     expect(page.get_by_role("dialog")).to_have_count(0)
     assert TOKEN not in page.content()
     audit = page.get_by_test_id("vault-audit-row")
-    expect(audit).to_have_count(1)
+    expect(audit).to_have_count(2)
     expect(audit.first).to_contain_text("Revealed")
     expect(audit.first).to_contain_text("Business (you)")
 
