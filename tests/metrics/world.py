@@ -48,7 +48,8 @@ class Conversation:
     id: uuid.UUID
     contact: Contact
     created_at: datetime
-    handover_at: datetime | None = None
+    handover_at: datetime | None = None  # the first handover
+    resumed: bool = False  # the bot was resumed since: the conversation's handover_at is cleared, not the first one
     messages: list[Message] = field(default_factory=list)
 
 
@@ -111,6 +112,7 @@ def grow(world: World, rng: random.Random, start: datetime, end: datetime, conve
                 break
         if rng.random() < 0.1:
             conversation.handover_at = conversation.messages[-1].created_at
+            conversation.resumed = rng.random() < 0.5
         created += [contact, conversation]
         world.contacts.append(contact)
         world.conversations.append(conversation)
@@ -155,9 +157,17 @@ def store(world: World, owner_url: str, rows: list[Any]) -> None:
                 )
             elif isinstance(row, Conversation):
                 cur.execute(
-                    f"INSERT INTO {s}.conversations (id, tenant_id, contact_id, channel, created_at, handover_at) "
-                    "VALUES (%s, %s, %s, %s, %s, %s)",
-                    (row.id, t, row.contact.id, row.contact.channel, row.created_at, row.handover_at),
+                    f"INSERT INTO {s}.conversations (id, tenant_id, contact_id, channel, created_at, handover_at, "
+                    "first_handover_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                    (
+                        row.id,
+                        t,
+                        row.contact.id,
+                        row.contact.channel,
+                        row.created_at,
+                        None if row.resumed else row.handover_at,
+                        row.handover_at,
+                    ),
                 )
                 cur.executemany(
                     f"INSERT INTO {s}.messages (id, tenant_id, conversation_id, direction, sender, status, "

@@ -119,7 +119,7 @@ async def test_a_paid_delivery_asks_the_city_offers_slots_takes_the_address_and_
 
 
 async def test_a_free_service_is_booked_at_once_from_a_day_and_time(
-    sandbox_client: httpx.AsyncClient, app_url: str
+    sandbox_client: httpx.AsyncClient, app_url: str, owner_url: str
 ) -> None:
     client = sandbox_client
     tokens, company = await business_company(client, "free-visit@example.com", company_type="Service")
@@ -143,6 +143,11 @@ async def test_a_free_service_is_booked_at_once_from_a_day_and_time(
     assert (start.date(), start.hour, start.minute) == (tomorrow, 11, 0)
     assert datetime.fromisoformat(booking["end"]) - datetime.fromisoformat(booking["start"]) == timedelta(minutes=30)
     assert booking["kind"] == "appointment" and booking["order_id"] is None and booking["format"] == "online"
+    # With no order to carry it, the booking shows where its customer came from through its conversation.
+    assert booking["lead_source"] is None
+    tenant_sql(owner_url, company["id"], "UPDATE {schema}.contacts SET lead_source = 'tiktok' RETURNING id")
+    [booking] = await _bookings(client, tokens, company["id"])
+    assert booking["lead_source"] == "tiktok"
 
 
 async def test_a_customer_not_understood_twice_goes_to_a_person(

@@ -159,3 +159,19 @@ async def test_a_links_numbers_count_its_leads_paid_orders_and_revenue(
     assert purchases.status_code == 200, purchases.text
     sources = {p["id"]: p["lead_source"] for p in purchases.json()["items"]}
     assert sources[first] == "tiktok" and list(sources.values()).count("tiktok") == 3
+
+    async def purchases_from(source: str) -> list[str | None]:
+        r = await client.get(
+            "/api/v1/purchases",
+            params={"company_id": business.company_id, "lead_source": source},
+            headers=bearer(business.tokens),
+        )
+        assert r.status_code == 200, r.text
+        assert r.json()["total"] == len(r.json()["items"])
+        return [p["lead_source"] for p in r.json()["items"]]
+
+    assert await purchases_from("tiktok") == ["tiktok"] * 3
+    assert await purchases_from("none") == [None]  # Boris came from no known source
+    assert await purchases_from("meta_ads") == []
+    refused = await client.get("/api/v1/purchases", params={"lead_source": "TikTok!"}, headers=bearer(business.tokens))
+    assert refused.status_code == 422

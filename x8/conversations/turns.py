@@ -117,6 +117,7 @@ _RECORD = text("""
 WITH claim AS (
     UPDATE conversations SET last_message_at = now(), last_message_preview = :preview,
            handover_at = CASE WHEN :handover THEN now() ELSE handover_at END,
+           first_handover_at = CASE WHEN :handover THEN coalesce(first_handover_at, now()) ELSE first_handover_at END,
            turn_claim = NULL, turn_claimed_until = NULL
     WHERE id = :conversation AND turn_claim = :token
     RETURNING contact_id, channel_id

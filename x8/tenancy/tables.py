@@ -98,6 +98,7 @@ conversations = sa.Table(
     sa.Column("channel_id", UUID(as_uuid=True)),
     sa.Column("bot_paused_until", _TS),
     sa.Column("handover_at", _TS),
+    sa.Column("first_handover_at", _TS),  # kept when the bot is resumed (which clears handover_at): metrics
     sa.Column("unread_count", sa.Integer, nullable=False, server_default="0"),
     sa.Column("last_message_preview", sa.String(200), nullable=False, server_default=""),
     sa.Column("turn_claim", UUID(as_uuid=True)),

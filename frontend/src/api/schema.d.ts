@@ -3376,6 +3376,11 @@ export interface components {
             contact_name: string | null;
             /** Contact Phone */
             contact_phone: string | null;
+            /**
+             * Lead Source
+             * @description Where the customer came from (tiktok, meta_ads…), for a booking made in a conversation.
+             */
+            lead_source?: string | null;
         };
         /** CalendarCompanyIn */
         CalendarCompanyIn: {
@@ -14441,6 +14446,8 @@ export interface operations {
                 from?: string | null;
                 /** @description Orders made until then: a day (included, the company's time zone) or an ISO 8601 time. */
                 to?: string | null;
+                /** @description Orders of customers from this lead source (tiktok, meta_ads, …); none: from no known source. */
+                lead_source?: string | null;
             };
             header?: never;
             path?: never;
@@ -14505,6 +14512,8 @@ export interface operations {
                 from?: string | null;
                 /** @description Orders made until then: a day (included, the company's time zone) or an ISO 8601 time. */
                 to?: string | null;
+                /** @description Orders of customers from this lead source (tiktok, meta_ads, …); none: from no known source. */
+                lead_source?: string | null;
             };
             header?: never;
             path?: never;

@@ -16,7 +16,10 @@ export interface PurchaseFilters {
   status?: PurchaseStatus;
   from?: string;
   to?: string;
+  source?: string; // the customer's lead source: tiktok, meta_ads, or none (no known source)
 }
+
+export const LEAD_SOURCES = ["tiktok", "meta_ads", "none"] as const;
 
 export const PAGE_SIZE = 50;
 
@@ -31,6 +34,7 @@ function query(filters: PurchaseFilters) {
     status: filters.status || undefined,
     from: filters.from || undefined,
     to: filters.to || undefined,
+    lead_source: filters.source || undefined,
   };
 }
 

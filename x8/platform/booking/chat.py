@@ -729,6 +729,7 @@ async def _store_message(ts: TenantSession, conversation_id: uuid.UUID, said: Sa
     values: dict[str, object] = {"last_message_at": func.now(), "last_message_preview": said.text[:200]}
     if said.handover:
         values["handover_at"] = func.now()
+        values["first_handover_at"] = func.coalesce(conversations.c.first_handover_at, func.now())
     await ts.execute(update(conversations).where(conversations.c.id == conversation_id).values(**values))
     await conversation_changed(ts, conversation_id)
     return uuid.UUID(str(message_id))

@@ -70,6 +70,9 @@ class BookingOut(BaseModel):
     service_id: uuid.UUID | None
     contact_name: str | None
     contact_phone: str | None
+    lead_source: str | None = Field(
+        None, description="Where the customer came from (tiktok, meta_ads…), for a booking made in a conversation."
+    )
 
 
 class BookingList(BaseModel):

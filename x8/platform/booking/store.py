@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import Select, and_, func, select, update
 
 from x8.tenancy.session import TenantSession
-from x8.tenancy.tables import bookings, kb_items
+from x8.tenancy.tables import bookings, contacts, conversations, kb_items
 
 
 def city_key(city: str) -> str:
@@ -62,8 +62,18 @@ async def cancel_booking(session: TenantSession, booking_id: uuid.UUID) -> dict[
     return None if row is None else dict(row)
 
 
+def _with_lead_source() -> Select[Any]:
+    """A booking with the lead source of the customer it was made for (TikTok, a Meta ad…), when it came from a
+    conversation: a free service booked in chat has no order to carry it."""
+    return select(bookings, contacts.c.lead_source).select_from(
+        bookings.outerjoin(conversations, conversations.c.id == bookings.c.conversation_id).outerjoin(
+            contacts, contacts.c.id == conversations.c.contact_id
+        )
+    )
+
+
 async def find_booking(session: TenantSession, booking_id: uuid.UUID) -> dict[str, Any] | None:
-    row = (await session.execute(select(bookings).where(bookings.c.id == booking_id))).mappings().first()
+    row = (await session.execute(_with_lead_source().where(bookings.c.id == booking_id))).mappings().first()
     return None if row is None else dict(row)
 
 
@@ -89,7 +99,7 @@ async def list_bookings(
     where = and_(True, *conditions)
     total = int(await session.scalar(select(func.count()).select_from(bookings).where(where)) or 0)
     rows = await session.execute(
-        select(bookings).where(where).order_by(bookings.c.start, bookings.c.id).limit(limit).offset(offset)
+        _with_lead_source().where(where).order_by(bookings.c.start, bookings.c.id).limit(limit).offset(offset)
     )
     return [dict(r) for r in rows.mappings()], total
 

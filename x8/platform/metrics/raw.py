@@ -50,8 +50,9 @@ GROUP BY 1, 2, 3
 """)
 
 # Each conversation touched in the window, summarised as of ``until``. First response: the first reply (not failed)
-# after the conversation's first customer message. Handed over: ``handover_at`` set, or the assistant's handover
-# reply (intent ``human``). A person replied: a reply from the dashboard (``human``) or the owner's phone.
+# after the conversation's first customer message. Handed over: ``first_handover_at`` set (kept when the bot is
+# resumed, which clears ``handover_at``), or the assistant's handover reply (intent ``human``). A person replied: a
+# reply from the dashboard (``human``) or the owner's phone.
 _CONVERSATIONS = text("""
 WITH touched AS (
     SELECT id FROM conversations WHERE created_at >= :since AND created_at < :until
@@ -66,7 +67,7 @@ SELECT c.id, (c.created_at AT TIME ZONE :tz)::date AS day, c.channel, coalesce(c
               WHERE conversation_id = c.id AND direction = 'out' AND status <> 'failed'
                 AND created_at > i.first_in AND created_at < :until
               ORDER BY created_at LIMIT 1) o) AS first_response_ms,
-       (c.handover_at IS NOT NULL AND c.handover_at < :until) OR EXISTS (
+       coalesce(coalesce(c.first_handover_at, c.handover_at) < :until, false) OR EXISTS (
            SELECT 1 FROM messages h WHERE h.conversation_id = c.id AND h.direction = 'out' AND h.intent = 'human'
              AND h.created_at < :until) AS handed_over,
        EXISTS (

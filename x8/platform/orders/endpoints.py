@@ -42,10 +42,24 @@ class PurchaseQuery:
     filters: service.Filters
 
 
+LeadSourceFilter = Annotated[
+    str | None,
+    Query(
+        max_length=32,
+        pattern=r"^[a-z_]+$",
+        description="Orders of customers from this lead source (tiktok, meta_ads, …); none: from no known source.",
+    ),
+]
+
+
 def _query(
-    company_id: CompanyFilter = None, status: StatusFilter = None, start: From = None, to: To = None
+    company_id: CompanyFilter = None,
+    status: StatusFilter = None,
+    start: From = None,
+    to: To = None,
+    lead_source: LeadSourceFilter = None,
 ) -> PurchaseQuery:
-    return PurchaseQuery(company_id, service.Filters(status=status, start=start, end=to))
+    return PurchaseQuery(company_id, service.Filters(status=status, start=start, end=to, lead_source=lead_source))
 
 
 PurchaseFilters = Annotated[PurchaseQuery, Depends(_query)]

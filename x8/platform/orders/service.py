@@ -61,6 +61,7 @@ class Filters:
     status: OrderStatus | None = None
     start: Moment | None = None
     end: Moment | None = None
+    lead_source: str | None = None  # "tiktok", "meta_ads"…; "none": customers from no known source
 
 
 @dataclass(frozen=True)
@@ -163,8 +164,15 @@ async def list_purchases(
     for company in companies:
         start, end = bounds(filters, zone(company.timezone))
         async with tenant_session(db, company.id) as ts:
-            total += await store.count(ts, status=filters.status, start=start, end=end)
-            orders = await store.newest(ts, status=filters.status, start=start, end=end, limit=offset + limit)
+            total += await store.count(ts, status=filters.status, start=start, end=end, lead_source=filters.lead_source)
+            orders = await store.newest(
+                ts,
+                status=filters.status,
+                start=start,
+                end=end,
+                limit=offset + limit,
+                lead_source=filters.lead_source,
+            )
         newest += [(company, order) for order in orders]
     newest.sort(key=lambda pair: (pair[1].created_at, pair[1].id), reverse=True)
     page = newest[offset : offset + limit]
@@ -199,7 +207,9 @@ async def export_csv(
     for company in companies:
         start, end = bounds(filters, zone(company.timezone))
         async with tenant_session(db, company.id) as ts:
-            orders = await store.newest(ts, status=filters.status, start=start, end=end, limit=None)
+            orders = await store.newest(
+                ts, status=filters.status, start=start, end=end, limit=None, lead_source=filters.lead_source
+            )
             ids = [order.id for order in orders]
             items = await store.items_of(ts, ids)
             booked = await booking_requests.bookings_of_orders(ts, ids)

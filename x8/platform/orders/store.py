@@ -384,10 +384,16 @@ async def _set_payment_status(ts: TenantSession, order: Order, status: PaymentSt
 # --- the purchase log ---
 
 
-def _filters(status: OrderStatus | None, start: datetime | None, end: datetime | None) -> list[ColumnElement[bool]]:
+def _filters(
+    status: OrderStatus | None, start: datetime | None, end: datetime | None, lead_source: str | None = None
+) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if status is not None:
         where.append(orders.c.status == status)
+    if lead_source == NO_LEAD_SOURCE:
+        where.append(orders.c.lead_source.is_(None))
+    elif lead_source is not None:
+        where.append(orders.c.lead_source == lead_source)
     if start is not None:
         where.append(orders.c.created_at >= start)
     if end is not None:
@@ -395,8 +401,18 @@ def _filters(status: OrderStatus | None, start: datetime | None, end: datetime |
     return where
 
 
-async def count(ts: TenantSession, *, status: OrderStatus | None, start: datetime | None, end: datetime | None) -> int:
-    where = _filters(status, start, end)
+NO_LEAD_SOURCE = "none"  # the filter value for orders whose customer came from no known source
+
+
+async def count(
+    ts: TenantSession,
+    *,
+    status: OrderStatus | None,
+    start: datetime | None,
+    end: datetime | None,
+    lead_source: str | None = None,
+) -> int:
+    where = _filters(status, start, end, lead_source)
     return int(await ts.scalar(select(func.count()).select_from(orders).where(*where)) or 0)
 
 
@@ -407,11 +423,12 @@ async def newest(
     start: datetime | None,
     end: datetime | None,
     limit: int | None,
+    lead_source: str | None = None,
 ) -> list[Order]:
     """The newest orders first (``limit`` None: all of them)."""
     query = (
         select(*_ORDER_COLUMNS)
-        .where(*_filters(status, start, end))
+        .where(*_filters(status, start, end, lead_source))
         .order_by(orders.c.created_at.desc(), orders.c.id.desc())
     )
     if limit is not None:

@@ -85,7 +85,10 @@ async def give_up(db: Database, company_id: uuid.UUID, order_id: uuid.UUID) -> N
                     await ts.execute(
                         update(conversations)
                         .where(conversations.c.id == buyer.conversation_id, conversations.c.handover_at.is_(None))
-                        .values(handover_at=func.now())
+                        .values(
+                            handover_at=func.now(),
+                            first_handover_at=func.coalesce(conversations.c.first_handover_at, func.now()),
+                        )
                         .returning(conversations.c.id)
                     )
                 ).scalar_one_or_none()

@@ -4,6 +4,7 @@ import { Link } from "react-router-dom";
 import { useI18n } from "../../i18n";
 import type { MessageKey } from "../../i18n/en";
 import { useCancelBooking, type Booking, type BookingFormat } from "../../queries/booking";
+import { LeadSourceBadge } from "../purchases/LeadSourceBadge";
 import { Button, ErrorAlert } from "../ui";
 import { timeIn } from "./dates";
 
@@ -40,6 +41,7 @@ export function BookingCard({ booking, companyId, zone, canCancel }: Props) {
         {place && <> · {place}</>}
       </p>
       {cancelled && <p className="text-xs font-medium">{t("calendar.booking.cancelled")}</p>}
+      {booking.lead_source && <LeadSourceBadge source={booking.lead_source} />}
       <div className="flex flex-wrap gap-x-3 text-xs">
         {booking.order_id && (
           <Link className="text-brand-700 hover:underline" to={`/purchases?company=${companyId}`}>

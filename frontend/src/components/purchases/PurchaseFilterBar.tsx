@@ -2,13 +2,20 @@ import { useState } from "react";
 
 import { useI18n } from "../../i18n";
 import type { Company } from "../../queries/companies";
-import { downloadPurchasesCsv, PURCHASE_STATUSES, type PurchaseFilters, type PurchaseStatus } from "../../queries/purchases";
+import type { MessageKey } from "../../i18n/en";
+import { downloadPurchasesCsv, LEAD_SOURCES, PURCHASE_STATUSES, type PurchaseFilters, type PurchaseStatus } from "../../queries/purchases";
 import { Button, ErrorAlert } from "../ui";
 import { hasFilters } from "./useFiltersInUrl";
 
 const FIELD = "block h-10 w-full rounded-lg border border-slate-300 bg-white px-3 text-sm";
 
-/** Company, status and period (days, `to` included) of the purchase log, with clearing and a CSV of what it shows. */
+const SOURCE_WORDS: Record<(typeof LEAD_SOURCES)[number], MessageKey> = {
+  tiktok: "channel.tiktok",
+  meta_ads: "tiktok.leadSource.meta_ads",
+  none: "tiktok.leadSource.none",
+};
+
+/** Company, status, lead source and period (days, `to` included) of the purchase log, with clearing and a CSV of what it shows. */
 export function PurchaseFilterBar({
   companies,
   filters,
@@ -65,6 +72,22 @@ export function PurchaseFilterBar({
             {PURCHASE_STATUSES.map((s) => (
               <option key={s} value={s}>
                 {t(`payments.order.status.${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="col-span-2 space-y-1 text-sm font-medium text-slate-700 sm:col-span-1 lg:w-44">
+          <span className="block">{t("tiktok.leadSource.label")}</span>
+          <select
+            value={filters.source ?? ""}
+            onChange={(e) => onChange({ ...filters, source: e.target.value || undefined })}
+            className={FIELD}
+            data-testid="purchase-source-filter"
+          >
+            <option value="">{t("tiktok.leadSource.all")}</option>
+            {LEAD_SOURCES.map((s) => (
+              <option key={s} value={s}>
+                {t(SOURCE_WORDS[s])}
               </option>
             ))}
           </select>

@@ -31,6 +31,7 @@ export const en = {
   "tiktok.leadSource.label": "Lead source",
   "tiktok.leadSource.all": "All sources",
   "tiktok.leadSource.meta_ads": "Meta ads",
+  "tiktok.leadSource.none": "No known source",
 } as const;
 
 export const ru: Record<keyof typeof en, string> = {
@@ -64,4 +65,5 @@ export const ru: Record<keyof typeof en, string> = {
   "tiktok.leadSource.label": "Источник заявки",
   "tiktok.leadSource.all": "Все источники",
   "tiktok.leadSource.meta_ads": "Реклама Meta",
+  "tiktok.leadSource.none": "Источник неизвестен",
 };
