@@ -84,7 +84,7 @@ async def _drop_pending_choices(session: AsyncSession, keys: Keyring, app: AppSe
 
 @router.post("", response_model=DeletionAccepted, responses=error_responses(BadRequest, Unauthorized))
 async def request_deletion(
-    signed_request: Annotated[str, Form(max_length=10_000)], db: DatabaseDep, settings: SettingsDep
+    signed_request: Annotated[str, Form(min_length=1, max_length=10_000)], db: DatabaseDep, settings: SettingsDep
 ) -> DeletionAccepted:
     """Delete what the platform keeps of a Meta user (the page tokens of the pages they connected), and answer
     Meta with the status URL and a confirmation code."""
