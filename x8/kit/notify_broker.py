@@ -9,6 +9,7 @@ to hand them. A subscriber that falls behind loses nothing that matters: events 
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import contextlib
 import logging
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 QUEUE_SIZE = 100
 
 
-class NotifyBroker:
+class NotifyBroker(abc.ABC):
     """Subclasses name the ``channel`` and implement ``route``."""
 
     channel: str
@@ -37,9 +38,10 @@ class NotifyBroker:
         self._lock = asyncio.Lock()
         self._subscribers: dict[uuid.UUID, set[asyncio.Queue[str]]] = defaultdict(set)
 
+    @abc.abstractmethod
     def route(self, payload: str) -> Iterable[tuple[uuid.UUID, str]]:
         """(audience, event) pairs for one notification; nothing for a payload that makes no sense."""
-        raise NotImplementedError
+        ...
 
     async def subscribe(self, audience: uuid.UUID) -> asyncio.Queue[str]:
         await self._listen()
