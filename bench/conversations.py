@@ -10,17 +10,16 @@ buffer window, a catalogue of CATALOGUE_ROWS products.
   responder; latency from posting an update until the fake Telegram has received the reply for that chat (checked
   every 5 ms), reported beyond the buffer window. Each chat writes once per phase, so each message is one turn.
   Baseline: the same run with no window (X8_BUFFER_SECONDS=0), where the turn is taken in the message's own job.
+- In a full run, the same windowed load answered by the KB benchmark's 100k-row company among the populated
+  tenants (``big_shop``), with distinct customer-like questions, beside the 2,000-row company's figures.
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
-import os
-import re
-import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +29,10 @@ import httpx
 import psycopg
 
 from bench import loadgen
-from bench.server import Served, cpu_seconds, x8_processes
+from bench.accounts import log_in, sign_up
+from bench.catalogue import distinct_queries
+from bench.kb import BigShop
+from bench.server import Served, cpu_seconds, x8_env, x8_processes
 from tests.fakes.server import serve_in_thread
 from tests.fakes.telegram import FakeTelegram, telegram_app
 from x8.settings import Settings
@@ -60,16 +62,7 @@ def _catalogue() -> str:
 
 
 def _env(owner_url: str, telegram_url: str, buffer_seconds: float) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DATABASE_URL": owner_url,
-        "X8_ENV": "dev",
-        "PUBLIC_BASE_URL": "https://x8.bench.example",  # Telegram only takes HTTPS webhooks; the fake never calls it
-        "TELEGRAM_API_URL": telegram_url,
-        "X8_BUFFER_SECONDS": str(buffer_seconds),
-        "X8_DATA_DIR": tempfile.mkdtemp(prefix="x8b-conv-"),
-        "X8_BCRYPT_ROUNDS": "4",
-    }
+    return x8_env(owner_url, TELEGRAM_API_URL=telegram_url, X8_BUFFER_SECONDS=str(buffer_seconds))
 
 
 @contextmanager
@@ -82,21 +75,9 @@ def _server(owner_url: str, telegram_url: str, *, buffer_seconds: float = BUFFER
 
 
 def _business(base: str, email: str) -> str:
-    """Sign up, create a company with a catalogue, connect Telegram: the channel id and its webhook secret."""
+    """Sign up, create a company with a catalogue, connect Telegram: the channel id."""
     with httpx.Client(base_url=base, timeout=30) as api:
-        api.post("/api/v1/auth/send-verification-code", json={"email": email}).raise_for_status()
-        for _ in range(100):
-            items = api.get("/dev/mailbox", params={"to": email, "format": "json"}).json()["items"]
-            if items:
-                break
-            time.sleep(0.1)
-        code = re.search(r"\b(\d{6})\b", items[0]["body"])
-        assert code
-        api.post("/api/v1/auth/verify-code", json={"email": email, "code": code.group(1)}).raise_for_status()
-        tokens = api.post(
-            "/api/v1/auth/complete-registration", json={"email": email, "password": "BenchPass123", "full_name": "B"}
-        ).json()
-        auth = {"Authorization": f"Bearer {tokens['access_token']}"}
+        auth = sign_up(api, email)
         company = api.post(
             "/api/v1/companies/", headers=auth, json={"name": "Bench Shop", "company_type": "Product"}
         ).json()
@@ -106,13 +87,15 @@ def _business(base: str, email: str) -> str:
             data={"company_id": company["id"]},
             files={"file": ("catalogue.csv", _catalogue().encode(), "text/csv")},
         ).raise_for_status()
-        channel = api.post(
-            "/api/v1/integrations/telegram/connect",
-            headers=auth,
-            json={"company_id": company["id"], "bot_token": TOKEN},
-        )
-        channel.raise_for_status()
-        return str(channel.json()["channel_id"])
+        return _connect_telegram(api, auth, company["id"])
+
+
+def _connect_telegram(api: httpx.Client, auth: dict[str, str], company_id: str) -> str:
+    channel = api.post(
+        "/api/v1/integrations/telegram/connect", headers=auth, json={"company_id": company_id, "bot_token": TOKEN}
+    )
+    channel.raise_for_status()
+    return str(channel.json()["channel_id"])
 
 
 def _update(update_id: int, chat: int, text: str) -> dict[str, Any]:
@@ -135,16 +118,22 @@ def _p(values: list[float], q: int) -> float:
     return ranked[max(0, math.ceil(q / 100 * len(ranked)) - 1)] * 1000
 
 
-def run(owner_url: str) -> list[str]:
+def run(owner_url: str, big_shop: BigShop | None = None) -> list[str]:
     fake = FakeTelegram()
     fake.add_bot(TOKEN)
     with serve_in_thread(telegram_app(fake)) as telegram_url:
         lines = [_acks(owner_url, telegram_url, fake)]
-        # The acknowledged updates queued thousands of jobs; they were for the first measurement only.
-        with psycopg.connect(owner_url, autocommit=True) as conn:
-            conn.execute("DELETE FROM procrastinate_jobs WHERE status = 'todo'")
+        forget_queued_jobs(owner_url)  # the acknowledged updates queued thousands: they were for that line only
         no_window = _end_to_end(owner_url, telegram_url, fake, buffer_seconds=0.0)
+        forget_queued_jobs(owner_url)
         windowed = _end_to_end(owner_url, telegram_url, fake, buffer_seconds=BUFFER_SECONDS)
+        big = None
+        if big_shop is not None:
+            forget_queued_jobs(owner_url)
+            questions = distinct_queries(RATE * (WARMUP_SECONDS + SECONDS), seed=1619)
+            big = _end_to_end(
+                owner_url, telegram_url, fake, buffer_seconds=BUFFER_SECONDS, shop=big_shop, questions=questions
+            )
     ok = _p(windowed.steady, 95) < 500
     lines.append(
         f"inbound -> reply sent at {RATE} msg/s for {SECONDS} s, half new customers, {BUFFER_SECONDS:g} s window:"
@@ -154,7 +143,22 @@ def run(owner_url: str) -> list[str]:
         f"  (target p95 < 500 ms beyond the window){'  OK' if ok else '  MISSED'};  CPU per message:"
         f" {_cpu(windowed)}  (no window: {_cpu(no_window)})"
     )
+    if big is not None and big_shop is not None:
+        lines.append(
+            f"inbound -> reply sent, the same load answered by the {big_shop.rows // 1000}k-row company among"
+            f" {big_shop.among}, distinct customer-like questions, {BUFFER_SECONDS:g} s window:  beyond the window"
+            f" p50 {_p(big.steady, 50):4.0f} ms  p95 {_p(big.steady, 95):4.0f} ms  (the {CATALOGUE_ROWS:,}-row company,"
+            f" same run: p50 {_p(windowed.steady, 50):4.0f} ms  p95 {_p(windowed.steady, 95):4.0f} ms)"
+            f"{'  OK' if _p(big.steady, 95) < 500 else '  MISSED'};  CPU per message: {_cpu(big)}"
+        )
     return lines
+
+
+def forget_queued_jobs(owner_url: str) -> None:
+    """Drop the jobs a finished run left queued: an overloaded run leaves turns behind, and the next run's worker
+    would send their replies, through the same bot, to chat ids that run is waiting on."""
+    with psycopg.connect(owner_url, autocommit=True) as conn:
+        conn.execute("DELETE FROM procrastinate_jobs WHERE status = 'todo'")
 
 
 def _cpu(run: Latencies) -> str:
@@ -203,7 +207,14 @@ def _acks(owner_url: str, telegram_url: str, fake: FakeTelegram) -> str:
 
 
 def _phase(
-    base: str, path: str, headers: dict[str, str], fake: FakeTelegram, *, chats: list[int], first: int
+    base: str,
+    path: str,
+    headers: dict[str, str],
+    fake: FakeTelegram,
+    *,
+    chats: list[int],
+    first: int,
+    questions: Sequence[str] = WORDS,
 ) -> list[float]:
     """Post RATE updates a second, one from each of ``chats``; the latencies until each reply is sent (infinite for a
     message still unanswered 30 s after the last was posted)."""
@@ -228,7 +239,7 @@ def _phase(
         host = base.split("//", 1)[1]
         requests = []
         for i, chat in enumerate(chats):
-            body = _update(first + i, chat, f"How much is the {WORDS[i % len(WORDS)]}?")
+            body = _update(first + i, chat, f"How much is the {questions[i % len(questions)]}?")
             requests.append((loadgen.build("POST", path, body, headers, host), chat))
         sending = asyncio.create_task(loadgen.paced(base, requests, RATE, CONCURRENCY, sent))
         deadline = time.perf_counter() + len(chats) / RATE + 30
@@ -255,12 +266,25 @@ class Latencies:
     database_cpu: float
 
 
-def _end_to_end(owner_url: str, telegram_url: str, fake: FakeTelegram, *, buffer_seconds: float) -> Latencies:
+def _end_to_end(
+    owner_url: str,
+    telegram_url: str,
+    fake: FakeTelegram,
+    *,
+    buffer_seconds: float,
+    shop: BigShop | None = None,
+    questions: Sequence[str] = WORDS,
+) -> Latencies:
     """Latencies beyond the window: RATE new customers a second on a cold worker, then RATE a second of which every
-    other one is a customer from the first phase writing again."""
+    other one is a customer from the first phase writing again. The company answering is a new one with the
+    2,000-row catalogue, or ``shop``."""
     with _server(owner_url, telegram_url, buffer_seconds=buffer_seconds) as served:
         base = served.base
-        channel_id = _business(base, f"bench-e2e-{buffer_seconds:g}@example.com")
+        if shop is None:
+            channel_id = _business(base, f"bench-e2e-{buffer_seconds:g}@example.com")
+        else:
+            with httpx.Client(base_url=base, timeout=30) as api:
+                channel_id = _connect_telegram(api, log_in(api, shop.owner), str(shop.company_id))
         secret = str(fake.bots[TOKEN].webhook["secret_token"])
         headers = {"X-Telegram-Bot-Api-Secret-Token": secret}
         path = f"/api/v1/webhooks/telegram/{channel_id}"
@@ -269,11 +293,11 @@ def _end_to_end(owner_url: str, telegram_url: str, fake: FakeTelegram, *, buffer
         returning = iter(first)
         mixed = [next(returning, None) if i % 2 else None for i in range(RATE * SECONDS)]
         steady = [chat if chat is not None else next(new) for chat in mixed]
-        cold = _phase(base, path, headers, fake, chats=first, first=100_000)
+        cold = _phase(base, path, headers, fake, chats=first, first=100_000, questions=questions)
         postgres = _postmaster(owner_url)
         worker_cpu, api_cpu, transactions = served.worker_cpu(), served.api_cpu(), _transactions(owner_url)
         database_cpu = cpu_seconds(postgres)
-        answered = _phase(base, path, headers, fake, chats=steady, first=200_000)
+        answered = _phase(base, path, headers, fake, chats=steady, first=200_000, questions=questions)
         worker_cpu, api_cpu = served.worker_cpu() - worker_cpu, served.api_cpu() - api_cpu
         database_cpu = cpu_seconds(postgres) - database_cpu
         time.sleep(STATS_FLUSH_SECONDS)

@@ -106,3 +106,32 @@ async def paced(
 
     await asyncio.gather(*(connection() for _ in range(concurrency)))
     return latencies, errors
+
+
+async def closed_loop(
+    base: str, request: Callable[[int], bytes], concurrency: int, seconds: float
+) -> tuple[int, float, int]:
+    """``concurrency`` connections, each sending its next request (``request(n)``, n counting from 0 across all of
+    them) as soon as the last is answered, for ``seconds``. Returns (answered, elapsed seconds, errors)."""
+    parts = urlsplit(base)
+    sent = 0
+    answered = 0
+    errors = 0
+    started = time.perf_counter()
+    stop = started + seconds
+
+    async def connection() -> None:
+        nonlocal sent, answered, errors
+        reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+        try:
+            while time.perf_counter() < stop:
+                number, sent = sent, sent + 1
+                writer.write(request(number))
+                if await _read_response(reader) >= 300:
+                    errors += 1
+                answered += 1
+        finally:
+            writer.close()
+
+    await asyncio.gather(*(connection() for _ in range(concurrency)))
+    return answered, time.perf_counter() - started, errors

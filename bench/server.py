@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,6 +15,19 @@ from pathlib import Path
 from tests.serving import free_port, wait_until_healthy
 
 TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def x8_env(owner_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a benchmark's `x8 serve` / `x8 worker` on ``owner_url``, plus ``extra`` variables."""
+    return {
+        **os.environ,
+        "DATABASE_URL": owner_url,
+        "X8_ENV": "dev",  # the dev mailbox gives the sign-up code
+        "PUBLIC_BASE_URL": "https://x8.bench.example",  # Telegram only takes HTTPS webhooks; the fake never calls it
+        "X8_DATA_DIR": tempfile.mkdtemp(prefix="x8b-serve-"),
+        "X8_BCRYPT_ROUNDS": "4",
+        **extra,
+    }
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,11 @@ async def _provision(owner_url: str, count: int) -> tuple[list[float], list[floa
     return timings, baseline
 
 
+def provision(owner_url: str, count: int = TENANTS) -> None:
+    """Just the tenants (with the baseline's bare schemas), for a benchmark run without the tenancy figures."""
+    asyncio.run(_provision(owner_url, count))
+
+
 def run(owner_url: str) -> list[str]:
     lines = []
     timings, baseline = asyncio.run(_provision(owner_url, TENANTS))

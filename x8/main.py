@@ -41,6 +41,7 @@ from x8.platform.channels.endpoints import router as integrations_router
 from x8.platform.channels.meta_deletion import router as meta_deletion_router
 from x8.platform.channels.meta_endpoints import router as meta_integrations_router
 from x8.platform.channels.meta_webhook import router as meta_webhooks_router
+from x8.platform.channels.webhook_fast import WebhookFastPath
 from x8.platform.channels.webhooks import router as webhooks_router
 from x8.platform.companies.endpoints import router as companies_router
 from x8.platform.conversations.endpoints import router as conversations_router
@@ -133,6 +134,8 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
             allow_methods=["*"],
             allow_headers=["*"],
         )
+    # Outermost: a good provider delivery is acknowledged before any routing (x8.platform.channels.webhook_fast).
+    app.add_middleware(WebhookFastPath)
 
     @app.get("/api/v1/health", tags=["health"])
     async def health(request: Request) -> JSONResponse:

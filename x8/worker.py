@@ -24,6 +24,7 @@ def build_app(app_url: str) -> procrastinate.App:
     from x8.platform.billing import tasks as billing_tasks
     from x8.platform.booking import tasks as booking_tasks
     from x8.platform.channels import (
+        email_idle,
         email_tasks,  # also registers the Gmail push's inbox handler
         ingest,  # registers the channels' inbox handlers
         meta_ingest,  # registers the Meta platforms' inbox handlers
@@ -56,4 +57,5 @@ def build_app(app_url: str) -> procrastinate.App:
     app.add_tasks_from(deletion_tasks.blueprint, namespace="deletion")
     app.add_tasks_from(metrics_tasks.blueprint, namespace="metrics")
     hear_every_notice(app)
+    email_idle.listen_beside_worker(app, app_url)  # IMAP IDLE while a long-lived worker runs
     return app

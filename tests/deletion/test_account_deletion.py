@@ -1,31 +1,29 @@
 """Deleting an account (SPEC.md R-S5): confirmed by password or emailed code, signed out at once, then a job of ten
-steps that removes the account from every system (fake Telegram, Stripe and Cloudinary here), survives a provider
-outage and a killed worker, and leaves no trace of the account in any table of the database."""
+steps that removes the account from every system (a fake of every provider here: Telegram, WAHA, Meta, Gmail and
+Google Calendar, n8n, Stripe, Cloudinary, MongoDB), survives a provider outage and a killed worker, and leaves no
+trace of the account in any table of the database nor at any provider."""
 
 from __future__ import annotations
 
 import re
 import uuid
 from collections.abc import AsyncIterator
-from typing import Any
 
 import httpx
-import psycopg
 import pytest
-from psycopg import sql as pgsql
 
-from tests.billing.helpers import subscribe
 from tests.conftest import bearer, create_staff, login, mailbox, register, sql
-from tests.conversations.helpers import connect_web, run_jobs, say
+from tests.conversations.helpers import run_jobs
+from tests.deletion.account import PAGE_ID, PASSWORD, full_account
 from tests.deletion.conftest import BOT_TOKEN, Fakes
-from tests.kb_engine.helpers import PRODUCT_CSV, upload
-from tests.payments.helpers import connect_account
+from tests.deletion.sweep import database_traces, provider_traces
+from x8.conversations import mongo_history
+from x8.integrations.google import oauth as google_oauth
+from x8.integrations.n8n import client as n8n_client
 from x8.kit.db import Database
+from x8.kit.failing import FailureWindow
 from x8.platform.deletion import runner, steps
 from x8.settings import Settings
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PASSWORD = "Sup3rSecret"
 
 
 @pytest.fixture
@@ -33,69 +31,6 @@ async def db(app_url: str) -> AsyncIterator[Database]:
     database = Database.connect(app_url, pool_size=2)
     yield database
     await database.dispose()
-
-
-async def _full_account(api: httpx.AsyncClient, fakes: Fakes, app_url: str, email: str) -> dict[str, Any]:
-    """A business with a company in every system the platform has today: knowledge base, a Telegram bot, a
-    playground conversation, a paid plan, a Stripe Connect account, media, a support message."""
-    tokens = await register(api, email, PASSWORD)
-    created = await api.post(
-        "/api/v1/companies/",
-        headers=bearer(tokens),
-        json={"name": "Doomed Shop", "company_type": "Product", "language": "en", "channels": ["telegram"]},
-    )
-    assert created.status_code == 201, created.text
-    company_id = created.json()["id"]
-    assert (await upload(api, tokens, company_id, PRODUCT_CSV.encode())).status_code == 200
-    bot = await api.post(
-        "/api/v1/integrations/telegram/connect",
-        headers=bearer(tokens),
-        json={"company_id": company_id, "bot_token": BOT_TOKEN},
-    )
-    assert bot.status_code == 200, bot.text
-    web = await connect_web(api, tokens, company_id)
-    await say(api, tokens, web, "Do you sell apples?", visitor_id="customer-1")
-    subscription = await subscribe(api, fakes.stripe, app_url, tokens)
-    account_id = await connect_account(api, fakes.stripe, tokens)
-    photo = await api.post(
-        "/api/v1/cloudinary/upload", headers=bearer(tokens), files={"file": ("p.png", PNG, "image/png")}
-    )
-    assert photo.status_code == 201, photo.text
-    assert (await api.post("/api/v1/support/chat", headers=bearer(tokens), json={"text": "Hi"})).status_code == 201
-    await run_jobs(app_url)
-    me = (await api.get("/api/v1/auth/me", headers=bearer(tokens))).json()
-    return {
-        "tokens": tokens,
-        "user_id": me["id"],
-        "email": email,
-        "company_id": company_id,
-        "channels": [bot.json()["channel_id"], web],
-        "customer": subscription["customer"],
-        "subscription": subscription["id"],
-        "account": account_id,
-    }
-
-
-def _traces(owner_url: str, needles: list[str]) -> dict[str, int]:
-    """Every row of every table, in every schema, whose text mentions one of ``needles``."""
-    patterns = [f"%{n}%" for n in needles]
-    found: dict[str, int] = {}
-    with psycopg.connect(owner_url) as conn:
-        tables = conn.execute(
-            "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
-            "AND table_schema NOT IN ('pg_catalog', 'information_schema')"
-        ).fetchall()
-        for schema, table in tables:
-            query = pgsql.SQL("SELECT count(*) FROM {}.{} AS t WHERE t::text LIKE ANY(%s)").format(
-                pgsql.Identifier(schema), pgsql.Identifier(table)
-            )
-            [(count,)] = conn.execute(query, (patterns,)).fetchall()
-            if count:
-                found[f"{schema}.{table}"] = count
-        schemas = conn.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE ANY(%s)", (patterns,)).fetchall()
-        roles = conn.execute("SELECT rolname FROM pg_roles WHERE rolname LIKE ANY(%s)", (patterns,)).fetchall()
-    found |= {f"schema {s}": 1 for (s,) in schemas} | {f"role {r}": 1 for (r,) in roles}
-    return found
 
 
 async def test_the_whole_account_goes_from_every_system_and_a_provider_outage_only_delays_it(
@@ -107,37 +42,34 @@ async def test_the_whole_account_goes_from_every_system_and_a_provider_outage_on
     db: Database,
 ) -> None:
     fake = fakes[0]
-    gone = await _full_account(api, fake, app_url, "gone@example.com")
+    gone = await full_account(api, fake, app_url, "gone@example.com")
     stays = await register(api, "stays@example.com")
     kept = await api.post("/api/v1/companies/", headers=bearer(stays), json={"name": "Kept", "company_type": "Product"})
     assert kept.status_code == 201
-    needles = [
-        gone["user_id"],
-        gone["email"],
-        gone["company_id"],
-        uuid.UUID(gone["company_id"]).hex,  # the tenant schema and roles are named after it
-        BOT_TOKEN,
-        BOT_TOKEN.split(":")[1],
-        gone["customer"],
-        gone["subscription"],
-        gone["account"],
-        *gone["channels"],
-    ]
-    assert _traces(owner_url, needles)  # the sweep does find an account that exists
+    needles = [*gone.needles(), BOT_TOKEN, BOT_TOKEN.split(":")[1]]
+    # The sweeps do find an account that exists, in the database and at every provider.
+    assert database_traces(owner_url, needles)
+    assert set(provider_traces(fake, needles)) == {
+        "telegram",
+        "cloudinary",
+        "n8n",
+        "waha",
+        "meta",
+        "google",
+        "mongo",
+    }, provider_traces(fake, needles)
 
-    wrong = await api.request("DELETE", "/api/v1/users/me", headers=bearer(gone["tokens"]), json={"password": "nope"})
+    wrong = await api.request("DELETE", "/api/v1/users/me", headers=bearer(gone.tokens), json={"password": "nope"})
     assert wrong.status_code == 400 and "Nothing was deleted" in wrong.json()["detail"]
-    assert (await api.get("/api/v1/auth/me", headers=bearer(gone["tokens"]))).status_code == 200
+    assert (await api.get("/api/v1/auth/me", headers=bearer(gone.tokens))).status_code == 200
 
-    started = await api.request(
-        "DELETE", "/api/v1/users/me", headers=bearer(gone["tokens"]), json={"password": PASSWORD}
-    )
+    started = await api.request("DELETE", "/api/v1/users/me", headers=bearer(gone.tokens), json={"password": PASSWORD})
     assert started.status_code == 202, started.text
     job_id = started.json()["job_id"]
     assert started.json()["status_url"] == f"/api/v1/users/me/deletion/{job_id}"
     # Signed out at once, everywhere.
-    assert (await api.get("/api/v1/auth/me", headers=bearer(gone["tokens"]))).status_code == 401
-    refused = await api.post("/api/v1/auth/login", json={"email": gone["email"], "password": PASSWORD})
+    assert (await api.get("/api/v1/auth/me", headers=bearer(gone.tokens))).status_code == 401
+    refused = await api.post("/api/v1/auth/login", json={"email": gone.email, "password": PASSWORD})
     assert refused.status_code == 401 and refused.json()["detail"] == "This account is being deleted."
     status = (await api.get(started.json()["status_url"])).json()  # no token
     assert status["status"] == "running"
@@ -167,20 +99,66 @@ async def test_the_whole_account_goes_from_every_system_and_a_provider_outage_on
     assert status["status"] == "done" and {s["status"] for s in status["steps"]} == {"done"}
     assert {s["name"]: s["attempts"] for s in status["steps"]}["channels"] == 2
 
-    # At every provider.
+    # At every provider: each was asked to let go, and none holds anything that names the account.
     assert not fake.telegram.bots[BOT_TOKEN].webhook
-    assert gone["account"] not in fake.stripe.accounts
-    assert gone["customer"] not in fake.stripe.store()
-    assert fake.stripe.store()[gone["subscription"]]["status"] == "canceled"
-    assert not [p for p in fake.cloudinary.resources if gone["user_id"] in p]
-    assert not [f for f in fake.cloudinary.folders if gone["user_id"] in f]
+    assert gone.stripe_account not in fake.stripe.accounts
+    assert gone.customer not in fake.stripe.store()
+    assert fake.stripe.store()[gone.subscription]["status"] == "canceled"
+    assert f"POST /api/sessions/{gone.waha_session}/logout" in fake.waha.calls and fake.waha.sessions == {}
+    assert fake.meta.page(PAGE_ID).subscribed == {} and "unsubscribe" in fake.meta.calls
+    assert fake.meta.calls.count("revoke_login") == 1 and not fake.meta.page_tokens  # the login ended at Meta
+    assert fake.google.stops == 1  # Gmail's push stopped
+    assert not fake.google.oauth.refresh_tokens and not fake.google.oauth.tokens  # both Google grants revoked
+    assert provider_traces(fake, needles) == {}
     # And in the database: nothing anywhere, but the record that a deletion happened (which names no one).
-    assert _traces(owner_url, needles) == {}
+    assert database_traces(owner_url, needles) == {}
     recorded = sql(owner_url, "SELECT action, target_id FROM audit_log WHERE target_type = 'account_deletion'")
     assert sorted(recorded) == [("account.deleted", job_id), ("account.deletion_requested", job_id)]
     # The other business is untouched.
     assert (await api.get("/api/v1/companies/", headers=bearer(stays))).json()["total"] == 1
     assert (await login(api, "stays@example.com", "Sup3rSecret"))["access_token"]
+
+
+async def test_each_provider_down_holds_its_own_step_until_it_answers(
+    api: httpx.AsyncClient,
+    fakes: tuple[Fakes, dict[str, str]],
+    app_url: str,
+    deletion_settings: Settings,
+    db: Database,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fake = fakes[0]
+    for module, name in ((n8n_client, "N8N_FAILURES"), (google_oauth, "GOOGLE_FAILURES")):
+        monkeypatch.setattr(module, name, FailureWindow(seconds=0.0))  # a provider back is asked again at once
+    gone = await full_account(api, fake, app_url, "outages@example.com")
+    started = await api.request("DELETE", "/api/v1/users/me", headers=bearer(gone.tokens), json={"password": PASSWORD})
+    job_id = uuid.UUID(started.json()["job_id"])
+
+    async def waits_on(step: str) -> dict[str, str]:
+        assert (await runner.run(db, deletion_settings, job_id)).retry_in is not None
+        found = (await api.get(started.json()["status_url"])).json()["steps"]
+        statuses = {s["name"]: s["status"] for s in found}
+        after = list(steps.STEP_NAMES)[list(steps.STEP_NAMES).index(step) + 1 :]
+        assert statuses[step] == "retrying" and {statuses[n] for n in after} == {"pending"}, found
+        return {s["name"]: s["last_error"] for s in found}
+
+    fake.n8n.outage = "503"
+    assert "n8n" in (await waits_on("n8n"))["n8n"]
+    assert fake.n8n.credentials  # nothing was pretended
+    fake.n8n.outage = None
+    fake.google.oauth.fail_api = True  # Gmail cannot stop the push
+    assert "Gmail" in (await waits_on("channels"))["channels"]
+    assert fake.google.oauth.refresh_tokens
+    fake.google.oauth.fail_api = False
+    fake.mongo.down = True
+    await mongo_history.close_clients()  # no connection left open from before the outage
+    assert "MongoDB" in (await waits_on("mongo"))["mongo"]
+    assert fake.mongo.documents("x8", mongo_history.COLLECTION)
+    fake.mongo.down = False
+
+    assert (await runner.run(db, deletion_settings, job_id)).retry_in is None
+    assert (await api.get(started.json()["status_url"])).json()["status"] == "done"
+    assert provider_traces(fake, gone.needles()) == {}
 
 
 async def test_a_worker_killed_mid_step_resumes_with_that_step(

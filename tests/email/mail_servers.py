@@ -6,7 +6,6 @@ pymap is a dev dependency (pyproject.toml), so CI has it; a machine without it s
 
 from __future__ import annotations
 
-import imaplib
 import socket
 import subprocess
 import sys
@@ -22,8 +21,12 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+from imapclient import IMAPClient
 
 LAUNCH_PYMAP = "import sys; from pymap.main import main; sys.exit(main())"
+
+SHOP = "shop@bakery.test"  # the business's mailbox in the mailbox tests
+PASSWORD = "app-password-1"
 
 
 def free_port() -> int:
@@ -38,26 +41,35 @@ class ImapServer:
     user: str
     password: str
 
-    def append(self, raw: bytes) -> None:
-        """Mail arrives in the INBOX."""
-        conn = imaplib.IMAP4("127.0.0.1", self.port)
+    def append(self, raw: bytes, folder: str = "INBOX") -> None:
+        """Mail arrives in the INBOX (or another mail client files its sent mail in ``folder``)."""
+        with self._client() as client:
+            client.append(folder, raw)
+
+    def create(self, folder: str) -> None:
+        with self._client() as client:
+            client.create_folder(folder)
+
+    @contextmanager
+    def _client(self) -> Iterator[IMAPClient]:
+        client = IMAPClient("127.0.0.1", self.port, ssl=False)  # it encodes folder names (modified UTF-7)
         try:
-            conn.login(self.user, self.password)
-            kind, data = conn.append("INBOX", None, None, raw)
-            assert kind == "OK", data
+            client.login(self.user, self.password)
+            yield client
         finally:
-            conn.logout()
+            client.logout()
 
 
 @contextmanager
-def imap_server(user: str, password: str) -> Iterator[ImapServer]:
+def imap_server(user: str, password: str, *, port: int | None = None) -> Iterator[ImapServer]:
+    """A fresh pymap on ``port`` (default: a free one): the same port again is a restarted server, empty."""
     try:
         import pymap  # noqa: F401
     except ImportError:
         pytest.skip(
             "pymap (the dev dependency that serves IMAP for these tests) is not installed: pip install -e .[dev]"
         )
-    port = free_port()
+    port = port or free_port()
     process = subprocess.Popen(
         [
             sys.executable,
@@ -119,9 +131,9 @@ class SmtpInbox:
 
 
 @contextmanager
-def smtp_server(user: str, password: str) -> Iterator[tuple[SmtpInbox, int]]:
+def smtp_server(user: str, password: str, *, port: int | None = None) -> Iterator[tuple[SmtpInbox, int]]:
     inbox = SmtpInbox(user, password)
-    port = free_port()
+    port = port or free_port()
     controller = Controller(
         inbox,
         hostname="127.0.0.1",

@@ -20,6 +20,7 @@ from tests.fakes.oauth import Account, FakeOAuthState
 from tests.fakes.server import serve_in_thread
 from x8.integrations.google import oauth as google_oauth
 from x8.kit.failing import FailureWindow
+from x8.platform.channels import email_tasks
 from x8.tenancy.names import TenantNames
 
 SHOP = "shop@bakery.test"
@@ -265,3 +266,50 @@ async def test_callback_refusals_and_disconnect(
     fake.deliver(customer_mail("Anyone there?"))
     assert (await push(client, fake)).status_code == 200  # acknowledged; nothing stored for a disconnected channel
     assert sql(owner_url, "SELECT count(*) FROM webhook_events WHERE source = 'gmail'") == [(0,)]
+
+
+def activity(owner_url: str, channel_id: str) -> list[tuple[Any, ...]]:
+    return sql(
+        owner_url,
+        "SELECT kind, status, attempts FROM activity_log WHERE channel_id = %s ORDER BY kind",
+        channel_id,
+    )
+
+
+def last_error(owner_url: str, channel_id: str) -> str | None:
+    [(error,)] = sql(owner_url, "SELECT last_error FROM channels WHERE id = %s", channel_id)
+    return None if error is None else str(error)
+
+
+async def test_watch_and_sync_failures_are_logged_once_and_cleared_by_success(
+    client: httpx.AsyncClient,
+    gmail: tuple[FakeGmail, str],
+    owner_url: str,
+    app_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fake = gmail[0]
+    _, _, channel_id = await connect_gmail(client, fake)
+
+    async def sync() -> None:
+        await email_tasks.schedule_sync(uuid.UUID(channel_id))
+        await run_jobs(app_url)
+        sql(owner_url, "DELETE FROM procrastinate_jobs WHERE status = 'todo'")  # the queue's own retries aside
+
+    fake.oauth.fail_api = True  # Gmail answers 503 to everything, for two days of renewals and polls
+    for _ in range(2):
+        await email_tasks.renew_gmail_watches(0)
+        await sync()
+    assert (last_error(owner_url, channel_id) or "").startswith("Gmail")
+    assert activity(owner_url, channel_id) == [("mail_sync", "error", 1), ("mail_watch", "error", 1)]
+
+    fake.oauth.fail_api = False
+    monkeypatch.setattr(google_oauth, "GOOGLE_FAILURES", FailureWindow(seconds=30.0))  # its pause over
+    await email_tasks.renew_gmail_watches(0)
+    assert activity(owner_url, channel_id) == [("mail_sync", "error", 1), ("mail_watch", "ok", 2)]
+    assert last_error(owner_url, channel_id) is not None  # reading is still failing, as far as anyone knows
+    await sync()
+    assert activity(owner_url, channel_id) == [("mail_sync", "ok", 2), ("mail_watch", "ok", 2)]
+    assert last_error(owner_url, channel_id) is None
+    await email_tasks.renew_gmail_watches(0)  # a renewal that works, again: nothing changed, nothing logged
+    assert activity(owner_url, channel_id) == [("mail_sync", "ok", 2), ("mail_watch", "ok", 2)]

@@ -5,41 +5,22 @@ automatic mail stored and never answered."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from email import policy
 from email.message import EmailMessage
+from email.parser import BytesParser
 from typing import Any
 
 import httpx
-import pytest
 
-from tests.conftest import app_client, bearer, make_settings, sql
+from tests.conftest import bearer, sql
 from tests.conversations.helpers import run_jobs, shop_with_catalogue
-from tests.email.mail_servers import ImapServer, SmtpInbox, free_port, imap_server, smtp_server
+from tests.email.mail_servers import PASSWORD, SHOP, ImapServer, SmtpInbox, free_port, smtp_server
+from x8.integrations.mailbox.imap import find_sent_folder
 from x8.platform.channels import email_tasks
 from x8.tenancy.names import TenantNames
 
-SHOP = "shop@bakery.test"
-PASSWORD = "app-password-1"
 CUSTOMER = "jane@example.com"
 CONNECT = "/api/v1/integrations/email/connect"
-
-
-@pytest.fixture
-def imap() -> Iterator[ImapServer]:
-    with imap_server(SHOP, PASSWORD) as server:
-        yield server
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[SmtpInbox, int]]:
-    with smtp_server(SHOP, PASSWORD) as server:
-        yield server
-
-
-@pytest.fixture
-async def client(owner_url: str, app_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    async with app_client(make_settings(owner_url), app_url) as c:
-        yield c
 
 
 def form(company_id: str, imap: ImapServer, port: int, **changes: Any) -> dict[str, Any]:
@@ -172,3 +153,80 @@ async def test_a_changed_uidvalidity_starts_after_the_newest_mail(
     await email_tasks.poll_email(0)  # the five-minute poll queues a sync per connected email channel
     await run_jobs(app_url)
     assert [m[2] for m in stored(owner_url, company["id"]) if m[0] == "in"] == ["Now a new one."]
+
+
+def owner_reply(to_mail: bytes, text: str, *, to: str = CUSTOMER, message_id: str | None = None) -> bytes:
+    """The business answers ``to_mail`` from its own mail client, which files the mail in Sent."""
+    answered = BytesParser(policy=policy.default).parsebytes(to_mail)
+    message = EmailMessage()
+    message["From"] = f"Bakery <{SHOP}>"
+    message["To"] = to
+    message["Subject"] = f"Re: {answered['Subject']}"
+    message["Message-ID"] = message_id or f"<{uuid.uuid4().hex}@bakery.test>"
+    message["In-Reply-To"] = str(answered["Message-ID"])
+    message["References"] = str(answered["Message-ID"])
+    message.set_content(text)
+    return bytes(message)
+
+
+def paused(owner_url: str, company_id: str) -> dict[str, bool]:
+    schema = TenantNames(uuid.UUID(company_id)).schema
+    rows = sql(
+        owner_url,
+        f"SELECT c.external_id, conv.bot_paused_until > now() FROM {schema}.conversations conv "
+        f"JOIN {schema}.contacts c ON c.id = conv.contact_id",
+    )
+    return {address: bool(is_paused) for address, is_paused in rows}
+
+
+async def test_the_business_replying_from_its_own_mail_client_pauses_the_bot(
+    client: httpx.AsyncClient, imap: ImapServer, smtp: tuple[SmtpInbox, int], owner_url: str, app_url: str
+) -> None:
+    inbox = smtp[0]
+    sent = "Отправленные"  # no SPECIAL-USE on this server: the folder is found by its usual name
+    imap.create(sent)
+    imap.append(owner_reply(customer_mail("Before connecting"), "Old sent mail"), folder=sent)
+    tokens, company = await shop_with_catalogue(client)
+    r = await client.post(CONNECT, json=form(company["id"], imap, smtp[1]), headers=bearer(tokens))
+    channel_id = r.json()["channel_id"]
+    [(config,)] = sql(owner_url, "SELECT config FROM channels WHERE id = %s", channel_id)
+    assert config["sent_folder"] == sent and config["sent_uidvalidity"] and config["sent_last_uid"] >= 1
+
+    first = customer_mail("Do you deliver on Sundays?")
+    imap.append(first)
+    await poll(app_url, channel_id)
+    [ours] = inbox.received  # the bot answered
+    assert paused(owner_url, company["id"]) == {CUSTOMER: False}
+
+    # The mail server files the platform's own reply in Sent too (its marker header lost on the way): recognised
+    # by its Message-ID, it pauses nothing.
+    copy = ours["message"]
+    del copy["X-X8-Channel"]
+    imap.append(bytes(copy), folder=sent)
+    # Mail to a supplier, in no thread the channel knows: not a conversation.
+    imap.append(
+        owner_reply(customer_mail("Flour order", sender="mill@example.com"), "10 bags", to="mill@example.com"),
+        folder=sent,
+    )
+    await poll(app_url, channel_id)
+    assert paused(owner_url, company["id"]) == {CUSTOMER: False}
+    assert [m[1] for m in stored(owner_url, company["id"])] == ["customer", "bot"]
+
+    # The owner answers the customer from their phone's mail app: stored as the owner's, and the bot pauses, so
+    # the customer's next mail is not answered by the bot.
+    imap.append(owner_reply(first, "Yes, until noon. — Anna", message_id="<anna-1@bakery.test>"), folder=sent)
+    await poll(app_url, channel_id)
+    assert paused(owner_url, company["id"]) == {CUSTOMER: True}
+    assert [m[1:3] for m in stored(owner_url, company["id"])][-1] == ("owner", "Yes, until noon. — Anna")
+    imap.append(customer_mail("Great, see you Sunday", In_Reply_To="<anna-1@bakery.test>"))
+    await poll(app_url, channel_id)
+    assert len(inbox.received) == 1
+    assert [m[2] for m in stored(owner_url, company["id"])][-1] == "Great, see you Sunday"
+
+
+def test_the_sent_folder_is_the_one_marked_sent_else_the_one_named_so() -> None:
+    marked = [((b"\\HasNoChildren",), b"/", "INBOX"), ((b"\\Sent",), b"/", "Outbox 2024"), ((), b"/", "Sent")]
+    assert find_sent_folder(marked) == "Outbox 2024"  # SPECIAL-USE wins over the name
+    assert find_sent_folder([((), b".", "INBOX"), ((), b".", "INBOX.Sent Items")]) == "INBOX.Sent Items"
+    assert find_sent_folder([((), b"/", "Архив"), ((), b"/", "Отправленные")]) == "Отправленные"
+    assert find_sent_folder([((), b"/", "INBOX"), ((), b"/", "Sentiments"), ((), None, "Drafts")]) is None

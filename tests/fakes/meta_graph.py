@@ -6,6 +6,8 @@
 - ``GET /{version}/me`` and ``/{version}/me/accounts`` with a user token: the person and their pages, each with a page
   token issued for the app of the login.
 - ``POST|DELETE /{version}/{page_id}/subscribed_apps`` with that page's token: which apps a page is subscribed to.
+- ``DELETE /{version}/{user_id}/permissions`` with the app's token (``<app id>|<secret>``): the person's login to the
+  app ends, and every user and page token it gave with it.
 - ``POST /{version}/{page_id}/messages``: the Send API's checks (token, ``messaging_type``, ``recipient``,
   ``message.text`` at most 2,000 characters); tests script failures with ``fail_next`` (Graph error codes 190,
   613, 551, 10, 200, 230 in Graph's error JSON, or ``"429"``/``"500"`` HTTP failures).
@@ -213,6 +215,19 @@ def meta_graph_app(state: FakeMetaGraph) -> FastAPI:
             }
         )
         return JSONResponse({"recipient_id": recipient["id"], "message_id": mid})
+
+    @app.delete("/{version}/{user_id}/permissions")
+    async def revoke_login(version: str, user_id: str, request: Request) -> JSONResponse:
+        """The person's login to the app ends (app token ``<app id>|<secret>``): every token it gave stops working."""
+        state.calls.append("revoke_login")
+        app_id, _, secret = request.query_params.get("access_token", "").partition("|")
+        if state.apps.get(app_id) is None or secret != state.apps[app_id]:
+            return graph_error(190, "Invalid OAuth access token - Cannot parse access token")
+        if user_id != state.user_id:
+            return graph_error(100, "(#100) Tried accessing nonexisting field (permissions)")
+        state.user_tokens = {t: a for t, a in state.user_tokens.items() if a != app_id}
+        state.page_tokens = {t: (p, a) for t, (p, a) in state.page_tokens.items() if a != app_id}
+        return JSONResponse({"success": True})
 
     return app
 

@@ -50,6 +50,10 @@ async def test_one_page_connects_at_once_with_its_token_in_the_vault(
     assert sql(owner_url, "SELECT channels FROM companies WHERE id = %s", company["id"])[0][0] == ["facebook"]
     # The business keeps its app: it was assigned on this first login.
     assert sql(owner_url, "SELECT count(*) FROM meta_app_assignments")[0][0] == 1
+    # The page's subscription is in the company's activity log.
+    assert sql(owner_url, "SELECT kind, status FROM activity_log WHERE channel_id = %s", channel["channel_id"]) == [
+        ("webhook_registration", "ok")
+    ]
 
 
 async def test_several_pages_wait_for_the_business_to_choose(

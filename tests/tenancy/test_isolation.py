@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 
@@ -123,3 +124,22 @@ async def test_pooled_connection_carries_nothing_over(app_db: Database, new_tena
 async def _backend_pid(db: Database) -> int:
     async with db.sessions() as session:
         return int((await session.execute(text("SELECT pg_backend_pid()"))).scalar_one())
+
+
+async def test_a_tenant_session_cancelled_mid_statement_commits_nothing_and_pools_nothing_open(
+    app_db: Database, new_tenant: NewTenant
+) -> None:
+    """The transaction is driven by hand (BEGIN goes out with the tenant's settings): a task cancelled while a
+    statement runs leaves no open transaction, no tenant setting and no half-written row behind."""
+    a = await new_tenant()
+    before = await _connection_state(app_db)
+
+    async def slow_write() -> None:
+        async with tenant_session(app_db, a) as ts:
+            await ts.execute(INSERT, {"ext": "cancelled", "name": "c"})
+            await ts.execute(text("SELECT pg_sleep(10)"))
+
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(slow_write(), timeout=0.3)
+    assert await _connection_state(app_db) == before
+    assert await _names(app_db, a) == []

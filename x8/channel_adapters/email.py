@@ -3,7 +3,8 @@ SMTP to reply). Both are the platform ``email``; the channel's ``config["provide
 ``mailbox``), and its credentials (vault) are Gmail's tokens or the mailbox password.
 
 Mail does not arrive through a shared webhook of the common kind: Gmail's Pub/Sub push only says "something
-changed" and the platform then reads Gmail's history, and a mailbox is polled. That reading, and storing what it
+changed" and the platform then reads Gmail's history, and a mailbox is polled or hears of new mail through IMAP
+IDLE. That reading, and storing what it
 finds, is ``x8.platform.channels.email_sync``; this adapter connects, checks, disconnects and sends.
 
 A reply answers the customer's latest mail in its thread. Which mail that is lives in the company's tenant schema,
@@ -14,6 +15,7 @@ refreshed while sending.
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from typing import Any, Protocol
 
 from x8.channel_adapters.base import (
@@ -34,12 +36,15 @@ from x8.channel_adapters.email_parsing import ThreadRef, build_reply
 from x8.integrations.gmail.client import GmailClient
 from x8.integrations.google import GoogleError, GoogleNotConfigured, GoogleOAuth, GoogleRefused, GoogleTokens
 from x8.integrations.mailbox import imap, smtp
-from x8.integrations.mailbox.account import MailboxAccount, MailboxError
+from x8.integrations.mailbox.account import LoginRefused, MailboxAccount, MailboxError
 from x8.kit.i18n import msg
 from x8.settings import Settings
 
 GMAIL = "gmail"
 MAILBOX = "mailbox"
+# Config flags of the platform's health tracking (``x8.platform.channels.email_health``: ``sync_failing`` …). A
+# reconnect keeps them, so the first sync after it closes the activity entries the failure opened.
+HEALTH_FLAG_SUFFIX = "_failing"
 
 
 class EmailBook(Protocol):
@@ -51,6 +56,10 @@ class EmailBook(Protocol):
 
     async def keep_credentials(self, channel: Channel, credentials: dict[str, Any]) -> None:
         """Store credentials that changed while in use (Gmail tokens refreshed during a send)."""
+        ...
+
+    async def send_outcome(self, channel: Channel, refused_login: str | None) -> None:
+        """A reply went out (None), or the mail server refused the channel's login (what it said)."""
         ...
 
 
@@ -84,6 +93,36 @@ def mailbox_failure(exc: MailboxError) -> ProviderError:
 def mailbox_account(channel: Channel, credentials: dict[str, Any]) -> MailboxAccount:
     """The mailbox of a channel: its settings from the channel's config, the password from its credentials."""
     return MailboxAccount.from_config({**channel.config, **credentials}, str(credentials.get("password") or ""))
+
+
+def mailbox_positions(fetched: imap.Fetched) -> dict[str, Any]:
+    """Where the next read of a mailbox starts, as kept in the channel's config."""
+    sent = fetched.sent
+    return {
+        "uidvalidity": fetched.inbox.uidvalidity,
+        "last_uid": fetched.inbox.last_uid,
+        "sent_folder": sent.folder if sent else None,
+        "sent_uidvalidity": sent.uidvalidity if sent else None,
+        "sent_last_uid": sent.last_uid if sent else 0,
+        "idle": fetched.idle,
+    }
+
+
+def mailbox_reading_from(config: dict[str, Any]) -> tuple[imap.Position, imap.Position]:
+    """The INBOX's and the Sent folder's positions from a channel's config (a Sent folder that was renamed or
+    found for the first time starts afresh, after its newest mail: ``imap.fetch_new``)."""
+
+    def position(validity: object, last_uid: object, folder: object) -> imap.Position:
+        return imap.Position(
+            int(str(validity)) if validity is not None else None,
+            int(str(last_uid or 0)),
+            str(folder) if folder is not None else None,
+        )
+
+    return (
+        position(config.get("uidvalidity"), config.get("last_uid"), imap.INBOX),
+        position(config.get("sent_uidvalidity"), config.get("sent_last_uid"), config.get("sent_folder")),
+    )
 
 
 def gmail_tokens(credentials: dict[str, Any]) -> GoogleTokens:
@@ -131,10 +170,13 @@ class EmailAdapter:
     async def connect(self, channel: Channel, credentials: dict[str, Any]) -> ConnectResult:
         provider = credentials.get("provider") or channel.config.get("provider")
         if provider == GMAIL:
-            return await self._connect_gmail(credentials)
-        if provider == MAILBOX:
-            return await self._connect_mailbox(channel, credentials)
-        raise InvalidCredentials(msg("Choose Gmail or a mailbox to connect."))
+            result = await self._connect_gmail(credentials)
+        elif provider == MAILBOX:
+            result = await self._connect_mailbox(channel, credentials)
+        else:
+            raise InvalidCredentials(msg("Choose Gmail or a mailbox to connect."))
+        flags = {k: v for k, v in channel.config.items() if k.endswith(HEALTH_FLAG_SUFFIX) and v}
+        return replace(result, config=flags | result.config)
 
     async def _connect_gmail(self, credentials: dict[str, Any]) -> ConnectResult:
         """Read the address, and ask Gmail to push the inbox's changes (``GMAIL_PUBSUB_TOPIC``; without one, the
@@ -169,16 +211,15 @@ class EmailAdapter:
         except (KeyError, ValueError) as exc:
             raise InvalidCredentials(msg("The mailbox settings are incomplete.")) from exc
         try:
-            fetched = await imap.fetch_new_async(account, None, 0)
+            fetched = await imap.fetch_new_async(account, imap.Position(), imap.Position())
             await smtp.check_async(account)
         except MailboxError as exc:
             raise InvalidCredentials(msg("{side}: {reason}", side=exc.side, reason=exc.reason)) from exc
-        config = {"provider": MAILBOX, **account.to_config(), "uidvalidity": fetched.uidvalidity}
         return ConnectResult(
             status=ChannelStatus.CONNECTED,
             display_name=account.address,
             credentials={"provider": MAILBOX, "password": account.password},
-            config=config | {"last_uid": fetched.last_uid, "idle": fetched.idle},
+            config={"provider": MAILBOX, **account.to_config(), **mailbox_positions(fetched)},
         )
 
     async def disconnect(self, channel: Channel, credentials: dict[str, Any]) -> None:
@@ -238,11 +279,16 @@ class EmailAdapter:
                 ) from exc
             except GoogleError as exc:
                 raise google_failure(exc) from exc
+            await book.send_outcome(channel, None)
             return SendResult(provider_message_id=f"email:gmail:{sent.get('id')}")
         try:
             await smtp.send_async(mailbox_account(channel, credentials), reply)
+        except LoginRefused as exc:
+            await book.send_outcome(channel, str(exc))
+            raise mailbox_failure(exc) from exc
         except MailboxError as exc:
             raise mailbox_failure(exc) from exc
+        await book.send_outcome(channel, None)
         return SendResult(provider_message_id=f"email:{reply['Message-ID']}")
 
     # --- the common webhook's parts, which email does not use (its push has a route of its own) ---

@@ -34,16 +34,28 @@ SELECT conv.id FROM conversations conv JOIN contacts c ON c.id = conv.contact_id
 WHERE c.channel = :platform AND c.external_id = :external AND conv.channel_id = :channel
 """
 _FIND = text(_FIND_SQL)
-_UPSERT_CONTACT = text("""
-INSERT INTO contacts (channel, external_id, display_name, language) VALUES (:platform, :external, :name, :language)
-ON CONFLICT (channel, external_id) DO UPDATE
-SET display_name = CASE WHEN EXCLUDED.display_name <> '' THEN EXCLUDED.display_name ELSE contacts.display_name END
-RETURNING id
+# A new contact and its conversation on the channel in one round trip. The conversation's id is ours, or that of
+# one already there; NULL when a concurrent first message created it after this statement's snapshot was taken
+# (the caller then looks it up in a statement of its own, which sees it).
+_REGISTER_CONTACT = text("""
+WITH contact AS (
+    INSERT INTO contacts (channel, external_id, display_name, language)
+    VALUES (:platform, :external, :name, :language)
+    ON CONFLICT (channel, external_id) DO UPDATE
+    SET display_name = CASE WHEN EXCLUDED.display_name <> '' THEN EXCLUDED.display_name ELSE contacts.display_name END
+    RETURNING id
+), created AS (
+    INSERT INTO conversations (id, contact_id, channel, channel_id)
+    SELECT :id, contact.id, :platform, :channel FROM contact
+    ON CONFLICT (contact_id, channel_id) DO NOTHING
+    RETURNING id
+)
+SELECT coalesce(
+    (SELECT id FROM created),
+    (SELECT c.id FROM conversations c WHERE c.contact_id = (SELECT id FROM contact) AND c.channel_id = :channel)
+)
 """)
-_INSERT_CONVERSATION = text("""
-INSERT INTO conversations (id, contact_id, channel, channel_id) VALUES (:id, :contact, :platform, :channel)
-ON CONFLICT (contact_id, channel_id) DO NOTHING
-""")
+
 # One round trip: the message (unless it is a redelivery), the conversation's preview and counters, and the
 # live-update notice (sent at commit) happen together; a redelivery changes nothing. ``conv`` names the
 # conversation: a given id, or the contact's conversation on the channel (no row: not a known contact yet).
@@ -160,9 +172,10 @@ async def _is_our_echo(ts: TenantSession, conversation_id: uuid.UUID, body: str)
 async def _conversation(
     ts: TenantSession, wanted_id: uuid.UUID, message: InboundMessage, params: dict[str, object]
 ) -> uuid.UUID:
-    contact = await ts.scalar(
-        _UPSERT_CONTACT, {**params, "name": message.display_name[:255], "language": message.language_hint}
+    found = await ts.scalar(
+        _REGISTER_CONTACT,
+        {**params, "id": wanted_id, "name": message.display_name[:255], "language": message.language_hint},
     )
-    await ts.execute(_INSERT_CONVERSATION, {**params, "id": wanted_id, "contact": contact})
-    found = await ts.scalar(_FIND, params)  # ours, or the one a concurrent first message created
+    if found is None:  # a concurrent first message made it meanwhile
+        found = await ts.scalar(_FIND, params)
     return uuid.UUID(str(found))

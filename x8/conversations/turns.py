@@ -22,6 +22,7 @@ from sqlalchemy import text
 
 from x8.conversations.delivery import Outgoing
 from x8.conversations.events import CHANNEL
+from x8.platform.booking.requests import OPEN_STAGES
 from x8.platform.tiktok.codes import without_ref_codes
 from x8.tenancy.session import TenantSession
 
@@ -51,6 +52,7 @@ class Claim:
     first_reply: bool  # the contact's first reply: the privacy link goes with it
     channel_id: uuid.UUID | None
     pending_ids: tuple[uuid.UUID, ...]
+    booking_open: bool = False  # a booking is being arranged here: the booking dialogue reads the turn first
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,8 @@ FROM conversations WHERE id = :id FOR UPDATE
 # Everything a turn reads, in one round trip after the lock (a statement of its own, so its snapshot sees what
 # a turn that held the lock before committed): the unanswered customer messages with how long their window
 # still runs, replies still waiting to be sent, whether this is the contact's first reply, and the
-# conversation before the turn as context for an LLM (R-M6).
+# conversation before the turn as context for an LLM (R-M6), and whether a booking is being arranged in it (the
+# booking dialogue's stages that are still open).
 _CONTEXT = text("""
 WITH unanswered AS (
     SELECT id, body, created_at,
@@ -96,7 +99,9 @@ SELECT
     (SELECT coalesce(json_agg(json_build_object('direction', direction, 'body', body) ORDER BY created_at), '[]')
      FROM (SELECT direction, body, created_at FROM messages
            WHERE conversation_id = :id AND created_at < (SELECT min(created_at) FROM unanswered)
-           ORDER BY created_at DESC LIMIT :n) recent) AS history
+           ORDER BY created_at DESC LIMIT :n) recent) AS history,
+    EXISTS (SELECT 1 FROM booking_requests
+            WHERE conversation_id = :id AND stage = ANY(CAST(:open_stages AS text[]))) AS booking_open
 """)
 _CONSUME = text("""
 UPDATE messages SET processed_at = now(), intent = :intent, message_type = :type
@@ -163,6 +168,7 @@ async def claim(
                 "contact": conversation["contact_id"],
                 "buffer": buffer_seconds,
                 "n": HISTORY_MESSAGES,
+                "open_stages": list(OPEN_STAGES),
             },
         )
     ).one()
@@ -198,6 +204,7 @@ async def claim(
         first_reply=bool(context.first_reply),
         channel_id=channel,
         pending_ids=pending,
+        booking_open=bool(context.booking_open),
     )
 
 

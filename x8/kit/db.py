@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
@@ -82,6 +83,15 @@ class Database:
                 await connection.exec_driver_sql("SELECT 1")
 
         await asyncio.gather(*(one() for _ in range(connections)))
+
+    @asynccontextmanager
+    async def autocommit_session(self) -> AsyncIterator[AsyncSession]:
+        """A session on which each statement is its own transaction: one round trip for a lone read or write,
+        where a session would send BEGIN before it and COMMIT or ROLLBACK after it."""
+        async with self.engine.connect() as connection:
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            async with AsyncSession(bind=connection, expire_on_commit=False) as session:
+                yield session
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -31,20 +31,6 @@ class EngineIn(BaseModel):
     engine: Literal["native", "n8n"]
 
 
-def channel_info(channel: Channel) -> ChannelInfo:
-    return ChannelInfo(
-        channel_id=channel.id,
-        company_id=channel.company_id,
-        platform=channel.platform,
-        status=channel.status,
-        display_name=channel.display_name,
-        last_error=channel.last_error,
-        error_count=channel.error_count,
-        connected_at=channel.connected_at,
-        engine=channel.engine,
-    )
-
-
 @router.patch(
     "/channels/{channel_id}", response_model=ChannelInfo, responses=error_responses(NotFound, Forbidden, Conflict)
 )
@@ -89,4 +75,4 @@ async def set_engine(
         forget_channel(channel_id)
 
     after_commit(session, forget)
-    return channel_info(channel)
+    return ChannelInfo.of(channel)

@@ -17,8 +17,8 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from functools import partial
 from typing import Any, TypeVar
 
-from sqlalchemy import Executable, Result, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Executable, Result
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from x8.kit.db import Database
 from x8.tenancy.ddl import TENANT_SETTING
@@ -84,33 +84,48 @@ class CopyConnection:
         await self._driver.copy_records_to_table(table, records=records, columns=columns)
 
 
-_ENTER = text(
-    "SELECT set_config('role', :role, true), set_config('search_path', :path, true), set_config(:name, :tenant, true)"
-)
-
-
-async def enter_tenant(session: AsyncSession, names: TenantNames) -> None:
-    """``SET LOCAL ROLE``, ``SET LOCAL search_path`` and the tenant id, in one round trip (``set_config`` with
-    ``is_local`` is the function form of ``SET LOCAL``)."""
-    ident(names.app_role)  # raises on anything that is not one of our generated names
-    await session.execute(
-        _ENTER,
-        {
-            "role": names.app_role,
-            "path": f"{ident(names.schema)}, public",
-            "name": TENANT_SETTING,
-            "tenant": str(names.tenant_id),
-        },
+def _begin_as(names: TenantNames) -> str:
+    """BEGIN and the three transaction-local settings as one simple-protocol query (one round trip instead of
+    two). The values are literals: the role and schema are checked generated names, the tenant id a UUID."""
+    role, schema = ident(names.app_role).strip('"'), ident(names.schema)
+    return (
+        f"BEGIN; SELECT set_config('role', '{role}', true), set_config('search_path', '{schema}, public', true), "
+        f"set_config('{TENANT_SETTING}', '{names.tenant_id}', true)"
     )
 
 
 @asynccontextmanager
 async def tenant_session(db: Database, tenant_id: uuid.UUID) -> AsyncIterator[TenantSession]:
-    """One transaction as the tenant: committed on success, rolled back on any exception."""
+    """One transaction as the tenant: committed on success, rolled back on any exception.
+
+    The hot path of every message opens several of these, so the transaction is driven by hand: SQLAlchemy sees
+    an autocommit connection (it sends no BEGIN of its own), and BEGIN goes out with the tenant's settings in one
+    round trip. A transaction that cannot be rolled back (cancelled mid-statement) takes its connection out of
+    the pool rather than handing it on open."""
     names = TenantNames(tenant_id)
-    async with db.sessions() as session, session.begin():
-        await enter_tenant(session, names)
-        yield TenantSession(session, names)
+    async with db.engine.connect() as connection:
+        await connection.execution_options(isolation_level="AUTOCOMMIT")
+        driver = (await connection.get_raw_connection()).driver_connection
+        assert driver is not None
+        await driver.execute(_begin_as(names))
+        session = AsyncSession(bind=connection, expire_on_commit=False)
+        try:
+            yield TenantSession(session, names)
+            await session.flush()
+            await driver.execute("COMMIT")
+        except BaseException:
+            await _abandon(connection, driver)
+            raise
+        finally:
+            await session.close()
+
+
+async def _abandon(connection: AsyncConnection, driver: Any) -> None:
+    try:
+        if driver.is_in_transaction():
+            await driver.execute("ROLLBACK")
+    except BaseException:  # cancelled or broken half-way: never pooled again
+        await connection.invalidate()
 
 
 TenantSessionFactory = Callable[[], AbstractAsyncContextManager[TenantSession]]

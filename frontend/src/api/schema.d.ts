@@ -2997,7 +2997,7 @@ export interface components {
          * ActivityKind
          * @enum {string}
          */
-        ActivityKind: "n8n_provisioning" | "n8n_deprovisioning" | "n8n_handover" | "webhook_registration" | "session_start" | "send_failed" | "calendar_write";
+        ActivityKind: "n8n_provisioning" | "n8n_deprovisioning" | "n8n_handover" | "webhook_registration" | "session_start" | "send_failed" | "calendar_write" | "mail_sync" | "mail_watch" | "mail_login" | "mail_smtp_login";
         /** ActivityList */
         ActivityList: {
             /** Items */

@@ -15,6 +15,10 @@ export const ACTIVITY_KINDS = [
   "session_start",
   "send_failed",
   "calendar_write",
+  "mail_sync",
+  "mail_watch",
+  "mail_login",
+  "mail_smtp_login",
 ] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 

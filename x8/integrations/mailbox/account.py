@@ -71,6 +71,13 @@ class MailboxError(Exception):
         return not self.refused
 
 
+class LoginRefused(MailboxError):
+    """The server refused the account's login: a wrong or changed password, no retry will help."""
+
+    def __init__(self, side: str, reason: str) -> None:
+        super().__init__(side, reason, refused=True)
+
+
 def tls_context() -> ssl.SSLContext:
     return ssl.create_default_context()
 

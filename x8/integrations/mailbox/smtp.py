@@ -9,7 +9,14 @@ import ssl
 from email.message import EmailMessage
 from typing import Final
 
-from x8.integrations.mailbox.account import TIMEOUT_SECONDS, MailboxAccount, MailboxError, Security, tls_context
+from x8.integrations.mailbox.account import (
+    TIMEOUT_SECONDS,
+    LoginRefused,
+    MailboxAccount,
+    MailboxError,
+    Security,
+    tls_context,
+)
 
 SIDE: Final = "SMTP"
 
@@ -34,7 +41,7 @@ def _open(account: MailboxAccount) -> smtplib.SMTP:
         conn.login(account.username, account.password)
     except smtplib.SMTPAuthenticationError as exc:
         _close(conn)
-        raise MailboxError(SIDE, f"the login was refused ({_words(exc)})", refused=True) from exc
+        raise LoginRefused(SIDE, f"the login was refused ({_words(exc)})") from exc
     except smtplib.SMTPNotSupportedError as exc:
         _close(conn)
         raise MailboxError(SIDE, "the server does not accept a login", refused=True) from exc

@@ -178,6 +178,10 @@ class Graph:
     async def unsubscribe(self, page_id: str, page_token: str) -> None:
         await self._call("DELETE", f"{page_id}/subscribed_apps", params={"access_token": page_token})
 
+    async def revoke_login(self, meta_user_id: str, app_id: str, app_secret: str) -> None:
+        """End the person's whole login to the app (every user and page token it gave), with the app's own token."""
+        await self._call("DELETE", f"{meta_user_id}/permissions", params={"access_token": f"{app_id}|{app_secret}"})
+
     async def send_text(self, page_id: str, page_token: str, recipient: str, text: str) -> str:
         """Send one message (at most 2,000 characters) as a reply inside the 24-hour window; Meta's message id."""
         answer = await self._call(

@@ -125,6 +125,16 @@ async def calendar_write(db: Database, company_id: uuid.UUID, booking_id: uuid.U
     )
 
 
+async def mail_check(
+    db: Database, company_id: uuid.UUID, channel_id: uuid.UUID, kind: ActivityKind, error: str | None
+) -> None:
+    """An email channel's sync, Gmail watch or login started failing (``error``) or works again (None). Called on
+    a change only: a failure repeated at every poll is one entry, which its recovery closes."""
+    await record(
+        db, company_id, kind, _status(error), subject=channel_subject(channel_id), channel_id=channel_id, detail=error
+    )
+
+
 async def channel_connect(
     db: Database,
     company_id: uuid.UUID,
@@ -134,10 +144,13 @@ async def channel_connect(
     *,
     registered_before: bool = False,
 ) -> None:
-    """A connect's registration at the provider: Telegram's ``setWebhook``, WAHA's session start. A failed first
+    """A connect's registration at the provider: Telegram's ``setWebhook``, WAHA's session start, a Meta page's
+    subscription (a failed one is retried by logging in again, not from the log). A failed first
     Telegram connect is not retryable from the log (the business types the token again), a reconnect's is; a
     WhatsApp connect is retried from the Integrations page."""
     if platform == "telegram":
         await webhook_registration(db, company_id, channel_id, error, retryable=registered_before)
     elif platform == "whatsapp":
         await session_start(db, company_id, channel_id, error, retryable=False)
+    elif platform in ("facebook", "instagram"):  # the page's subscription to the pool app (``subscribed_apps``)
+        await webhook_registration(db, company_id, channel_id, error)

@@ -36,6 +36,10 @@ class ActivityKind(enum.StrEnum):
     SESSION_START = "session_start"
     SEND_FAILED = "send_failed"
     CALENDAR_WRITE = "calendar_write"
+    MAIL_SYNC = "mail_sync"  # reading an email channel's new mail (Gmail history, IMAP)
+    MAIL_WATCH = "mail_watch"  # renewing a Gmail watch (its push of new mail)
+    MAIL_LOGIN = "mail_login"  # a connected mailbox refusing the login that reads it (IMAP, Gmail's grant)
+    MAIL_SMTP_LOGIN = "mail_smtp_login"  # a connected mailbox's SMTP server refusing the login that sends replies
 
 
 class ActivityEntry(Base):

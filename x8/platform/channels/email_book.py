@@ -7,6 +7,7 @@ the worker both import it through the email endpoints and tasks.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any
 
@@ -27,7 +28,9 @@ from x8.platform.vault.keys import vault_keys
 from x8.platform.vault.models import SecretKind
 from x8.settings import Settings
 from x8.tenancy.session import tenant_session
-from x8.tenancy.tables import email_threads
+from x8.tenancy.tables import email_threads, messages
+
+log = logging.getLogger(__name__)
 
 
 async def latest_thread(db: Database, channel: AdapterChannel, address: str) -> ThreadRef | None:
@@ -65,6 +68,17 @@ async def remember_thread(db: Database, channel: AdapterChannel, address: str, t
     statement = insert(email_threads).values(channel_id=channel.id, address=address.lower()[:320], **values)
     async with tenant_session(db, channel.company_id) as ts:
         await ts.execute(statement.on_conflict_do_update(index_elements=["channel_id", "address"], set_=values))
+
+
+async def sent_by_platform(db: Database, channel: AdapterChannel, message_id: str) -> bool:
+    """Whether the platform sent the mail with this Message-ID itself (a reply kept as ``email:<Message-ID>``)."""
+    async with tenant_session(db, channel.company_id) as ts:
+        found = await ts.execute(
+            select(messages.c.id).where(
+                messages.c.provider_message_id == f"email:{message_id}"[:255], messages.c.direction == "out"
+            )
+        )
+        return found.first() is not None
 
 
 async def keep_credentials(
@@ -110,6 +124,18 @@ class _PlatformBook:
     async def keep_credentials(self, channel: AdapterChannel, credentials: dict[str, Any]) -> None:
         ctx = context()
         await keep_credentials(ctx.db, ctx.settings, channel, credentials)
+
+    async def send_outcome(self, channel: AdapterChannel, refused_login: str | None) -> None:
+        from x8.platform.channels import email_health  # it builds on this module
+
+        db = context().db
+        try:
+            if refused_login is None:
+                await email_health.worked(db, channel, email_health.Check.SMTP_LOGIN)
+            else:  # the reply pipeline keeps the failure as the channel's last_error itself
+                await email_health.failed(db, channel, email_health.Check.SMTP_LOGIN, refused_login, on_channel=False)
+        except Exception:  # the mail went (or failed) all the same: a bookkeeping error must not resend it
+            log.warning("channel %s: could not note how a send went", channel.id, exc_info=True)
 
 
 lend_book(_PlatformBook())

@@ -1,5 +1,6 @@
-"""Reading new mail of an email channel and storing it (SPEC.md R-CH5), from the job queue: after a Gmail push,
-and every five minutes for every email channel (the fallback for lost pushes, and how a mailbox is read).
+"""Reading new mail of an email channel and storing it (SPEC.md R-CH5), from the job queue: after a Gmail push or
+an IMAP IDLE notice (``email_idle``), and on the poll (the fallback for lost pushes, and how a mailbox without IDLE
+is read).
 
 Every provider call happens with no transaction open; the sync position (Gmail's ``historyId``, the mailbox's
 UID) moves only after what was read is stored, and storing is de-duplicated by provider id, so a rerun stores
@@ -8,8 +9,9 @@ nothing twice. Jobs of one channel share one queue lock, so two syncs of a chann
 What is stored and what is answered:
 - a customer's mail is stored (its new text only) and answered in its thread;
 - automatic mail (auto-replies, bounces, lists, no-reply senders) is stored and never answered;
-- mail the business sent itself from its mailbox (Gmail's SENT label) is stored as the owner's and pauses the bot;
-  the platform's own replies (``X-X8-Channel``) are skipped, as is mail the mailbox sent to itself.
+- mail the business sent itself from its mailbox (Gmail's SENT label; a mailbox's Sent folder, when it answers a
+  thread the channel knows) is stored as the owner's and pauses the bot; the platform's own replies
+  (``X-X8-Channel``, or their Message-ID) are skipped, as is mail the mailbox sent to itself.
 """
 
 from __future__ import annotations
@@ -20,15 +22,23 @@ from dataclasses import dataclass
 from sqlalchemy import update
 
 from x8.channel_adapters.base import ChannelStatus, InboundMessage
-from x8.channel_adapters.email import GMAIL, gmail_credentials, gmail_tokens, mailbox_account
+from x8.channel_adapters.email import (
+    GMAIL,
+    gmail_credentials,
+    gmail_tokens,
+    mailbox_account,
+    mailbox_positions,
+    mailbox_reading_from,
+)
 from x8.channel_adapters.email_parsing import ParsedEmail, ThreadRef, parse_email, read_message
 from x8.integrations.gmail.client import GmailClient, StaleHistory
 from x8.integrations.gmail.full_format import to_message
 from x8.integrations.google import GoogleError, GoogleNotConfigured, GoogleRefused, GoogleTokens
 from x8.integrations.mailbox import imap
-from x8.integrations.mailbox.account import MailboxError
+from x8.integrations.mailbox.account import LoginRefused, MailboxError
 from x8.kit.jobs import WorkerContext
-from x8.platform.channels import email_book
+from x8.platform.channels import email_book, email_health
+from x8.platform.channels.email_health import Check
 from x8.platform.channels.ingest import ingest_message
 from x8.platform.channels.models import Channel
 from x8.platform.channels.service import credentials_of
@@ -46,12 +56,16 @@ class Mail:
     parsed: ParsedEmail
     provider_id: str
     thread_id: str | None = None
-    sent_by_owner: bool = False  # it is in the mailbox's SENT (Gmail), not the INBOX
+    sent_by_owner: bool = False  # it is in the mailbox's sent mail (Gmail's SENT, a mailbox's Sent folder)
+    # A mailbox's Sent folder also holds mail to suppliers and friends: only a reply in a thread the channel knows
+    # is taken for the business answering a customer.
+    known_threads_only: bool = False
 
 
 async def sync_channel(ctx: WorkerContext, channel: Channel) -> int:
     """Read and store what is new on the channel; how many mails were read. Provider failures are kept on the
-    channel (``last_error``, ``error_count``) and raised, so the job is retried."""
+    channel (``last_error``, ``error_count``, the activity log: ``email_health``) and raised, so the job is
+    retried, except those no retry can help (a refused login, revoked access); a success clears them."""
     if channel.platform != "email" or channel.status == ChannelStatus.DISCONNECTED:
         return 0
     try:
@@ -60,23 +74,28 @@ async def sync_channel(ctx: WorkerContext, channel: Channel) -> int:
         else:
             mails, position = await _read_mailbox(ctx, channel)
     except GoogleNotConfigured:
-        await service.record_channel_error(
-            ctx.db, channel.id, "Google is not set up on this server (GOOGLE_CLIENT_ID)."
+        await email_health.failed(
+            ctx.db, channel, Check.SYNC, "Google is not set up on this server (GOOGLE_CLIENT_ID)."
         )
         return 0
     except GoogleError as exc:
-        await service.record_channel_error(ctx.db, channel.id, f"Gmail: {exc.message.render('en')}")
         if isinstance(exc, GoogleRefused) and exc.reconnect:
+            await email_health.failed(ctx.db, channel, Check.LOGIN, f"Gmail: {exc.message.render('en')}")
             await service.set_channel_status(ctx.db, channel.id, ChannelStatus.ERROR, "Gmail access was revoked.")
             return 0  # retrying cannot help: the business must connect Gmail again
+        await email_health.failed(ctx.db, channel, Check.SYNC, f"Gmail: {exc.message.render('en')}")
         raise
+    except LoginRefused as exc:
+        await email_health.failed(ctx.db, channel, Check.LOGIN, str(exc))
+        return 0  # the password changed: retrying now cannot help (and servers lock out repeated failures)
     except MailboxError as exc:
-        await service.record_channel_error(ctx.db, channel.id, str(exc))
+        await email_health.failed(ctx.db, channel, Check.SYNC, str(exc))
         raise
     for mail in mails:
         await store_mail(ctx, channel, mail)
     if position:
         await email_book.update_config(ctx.db, channel.id, **position)
+    await email_health.worked(ctx.db, channel, Check.SYNC, Check.LOGIN)
     return len(mails)
 
 
@@ -124,16 +143,20 @@ def _mail_of_a_conversation(labels: list[str]) -> bool:
 
 async def _read_mailbox(ctx: WorkerContext, channel: Channel) -> tuple[list[Mail], dict[str, object]]:
     credentials = await credentials_of(ctx.db, ctx.settings, channel)
-    account = mailbox_account(channel, credentials)
-    validity = channel.config.get("uidvalidity")
-    last_uid = int(channel.config.get("last_uid") or 0)
-    fetched = await imap.fetch_new_async(account, int(validity) if validity is not None else None, last_uid)
-    mails = []
-    for uid, raw in fetched.messages:
-        parsed = parse_email(raw)
-        key = parsed.message_id or f"imap:{fetched.uidvalidity}:{uid}"
-        mails.append(Mail(parsed=parsed, provider_id=f"email:{key}"[:255]))
-    return mails, {"uidvalidity": fetched.uidvalidity, "last_uid": fetched.last_uid, "idle": fetched.idle}
+    inbox, sent = mailbox_reading_from(channel.config)
+    fetched = await imap.fetch_new_async(mailbox_account(channel, credentials), inbox, sent)
+    # The business's own replies first: one that answered a customer pauses the bot before their next mail is read.
+    mails = (
+        [_mailbox_mail(fetched.sent, uid, raw, sent=True) for uid, raw in fetched.sent.messages] if fetched.sent else []
+    )
+    mails += [_mailbox_mail(fetched.inbox, uid, raw, sent=False) for uid, raw in fetched.inbox.messages]
+    return mails, mailbox_positions(fetched)
+
+
+def _mailbox_mail(folder: imap.FolderRead, uid: int, raw: bytes, *, sent: bool) -> Mail:
+    parsed = parse_email(raw)
+    key = parsed.message_id or f"imap:{folder.folder}:{folder.uidvalidity}:{uid}"
+    return Mail(parsed=parsed, provider_id=f"email:{key}"[:255], sent_by_owner=sent, known_threads_only=sent)
 
 
 async def store_mail(ctx: WorkerContext, channel: Channel, mail: Mail) -> None:
@@ -166,6 +189,10 @@ async def _store_owner_mail(ctx: WorkerContext, channel: Channel, mail: Mail, ow
     customer = next((r for r in parsed.recipients if r != own), None)
     if customer is None:
         return  # a note to itself
+    if parsed.message_id and await email_book.sent_by_platform(ctx.db, channel, parsed.message_id):
+        return  # the platform's own reply, its copy kept in Sent by the mail server
+    if mail.known_threads_only and not await _answers_known_thread(ctx, channel, customer, parsed):
+        return
     message = InboundMessage(
         provider_message_id=mail.provider_id, external_id=customer, text=parsed.summary(), from_owner=True
     )
@@ -173,6 +200,14 @@ async def _store_owner_mail(ctx: WorkerContext, channel: Channel, mail: Mail, ow
     if parsed.message_id:
         thread = ThreadRef(parsed.message_id, parsed.references, parsed.subject, mail.thread_id)
         await email_book.remember_thread(ctx.db, channel, customer, thread)
+
+
+async def _answers_known_thread(ctx: WorkerContext, channel: Channel, customer: str, parsed: ParsedEmail) -> bool:
+    known = await email_book.latest_thread(ctx.db, channel, customer)
+    if known is None:
+        return False
+    thread = {known.message_id, *known.references}
+    return bool(thread & {parsed.in_reply_to, *parsed.references} - {None})
 
 
 async def _store_unanswered(ctx: WorkerContext, channel: Channel, message: InboundMessage, reason: str) -> None:

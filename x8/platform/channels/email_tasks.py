@@ -1,9 +1,9 @@
 """Jobs of the email channel: a Gmail push's inbox event reads the history, every email channel is read every five
-minutes (Gmail's fallback when pushes are lost; a mailbox's way in), and Gmail watches are renewed daily (Gmail
-drops a watch after seven days).
+minutes (Gmail's fallback when pushes are lost; a mailbox's way in; one that IMAP IDLE listens to every half hour),
+and Gmail watches are renewed daily (Gmail drops a watch after seven days).
 
 All reading of one channel runs under the queue lock ``email-sync:<channel id>``: the push events (stored with that
-lock by the webhook) and the polls never read the same channel at once.
+lock by the webhook), IDLE's notices and the polls never read the same channel at once.
 """
 
 from __future__ import annotations
@@ -15,16 +15,16 @@ import procrastinate
 from sqlalchemy import select
 
 from x8.channel_adapters.base import ChannelStatus
-from x8.channel_adapters.email import GMAIL, gmail_credentials, gmail_tokens
+from x8.channel_adapters.email import GMAIL, MAILBOX, gmail_credentials, gmail_tokens
 from x8.integrations.gmail.client import GmailClient
 from x8.integrations.google import GoogleError, GoogleTokens
 from x8.kit.jobs import WorkerContext, context
-from x8.platform.channels import email_book
+from x8.platform.channels import email_book, email_health
 from x8.platform.channels.cache import load_channel
+from x8.platform.channels.email_health import Check
 from x8.platform.channels.email_sync import sync_channel
 from x8.platform.channels.models import Channel
 from x8.platform.channels.service import credentials_of
-from x8.platform.conversations import service
 from x8.platform.inbox.handlers import handles
 from x8.platform.inbox.models import WebhookEvent
 
@@ -62,12 +62,25 @@ async def _email_channels(ctx: WorkerContext) -> list[Channel]:
         return list((await session.execute(query)).scalars())
 
 
+POLL_SECONDS = 300
+# A mailbox that IMAP IDLE listens to (x8.platform.channels.email_idle) is read as mail arrives; the poll only
+# makes sure of it this often, in case a push was missed.
+SAFETY_POLL_SECONDS = 1800
+
+
 @blueprint.periodic(cron="*/5 * * * *")
 @blueprint.task(name="poll_email", queueing_lock="poll_email", pass_context=False)
 async def poll_email(timestamp: int) -> None:
-    """Every five minutes: a sync job per connected email channel (one waiting per channel at most)."""
+    """Every five minutes: a sync job per connected email channel (one waiting per channel at most); a mailbox
+    with IDLE every half hour."""
+    safety_poll_due = timestamp % SAFETY_POLL_SECONDS < POLL_SECONDS
     for channel in await _email_channels(context()):
-        await schedule_sync(channel.id)
+        if safety_poll_due or not listened_to(channel):
+            await schedule_sync(channel.id)
+
+
+def listened_to(channel: Channel) -> bool:
+    return channel.config.get("provider") == MAILBOX and channel.config.get("idle") is True
 
 
 async def schedule_sync(channel_id: uuid.UUID) -> None:
@@ -102,8 +115,9 @@ async def renew_watch(ctx: WorkerContext, channel: Channel, topic: str) -> bool:
             _, expiration = await gmail.watch(topic)
     except GoogleError as exc:
         log.warning("renewing the Gmail watch of channel %s failed: %s", channel.id, exc.code)
-        await service.record_channel_error(ctx.db, channel.id, f"Gmail watch: {exc.message.render('en')}")
+        await email_health.failed(ctx.db, channel, Check.WATCH, f"Gmail watch: {exc.message.render('en')}")
         return False
     # The watch's historyId is not taken: the channel's own position may be behind it, with mail still to read.
     await email_book.update_config(ctx.db, channel.id, watch_expiration=expiration)
+    await email_health.worked(ctx.db, channel, Check.WATCH)
     return True

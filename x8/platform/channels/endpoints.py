@@ -25,7 +25,6 @@ from x8.kit.i18n import msg
 from x8.platform.auth.deps import CurrentUser
 from x8.platform.billing.plans import channel_limit
 from x8.platform.channels import repository, service
-from x8.platform.channels.models import Channel
 from x8.platform.channels.schemas import (
     AvailableChannel,
     AvailableChannels,
@@ -48,20 +47,6 @@ from x8.tenancy.session import tenant_session
 
 router = APIRouter(prefix="/api/v1/integrations", tags=["integrations"])
 CONNECT_ERRORS = error_responses(BadRequest, Forbidden, NotFound, PaymentRequired, ServiceUnavailable)
-
-
-def _info(channel: Channel) -> ChannelInfo:
-    return ChannelInfo(
-        channel_id=channel.id,
-        company_id=channel.company_id,
-        platform=channel.platform,
-        status=channel.status,
-        display_name=channel.display_name,
-        last_error=channel.last_error,
-        error_count=channel.error_count,
-        connected_at=channel.connected_at,
-        engine=channel.engine,
-    )
 
 
 # The Meta platforms connect through a pool app that offers their product: with no live app for it, this server
@@ -120,7 +105,7 @@ async def list_channels(scope: VisibleCompany, session: SessionDep) -> ChannelLi
     company = scope.company
     rows = await repository.of_company(session, company.id)
     visible = [c for c in rows if c.platform == service.SANDBOX or c.platform in company.channels]
-    return ChannelList(items=[_info(c) for c in visible], total=len(visible))
+    return ChannelList(items=[ChannelInfo.of(c) for c in visible], total=len(visible))
 
 
 async def _connect(
@@ -190,7 +175,7 @@ async def whatsapp_qr(scope: VisibleWhatsappChannel, settings: SettingsDep) -> Q
 async def whatsapp_status(scope: VisibleWhatsappChannel) -> ChannelInfo:
     """The channel's status as WAHA's ``session.status`` webhooks left it: DISCONNECTED, CONNECTING, CONNECTED
     or ERROR."""
-    return _info(scope.channel)
+    return ChannelInfo.of(scope.channel)
 
 
 @router.post("/disconnect/{channel_id}", response_model=ConnectOut, responses=CONNECT_ERRORS)

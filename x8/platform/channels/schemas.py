@@ -2,8 +2,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
+
+if TYPE_CHECKING:
+    from x8.platform.channels.models import Channel
 
 
 class ConnectOut(BaseModel):
@@ -68,6 +72,20 @@ class ChannelInfo(BaseModel):
     error_count: int
     connected_at: datetime | None
     engine: str = Field("native", description='Who answers its turns: "native" or "n8n" (R-N4)')
+
+    @classmethod
+    def of(cls, channel: Channel) -> ChannelInfo:
+        return cls(
+            channel_id=channel.id,
+            company_id=channel.company_id,
+            platform=channel.platform,
+            status=channel.status,
+            display_name=channel.display_name,
+            last_error=channel.last_error,
+            error_count=channel.error_count,
+            connected_at=channel.connected_at,
+            engine=channel.engine,
+        )
 
 
 class ChannelList(BaseModel):

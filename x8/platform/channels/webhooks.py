@@ -110,21 +110,34 @@ async def web(
 
 
 async def _receive(adapter: ChannelAdapter, request: Request, db: Database, channel_id: uuid.UUID | None) -> Ok:
+    headers = {k.lower(): v for k, v in request.headers.items()}
+    await accept(adapter, headers, await request.body(), db, channel_id)
+    return Ok(ok=True)
+
+
+async def accept(
+    adapter: ChannelAdapter,
+    headers: dict[str, str],
+    body: bytes,
+    db: Database,
+    channel_id: uuid.UUID | None,
+    *,
+    quiet: bool = False,
+) -> None:
     """Verify a provider's delivery, find its channel (from the URL, or from the event for shared URLs), and store
-    what it carries in the inbox: one event per item, unique within the channel."""
+    what it carries in the inbox: one event per item, unique within the channel. ``quiet``: a refusal is not
+    logged (``webhook_fast`` hands a refused delivery on to this route, which logs it)."""
     webhook = adapter.kind.webhook
     assert webhook is not None
-    body = await request.body()
-    headers = {k.lower(): v for k, v in request.headers.items()}
     if webhook.verify_first:
-        _verify(adapter, None, headers, body)
+        _verify(adapter, None, headers, body, quiet=quiet)
     payload = _json_object(body)
     try:
         channel = await _channel(db, channel_id if webhook.per_channel else adapter.route(payload), adapter.platform)
     except NotFound as exc:
         raise NotFound(webhook.unknown_channel) from exc
     if not webhook.verify_first:
-        _verify(adapter, channel, headers, body)
+        _verify(adapter, channel, headers, body, quiet=quiet)
     for item in adapter.events(channel, payload, body):
         if item.message and channel.status == ChannelStatus.DISCONNECTED:
             continue  # a late message for a channel the business disconnected
@@ -137,16 +150,23 @@ async def _receive(adapter: ChannelAdapter, request: Request, db: Database, chan
                 lock=item.lock,
             )
         )
-    return Ok(ok=True)
 
 
-def _verify(adapter: ChannelAdapter, channel: AdapterChannel | None, headers: dict[str, str], body: bytes) -> None:
+def _verify(
+    adapter: ChannelAdapter,
+    channel: AdapterChannel | None,
+    headers: dict[str, str],
+    body: bytes,
+    *,
+    quiet: bool = False,
+) -> None:
     try:
         adapter.verify(channel, headers, body)
     except WebhookRejected as exc:
-        log.warning(
-            "rejected a %s webhook%s: %s", adapter.platform, f" for channel {channel.id}" if channel else "", exc
-        )
+        if not quiet:
+            log.warning(
+                "rejected a %s webhook%s: %s", adapter.platform, f" for channel {channel.id}" if channel else "", exc
+            )
         raise Unauthorized(exc.message) from exc
 
 

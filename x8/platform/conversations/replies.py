@@ -156,8 +156,10 @@ async def _think(
 ) -> Reply:
     """The assistant's reply, with no transaction open: each KB search is a short transaction of its own, and so
     is an order (its payment link is asked of Stripe between them)."""
-    booking = await booking_chat.answer(
-        db, settings, company_id, claimed.conversation_id, claimed.text, claimed.message_ids
+    booking = (
+        await booking_chat.answer(db, settings, company_id, claimed.conversation_id, claimed.text, claimed.message_ids)
+        if claimed.booking_open  # read in the claim's round trip: most turns have no booking to look up
+        else None
     )
     if isinstance(booking, booking_chat.Said):  # the customer is choosing a time, a city or giving the address
         language = detect(claimed.text, fallback=profile.language)

@@ -12,6 +12,7 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select, text, update
 
@@ -20,6 +21,9 @@ from x8.channel_adapters.registry import adapter_for
 from x8.kit.db import Database
 from x8.runtime import resolve
 from x8.settings import Settings
+
+if TYPE_CHECKING:
+    from x8.platform.channels.models import Channel
 
 log = logging.getLogger(__name__)
 
@@ -106,12 +110,24 @@ async def remove_n8n(ctx: StepContext) -> None:
             raise StepFailed(f"n8n: {failure.message}") from failure
 
 
+async def _at_provider(channel: Channel, call: Awaitable[None]) -> None:
+    """A provider that refuses outright (a revoked token) has nothing registered for these credentials any more,
+    so that counts as done; one that does not answer is retried."""
+    try:
+        await call
+    except ProviderError as exc:
+        if exc.retryable:
+            raise StepFailed(f"{channel.platform}: {exc}") from exc
+        log.info("channel %s: the provider refused to unregister (%s); nothing is left there", channel.id, exc)
+
+
 async def unregister_channels(ctx: StepContext) -> None:
-    """Unregister every channel at its provider (Telegram deleteWebhook, WAHA logout and delete, and so on for
-    every adapter), then stop accepting its webhooks here. A provider that refuses outright (a revoked token)
-    has nothing registered for these credentials any more, so that counts as done."""
+    """Unregister every channel at its provider (Telegram deleteWebhook, WAHA logout and delete, Meta's page
+    subscription and, with the last channel that uses it, the Meta login itself, Gmail's watch and grant, and so on
+    for every adapter), then stop accepting its webhooks here."""
     from x8.platform.channels.models import Channel
     from x8.platform.channels.service import credentials_of
+    from x8.platform.deletion.meta_login import end_meta_login
 
     if not ctx.subject.company_ids:
         return
@@ -125,12 +141,9 @@ async def unregister_channels(ctx: StepContext) -> None:
             adapter = adapter_for(channel.platform, ctx.settings)
         except LookupError:
             continue  # a platform with nothing to unregister
-        try:
-            await adapter.disconnect(channel, await credentials_of(ctx.db, ctx.settings, channel))
-        except ProviderError as exc:
-            if exc.retryable:
-                raise StepFailed(f"{channel.platform}: {exc}") from exc
-            log.info("channel %s: the provider refused to unregister (%s); nothing is left there", channel.id, exc)
+        credentials = await credentials_of(ctx.db, ctx.settings, channel)
+        await _at_provider(channel, adapter.disconnect(channel, credentials))
+        await _at_provider(channel, end_meta_login(ctx.db, ctx.settings, channel))
         async with ctx.db.sessions() as session, session.begin():
             await session.execute(
                 update(Channel)

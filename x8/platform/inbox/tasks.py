@@ -26,7 +26,7 @@ RETENTION_DAYS = 30
 @blueprint.task(name="handle_event", retry=procrastinate.RetryStrategy(max_attempts=10, exponential_wait=2))
 async def handle_event(event_id: int) -> None:
     ctx = context()
-    async with ctx.db.sessions() as session:
+    async with ctx.db.autocommit_session() as session:
         event = await repository.get(session, event_id)
     if event is None or event.handled_at is not None:
         return  # deleted with its channel, or handled by an earlier run of this job
@@ -44,7 +44,7 @@ async def handle_event(event_id: int) -> None:
         async with ctx.db.sessions() as session, session.begin():
             await repository.mark_failed(session, event_id, f"{type(exc).__name__}: {exc}")
         raise
-    async with ctx.db.sessions() as session, session.begin():
+    async with ctx.db.autocommit_session() as session:
         await repository.mark_handled(session, event_id)
 
 
