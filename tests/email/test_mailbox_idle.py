@@ -52,9 +52,15 @@ def idle_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name.startswith("imap-idle:") and t.is_alive()]
 
 
-async def test_new_mail_is_read_within_seconds_without_the_poll(
-    client: httpx.AsyncClient, imap: ImapServer, smtp: tuple[SmtpInbox, int], owner_url: str, app_url: str
+async def test_new_mail_is_read_on_the_servers_notice_without_the_poll(
+    client: httpx.AsyncClient,
+    imap: ImapServer,
+    smtp: tuple[SmtpInbox, int],
+    owner_url: str,
+    app_url: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(email_tasks, "SAFETY_POLL_SECONDS", 10**12)  # a poll never reads a listened mailbox here
     _, company_id, channel_id = await connect(client, imap, smtp[1])
     [(config,)] = sql(owner_url, "SELECT config FROM channels WHERE id = %s", channel_id)
     assert config["idle"] is True  # pymap offers IDLE
@@ -76,14 +82,19 @@ async def test_new_mail_is_read_within_seconds_without_the_poll(
             await run_jobs(app_url)
             return any(m[2] == "Is the rye bread vegan?" for m in stored(owner_url, company_id))
 
-        took = await eventually(read, 5, "the mail reaches the conversation")
-        assert took < 3, took
+        # The poll skips a mailbox IDLE listens to (and its safety poll is off here): only the server's notice can
+        # have queued the sync that reads it. How soon is the benchmarks' business, not a test's.
+        await eventually(read, 30, "the mail reaches the conversation")
         assert [sent["to"] for sent in smtp[0].received] == [["jane@example.com"]]  # and it was answered
     finally:
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
-    assert idle_threads() == []  # the watcher logged out and its thread ended
+    for _ in range(100):  # the watcher logged out; its thread ends just after it said so
+        if not idle_threads():
+            break
+        await asyncio.sleep(0.05)
+    assert idle_threads() == []
 
 
 async def test_the_listener_follows_mailboxes_connected_and_disconnected(

@@ -184,6 +184,7 @@ async def test_disconnect_unsubscribes_the_page_and_forgets_the_token(
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "DISCONNECTED"
     assert page.subscribed == {} and "unsubscribe" in fake.calls
+    assert "revoke_login" in fake.calls  # no other channel used the login: it ends at Meta too
     assert sql(owner_url, "SELECT count(*) FROM vault_secrets WHERE ref = %s", f"channel:{channel_id}")[0][0] == 0
 
 

@@ -77,7 +77,8 @@ async def test_the_watermark_waits_for_a_reply_still_sending(
 ) -> None:
     tokens = await register(client)
     shop = await company(client, tokens, "Shop")
-    now = datetime.now(UTC)
+    # Noon of today or yesterday, whichever has passed: both messages fall on one day whenever the test runs.
+    now = (datetime.now(UTC) - timedelta(hours=12)).replace(hour=12, minute=0, second=0, microsecond=0)
     sending_at = now - timedelta(hours=3)
     _conversation(owner_url, shop, (now - timedelta(hours=5), "in", "received"), (sending_at, "out", "sending"))
     db = Database.connect(app_url, pool_size=1)

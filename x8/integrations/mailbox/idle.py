@@ -24,6 +24,7 @@ RENEW_SECONDS: Final = 600.0
 WAIT_SECONDS: Final = 1.0
 NEWS: Final = frozenset({b"EXISTS", b"RECENT"})
 CLOSED_AFTER_QUIET_WAKEUPS: Final = 5
+_PARTIAL: Final = "unterminated line"  # imaplib's words for a response line cut short
 
 
 class IdleNotOffered(MailboxError):
@@ -70,6 +71,11 @@ def listen(
             if _has_news(trailing):
                 on_news()
     except (OSError, ssl.SSLError, IMAPClientError) as exc:
+        if _PARTIAL in str(exc):
+            # IMAPClient reads IDLE responses from a non-blocking socket, and a response that arrives in two
+            # packets (pymap sends "* 1 FETCH (" first) breaks the stream. The server was speaking: most likely of
+            # new mail, so it is read now rather than after the reconnect's backoff.
+            on_news()
         raise MailboxError(SIDE, f"the IDLE connection failed ({exc})", refused=False) from exc
     finally:
         close(client)

@@ -33,6 +33,7 @@ from x8.platform.activity import hooks as activity
 from x8.platform.audit.service import record
 from x8.platform.billing.plans import can_operate
 from x8.platform.channels.cache import channel_secret, forget_channel
+from x8.platform.channels.meta_login import end_meta_login
 from x8.platform.channels.models import Channel, channel_secret_ref
 from x8.platform.companies.models import Company
 from x8.platform.companies.service import check_channel_choice, get_editable
@@ -260,6 +261,7 @@ async def disconnect(db: Database, settings: Settings, request: Request, user: U
     refusal: str | None = None
     try:  # no transaction is open here
         await adapter_for(channel.platform, settings).disconnect(channel, await credentials_of(db, settings, channel))
+        await end_meta_login(db, settings, channel)  # a Meta channel's login, when no other channel uses it
     except ProviderError as exc:
         if exc.retryable:
             raise

@@ -125,9 +125,9 @@ async def unregister_channels(ctx: StepContext) -> None:
     """Unregister every channel at its provider (Telegram deleteWebhook, WAHA logout and delete, Meta's page
     subscription and, with the last channel that uses it, the Meta login itself, Gmail's watch and grant, and so on
     for every adapter), then stop accepting its webhooks here."""
+    from x8.platform.channels.meta_login import end_meta_login
     from x8.platform.channels.models import Channel
     from x8.platform.channels.service import credentials_of
-    from x8.platform.deletion.meta_login import end_meta_login
 
     if not ctx.subject.company_ids:
         return

@@ -1,4 +1,5 @@
-"""Ending a Meta login when the last channel that relies on it goes. Unsubscribing a page stops its webhooks, but
+"""Ending a Meta login when the last channel that relies on it goes (disconnected, or deleted with its company or
+account). Unsubscribing a page stops its webhooks, but
 the page tokens the login gave stay valid at Meta until the person's permissions for the app are revoked; X8 does
 that (``DELETE /{user}/permissions`` with the pool app's token) once no live channel of any business still uses
 the same person's login to the same app, so an agency's login serving another business keeps working."""
