@@ -165,6 +165,7 @@ def _cpu(run: Latencies) -> str:
     return (
         f"worker {run.worker_cpu * 1000:4.1f} ms, API {run.api_cpu * 1000:3.1f} ms, PostgreSQL"
         f" {run.database_cpu * 1000:4.1f} ms in {run.transactions:4.1f} transactions"
+        f"{f' ({run.connections:.2f} connections opened)' if run.connections >= 0.005 else ''}"
     )
 
 
@@ -264,6 +265,7 @@ class Latencies:
     api_cpu: float
     transactions: float  # database transactions per message (an autocommit statement is one)
     database_cpu: float
+    connections: float = 0.0  # database connections opened per message (a pool overflowing opens and closes them)
 
 
 def _end_to_end(
@@ -295,13 +297,14 @@ def _end_to_end(
         steady = [chat if chat is not None else next(new) for chat in mixed]
         cold = _phase(base, path, headers, fake, chats=first, first=100_000, questions=questions)
         postgres = _postmaster(owner_url)
-        worker_cpu, api_cpu, transactions = served.worker_cpu(), served.api_cpu(), _transactions(owner_url)
+        worker_cpu, api_cpu, (transactions, sessions) = served.worker_cpu(), served.api_cpu(), _counts(owner_url)
         database_cpu = cpu_seconds(postgres)
         answered = _phase(base, path, headers, fake, chats=steady, first=200_000, questions=questions)
         worker_cpu, api_cpu = served.worker_cpu() - worker_cpu, served.api_cpu() - api_cpu
         database_cpu = cpu_seconds(postgres) - database_cpu
         time.sleep(STATS_FLUSH_SECONDS)
-        transactions = _transactions(owner_url) - transactions
+        after = _counts(owner_url)
+        transactions, sessions = after[0] - transactions, after[1] - sessions
     return Latencies(
         cold=[t - buffer_seconds for t in cold],
         steady=[t - buffer_seconds for t in answered],
@@ -309,6 +312,7 @@ def _end_to_end(
         api_cpu=api_cpu / len(steady),
         transactions=transactions / len(steady),
         database_cpu=database_cpu / len(steady),
+        connections=sessions / len(steady),
     )
 
 
@@ -321,10 +325,11 @@ def _postmaster(owner_url: str) -> int:
         return int(Path(f"/proc/{row[0]}/stat").read_text().rsplit(")", 1)[1].split()[1])
 
 
-def _transactions(owner_url: str) -> int:
+def _counts(owner_url: str) -> tuple[int, int]:
+    """Transactions run and connections opened in the database so far."""
     with psycopg.connect(owner_url, autocommit=True) as conn:
         row = conn.execute(
-            "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()"
+            "SELECT xact_commit + xact_rollback, sessions FROM pg_stat_database WHERE datname = current_database()"
         ).fetchone()
     assert row is not None
-    return int(row[0])
+    return int(row[0]), int(row[1])

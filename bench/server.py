@@ -45,7 +45,9 @@ class Served:
 
 
 def cpu_seconds(root: int) -> float:
-    """User and system CPU seconds of a process and its live descendants (Linux /proc)."""
+    """User and system CPU seconds of a process and its live descendants, and of the descendants that have
+    exited and been waited for (a pool's overflow connections come and go: PostgreSQL's backends for them would
+    otherwise take their CPU with them). Linux /proc."""
     parents: dict[int, int] = {}
     used: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
@@ -56,7 +58,8 @@ def cpu_seconds(root: int) -> float:
         except OSError:  # gone meanwhile
             continue
         parents[int(entry.name)] = int(fields[1])
-        used[int(entry.name)] = int(fields[11]) + int(fields[12])
+        # utime + stime, and cutime + cstime: the children it has waited for
+        used[int(entry.name)] = int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
     tree, grew = {root}, True
     while grew:
         more = {pid for pid, parent in parents.items() if parent in tree} - tree

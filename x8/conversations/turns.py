@@ -38,6 +38,7 @@ class Waiting:
     pending_ids: tuple[uuid.UUID, ...] = ()
     channel_id: uuid.UUID | None = None
     consumed: int = 0  # customer messages taken in without an answer (a person handles the conversation)
+    conversation_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Claim:
     channel_id: uuid.UUID | None
     pending_ids: tuple[uuid.UUID, ...]
     booking_open: bool = False  # a booking is being arranged here: the booking dialogue reads the turn first
+    age_seconds: float = 0.0  # since the turn's first message came in
 
 
 @dataclass(frozen=True)
@@ -82,27 +84,28 @@ FROM conversations WHERE id = :id FOR UPDATE
 # still runs, replies still waiting to be sent, whether this is the contact's first reply, and the
 # conversation before the turn as context for an LLM (R-M6), and whether a booking is being arranged in it (the
 # booking dialogue's stages that are still open).
-_CONTEXT = text("""
+_CONTEXT_SQL = """
 WITH unanswered AS (
     SELECT id, body, created_at,
            extract(epoch FROM (created_at + make_interval(secs => :buffer) - clock_timestamp())) AS wait
-    FROM messages WHERE conversation_id = :id AND direction = 'in' AND processed_at IS NULL
+    FROM messages WHERE conversation_id = {id} AND direction = 'in' AND processed_at IS NULL
 )
 SELECT
     (SELECT coalesce(json_agg(json_build_object('id', id, 'body', body, 'wait', wait) ORDER BY created_at, id), '[]')
      FROM unanswered) AS unanswered,
-    ARRAY(SELECT id FROM messages WHERE conversation_id = :id AND status IN ('pending', 'sending')
+    ARRAY(SELECT id FROM messages WHERE conversation_id = {id} AND status IN ('pending', 'sending')
           ORDER BY created_at) AS pending,
-    (SELECT privacy_policy_sent_at IS NULL FROM contacts WHERE id = :contact)
+    (SELECT privacy_policy_sent_at IS NULL FROM contacts WHERE id = {contact})
       AND NOT EXISTS (SELECT 1 FROM messages m JOIN conversations c ON c.id = m.conversation_id
-                      WHERE c.contact_id = :contact AND m.direction = 'out') AS first_reply,
+                      WHERE c.contact_id = {contact} AND m.direction = 'out') AS first_reply,
     (SELECT coalesce(json_agg(json_build_object('direction', direction, 'body', body) ORDER BY created_at), '[]')
      FROM (SELECT direction, body, created_at FROM messages
-           WHERE conversation_id = :id AND created_at < (SELECT min(created_at) FROM unanswered)
+           WHERE conversation_id = {id} AND created_at < (SELECT min(created_at) FROM unanswered)
            ORDER BY created_at DESC LIMIT :n) recent) AS history,
     EXISTS (SELECT 1 FROM booking_requests
-            WHERE conversation_id = :id AND stage = ANY(CAST(:open_stages AS text[]))) AS booking_open
-""")
+            WHERE conversation_id = {id} AND stage = ANY(CAST(:open_stages AS text[]))) AS booking_open
+"""
+_CONTEXT = text(_CONTEXT_SQL.format(id=":id", contact=":contact"))
 _CONSUME = text("""
 UPDATE messages SET processed_at = now(), intent = :intent, message_type = :type
 WHERE id = ANY(CAST(:ids AS uuid[]))
@@ -159,7 +162,6 @@ async def claim(
     conversation = (await ts.execute(_LOCK, {"id": conversation_id})).mappings().first()
     if conversation is None:
         return Waiting()
-    channel = uuid.UUID(str(conversation["channel_id"])) if conversation["channel_id"] else None
     context = (
         await ts.execute(
             _CONTEXT,
@@ -172,6 +174,29 @@ async def claim(
             },
         )
     ).one()
+    decided = _decide(conversation, context, answers_on)
+    if isinstance(decided, _Consume):
+        await ts.execute(_CONSUME, {"ids": list(decided.ids), "intent": None, "type": "TYPE1"})
+        return decided.waiting
+    if isinstance(decided, Waiting):
+        return decided
+    await ts.execute(_TAKE, {"id": conversation_id, "token": decided.token, "lease": lease_seconds})
+    return decided
+
+
+@dataclass(frozen=True)
+class _Consume:
+    """Messages to take in unanswered (a person handles the conversation, or the assistant may not answer)."""
+
+    ids: tuple[str, ...]
+    waiting: Waiting
+
+
+def _decide(
+    conversation: Any, context: Any, answers_on: Callable[[uuid.UUID | None], bool]
+) -> Claim | Waiting | _Consume:
+    """What a turn does with a locked conversation and its context, before anything is written."""
+    channel = uuid.UUID(str(conversation["channel_id"])) if conversation["channel_id"] else None
     unanswered: list[dict[str, Any]] = context.unanswered  # json arrives decoded
     pending = tuple(uuid.UUID(str(i)) for i in context.pending)
     if not unanswered:
@@ -187,17 +212,16 @@ async def claim(
     ids = tuple(str(r["id"]) for r in unanswered)
     paused = conversation["paused"] or conversation["handover_at"] is not None
     if paused or not answers_on(channel):
-        await ts.execute(_CONSUME, {"ids": list(ids), "intent": None, "type": "TYPE1"})
-        return Waiting(pending_ids=pending, channel_id=channel, consumed=len(ids))
-    token = uuid.uuid4()
-    await ts.execute(_TAKE, {"id": conversation_id, "token": token, "lease": lease_seconds})
+        conversation_id = uuid.UUID(str(conversation["id"]))
+        waiting = Waiting(pending_ids=pending, channel_id=channel, consumed=len(ids), conversation_id=conversation_id)
+        return _Consume(ids, waiting)
     history = [
         {"role": "user" if r["direction"] == "in" else "assistant", "content": without_ref_codes(str(r["body"]))}
         for r in context.history
     ]
     return Claim(
-        conversation_id=conversation_id,
-        token=token,
+        conversation_id=uuid.UUID(str(conversation["id"])),
+        token=uuid.uuid4(),
         message_ids=ids,
         text="\n".join(without_ref_codes(str(r["body"])) for r in unanswered),  # a tracking link's ref is ours
         history=history,
@@ -205,7 +229,158 @@ async def claim(
         channel_id=channel,
         pending_ids=pending,
         booking_open=bool(context.booking_open),
+        age_seconds=-float(unanswered[0]["wait"]),
     )
+
+
+# Turns that fall due together, in a company: the batch's three statements stand for the three of ``claim`` for
+# each conversation. The lock skips conversations another job holds (it answers them), and the context is read
+# in a statement of its own after it, so it sees what a turn that held a lock before committed.
+_DUE = """
+SELECT conversation_id, max(created_at) AS last_at FROM messages
+WHERE direction = 'in' AND processed_at IS NULL AND created_at > now() - make_interval(secs => :horizon)
+GROUP BY conversation_id
+"""
+_LOCK_DUE_SQL = """
+SELECT c.id, c.contact_id, c.channel_id, c.bot_paused_until > now() AS paused, c.handover_at,
+       CAST(NULL AS double precision) AS claim_left
+FROM ({due}) due JOIN conversations c ON c.id = due.conversation_id
+WHERE due.last_at <= clock_timestamp() - make_interval(secs => :buffer)
+  AND coalesce(c.turn_claimed_until, '-infinity') <= clock_timestamp()
+  AND NOT coalesce(c.channel_id = ANY(CAST(:elsewhere AS uuid[])), false)
+ORDER BY due.last_at
+LIMIT :limit
+FOR UPDATE OF c SKIP LOCKED
+"""
+_LOCK_DUE = text(_LOCK_DUE_SQL.format(due=_DUE))
+_CONTEXT_DUE_SQL = (
+    "SELECT v.id, ctx.* FROM unnest(CAST(:ids AS uuid[]), CAST(:contacts AS uuid[])) AS v(id, contact) "
+    "CROSS JOIN LATERAL ({context}) ctx"
+)
+_CONTEXT_DUE = text(_CONTEXT_DUE_SQL.format(context=_CONTEXT_SQL.format(id="v.id", contact="v.contact")))
+_TAKE_DUE = text("""
+UPDATE conversations
+SET turn_claim = v.token, turn_claimed_until = now() + make_interval(secs => CAST(:lease AS double precision))
+FROM unnest(CAST(:ids AS uuid[]), CAST(:tokens AS uuid[])) AS v(id, token)
+WHERE conversations.id = v.id
+""")
+# When the company's next turn falls due (seconds from now; <= 0: already), counting claims still running.
+_NEXT_DUE_SQL = """
+SELECT extract(epoch FROM min(greatest(due.last_at + make_interval(secs => :buffer),
+                                       coalesce(c.turn_claimed_until, '-infinity'))) - clock_timestamp())
+FROM ({due}) due JOIN conversations c ON c.id = due.conversation_id
+"""
+_NEXT_DUE = text(_NEXT_DUE_SQL.format(due=_DUE))
+_ELSEWHERE_SQL = """
+SELECT c.id FROM ({due}) due JOIN conversations c ON c.id = due.conversation_id
+WHERE due.last_at <= clock_timestamp() - make_interval(secs => :buffer)
+  AND coalesce(c.turn_claimed_until, '-infinity') <= clock_timestamp()
+  AND c.channel_id = ANY(CAST(:elsewhere AS uuid[]))
+"""
+_ELSEWHERE = text(_ELSEWHERE_SQL.format(due=_DUE))
+_BACK_OFF = text("""
+UPDATE conversations SET turn_claimed_until = now() + make_interval(secs => CAST(:secs AS double precision))
+WHERE id = :id AND turn_claim = :token
+""")
+# A turn older than this is left alone by the batch (R-M2's window is seconds): what was not answered within a
+# day (its turn failed every time) is not answered out of the blue; Meta's reply window is a day too.
+DUE_HORIZON_SECONDS = 86_400.0
+# How long a failed turn waits before a batch tries it again: as long again as it has waited, within these.
+BACK_OFF_SHORTEST = 5.0
+BACK_OFF_LONGEST = 3600.0
+
+
+@dataclass(frozen=True)
+class DueTurns:
+    """The turns a batch took: claimed ones to answer, and conversations whose messages were taken in
+    unanswered (``Waiting`` with ``consumed``)."""
+
+    claims: list[Claim]
+    consumed: list[Waiting]
+
+
+async def claim_due(
+    ts: TenantSession,
+    *,
+    buffer_seconds: float,
+    lease_seconds: float,
+    answers_on: Callable[[uuid.UUID | None], bool],
+    elsewhere: frozenset[uuid.UUID] = frozenset(),
+    limit: int,
+) -> DueTurns:
+    """Claim up to ``limit`` of the company's turns whose window has passed, as ``claim`` claims one.
+    Conversations on the channels in ``elsewhere`` (another engine takes their turns) are left alone."""
+    locked = (
+        (
+            await ts.execute(
+                _LOCK_DUE,
+                {
+                    "horizon": DUE_HORIZON_SECONDS,
+                    "buffer": buffer_seconds,
+                    "elsewhere": list(elsewhere),
+                    "limit": limit,
+                },
+            )
+        )
+        .mappings()
+        .all()
+    )
+    if not locked:
+        return DueTurns([], [])
+    contexts = {
+        str(row.id): row
+        for row in await ts.execute(
+            _CONTEXT_DUE,
+            {
+                "ids": [row["id"] for row in locked],
+                "contacts": [row["contact_id"] for row in locked],
+                "buffer": buffer_seconds,
+                "n": HISTORY_MESSAGES,
+                "open_stages": list(OPEN_STAGES),
+            },
+        )
+    }
+    claims: list[Claim] = []
+    consumed: list[_Consume] = []
+    for conversation in locked:
+        decided = _decide(conversation, contexts[str(conversation["id"])], answers_on)
+        if isinstance(decided, Claim):
+            claims.append(decided)
+        elif isinstance(decided, _Consume):
+            consumed.append(decided)
+    if claims:
+        await ts.execute(
+            _TAKE_DUE,
+            {"ids": [c.conversation_id for c in claims], "tokens": [c.token for c in claims], "lease": lease_seconds},
+        )
+    if consumed:
+        ids = [i for c in consumed for i in c.ids]
+        await ts.execute(_CONSUME, {"ids": ids, "intent": None, "type": "TYPE1"})
+    return DueTurns(claims, [c.waiting for c in consumed])
+
+
+async def due_elsewhere(
+    ts: TenantSession, *, buffer_seconds: float, elsewhere: frozenset[uuid.UUID]
+) -> list[uuid.UUID]:
+    """Conversations on the channels in ``elsewhere`` whose turn is due: ``claim_due`` leaves them to their engine."""
+    found = await ts.execute(
+        _ELSEWHERE, {"horizon": DUE_HORIZON_SECONDS, "buffer": buffer_seconds, "elsewhere": list(elsewhere)}
+    )
+    return [uuid.UUID(str(row.id)) for row in found]
+
+
+async def next_due(ts: TenantSession, *, buffer_seconds: float) -> float | None:
+    """Seconds until the company's next turn falls due (<= 0: one is due now), or None: nothing is waiting."""
+    found = await ts.scalar(_NEXT_DUE, {"horizon": DUE_HORIZON_SECONDS, "buffer": buffer_seconds})
+    return float(found) if found is not None else None
+
+
+async def back_off(ts: TenantSession, claimed: Claim) -> float:
+    """Keep a failed turn's claim a while, so the batch tries it again later: as long again as the turn has
+    waited, from 5 s to an hour (a turn failing for a day is tried ≈ 15 times). Returns the wait."""
+    seconds = min(max(claimed.age_seconds, BACK_OFF_SHORTEST), BACK_OFF_LONGEST)
+    await ts.execute(_BACK_OFF, {"id": claimed.conversation_id, "token": claimed.token, "secs": seconds})
+    return seconds
 
 
 async def release(ts: TenantSession, claimed: Claim) -> None:

@@ -24,7 +24,7 @@ from sqlalchemy import text
 
 from x8.kb_engine import vocabulary
 from x8.kb_engine.embeddings import to_pgvector
-from x8.kb_engine.store import PUBLIC_COLUMNS, _row, has_embeddings_table, search_config
+from x8.kb_engine.store import PUBLIC_COLUMNS, _row, has_embeddings_table, public_reader, search_config
 from x8.kb_engine.trigrams import similarity, vocabulary_words, words
 from x8.tenancy.session import TenantSession
 
@@ -238,4 +238,6 @@ def _more(params: dict[str, Any], hits: list[dict[str, Any]], **changes: Any) ->
 
 async def _run(ts: TenantSession, statement: Any, params: dict[str, Any], *, weight: float) -> list[dict[str, Any]]:
     result = await ts.execute(statement, params)
-    return [{"row": _row(m), "score": round(float(m["score"]) * weight, 4)} for m in result.mappings()]
+    keys = list(result.keys())
+    read, score = public_reader(keys), keys.index("score")
+    return [{"row": read(row), "score": round(float(row[score]) * weight, 4)} for row in result]

@@ -10,9 +10,10 @@ outcome, guarded by the claim. See ``x8.conversations.turns`` and ``x8.conversat
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from x8.channel_adapters.base import ChannelStatus, ProviderError
 from x8.channel_adapters.registry import adapter_for
@@ -30,6 +31,7 @@ from x8.platform.activity import hooks as activity
 from x8.platform.booking import chat as booking_chat
 from x8.platform.channels import meta_window
 from x8.platform.channels.cache import channel_for_webhook
+from x8.platform.channels.models import Channel
 from x8.platform.channels.service import credentials_of
 from x8.platform.conversations.history import history_store, recall, remember
 from x8.platform.conversations.sales import conversation_checkout
@@ -39,10 +41,10 @@ from x8.platform.conversations.service import (
     cached_company_profile,
     count_turn,
     record_channel_error,
-    record_reply,
+    record_replies,
 )
 from x8.settings import Settings
-from x8.tenancy.session import tenant_session, tenant_sessions
+from x8.tenancy.session import TenantSession, tenant_session, tenant_sessions
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,7 @@ class TurnOutcome:
     message_type: str | None = None
     handover: bool = False  # the customer asked for a person in this turn
     channel_id: uuid.UUID | None = None  # the channel the conversation's replies go out on
+    conversation_id: uuid.UUID | None = None
 
 
 def send_lease_seconds(settings: Settings) -> float:
@@ -115,6 +118,98 @@ async def run_turn(db: Database, settings: Settings, company_id: uuid.UUID, conv
         async with tenant_session(db, company_id) as ts:
             await turns.release(ts, claimed)
         raise
+    async with tenant_session(db, company_id) as ts:
+        recorded = await _record(ts, settings, claimed, reply, profile)
+    if recorded is None:
+        # The claim ran out while the assistant thought, and another job took the turn: this answer is dropped.
+        log.warning("the turn of conversation %s outlived its claim; its reply was not stored", conversation_id)
+        return TurnOutcome(reply_id=None, pending_ids=claimed.pending_ids, channel_id=claimed.channel_id)
+    await _remember(settings, company_id, claimed, reply)
+    return _answered(claimed, reply, recorded)
+
+
+# Turns a batch takes at most, and thinks about at once (each thought's KB searches are transactions of their own).
+BATCH_TURNS = 50
+THINKING_AT_ONCE = 4
+
+
+@dataclass(frozen=True)
+class DueTurnsOutcome:
+    outcomes: list[TurnOutcome]  # the turns the batch answered or took in unanswered
+    next_due: float | None  # seconds until the company's next turn falls due (<= 0: now); None: none waiting
+    elsewhere: list[uuid.UUID] = field(default_factory=list)  # due on channels another engine (n8n) answers
+
+
+async def run_due_turns(
+    db: Database, settings: Settings, company_id: uuid.UUID, *, elsewhere: frozenset[uuid.UUID] = frozenset()
+) -> DueTurnsOutcome:
+    """Every turn of the company whose window has passed (up to ``BATCH_TURNS``), as ``run_turn`` takes one, with
+    a message's share of three transactions instead of a transaction per step and message: the claims in one,
+    the thinking outside any (several at once), the replies recorded in one. A turn whose thinking failed keeps
+    its claim a while (``turns.back_off``) and is taken again by a later batch."""
+    profile, kb_ids = await cached_company_profile(db, company_id)
+    buffer = buffer_of(profile, settings)
+    async with tenant_session(db, company_id) as ts:
+        due = await turns.claim_due(
+            ts,
+            buffer_seconds=buffer,
+            lease_seconds=turn_lease_seconds(settings),
+            answers_on=lambda channel: _answers_on(profile, channel),
+            elsewhere=elsewhere,
+            limit=BATCH_TURNS,
+        )
+        others = await turns.due_elsewhere(ts, buffer_seconds=buffer, elsewhere=elsewhere) if elsewhere else []
+    outcomes = [
+        TurnOutcome(
+            reply_id=None,
+            pending_ids=w.pending_ids,
+            consumed=w.consumed,
+            channel_id=w.channel_id,
+            conversation_id=w.conversation_id,
+        )
+        for w in due.consumed
+    ]
+    taken_in = sum(w.consumed for w in due.consumed)
+    if taken_in:  # left to a person: they count now (answered turns count when sent or failed)
+        await count_turn(db, company_id, turn_messages=taken_in, message_type="TYPE1")
+    thinking = asyncio.Semaphore(THINKING_AT_ONCE)
+
+    async def think(claimed: turns.Claim) -> Reply:
+        async with thinking:
+            return await _think(db, settings, company_id, claimed, profile, kb_ids)
+
+    thoughts = await asyncio.gather(*(think(c) for c in due.claims), return_exceptions=True)
+    answered: list[tuple[turns.Claim, Reply, turns.Recorded]] = []
+    async with tenant_session(db, company_id) as ts:
+        for claimed, thought in zip(due.claims, thoughts, strict=True):
+            if isinstance(thought, BaseException):
+                if not isinstance(thought, Exception):
+                    raise thought  # cancelled: the claims run out with their lease
+                wait = await turns.back_off(ts, claimed)
+                log.error(
+                    "the turn of conversation %s failed; tried again in %.0f s",
+                    claimed.conversation_id,
+                    wait,
+                    exc_info=thought,
+                )
+                continue
+            recorded = await _record(ts, settings, claimed, thought, profile)
+            if recorded is None:
+                log.warning(
+                    "the turn of conversation %s outlived its claim; its reply was not stored", claimed.conversation_id
+                )
+                continue
+            answered.append((claimed, thought, recorded))
+        next_due = await turns.next_due(ts, buffer_seconds=buffer)
+    for claimed, reply, recorded in answered:
+        await _remember(settings, company_id, claimed, reply)
+        outcomes.append(_answered(claimed, reply, recorded))
+    return DueTurnsOutcome(outcomes, next_due, others)
+
+
+async def _record(
+    ts: TenantSession, settings: Settings, claimed: turns.Claim, reply: Reply, profile: CompanyProfile
+) -> turns.Recorded | None:
     send_now = not SEND_FAILURES.is_open(claimed.channel_id)
     answer = turns.Answer(
         text=reply.text,
@@ -123,18 +218,17 @@ async def run_turn(db: Database, settings: Settings, company_id: uuid.UUID, conv
         handover=reply.handover,
         privacy_link=claimed.first_reply and bool(profile.privacy_policy_url),
     )
-    async with tenant_session(db, company_id) as ts:
-        recorded = await turns.record(
-            ts, claimed, answer, send_lease_seconds=send_lease_seconds(settings) if send_now else 0.0
-        )
-    if recorded is None:
-        # The claim ran out while the assistant thought, and another job took the turn: this answer is dropped.
-        log.warning("the turn of conversation %s outlived its claim; its reply was not stored", conversation_id)
-        return TurnOutcome(reply_id=None, pending_ids=claimed.pending_ids, channel_id=claimed.channel_id)
+    return await turns.record(ts, claimed, answer, send_lease_seconds=send_lease_seconds(settings) if send_now else 0.0)
+
+
+async def _remember(settings: Settings, company_id: uuid.UUID, claimed: turns.Claim, reply: Reply) -> None:
     store = history_store(settings)
     if store is not None:
         messages = [{"role": "user", "content": claimed.text}, {"role": "assistant", "content": reply.text}]
-        await remember(store, company_id, conversation_id, messages)
+        await remember(store, company_id, claimed.conversation_id, messages)
+
+
+def _answered(claimed: turns.Claim, reply: Reply, recorded: turns.Recorded) -> TurnOutcome:
     return TurnOutcome(
         reply_id=recorded.reply_id,
         outgoing=recorded.outgoing,
@@ -143,6 +237,7 @@ async def run_turn(db: Database, settings: Settings, company_id: uuid.UUID, conv
         message_type=reply.message_type,
         handover=reply.handover,
         channel_id=claimed.channel_id,
+        conversation_id=claimed.conversation_id,
     )
 
 
@@ -210,31 +305,78 @@ async def deliver(
         if isinstance(found, delivery.InFlight):
             raise SendInFlight(found.seconds)
         outgoing = found
+    attempt = await _send(db, settings, company_id, outgoing, last_try=last_try)
+    if isinstance(attempt, str):
+        return attempt
+    async with tenant_session(db, company_id) as ts:
+        stats = await _record_attempt(ts, attempt)
+    if stats is not None:
+        await record_replies(db, company_id, [stats])
+    return await _after_attempt(db, company_id, attempt)
+
+
+async def deliver_many(
+    db: Database, settings: Settings, company_id: uuid.UUID, claimed: list[delivery.Outgoing]
+) -> list[tuple[uuid.UUID, float]]:
+    """Send replies a batch of turns stored already claimed, at once; their outcomes are recorded in one
+    transaction and the company's counters in one statement. Returns the replies to send again later (the
+    provider failed in a way worth retrying), with how long to wait."""
+    attempts = await asyncio.gather(*(_send(db, settings, company_id, outgoing) for outgoing in claimed))
+    sent = [a for a in attempts if isinstance(a, _Attempt)]
+    if not sent:
+        return []
+    async with tenant_session(db, company_id) as ts:
+        stats = [await _record_attempt(ts, attempt) for attempt in sent]
+    await record_replies(db, company_id, [s for s in stats if s is not None])
+    again: list[tuple[uuid.UUID, float]] = []
+    for attempt in sent:
+        try:
+            await _after_attempt(db, company_id, attempt)
+        except ProviderError as exc:
+            log.warning("sending message %s failed, will retry: %s", attempt.outgoing.id, exc)
+            again.append((attempt.outgoing.id, exc.retry_after or 1.0))
+    return again
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    """A provider call made (or refused before it, the channel being gone), to be recorded."""
+
+    outgoing: delivery.Outgoing
+    channel: Channel | None
+    failure: ProviderError | None
+    provider_id: str | None
+    retry: bool
+
+
+async def _send(
+    db: Database, settings: Settings, company_id: uuid.UUID, outgoing: delivery.Outgoing, *, last_try: bool = False
+) -> _Attempt | str:
+    """The provider call, with no transaction open; a string when there was nothing to call (already recorded)."""
     channel = await channel_for_webhook(db, outgoing.channel_id)
     if await meta_window.refused_outside_window(db, company_id, channel, outgoing):
         return "failed"  # Meta's 24-hour window has closed: stored failed, not sent
-    failure: ProviderError | None = None
-    provider_id: str | None = None
-    retry = False
     if channel is None or channel.status == ChannelStatus.DISCONNECTED:
         failure = ProviderError(msg("The channel was disconnected."), retryable=False)
-    else:
-        adapter = adapter_for(channel.platform, settings)
-        try:  # no transaction is open here
-            credentials = await credentials_of(db, settings, channel)
-            sent = await adapter.send(channel, credentials, outgoing.external_id, outgoing.body)
-        except ProviderError as exc:
-            failure = exc
-            retry = exc.retryable and not last_try
-        else:
-            provider_id = sent.provider_message_id
-    async with tenant_session(db, company_id) as ts:
-        if failure is None:
-            stats = await delivery.mark_sent(ts, outgoing, provider_id)
-        else:
-            stats = await delivery.mark_failed(ts, outgoing, str(failure), final=not retry)
-    if stats is not None:
-        await record_reply(db, company_id, stats)
+        return _Attempt(outgoing, channel, failure, None, retry=False)
+    adapter = adapter_for(channel.platform, settings)
+    try:  # no transaction is open here
+        credentials = await credentials_of(db, settings, channel)
+        sent = await adapter.send(channel, credentials, outgoing.external_id, outgoing.body)
+    except ProviderError as exc:
+        return _Attempt(outgoing, channel, exc, None, retry=exc.retryable and not last_try)
+    return _Attempt(outgoing, channel, None, sent.provider_message_id, retry=False)
+
+
+async def _record_attempt(ts: TenantSession, attempt: _Attempt) -> delivery.ReplyStats | None:
+    if attempt.failure is None:
+        return await delivery.mark_sent(ts, attempt.outgoing, attempt.provider_id)
+    return await delivery.mark_failed(ts, attempt.outgoing, str(attempt.failure), final=not attempt.retry)
+
+
+async def _after_attempt(db: Database, company_id: uuid.UUID, attempt: _Attempt) -> str:
+    """What a recorded attempt leaves to do: the channel's health, and a retry (raised) or the final failure."""
+    channel, failure = attempt.channel, attempt.failure
     if channel is None or channel.status == ChannelStatus.DISCONNECTED:
         return "failed"
     _note_send(channel.id, failure)
@@ -242,9 +384,9 @@ async def deliver(
         return "sent"
     await record_channel_error(db, channel.id, str(failure))
     await meta_window.flag_channel(db, channel, failure)
-    if retry:
+    if attempt.retry:
         raise failure
-    await activity.send_failed(db, company_id, channel.id, outgoing.id, str(failure))
+    await activity.send_failed(db, company_id, channel.id, attempt.outgoing.id, str(failure))
     return "failed"
 
 

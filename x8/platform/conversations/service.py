@@ -125,30 +125,53 @@ async def record_channel_error(db: Database, channel_id: uuid.UUID, error: str) 
 
 
 async def record_reply(db: Database, company_id: uuid.UUID, stats: ReplyStats) -> None:
-    """One statement per finished reply: the turn's messages by type (R-M8) and avg_response_time in seconds, an
-    exponentially weighted mean so recent replies count most."""
-    type2 = stats.message_type == "TYPE2"
-    type3 = stats.message_type == "TYPE3"
+    await record_replies(db, company_id, [stats])
+
+
+_COUNT_REPLIES = text(
+    "UPDATE companies SET total_messages = total_messages + :n, type1_count = type1_count + :t1, "
+    "type2_count = type2_count + :t2, type2_unpaid = type2_unpaid + :t2_turns, type3_count = type3_count + :t3, "
+    "avg_response_time = CASE WHEN CAST(:timed AS integer) = 0 THEN avg_response_time "
+    "WHEN avg_response_time IS NULL THEN CAST(:from_none AS double precision) "
+    "ELSE avg_response_time * CAST(:decay AS double precision) + CAST(:fold AS double precision) END "
+    "WHERE id = :id"
+)
+
+
+async def record_replies(db: Database, company_id: uuid.UUID, finished: list[ReplyStats]) -> None:
+    """One statement for any number of finished replies: their turns' messages by type (R-M8), and
+    avg_response_time in seconds, an exponentially weighted mean (each reply: mean × 0.9 + its wait × 0.1, in
+    order) so recent replies count most."""
+    if not finished:
+        return
+    counts = {"n": 0, "t1": 0, "t2": 0, "t2_turns": 0, "t3": 0}
+    for stats in finished:
+        counts["n"] += stats.turn_size
+        if stats.message_type == "TYPE2":
+            counts["t2"] += stats.turn_size
+            counts["t2_turns"] += 1
+        elif stats.message_type == "TYPE3":
+            counts["t3"] += stats.turn_size
+        else:
+            counts["t1"] += stats.turn_size
+    waits = [stats.waited for stats in finished if stats.waited is not None]
+    fold = 0.0  # the mean from a previous value of 0, after every wait
+    for waited in waits:
+        fold = fold * 0.9 + waited * 0.1
+    from_none = waits[0] if waits else 0.0  # with no mean yet, the first wait is the mean
+    for waited in waits[1:]:
+        from_none = from_none * 0.9 + waited * 0.1
     async with db.engine.connect() as connection:
-        # One statement, so autocommit: no BEGIN and COMMIT round trips around it on every reply.
+        # One statement, so autocommit: no BEGIN and COMMIT round trips around it.
         autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
         await autocommit.execute(
-            text(
-                "UPDATE companies SET total_messages = total_messages + :n, "
-                "type1_count = type1_count + CASE WHEN :t1 THEN :n ELSE 0 END, "
-                "type2_count = type2_count + CASE WHEN :t2 THEN :n ELSE 0 END, "
-                "type2_unpaid = type2_unpaid + CASE WHEN :t2 THEN 1 ELSE 0 END, "
-                "type3_count = type3_count + CASE WHEN :t3 THEN :n ELSE 0 END, "
-                "avg_response_time = CASE WHEN CAST(:s AS double precision) IS NULL THEN avg_response_time "
-                "WHEN avg_response_time IS NULL THEN CAST(:s AS double precision) "
-                "ELSE avg_response_time * 0.9 + CAST(:s AS double precision) * 0.1 END WHERE id = :id"
-            ),
+            _COUNT_REPLIES,
             {
-                "n": stats.turn_size,
-                "t1": not (type2 or type3),
-                "t2": type2,
-                "t3": type3,
-                "s": stats.waited,
+                **counts,
+                "timed": len(waits),
+                "from_none": from_none,
+                "decay": 0.9 ** len(waits),
+                "fold": fold,
                 "id": company_id,
             },
         )

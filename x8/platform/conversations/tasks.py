@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import math
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import cast
 
 import procrastinate
@@ -49,6 +50,34 @@ async def take_turn(company_id: str, conversation_id: str) -> None:
     await take_turn_now(context(), uuid.UUID(company_id), uuid.UUID(conversation_id))
 
 
+@blueprint.task(
+    name="take_turns", retry=procrastinate.RetryStrategy(max_attempts=5, exponential_wait=2), pass_context=False
+)
+async def take_turns(company_id: str) -> None:
+    """Every turn of the company whose buffer window has passed, as one batch (``replies.run_due_turns``); then
+    this job queues itself for when the company's next turn falls due. One such job waits per company (its
+    queueing lock), moved earlier when a turn falls due before it (``schedule_turns``)."""
+    ctx = context()
+    company = uuid.UUID(company_id)
+    elsewhere = (
+        await n8n_engine.n8n_channels(ctx.db, company) if n8n_engine.n8n_configured(ctx.settings) else frozenset()
+    )
+    batch = await replies.run_due_turns(ctx.db, ctx.settings, company, elsewhere=elsewhere)
+    if batch.next_due is not None:
+        # A batch that took nothing while a turn is due met it locked by another job: look again shortly.
+        progressed = bool(batch.outcomes or batch.elsewhere)
+        await schedule_turns(company, delay=max(batch.next_due, 0.0 if progressed else LOCKED_TURN_RETRY))
+    for conversation_id in batch.elsewhere:  # channels on the n8n engine: each turn handed over on its own
+        await take_turn_now(ctx, company, conversation_id)
+    outgoing = []
+    for outcome in batch.outcomes:
+        await _follow_up(company, outcome)
+        if outcome.outgoing is not None:
+            outgoing.append(outcome.outgoing)
+    for message_id, wait in await replies.deliver_many(ctx.db, ctx.settings, company, outgoing):
+        await schedule_send(company, message_id, delay=wait)
+
+
 async def take_turn_now(ctx: WorkerContext, company_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
     """Take the turn, then send its reply in the same job: a job per step cost more than the step itself under
     load. A send that fails in a way worth retrying moves to its own ``send_message`` job."""
@@ -58,7 +87,19 @@ async def take_turn_now(ctx: WorkerContext, company_id: uuid.UUID, conversation_
         outcome = await replies.run_turn(ctx.db, ctx.settings, company_id, conversation_id)
     if outcome.wait_seconds > 0:
         await schedule_turn(company_id, conversation_id, delay=outcome.wait_seconds)
+    await _follow_up(company_id, outcome)
+    if outcome.outgoing is not None:
+        try:
+            await replies.deliver(ctx.db, ctx.settings, company_id, outcome.outgoing.id, claimed=outcome.outgoing)
+        except ProviderError as exc:
+            log.warning("sending message %s failed, will retry: %s", outcome.outgoing.id, exc)
+            await schedule_send(company_id, outcome.outgoing.id, delay=exc.retry_after or 1.0)
+
+
+async def _follow_up(company_id: uuid.UUID, outcome: replies.TurnOutcome) -> None:
+    """What a turn leaves to other jobs: the business's handover notice, and older replies still unsent."""
     if outcome.handover:
+        conversation_id = outcome.conversation_id
         await notify_handover.defer_async(company_id=str(company_id), conversation_id=str(conversation_id))
     for message_id in outcome.pending_ids:
         if outcome.outgoing is not None and message_id == outcome.outgoing.id:
@@ -68,12 +109,6 @@ async def take_turn_now(ctx: WorkerContext, company_id: uuid.UUID, conversation_
         # waits in its own job until it is worth trying again, rather than this message's job hanging on it.
         delay = replies.SEND_FAILURES.remaining(outcome.channel_id) if message_id == outcome.reply_id else 0.0
         await schedule_send(company_id, message_id, delay=delay)
-    if outcome.outgoing is not None:
-        try:
-            await replies.deliver(ctx.db, ctx.settings, company_id, outcome.outgoing.id, claimed=outcome.outgoing)
-        except ProviderError as exc:
-            log.warning("sending message %s failed, will retry: %s", outcome.outgoing.id, exc)
-            await schedule_send(company_id, outcome.outgoing.id, delay=exc.retry_after or 1.0)
 
 
 @blueprint.task(
@@ -113,15 +148,52 @@ async def prune_history(timestamp: int) -> None:
 
 
 async def schedule_turn(company_id: uuid.UUID, conversation_id: uuid.UUID, *, delay: float) -> None:
-    """A job due now wakes a worker at once (LISTEN/NOTIFY); a scheduled one wakes the workers when it falls due
-    (``x8.kit.job_alarm``), so the turn runs as its buffer window closes, not on a worker's next poll."""
+    """Take the conversation's turn in ``delay`` seconds: at once in a job of its own, or later in the company's
+    batch of turns falling due (``take_turns``), which wakes the workers when it falls due (``x8.kit.job_alarm``),
+    so the turn runs as its buffer window closes, not on a worker's next poll."""
     if delay <= 0:
         await take_turn.defer_async(company_id=str(company_id), conversation_id=str(conversation_id))
         return
-    await take_turn.configure(schedule_in={"milliseconds": _milliseconds(delay)}).defer_async(
-        company_id=str(company_id), conversation_id=str(conversation_id)
-    )
-    job_alarm.wake_workers_in(_queue(), _milliseconds(delay) / 1000)
+    await schedule_turns(company_id, delay=delay)
+
+
+# Moves the company's waiting batch job earlier when a turn falls due before it (a job due now has no time).
+# ``queued``: whether one is waiting at all; the job inserted otherwise holds the queueing lock.
+_MOVE_EARLIER = """
+WITH queued AS (
+    SELECT id, scheduled_at FROM procrastinate_jobs
+    WHERE queueing_lock = %(lock)s AND status = 'todo' FOR UPDATE
+), moved AS (
+    UPDATE procrastinate_jobs SET scheduled_at = %(at)s
+    FROM queued WHERE procrastinate_jobs.id = queued.id AND queued.scheduled_at > %(at)s
+    RETURNING procrastinate_jobs.id
+)
+SELECT (SELECT count(*) FROM queued) AS queued, (SELECT count(*) FROM moved) AS moved
+"""
+# A batch that found its due turn locked by another job looks again after this long.
+LOCKED_TURN_RETRY = 0.5
+
+
+async def schedule_turns(company_id: uuid.UUID, *, delay: float) -> None:
+    """Have the company's batch of turns run in ``delay`` seconds, or sooner if it is already queued sooner:
+    one batch job waits per company, whatever the number of conversations whose turns are coming."""
+    lock = f"turns:{company_id}"
+    at = datetime.now(UTC) + timedelta(milliseconds=_milliseconds(delay))
+    queue = _queue()
+    for _ in range(3):
+        found = await queue.connector.execute_query_one_async(_MOVE_EARLIER, lock=lock, at=at)
+        if found["queued"]:
+            if found["moved"]:  # no notice goes out for a job moved: the alarm sends it
+                job_alarm.wake_workers_in(queue, max(delay, 0.001))
+            return
+        try:
+            await take_turns.configure(queueing_lock=lock, schedule_at=at).defer_async(company_id=str(company_id))
+        except procrastinate.exceptions.AlreadyEnqueued:
+            continue  # queued meanwhile by another process: move that one instead
+        if delay > 0:
+            job_alarm.wake_workers_in(queue, delay)
+        return
+    raise RuntimeError(f"could not queue the turns of company {company_id}")
 
 
 async def schedule_send(company_id: uuid.UUID, message_id: uuid.UUID, *, delay: float = 0.0) -> None:

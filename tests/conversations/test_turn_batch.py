@@ -1,0 +1,140 @@
+"""Turns that fall due together in a company are taken by one batch job (``take_turns``): one job waits per
+company, moved earlier when a turn falls due before it; the batch claims, thinks and records its turns with a
+message's share of three transactions; a turn whose thinking fails waits and is taken by a later batch, without
+holding the others back. docs/performance.md, "Turns in batches"."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import bearer, sql
+from tests.conversations.helpers import bot_replies, connect_web, history, run_jobs, say, shop_with_catalogue
+from x8.conversations import turns
+from x8.conversations.delivery import ReplyStats
+from x8.kit.db import Database
+from x8.platform.conversations import replies, service
+from x8.platform.conversations.tasks import schedule_turns
+
+WINDOW = 0.5
+
+
+async def _shop(client: httpx.AsyncClient) -> tuple[dict[str, str], dict[str, Any], str]:
+    tokens, company = await shop_with_catalogue(client)
+    channel = await connect_web(client, tokens, company["id"])
+    url = f"/api/v1/companies/{company['id']}/assistant"
+    assert (await client.put(url, headers=bearer(tokens), json={"buffer_seconds": WINDOW})).status_code == 200
+    return tokens, company, channel
+
+
+def _jobs(owner_url: str, task: str) -> list[tuple[Any, ...]]:
+    return sql(
+        owner_url,
+        "SELECT status, scheduled_at, args->>'company_id' FROM procrastinate_jobs WHERE task_name = %s ORDER BY id",
+        f"conversations:{task}",
+    )
+
+
+async def test_turns_falling_due_together_are_taken_by_one_job(
+    client: httpx.AsyncClient, app_url: str, owner_url: str
+) -> None:
+    tokens, company, channel = await _shop(client)
+    said = [await say(client, tokens, channel, "sourdough price?", visitor_id=f"visitor-{n}") for n in range(6)]
+    assert len({s["conversation_id"] for s in said}) == 6
+    # Six turns coming, one job waiting for them, and no job per conversation.
+    [(status, _, company_id)] = _jobs(owner_url, "take_turns")
+    assert (status, company_id) == ("todo", company["id"])
+    assert _jobs(owner_url, "take_turn") == []
+    await run_jobs(app_url)
+    for s in said:  # the window is open
+        assert bot_replies(await history(client, tokens, s["conversation_id"])) == []
+    await asyncio.sleep(WINDOW + 0.3)
+    await run_jobs(app_url)
+    for s in said:
+        [reply] = bot_replies(await history(client, tokens, s["conversation_id"]))
+        assert "Sourdough" in reply["body"] and reply["status"] == "sent"
+    assert [row[0] for row in _jobs(owner_url, "take_turns")] == ["succeeded"]  # nothing left waiting: no next job
+    [(total,)] = sql(owner_url, "SELECT total_messages FROM companies WHERE id = %s", company["id"])
+    assert total == 6
+
+
+async def test_a_turn_due_sooner_moves_the_waiting_job_earlier(
+    client: httpx.AsyncClient, app_url: str, owner_url: str
+) -> None:
+    _, company, _ = await _shop(client)
+    company_id = uuid.UUID(company["id"])
+    await schedule_turns(company_id, delay=60)
+    [(_, later, _)] = _jobs(owner_url, "take_turns")
+    await schedule_turns(company_id, delay=120)  # due after the waiting job: it stays as it is
+    assert [row[1] for row in _jobs(owner_url, "take_turns")] == [later]
+    await schedule_turns(company_id, delay=5)
+    [(status, sooner, _)] = _jobs(owner_url, "take_turns")
+    assert status == "todo" and 50 < (later - sooner).total_seconds() < 60
+    assert sooner > datetime.now(UTC)
+
+
+async def test_a_turn_that_fails_waits_and_the_others_are_answered(
+    client: httpx.AsyncClient, app_url: str, owner_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tokens, _, channel = await _shop(client)
+    unlucky = await say(client, tokens, channel, "sourdough price?", visitor_id="unlucky")
+    lucky = await say(client, tokens, channel, "sourdough price?", visitor_id="lucky")
+    think = replies._think
+    failed: list[uuid.UUID] = []
+
+    async def fails_once(*args: Any) -> Any:
+        claimed: turns.Claim = args[3]
+        if str(claimed.conversation_id) == unlucky["conversation_id"] and not failed:
+            failed.append(claimed.conversation_id)
+            raise RuntimeError("the assistant broke")
+        return await think(*args)
+
+    monkeypatch.setattr(replies, "_think", fails_once)
+    monkeypatch.setattr(turns, "BACK_OFF_SHORTEST", 1.0)
+    await asyncio.sleep(WINDOW + 0.3)
+    await run_jobs(app_url)
+    assert failed and len(bot_replies(await history(client, tokens, lucky["conversation_id"]))) == 1
+    assert bot_replies(await history(client, tokens, unlucky["conversation_id"])) == []
+    # The batch queued itself for when the failed turn's wait is over.
+    assert [row[0] for row in _jobs(owner_url, "take_turns")].count("todo") == 1
+    await asyncio.sleep(1.2)
+    await run_jobs(app_url)
+    assert len(bot_replies(await history(client, tokens, unlucky["conversation_id"]))) == 1
+    assert len(bot_replies(await history(client, tokens, lucky["conversation_id"]))) == 1  # answered once
+
+
+async def test_replies_recorded_together_count_as_recorded_one_by_one(
+    client: httpx.AsyncClient, app_url: str, owner_url: str
+) -> None:
+    _, first, _ = await _shop(client)
+    finished = [
+        ReplyStats(turn_size=2, message_type="TYPE1", waited=3.0),
+        ReplyStats(turn_size=1, message_type="TYPE2", waited=None),
+        ReplyStats(turn_size=1, message_type="TYPE3", waited=1.0),
+        ReplyStats(turn_size=3, message_type="TYPE2", waited=5.0),
+    ]
+    db = Database.connect(app_url, pool_size=1)
+    try:
+        one_by_one, together = uuid.UUID(first["id"]), await _another_company(client)
+        for stats in finished:
+            await service.record_reply(db, one_by_one, stats)
+        await service.record_replies(db, together, finished)
+        await service.record_replies(db, together, [])  # nothing to record: nothing changes
+    finally:
+        await db.dispose()
+    columns = (
+        "total_messages, type1_count, type2_count, type2_unpaid, type3_count, round(avg_response_time::numeric, 9)"
+    )
+    [a] = sql(owner_url, f"SELECT {columns} FROM companies WHERE id = %s", str(one_by_one))
+    [b] = sql(owner_url, f"SELECT {columns} FROM companies WHERE id = %s", str(together))
+    assert a == b == (7, 2, 4, 2, 1, b[5]) and b[5] is not None
+
+
+async def _another_company(client: httpx.AsyncClient) -> uuid.UUID:
+    _, company = await shop_with_catalogue(client, "second@example.com")
+    return uuid.UUID(company["id"])
