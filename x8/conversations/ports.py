@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from x8.conversations.assistant.checkout import Checkout
-from x8.conversations.assistant.lookup import SEARCH_LIMIT, Search
+from x8.conversations.assistant.lookup import FULL_LIMIT, SEARCH_LIMIT, Search
 from x8.conversations.assistant.scheduling import Scheduler
 from x8.kb_engine import search as kb_search
 from x8.tenancy.session import TenantSessionFactory
@@ -22,12 +22,23 @@ class TurnPorts:
 
 
 def tenant_kb_search(sessions: TenantSessionFactory, kb_ids: list[uuid.UUID], *, language: str) -> Search:
-    """KB search for one company, a short read-only tenant transaction per call."""
+    """KB search for one company (for one turn), a short read-only tenant transaction per call.
+
+    Each call reads at least ``FULL_LIMIT`` rows and keeps them for the turn: the assistant asks for a page of
+    rows, then for the whole of a category when the page was full, and the page is the longer list's beginning
+    (the same order), so the second question costs no transaction, and a few more rows read cost less than one."""
+    read: dict[tuple[str, int], list[dict[str, Any]]] = {}
 
     async def search(query: str, customer_language: str, /, *, limit: int = SEARCH_LIMIT) -> list[dict[str, Any]]:
-        # The catalogue is indexed in the company's language, whatever language the customer writes in. One good
-        # stage is enough (``enough=1``): the assistant judges the rows itself, and later stages cost round trips.
-        async with sessions() as ts:
-            return await kb_search.search(ts, kb_ids, query, language=language, limit=limit, enough=1)
+        longest = max(limit, FULL_LIMIT)
+        found = read.get((query, longest))
+        if found is None:
+            # The catalogue is indexed in the company's language, whatever language the customer writes in. One
+            # good stage is enough (``enough=1``): the assistant judges the rows itself, and later stages cost
+            # round trips.
+            async with sessions() as ts:
+                found = await kb_search.search(ts, kb_ids, query, language=language, limit=longest, enough=1)
+            read[(query, longest)] = found
+        return found[:limit]
 
     return search
