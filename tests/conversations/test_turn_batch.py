@@ -18,8 +18,10 @@ from tests.conversations.helpers import bot_replies, connect_web, history, run_j
 from x8.conversations import turns
 from x8.conversations.delivery import ReplyStats
 from x8.kit.db import Database
+from x8.kit.jobs import recover_stalled_jobs
 from x8.platform.conversations import replies, service
-from x8.platform.conversations.tasks import schedule_turns
+from x8.platform.conversations.tasks import queue_waiting_turns, schedule_turns
+from x8.worker import build_app
 
 WINDOW = 0.5
 
@@ -76,6 +78,15 @@ async def test_a_turn_due_sooner_moves_the_waiting_job_earlier(
     [(status, sooner, _)] = _jobs(owner_url, "take_turns")
     assert status == "todo" and 50 < (later - sooner).total_seconds() < 60
     assert sooner > datetime.now(UTC)
+
+
+async def test_turns_queued_at_once_from_many_places_make_one_job(
+    client: httpx.AsyncClient, app_url: str, owner_url: str
+) -> None:
+    _, company, _ = await _shop(client)
+    await asyncio.gather(*(schedule_turns(uuid.UUID(company["id"]), delay=60 - n) for n in range(8)))
+    [(status, at, _)] = _jobs(owner_url, "take_turns")
+    assert status == "todo" and 50 < (at - datetime.now(UTC)).total_seconds() <= 53  # the soonest of them
 
 
 async def test_a_turn_that_fails_waits_and_the_others_are_answered(
@@ -138,3 +149,36 @@ async def test_replies_recorded_together_count_as_recorded_one_by_one(
 async def _another_company(client: httpx.AsyncClient) -> uuid.UUID:
     _, company = await shop_with_catalogue(client, "second@example.com")
     return uuid.UUID(company["id"])
+
+
+async def test_a_stalled_batch_with_a_successor_waiting_is_closed_not_left_running(
+    client: httpx.AsyncClient, app_url: str, owner_url: str
+) -> None:
+    """A worker died in a company's batch while the next batch was already queued: putting the dead one back
+    would break the queueing lock (one may wait), so it is closed as failed and the waiting one does the work."""
+    _, company, _ = await _shop(client)
+    await schedule_turns(uuid.UUID(company["id"]), delay=60)
+    sql(
+        owner_url,
+        "INSERT INTO procrastinate_jobs (queue_name, task_name, queueing_lock, args, status) "
+        "SELECT queue_name, task_name, queueing_lock, args, 'doing' FROM procrastinate_jobs",
+    )
+    assert await recover_stalled_jobs(build_app(app_url)) == 0
+    assert sorted(row[0] for row in _jobs(owner_url, "take_turns")) == ["failed", "todo"]
+
+
+async def test_turns_left_without_a_job_are_found_and_answered(
+    client: httpx.AsyncClient, app_url: str, owner_url: str
+) -> None:
+    tokens, _, channel = await _shop(client)
+    said = await say(client, tokens, channel, "sourdough price?", visitor_id="forgotten")
+    await run_jobs(app_url)  # the message stored, its batch queued for when the window closes
+    assert [row[0] for row in _jobs(owner_url, "take_turns")] == ["todo"]
+    sql(owner_url, "DELETE FROM procrastinate_jobs")  # and lost (say, the database was restored from a backup)
+    await asyncio.sleep(WINDOW + 0.3)
+    await run_jobs(app_url)
+    assert bot_replies(await history(client, tokens, said["conversation_id"])) == []  # nothing queued to answer it
+    await queue_waiting_turns.defer_async(timestamp=0)
+    await run_jobs(app_url)
+    [reply] = bot_replies(await history(client, tokens, said["conversation_id"]))
+    assert "Sourdough" in reply["body"]

@@ -19,6 +19,7 @@ from typing import Any
 import procrastinate
 import psycopg
 import psycopg_pool
+from procrastinate.jobs import Status
 
 from x8.kit.db import Database
 from x8.settings import Settings
@@ -102,6 +103,12 @@ async def recover_stalled_jobs(queue: procrastinate.App) -> int:
         assert job.id is not None
         try:
             await queue.job_manager.retry_job_by_id_async(job.id, retry_at=datetime.datetime.now(datetime.UTC))
+        except procrastinate.exceptions.UniqueViolation:
+            # Its queueing lock lets one such job wait, and one does (a company's next batch of turns, say): that
+            # one does this one's work, so this one is closed as failed rather than left running for ever.
+            await queue.job_manager.finish_job_by_id_async(job.id, status=Status.FAILED, delete_job=False)
+            log.warning("job %s (%s) of a stalled worker is done by another waiting job", job.id, job.task_name)
+            continue
         except Exception:
             log.debug("stalled job %s was already recovered", job.id)
             continue

@@ -7,6 +7,7 @@ Provider webhooks reach this pipeline through the inbox (``x8.platform.channels.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import uuid
@@ -15,12 +16,16 @@ from typing import cast
 
 import procrastinate
 from procrastinate.jobs import Job
+from sqlalchemy import select
 
 from x8.channel_adapters.base import ProviderError
+from x8.conversations import turns
 from x8.kit import job_alarm
 from x8.kit.jobs import WorkerContext, context
 from x8.n8n_bridge import engine as n8n_engine
+from x8.platform.companies.models import Company
 from x8.platform.conversations import replies, service
+from x8.tenancy.session import tenant_session
 
 blueprint = procrastinate.Blueprint()
 log = logging.getLogger(__name__)
@@ -50,15 +55,27 @@ async def take_turn(company_id: str, conversation_id: str) -> None:
     await take_turn_now(context(), uuid.UUID(company_id), uuid.UUID(conversation_id))
 
 
-@blueprint.task(
-    name="take_turns", retry=procrastinate.RetryStrategy(max_attempts=5, exponential_wait=2), pass_context=False
-)
+# Not retried by the queue: a retry would put the job back among those waiting, where its queueing lock lets only
+# one be (the retry would fail on the lock's index and leave the job stuck). A failed batch queues the company's
+# next batch itself, and ``queue_waiting_turns`` finds any company whose turns were left without a job.
+@blueprint.task(name="take_turns", pass_context=False)
 async def take_turns(company_id: str) -> None:
     """Every turn of the company whose buffer window has passed, as one batch (``replies.run_due_turns``); then
     this job queues itself for when the company's next turn falls due. One such job waits per company (its
     queueing lock), moved earlier when a turn falls due before it (``schedule_turns``)."""
-    ctx = context()
     company = uuid.UUID(company_id)
+    try:
+        await _take_turns(company)
+    except Exception:
+        try:
+            await schedule_turns(company, delay=BATCH_RETRY_SECONDS)
+        except Exception:
+            log.exception("the turns of company %s could not be queued again", company)
+        raise
+
+
+async def _take_turns(company: uuid.UUID) -> None:
+    ctx = context()
     elsewhere = (
         await n8n_engine.n8n_channels(ctx.db, company) if n8n_engine.n8n_configured(ctx.settings) else frozenset()
     )
@@ -157,9 +174,10 @@ async def schedule_turn(company_id: uuid.UUID, conversation_id: uuid.UUID, *, de
     await schedule_turns(company_id, delay=delay)
 
 
-# Moves the company's waiting batch job earlier when a turn falls due before it (a job due now has no time).
-# ``queued``: whether one is waiting at all; the job inserted otherwise holds the queueing lock.
-_MOVE_EARLIER = """
+# One statement: the company's waiting batch job moved earlier when a turn falls due before it (a job due now has
+# no time), or, when none waits, one queued for then (procrastinate's own defer function, under the queueing
+# lock: a concurrent insert fails on the lock's unique index, and the caller moves that one instead).
+_QUEUE_OR_MOVE_EARLIER = """
 WITH queued AS (
     SELECT id, scheduled_at FROM procrastinate_jobs
     WHERE queueing_lock = %(lock)s AND status = 'todo' FOR UPDATE
@@ -167,11 +185,37 @@ WITH queued AS (
     UPDATE procrastinate_jobs SET scheduled_at = %(at)s
     FROM queued WHERE procrastinate_jobs.id = queued.id AND queued.scheduled_at > %(at)s
     RETURNING procrastinate_jobs.id
+), inserted AS (
+    SELECT procrastinate_defer_jobs_v1(ARRAY[
+        ROW(%(queue)s, %(task)s, 0, NULL, %(lock)s, CAST(%(args)s AS jsonb), %(at)s)::procrastinate_job_to_defer_v1
+    ]) AS ids
+    WHERE NOT EXISTS (SELECT 1 FROM queued)
 )
-SELECT (SELECT count(*) FROM queued) AS queued, (SELECT count(*) FROM moved) AS moved
+SELECT (SELECT count(*) FROM moved) AS moved, (SELECT count(*) FROM inserted) AS inserted
 """
-# A batch that found its due turn locked by another job looks again after this long.
+# A batch that found its due turn locked by another job looks again after this long; one that failed, after this.
 LOCKED_TURN_RETRY = 0.5
+BATCH_RETRY_SECONDS = 5.0
+
+
+@blueprint.periodic(cron="*/10 * * * *")
+@blueprint.task(name="queue_waiting_turns", queueing_lock="queue_waiting_turns", pass_context=False)
+async def queue_waiting_turns(timestamp: int) -> None:
+    """Every ten minutes: a company with turns waiting and no batch job queued for them (its last batch failed
+    while the database was down, say) gets one. A short read per company."""
+    ctx = context()
+    async with ctx.db.sessions() as session:
+        companies = list((await session.execute(select(Company.id))).scalars())
+    queued = 0
+    for company_id in companies:
+        profile, _ = await service.cached_company_profile(ctx.db, company_id)
+        async with tenant_session(ctx.db, company_id) as ts:
+            due = await turns.next_due(ts, buffer_seconds=service.buffer_of(profile, ctx.settings))
+        if due is not None:
+            await schedule_turns(company_id, delay=max(due, 0.0))  # moves nothing when a job waits already
+            queued += 1
+    if queued:
+        log.info("turns waiting in %d companies were queued", queued)
 
 
 async def schedule_turns(company_id: uuid.UUID, *, delay: float) -> None:
@@ -180,18 +224,17 @@ async def schedule_turns(company_id: uuid.UUID, *, delay: float) -> None:
     lock = f"turns:{company_id}"
     at = datetime.now(UTC) + timedelta(milliseconds=_milliseconds(delay))
     queue = _queue()
+    args = json.dumps({"company_id": str(company_id)})
     for _ in range(3):
-        found = await queue.connector.execute_query_one_async(_MOVE_EARLIER, lock=lock, at=at)
-        if found["queued"]:
-            if found["moved"]:  # no notice goes out for a job moved: the alarm sends it
-                job_alarm.wake_workers_in(queue, max(delay, 0.001))
-            return
         try:
-            await take_turns.configure(queueing_lock=lock, schedule_at=at).defer_async(company_id=str(company_id))
-        except procrastinate.exceptions.AlreadyEnqueued:
+            done = await queue.connector.execute_query_one_async(
+                _QUEUE_OR_MOVE_EARLIER, lock=lock, at=at, queue=take_turns.queue, task=take_turns.name, args=args
+            )
+        except procrastinate.exceptions.UniqueViolation:
             continue  # queued meanwhile by another process: move that one instead
-        if delay > 0:
-            job_alarm.wake_workers_in(queue, delay)
+        if done["inserted"] or done["moved"]:
+            # An insert's own notice comes before the job is due, and a move sends none: the alarm rings then.
+            job_alarm.wake_workers_in(queue, max(delay, 0.001))
         return
     raise RuntimeError(f"could not queue the turns of company {company_id}")
 
