@@ -208,9 +208,9 @@ async def queue_waiting_turns(timestamp: int) -> None:
         companies = list((await session.execute(select(Company.id))).scalars())
     queued = 0
     for company_id in companies:
-        profile, _ = await service.cached_company_profile(ctx.db, company_id)
+        buffer = await service.buffer_seconds_for(ctx.db, ctx.settings, company_id)
         async with tenant_session(ctx.db, company_id) as ts:
-            due = await turns.next_due(ts, buffer_seconds=service.buffer_of(profile, ctx.settings))
+            due = await turns.next_due(ts, buffer_seconds=buffer)
         if due is not None:
             await schedule_turns(company_id, delay=max(due, 0.0))  # moves nothing when a job waits already
             queued += 1
