@@ -66,6 +66,20 @@ async def test_turns_falling_due_together_are_taken_by_one_job(
     assert total == 6
 
 
+async def test_more_turns_than_a_batch_takes_are_answered_by_the_batches_after_it(
+    client: httpx.AsyncClient, app_url: str, owner_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(replies, "BATCH_TURNS", 2)
+    tokens, _, channel = await _shop(client)
+    said = [await say(client, tokens, channel, "sourdough price?", visitor_id=f"many-{n}") for n in range(5)]
+    await asyncio.sleep(WINDOW + 0.3)
+    await run_jobs(app_url)
+    for s in said:
+        assert len(bot_replies(await history(client, tokens, s["conversation_id"]))) == 1
+    statuses = [row[0] for row in _jobs(owner_url, "take_turns")]
+    assert set(statuses) == {"succeeded"} and len(statuses) >= 3  # at most two turns a batch
+
+
 async def test_a_turn_due_sooner_moves_the_waiting_job_earlier(
     client: httpx.AsyncClient, app_url: str, owner_url: str
 ) -> None:

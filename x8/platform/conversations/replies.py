@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 
 from x8.channel_adapters.base import ChannelStatus, ProviderError
@@ -133,6 +134,14 @@ BATCH_TURNS = 50
 THINKING_AT_ONCE = 4
 
 
+def batch_size(settings: Settings) -> int:
+    """Turns a batch takes. A model's answer takes seconds, and a batch's replies go out together when all are
+    recorded: with an LLM a batch is only as large as the turns thought about at once (the next batch is queued
+    at once, and another job slot takes it), so no reply waits for others' model calls."""
+    llm = bool(settings.openai_base_url and settings.openai_api_key)
+    return THINKING_AT_ONCE if llm else BATCH_TURNS
+
+
 @dataclass(frozen=True)
 class DueTurnsOutcome:
     outcomes: list[TurnOutcome]  # the turns the batch answered or took in unanswered
@@ -141,12 +150,18 @@ class DueTurnsOutcome:
 
 
 async def run_due_turns(
-    db: Database, settings: Settings, company_id: uuid.UUID, *, elsewhere: frozenset[uuid.UUID] = frozenset()
+    db: Database,
+    settings: Settings,
+    company_id: uuid.UUID,
+    *,
+    elsewhere: frozenset[uuid.UUID] = frozenset(),
+    when_full: Callable[[], Awaitable[None]] | None = None,
 ) -> DueTurnsOutcome:
-    """Every turn of the company whose window has passed (up to ``BATCH_TURNS``), as ``run_turn`` takes one, with
+    """Every turn of the company whose window has passed (up to ``batch_size``), as ``run_turn`` takes one, with
     a message's share of three transactions instead of a transaction per step and message: the claims in one,
     the thinking outside any (several at once), the replies recorded in one. A turn whose thinking failed keeps
-    its claim a while (``turns.back_off``) and is taken again by a later batch."""
+    its claim a while (``turns.back_off``) and is taken again by a later batch. ``when_full`` is awaited as soon
+    as the claims fill the batch."""
     profile, kb_ids = await cached_company_profile(db, company_id)
     buffer = buffer_of(profile, settings)
     async with tenant_session(db, company_id) as ts:
@@ -156,9 +171,11 @@ async def run_due_turns(
             lease_seconds=turn_lease_seconds(settings),
             answers_on=lambda channel: _answers_on(profile, channel),
             elsewhere=elsewhere,
-            limit=BATCH_TURNS,
+            limit=batch_size(settings),
         )
         others = await turns.due_elsewhere(ts, buffer_seconds=buffer, elsewhere=elsewhere) if elsewhere else []
+    if when_full is not None and len(due.claims) + len(due.consumed) >= batch_size(settings):
+        await when_full()  # more may be due: the next batch need not wait for this one's thinking
     outcomes = [
         TurnOutcome(
             reply_id=None,

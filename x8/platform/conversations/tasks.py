@@ -79,7 +79,9 @@ async def _take_turns(company: uuid.UUID) -> None:
     elsewhere = (
         await n8n_engine.n8n_channels(ctx.db, company) if n8n_engine.n8n_configured(ctx.settings) else frozenset()
     )
-    batch = await replies.run_due_turns(ctx.db, ctx.settings, company, elsewhere=elsewhere)
+    batch = await replies.run_due_turns(
+        ctx.db, ctx.settings, company, elsewhere=elsewhere, when_full=lambda: schedule_turns(company, delay=0.0)
+    )
     if batch.next_due is not None:
         # A batch that took nothing while a turn is due met it locked by another job: look again shortly.
         progressed = bool(batch.outcomes or batch.elsewhere)
