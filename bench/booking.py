@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import statistics
 import tempfile
-import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -25,6 +23,7 @@ import httpx
 import psycopg
 
 from bench import loadgen
+from bench.accounts import sign_up
 from bench.server import x8_server
 from x8.tenancy.names import TenantNames
 
@@ -51,20 +50,7 @@ def _env(owner_url: str) -> dict[str, str]:
 def _business(base: str, email: str, capacity: int) -> tuple[dict[str, str], str]:
     """Sign up and create a Service company open every day 08:00–20:00 in half-hour slots."""
     with httpx.Client(base_url=base, timeout=30) as api:
-        api.post("/api/v1/auth/send-verification-code", json={"email": email}).raise_for_status()
-        items: list[dict[str, str]] = []
-        for _ in range(100):
-            items = api.get("/dev/mailbox", params={"to": email, "format": "json"}).json()["items"]
-            if items:
-                break
-            time.sleep(0.1)
-        code = re.search(r"\b(\d{6})\b", items[0]["body"])
-        assert code
-        api.post("/api/v1/auth/verify-code", json={"email": email, "code": code.group(1)}).raise_for_status()
-        tokens = api.post(
-            "/api/v1/auth/complete-registration", json={"email": email, "password": "BenchPass123", "full_name": "B"}
-        ).json()
-        auth = {"Authorization": f"Bearer {tokens['access_token']}"}
+        auth = sign_up(api, email)
         company = api.post(
             "/api/v1/companies/", headers=auth, json={"name": "Bench Salon", "company_type": "Service"}
         ).json()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -25,6 +24,7 @@ import httpx
 import psycopg
 
 from bench import loadgen
+from bench.accounts import sign_up
 from bench.server import x8_server
 from x8.tenancy.names import TenantNames
 
@@ -49,20 +49,7 @@ def _env(owner_url: str) -> dict[str, str]:
 
 def _business(base: str, email: str) -> tuple[dict[str, str], str]:
     with httpx.Client(base_url=base, timeout=30) as api:
-        api.post("/api/v1/auth/send-verification-code", json={"email": email}).raise_for_status()
-        items: list[dict[str, str]] = []
-        for _ in range(100):
-            items = api.get("/dev/mailbox", params={"to": email, "format": "json"}).json()["items"]
-            if items:
-                break
-            time.sleep(0.1)
-        code = re.search(r"\b(\d{6})\b", items[0]["body"])
-        assert code
-        api.post("/api/v1/auth/verify-code", json={"email": email, "code": code.group(1)}).raise_for_status()
-        tokens = api.post(
-            "/api/v1/auth/complete-registration", json={"email": email, "password": "BenchPass123", "full_name": "B"}
-        ).json()
-        auth = {"Authorization": f"Bearer {tokens['access_token']}"}
+        auth = sign_up(api, email)
         company = api.post(
             "/api/v1/companies/", headers=auth, json={"name": "Bench Shop", "company_type": "Product"}
         ).json()

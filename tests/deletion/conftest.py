@@ -9,7 +9,6 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 
 import httpx
-import psycopg
 import pytest
 
 from tests.billing.helpers import PRICES
@@ -25,6 +24,7 @@ from tests.fakes.server import serve_in_thread
 from tests.fakes.stripe import API_KEY, FakeStripe, stripe_app
 from tests.fakes.telegram import FakeTelegram, telegram_app
 from tests.fakes.waha import FakeWaha, waha_app
+from tests.meta.helpers import clear_meta_app_pool
 from tests.payments.conftest import CONNECT_WEBHOOK_SECRET, WEBHOOK_SECRET, stripe_failures
 from x8.conversations import mongo_history
 from x8.integrations.google import oauth as google_oauth
@@ -69,11 +69,8 @@ async def _fresh_mongo_clients() -> AsyncIterator[None]:
 
 @pytest.fixture(autouse=True)
 def _clean_meta_apps(owner_url: str) -> Iterator[None]:
-    """The Meta app pool and its secrets belong to no user, so the shared clean-up leaves them."""
     yield
-    with psycopg.connect(owner_url, autocommit=True) as conn:
-        conn.execute("TRUNCATE meta_data_deletions, meta_app_assignments, meta_apps CASCADE")
-        conn.execute("DELETE FROM vault_secrets WHERE client_id IS NULL")
+    clear_meta_app_pool(owner_url)
 
 
 @pytest.fixture

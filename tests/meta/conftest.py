@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
-import psycopg
 import pytest
 
 from tests.conftest import app_client, make_settings
 from tests.fakes.meta_graph import FakeMetaGraph, meta_graph_app
 from tests.fakes.server import serve_in_thread
+from tests.meta.helpers import clear_meta_app_pool
 from x8.settings import Settings
 
 VERIFY_TOKEN = "meta-verify-token-for-tests"
@@ -43,8 +43,5 @@ async def meta_client(
 
 @pytest.fixture(autouse=True)
 def _clean_meta_apps(owner_url: str) -> Iterator[None]:
-    """The pool and its secrets belong to no user, so the shared clean-up leaves them."""
     yield
-    with psycopg.connect(owner_url, autocommit=True) as conn:
-        conn.execute("TRUNCATE meta_data_deletions, meta_app_assignments, meta_apps CASCADE")
-        conn.execute("DELETE FROM vault_secrets WHERE client_id IS NULL")
+    clear_meta_app_pool(owner_url)

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+import psycopg
 
 from tests.admin.helpers import ADMIN, PASSWORD, admin_tokens
 from tests.conftest import bearer
@@ -108,3 +109,10 @@ async def conversations(client: httpx.AsyncClient, tokens: dict[str, str], compa
     assert r.status_code == 200, r.text
     items: list[dict[str, Any]] = r.json()["items"]
     return items
+
+
+def clear_meta_app_pool(owner_url: str) -> None:
+    """The Meta app pool and its secrets belong to no user, so the shared clean-up between tests leaves them."""
+    with psycopg.connect(owner_url, autocommit=True) as conn:
+        conn.execute("TRUNCATE meta_data_deletions, meta_app_assignments, meta_apps CASCADE")
+        conn.execute("DELETE FROM vault_secrets WHERE client_id IS NULL")
