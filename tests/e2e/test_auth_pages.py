@@ -26,6 +26,8 @@ def test_wrong_password_then_password_reset(page: Page, live_server: str) -> Non
     shot(page, "login-error")
 
     page.get_by_role("link", name="Forgot password?").click()
+    # The sign-in page has an Email field too: fill the reset page's once it is there.
+    expect(page.get_by_role("heading", name="Reset your password")).to_be_visible()
     page.get_by_label("Email").fill(email)
     page.get_by_role("button", name="Send reset code").click()
     code = read_mailbox(page, live_server, email, r"\b(\d{6})\b")
@@ -47,6 +49,7 @@ def test_magic_link_signs_in(page: Page, live_server: str) -> None:
     register(page, live_server, email)
     _sign_out(page)
     page.get_by_role("link", name="Email me a sign-in link").click()
+    expect(page.get_by_role("heading", name="Sign in with an email link")).to_be_visible()
     page.get_by_label("Email").fill(email)
     page.get_by_role("button", name="Send link").click()
     expect(page.get_by_text("a sign-in link is on its way")).to_be_visible()
