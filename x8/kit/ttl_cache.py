@@ -17,12 +17,17 @@ class TtlCache(Generic[K, V]):
         self._max = max_entries
         self._entries: dict[K, tuple[V, float]] = {}
 
-    async def get_or_load(self, key: K, load: Callable[[], Awaitable[V]]) -> V:
+    async def get_or_load(
+        self, key: K, load: Callable[[], Awaitable[V]], *, keep: Callable[[V], bool] | None = None
+    ) -> V:
+        """The cached value, or ``load()``'s, remembered unless ``keep`` says no."""
         now = time.monotonic()
         found = self._entries.get(key)
         if found is not None and found[1] > now:
             return found[0]
         value = await load()
+        if keep is not None and not keep(value):
+            return value
         if len(self._entries) >= self._max:
             self._entries.clear()  # crude, but bounded: a full cache only costs a round of reloads
         self._entries[key] = (value, now + self.seconds)

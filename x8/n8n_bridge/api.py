@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
@@ -62,9 +62,10 @@ async def kb_search(
     settings: SettingsDep,
     q: Annotated[str, Query(min_length=1, max_length=200)],
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
-) -> SearchResults:
+) -> dict[str, Any]:
     """The company's KB search, in the shape of ``GET /api/v1/knowledge-base/search`` (R-K5)."""
-    return SearchResults.model_validate({"results": await kb_service.search(tenant, settings, q, limit=limit)})
+    # A plain dict: FastAPI validates it against the response model once (a model returned is validated twice).
+    return {"results": await kb_service.search(tenant, settings, q, limit=limit)}
 
 
 @router.get("/settings", response_model=EffectiveSettings, responses=ERRORS)

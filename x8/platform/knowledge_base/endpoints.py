@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from pydantic import ValidationError
@@ -154,9 +154,10 @@ async def search(
     settings: SettingsDep,
     q: Annotated[str, Query(min_length=1, max_length=200)],
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
-) -> SearchResults:
+) -> dict[str, Any]:
     """Hybrid search over the company's KBs, best first. Prices and durations come from the rows."""
-    return SearchResults.model_validate({"results": await service.search(company, settings, q, limit=limit)})
+    # A plain dict: FastAPI validates it against the response model once (a model returned is validated twice).
+    return {"results": await service.search(company, settings, q, limit=limit)}
 
 
 @router.get("/templates/{kind}", responses={200: {"content": {"text/csv": {}}}})

@@ -9,6 +9,7 @@ from typing import Any
 from x8.kb_engine import search as kb_search
 from x8.kb_engine.embeddings import EmbeddingsUnavailable, embedder_for
 from x8.kit.db import Database
+from x8.kit.ttl_cache import TtlCache
 from x8.platform.companies.models import Company
 from x8.platform.companies.scope import TenantScope
 from x8.platform.knowledge_base import repository
@@ -20,12 +21,24 @@ log = logging.getLogger(__name__)
 async def search(scope: TenantScope, settings: Settings, query: str, *, limit: int) -> list[dict[str, Any]]:
     """Hybrid search over the company's KBs, best first. The embedder answers before any transaction opens."""
     vector, model = await _query_vector(settings, query)
-    async with scope.db.sessions() as session:
-        kb_ids = await repository.ids_of_company(session, scope.id)
+    kb_ids = await kb_ids_of(scope.db, scope.id)
     async with scope.tenant() as ts:
         return await kb_search.search(
             ts, kb_ids, query, language=scope.company.language, limit=limit, query_vector=vector, model=model
         )
+
+
+# A company's KBs only ever go from none to its default one (made with its first upload), and go with the company:
+# a company's list is kept a minute once it has one, and read each time while it has none.
+_KB_IDS: TtlCache[uuid.UUID, list[uuid.UUID]] = TtlCache(seconds=60.0)
+
+
+async def kb_ids_of(db: Database, company_id: uuid.UUID) -> list[uuid.UUID]:
+    async def load() -> list[uuid.UUID]:
+        async with db.sessions() as session:
+            return await repository.ids_of_company(session, company_id)
+
+    return await _KB_IDS.get_or_load(company_id, load, keep=bool)
 
 
 async def _query_vector(settings: Settings, query: str) -> tuple[list[float] | None, str | None]:
