@@ -203,3 +203,29 @@ async def test_turns_left_without_a_job_are_found_and_answered(
 
 async def _never(self: PeriodicDeferrer) -> None:
     await asyncio.Event().wait()
+
+
+async def test_a_send_that_breaks_leaves_the_others_sent_and_itself_queued_again(
+    client: httpx.AsyncClient, app_url: str, owner_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tokens, _, channel = await _shop(client)
+    said = [await say(client, tokens, channel, "sourdough price?", visitor_id=f"send-{n}") for n in range(3)]
+    credentials_of = replies.credentials_of
+    broke: list[bool] = []
+
+    async def breaks_once(*args: Any) -> Any:
+        if not broke:
+            broke.append(True)
+            raise RuntimeError("the vault broke")
+        return await credentials_of(*args)
+
+    monkeypatch.setattr(replies, "credentials_of", breaks_once)
+    await asyncio.sleep(WINDOW + 0.3)
+    await run_jobs(app_url)
+    statuses = []
+    for s in said:
+        [reply] = bot_replies(await history(client, tokens, s["conversation_id"]))
+        statuses.append(reply["status"])
+    assert sorted(statuses) == ["sending", "sent", "sent"]  # the broken one keeps its claim until it runs out
+    [(status, at, _)] = _jobs(owner_url, "send_message")
+    assert status == "todo" and (at - datetime.now(UTC)).total_seconds() > 5  # tried again after the claim

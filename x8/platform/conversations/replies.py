@@ -338,14 +338,24 @@ async def deliver_many(
     """Send replies a batch of turns stored already claimed, at once; their outcomes are recorded in one
     transaction and the company's counters in one statement. Returns the replies to send again later (the
     provider failed in a way worth retrying), with how long to wait."""
-    attempts = await asyncio.gather(*(_send(db, settings, company_id, outgoing) for outgoing in claimed))
+    attempts = await asyncio.gather(
+        *(_send(db, settings, company_id, outgoing) for outgoing in claimed), return_exceptions=True
+    )
+    again: list[tuple[uuid.UUID, float]] = []
+    for outgoing, attempt in zip(claimed, attempts, strict=True):
+        if isinstance(attempt, BaseException):
+            if not isinstance(attempt, Exception):
+                raise attempt
+            # Not the provider's answer (a bug, the vault): the message keeps its claim, and is tried again once
+            # the claim has run out, as a dead worker's would be.
+            log.error("sending message %s failed", outgoing.id, exc_info=attempt)
+            again.append((outgoing.id, send_lease_seconds(settings)))
     sent = [a for a in attempts if isinstance(a, _Attempt)]
     if not sent:
-        return []
+        return again
     async with tenant_session(db, company_id) as ts:
         stats = [await _record_attempt(ts, attempt) for attempt in sent]
     await record_replies(db, company_id, [s for s in stats if s is not None])
-    again: list[tuple[uuid.UUID, float]] = []
     for attempt in sent:
         try:
             await _after_attempt(db, company_id, attempt)

@@ -93,7 +93,15 @@ async def _take_turns(company: uuid.UUID) -> None:
         await _follow_up(company, outcome)
         if outcome.outgoing is not None:
             outgoing.append(outcome.outgoing)
-    for message_id, wait in await replies.deliver_many(ctx.db, ctx.settings, company, outgoing):
+    try:
+        again = await replies.deliver_many(ctx.db, ctx.settings, company, outgoing)
+    except Exception:
+        # Their outcomes may not be recorded: each is looked at again once its send claim has run out (a send
+        # job finds nothing to do for one that was recorded sent).
+        for claimed in outgoing:
+            await schedule_send(company, claimed.id, delay=replies.send_lease_seconds(ctx.settings))
+        raise
+    for message_id, wait in again:
         await schedule_send(company, message_id, delay=wait)
 
 
@@ -210,12 +218,15 @@ async def queue_waiting_turns(timestamp: int) -> None:
         companies = list((await session.execute(select(Company.id))).scalars())
     queued = 0
     for company_id in companies:
-        buffer = await service.buffer_seconds_for(ctx.db, ctx.settings, company_id)
-        async with tenant_session(ctx.db, company_id) as ts:
-            due = await turns.next_due(ts, buffer_seconds=buffer)
-        if due is not None:
-            await schedule_turns(company_id, delay=max(due, 0.0))  # moves nothing when a job waits already
-            queued += 1
+        try:
+            buffer = await service.buffer_seconds_for(ctx.db, ctx.settings, company_id)
+            async with tenant_session(ctx.db, company_id) as ts:
+                due = await turns.next_due(ts, buffer_seconds=buffer)
+            if due is not None:
+                await schedule_turns(company_id, delay=max(due, 0.0))  # moves nothing when a job waits already
+                queued += 1
+        except Exception:  # one company (being deleted, say) does not hold up the others
+            log.warning("could not look for waiting turns in company %s", company_id, exc_info=True)
     if queued:
         log.info("turns waiting in %d companies were queued", queued)
 
