@@ -54,7 +54,7 @@ class Claim:
     channel_id: uuid.UUID | None
     pending_ids: tuple[uuid.UUID, ...]
     booking_open: bool = False  # a booking is being arranged here: the booking dialogue reads the turn first
-    age_seconds: float = 0.0  # since the turn's first message came in
+    age_seconds: float = 0.0  # since the window of the turn's first message closed
 
 
 @dataclass(frozen=True)
