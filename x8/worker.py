@@ -10,6 +10,7 @@ import functools
 
 import procrastinate
 
+from x8.kit import job_pruning
 from x8.kit.job_alarm import hear_every_notice
 from x8.kit.jobs import connector
 
@@ -56,6 +57,7 @@ def build_app(app_url: str) -> procrastinate.App:
     app.add_tasks_from(support_tasks.blueprint, namespace="support")
     app.add_tasks_from(deletion_tasks.blueprint, namespace="deletion")
     app.add_tasks_from(metrics_tasks.blueprint, namespace="metrics")
+    app.add_tasks_from(job_pruning.blueprint, namespace="queue")
     hear_every_notice(app)
     email_idle.listen_beside_worker(app, app_url)  # IMAP IDLE while a long-lived worker runs
     return app
