@@ -1,5 +1,6 @@
 """n8n bridge benchmarks (SPEC.md §16, issue 18), against the real n8n that `make n8n` caches (skipped with a note
-when it is not installed) and a real `x8 serve` (API and worker) with a fake Telegram Bot API on loopback.
+when it is not installed) and a real X8 (`x8 serve --no-worker --workers 2` and one `x8 worker`, as
+`bench.conversations` runs it) with a fake Telegram Bot API on loopback.
 
 - Provisioning time per tenant: from a Telegram bot's connect (which queues the company's provisioning) until every
   binding is active in n8n (the tenant-key credential, the bot's credential, the ingress workflow made and
@@ -9,31 +10,43 @@ when it is not installed) and a real `x8 serve` (API and worker) with a fake Tel
   customers each write once to a tenant on each engine (no buffer window); latency from posting the Telegram update
   until the fake Telegram has the reply. On n8n the turn goes X8 → ingress workflow → KB search → Main Generation →
   POST /api/v1/n8n/messages → X8 → Telegram.
+- The same job's throughput (SPEC §16: native ≥ 10× the n8n engine's): new customers posted open-loop to each
+  engine's tenant in turn for LOAD_SECONDS, at more than that engine answers, with the product's default window;
+  replies a second at the fake Telegram from the first to the last, and the CPU a reply of X8, PostgreSQL and n8n.
+  A turn the n8n engine hands back to the native assistant (n8n did not take it) is counted and fails the target.
 """
 
 from __future__ import annotations
 
-import os
+import asyncio
 import re
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 from typing import Any
 
 import httpx
 
+from bench import conversations, loadgen, peer
+from bench.server import Served, cpu_seconds, x8_env, x8_processes
 from tests.fakes.server import serve_in_thread
 from tests.fakes.telegram import FakeTelegram, telegram_app
 from tests.n8n import real
-from tests.serving import free_port, wait_until_healthy
+from tests.serving import free_port
 
 TENANTS = 5
 TURNS = 20
+# Throughput: new customers posted for LOAD_SECONDS at a rate more than each engine answers here (it must be
+# saturated to be measured: a rate near what was offered is flagged), replies a second counted at the fake Telegram.
+LOAD_SECONDS = 10
+NATIVE_RATE = 300
+N8N_RATE = 60
+DRAIN_SECONDS = 180
+BAR = 10  # SPEC §16: the native engine answers at least ten times the n8n engine's throughput
 CATALOGUE = (
     "SKU,Name,Description,Price,Currency\n"
     "BRD-1,Sourdough bread,Slow-fermented loaf baked every morning,4.20,EUR\n"
@@ -46,34 +59,27 @@ def _token(index: int) -> str:
     return f"5{index:08d}:AAbenchN8Nbench{index:04d}BENCHbenchBENCHbe"
 
 
+@dataclass(frozen=True)
+class _Server:
+    served: Served
+    log: Path
+
+    @property
+    def base(self) -> str:
+        return self.served.base
+
+    def cpu(self) -> float:
+        return self.served.api_cpu() + self.served.worker_cpu()
+
+
 @contextmanager
-def _x8(owner_url: str, extra: dict[str, str]) -> Iterator[str]:
-    """`x8 serve` with its worker inside, on a free port: n8n calls it back on that address."""
+def _x8(owner_url: str, extra: dict[str, str]) -> Iterator[_Server]:
+    """X8 as `bench.conversations` runs it (`x8 serve --no-worker --workers 2` and one `x8 worker`), on a free
+    port: n8n calls it back on that address."""
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    data = tempfile.mkdtemp(prefix="x8b-n8n-")
-    env = {
-        **os.environ,
-        "DATABASE_URL": owner_url,
-        "X8_ENV": "dev",
-        "PUBLIC_BASE_URL": "https://x8.bench.example",  # Telegram only takes HTTPS webhooks
-        "N8N_CALLBACK_BASE_URL": base,
-        "X8_BUFFER_SECONDS": "0",
-        "X8_DATA_DIR": data,
-        "X8_BCRYPT_ROUNDS": "4",
-        **extra,
-    }
-    log = open(Path(data) / "server.log", "w")  # noqa: SIM115
-    process = subprocess.Popen(
-        [sys.executable, "-m", "x8.cli", "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    try:
-        wait_until_healthy(base, process, log.name, seconds=90)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
+    env = x8_env(owner_url, N8N_CALLBACK_BASE_URL=f"http://127.0.0.1:{port}", X8_BUFFER_SECONDS="0", **extra)
+    with x8_processes(env, api_processes=2, worker=True, port=port) as served:
+        yield _Server(served, Path(env["X8_DATA_DIR"]) / "server.log")
 
 
 def _business(api: httpx.Client, email: str) -> dict[str, str]:
@@ -155,6 +161,71 @@ def _turns(api: httpx.Client, fake: FakeTelegram, channel_id: str, token: str, f
     return latencies
 
 
+@dataclass(frozen=True)
+class _Throughput:
+    offered: int  # a second
+    replies_per_second: float
+    answered: int
+    cpu_per_reply: tuple[float, float, float]  # seconds: X8 (API and worker), PostgreSQL, n8n
+
+    def cpu(self) -> str:
+        x8, postgres, n8n = (seconds * 1000 for seconds in self.cpu_per_reply)
+        return f"CPU a reply {x8 + postgres + n8n:4.1f} ms: X8 {x8:4.1f}, PostgreSQL {postgres:4.1f}, n8n {n8n:4.1f}"
+
+    def line(self) -> str:
+        saturated = self.replies_per_second < 0.9 * self.offered
+        return (
+            f"{self.replies_per_second:5.1f} replies/s (offered {self.offered}/s for {LOAD_SECONDS} s"
+            f"{'' if saturated else ': NOT saturated, offer more'}; {self.answered} answered"
+        )
+
+    handed_back: int  # the n8n engine's turns the native assistant answered because n8n did not take them
+
+
+def _throughput(
+    server: _Server,
+    fake: FakeTelegram,
+    channel: tuple[str, str],
+    rate: int,
+    first_chat: int,
+    postgres: int,
+    n8n: int,
+) -> _Throughput:
+    """New customers each write once to ``channel`` (its id and bot token), ``rate`` a second for LOAD_SECONDS;
+    replies a second counted at the fake Telegram from the first reply to the last, and the CPU of X8, PostgreSQL
+    (``postgres``) and n8n (``n8n``)."""
+    channel_id, token = channel
+    host = server.base.split("//", 1)[1]
+    path = f"/api/v1/webhooks/telegram/{channel_id}"
+    headers = {"X-Telegram-Bot-Api-Secret-Token": str(fake.bots[token].webhook["secret_token"])}
+    updates = [
+        (loadgen.build("POST", path, conversations._update(chat, chat, "sourdough"), headers, host), chat)
+        for chat in range(first_chat, first_chat + rate * LOAD_SECONDS)
+    ]
+    handed_back = _handed_back(server.log)
+
+    def cpu() -> tuple[float, float, float]:
+        return server.cpu(), cpu_seconds(postgres), cpu_seconds(n8n)
+
+    before = cpu()
+    arrivals = asyncio.run(peer.replies(server.base, updates, fake, rate=rate, drain_seconds=DRAIN_SECONDS))
+    x8, db, engine = (after - spent for after, spent in zip(cpu(), before, strict=True))
+    if len(arrivals) < 2:
+        raise RuntimeError("fewer than two replies were sent")
+    return _Throughput(
+        offered=rate,
+        replies_per_second=(len(arrivals) - 1) / (arrivals[-1] - arrivals[0]),
+        answered=len(arrivals),
+        cpu_per_reply=(x8 / len(arrivals), db / len(arrivals), engine / len(arrivals)),
+        handed_back=_handed_back(server.log) - handed_back,
+    )
+
+
+def _handed_back(log: Path) -> int:
+    """Turns the n8n engine handed back to the native assistant so far (``engine.hand_over_turn`` logs each)."""
+    return log.read_text(errors="replace").count("n8n did not take a turn")
+
+
 def _ms(values: list[float], q: float) -> float:
     ranked = sorted(values)
     return ranked[min(len(ranked) - 1, int(q * len(ranked)))] * 1000
@@ -178,8 +249,8 @@ def run(owner_url: str) -> list[str]:
                 "N8N_WEBHOOK_BASE_URL": n8n.url,
                 "TELEGRAM_API_URL": telegram_url,
             },
-        ) as base,
-        httpx.Client(base_url=base, timeout=60) as api,
+        ) as server,
+        httpx.Client(base_url=server.base, timeout=60) as api,
     ):
         seconds = []
         tenants = []
@@ -212,6 +283,16 @@ def run(owner_url: str) -> list[str]:
         ).raise_for_status()
         native = _turns(api, fake, native_channel, _token(TENANTS), 7_000_000)
         on_n8n = _turns(api, fake, n8n_channel, _token(TENANTS + 1), 8_000_000)
+        for auth in (native_auth, n8n_auth):  # throughput as users run it: the product's default window
+            api.put(
+                f"/api/v1/companies/{auth['company_id']}/assistant",
+                headers={"Authorization": auth["Authorization"]},
+                json={"buffer_seconds": conversations.BUFFER_SECONDS},
+            ).raise_for_status()
+        processes = conversations._postmaster(owner_url), peer.n8n_process()
+        native_rate = _throughput(server, fake, (native_channel, _token(TENANTS)), NATIVE_RATE, 7_100_000, *processes)
+        n8n_rate = _throughput(server, fake, (n8n_channel, _token(TENANTS + 1)), N8N_RATE, 8_100_000, *processes)
+    ratio = native_rate.replies_per_second / n8n_rate.replies_per_second
     return [
         f"n8n provisioning per tenant (connect -> key and bot credentials + ingress active, real n8n "
         f"{real.version()}), {TENANTS} tenants: median {median(seconds):.2f} s, max {max(seconds):.2f} s "
@@ -220,4 +301,9 @@ def run(owner_url: str) -> list[str]:
         f"webhook -> KB answer -> reply sent, {TURNS} customers one at a time, no window: native engine "
         f"p50 {_ms(native, 0.5):.0f} ms, p95 {_ms(native, 0.95):.0f} ms | n8n engine p50 {_ms(on_n8n, 0.5):.0f} ms, "
         f"p95 {_ms(on_n8n, 0.95):.0f} ms ({median(on_n8n) / median(native):.1f}x the native median)",
+        f"throughput, the same job, a new customer per message, each engine in turn, the default"
+        f" {conversations.BUFFER_SECONDS:g} s window: native {native_rate.line()}; {native_rate.cpu()})"
+        f" | n8n engine {n8n_rate.line()}, {n8n_rate.handed_back} handed back to the native assistant;"
+        f" {n8n_rate.cpu()})  ratio {ratio:4.1f}x"
+        f"  (target native >= {BAR}x){'  OK' if ratio >= BAR and not n8n_rate.handed_back else '  MISSED'}",
     ]

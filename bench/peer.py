@@ -95,7 +95,7 @@ def _install_echo(n8n: real.RealN8n, telegram_url: str) -> None:
         api.post(f"/workflows/{created.json()['id']}/activate").raise_for_status()
 
 
-def _n8n_process() -> int:
+def n8n_process() -> int:
     """The n8n server: this process's child running node."""
     me = os.getpid()
     for entry in Path("/proc").iterdir():
@@ -124,7 +124,7 @@ def _peer(fake: FakeTelegram, telegram_url: str) -> Throughput:
             return loadgen.build("POST", path, conversations._update(chat, chat, _question(number)), {}, host)
 
         asyncio.run(loadgen.hammer(base, [update(WARM_UP * 100 + i) for i in range(WARM_UP)], PEER_CONNECTIONS))
-        process = _n8n_process()
+        process = n8n_process()
         replies, cpu = len(fake.sent), cpu_seconds(process)
         answered, elapsed, errors = asyncio.run(loadgen.closed_loop(base, update, PEER_CONNECTIONS, SECONDS))
         replies, cpu = len(fake.sent) - replies, cpu_seconds(process) - cpu
@@ -151,7 +151,7 @@ def _x8(owner_url: str, fake: FakeTelegram, telegram_url: str) -> Throughput:
         ]
         postgres = conversations._postmaster(owner_url)
         cpu = served.api_cpu() + served.worker_cpu() + cpu_seconds(postgres)
-        arrivals = asyncio.run(_replies(served.base, updates, fake))
+        arrivals = asyncio.run(replies(served.base, updates, fake))
         cpu = served.api_cpu() + served.worker_cpu() + cpu_seconds(postgres) - cpu
     if len(arrivals) < 2:
         raise RuntimeError("X8 sent fewer than two replies")
@@ -164,13 +164,21 @@ def _x8(owner_url: str, fake: FakeTelegram, telegram_url: str) -> Throughput:
     )
 
 
-async def _replies(base: str, updates: list[tuple[bytes, int]], fake: FakeTelegram) -> list[float]:
-    """Post ``updates`` at X8_RATE a second; when each reply reached the fake Telegram (checked every 5 ms)."""
+async def replies(
+    base: str,
+    updates: list[tuple[bytes, int]],
+    fake: FakeTelegram,
+    *,
+    rate: float = X8_RATE,
+    drain_seconds: float = DRAIN_SECONDS,
+) -> list[float]:
+    """Post ``updates`` (each with its chat id) at ``rate`` a second; when each reply reached the fake Telegram
+    (checked every 5 ms), for those that did within ``drain_seconds`` of the last post."""
     chats = {chat for _, chat in updates}
     seen = len(fake.sent)
     arrivals: list[float] = []
-    sending = asyncio.create_task(loadgen.paced(base, updates, X8_RATE, conversations.CONCURRENCY))
-    deadline = time.perf_counter() + len(updates) / X8_RATE + DRAIN_SECONDS
+    sending = asyncio.create_task(loadgen.paced(base, updates, rate, conversations.CONCURRENCY))
+    deadline = time.perf_counter() + len(updates) / rate + drain_seconds
     while time.perf_counter() < deadline and len(arrivals) < len(chats):
         fresh = fake.sent[seen:]
         seen += len(fresh)

@@ -70,10 +70,10 @@ def cpu_seconds(root: int) -> float:
 
 @contextmanager
 def x8_processes(
-    env: dict[str, str], *, api_processes: int, worker: bool = False, worker_processes: int = 1
+    env: dict[str, str], *, api_processes: int, worker: bool = False, worker_processes: int = 1, port: int = 0
 ) -> Iterator[Served]:
-    """The running server; its log is ``server.log`` in ``env["X8_DATA_DIR"]``."""
-    port = free_port()
+    """The running server (on ``port``, or a free one); its log is ``server.log`` in ``env["X8_DATA_DIR"]``."""
+    port = port or free_port()
     base = f"http://127.0.0.1:{port}"
     log = open(Path(env["X8_DATA_DIR"]) / "server.log", "w")  # noqa: SIM115
     api = subprocess.Popen(
