@@ -26,7 +26,7 @@ from x8.platform.channels.email_sync import sync_channel
 from x8.platform.channels.models import Channel
 from x8.platform.channels.service import credentials_of
 from x8.platform.inbox.handlers import handles
-from x8.platform.inbox.models import WebhookEvent
+from x8.platform.inbox.repository import StoredEvent
 
 blueprint = procrastinate.Blueprint()
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ def sync_lock(channel_id: uuid.UUID) -> str:
 
 
 @handles(PUSH_SOURCE)
-async def gmail_push(ctx: WorkerContext, event: WebhookEvent) -> None:
+async def gmail_push(ctx: WorkerContext, event: StoredEvent) -> None:
     """A stored Gmail push: read the channel's history now (the push's own historyId only says something changed)."""
     channel = await load_channel(ctx.db, event.channel_id) if event.channel_id else None
     if channel is not None:

@@ -16,14 +16,14 @@ from x8.platform.channels.tasks import schedule_restart
 from x8.platform.conversations import service
 from x8.platform.conversations.tasks import schedule_turn, take_turn_now
 from x8.platform.inbox.handlers import handles
-from x8.platform.inbox.models import WebhookEvent
+from x8.platform.inbox.repository import StoredEvent
 from x8.platform.tiktok.attribution import attribute
 from x8.platform.tiktok.whatsapp_number import remember_number
 
 log = logging.getLogger(__name__)
 
 
-async def _channel(ctx: WorkerContext, event: WebhookEvent) -> Channel | None:
+async def _channel(ctx: WorkerContext, event: StoredEvent) -> Channel | None:
     return await channel_for_webhook(ctx.db, event.channel_id) if event.channel_id else None
 
 
@@ -43,7 +43,7 @@ async def ingest_message(ctx: WorkerContext, channel: Channel, message: InboundM
         await take_turn_now(ctx, channel.company_id, received.conversation_id)
 
 
-async def channel_event(ctx: WorkerContext, event: WebhookEvent) -> None:
+async def channel_event(ctx: WorkerContext, event: StoredEvent) -> None:
     """One stored delivery of a channel's provider: a report on the connection, or messages to store and answer."""
     channel = await _channel(ctx, event)
     if channel is None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from x8.kit.jobs import WorkerContext
-from x8.platform.inbox.models import WebhookEvent
+from x8.platform.inbox.repository import StoredEvent
 
-Handler = Callable[[WorkerContext, WebhookEvent], Awaitable[None]]
+Handler = Callable[[WorkerContext, StoredEvent], Awaitable[None]]
 HANDLERS: dict[str, Handler] = {}
 
 

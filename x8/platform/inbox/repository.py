@@ -7,11 +7,11 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, LiteralString
 
 from sqlalchemy import delete, select, text, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from x8.kit.clock import utcnow
 from x8.platform.inbox.models import WebhookEvent
@@ -77,16 +77,39 @@ def store_and_queue_params(events: list[IncomingEvent], *, queue: str, task: str
     }
 
 
-async def get(session: AsyncSession, event_id: int) -> WebhookEvent | None:
-    return await session.get(WebhookEvent, event_id)
+@dataclass(frozen=True)
+class StoredEvent:
+    """A stored event as its handler reads it."""
+
+    id: int
+    source: str
+    external_id: str
+    channel_id: uuid.UUID | None
+    payload: dict[str, Any]
+    handled_at: datetime | None
 
 
-# Built once: every event is marked, and building the statement cost more than running it.
+# Built once: every event is read and marked, and building a statement cost more than running it.
+_GET = text(
+    "SELECT id, source, external_id, channel_id, payload, handled_at FROM webhook_events WHERE id = :id"
+).columns(
+    WebhookEvent.id,
+    WebhookEvent.source,
+    WebhookEvent.external_id,
+    WebhookEvent.channel_id,
+    WebhookEvent.payload,
+    WebhookEvent.handled_at,
+)
 _MARK_HANDLED = text("UPDATE webhook_events SET handled_at = :at, error = NULL, attempts = attempts + 1 WHERE id = :id")
 
 
-async def mark_handled(session: AsyncSession, event_id: int) -> None:
-    await session.execute(_MARK_HANDLED, {"id": event_id, "at": utcnow()})
+async def get(connection: AsyncConnection, event_id: int) -> StoredEvent | None:
+    row = (await connection.execute(_GET, {"id": event_id})).first()
+    return StoredEvent(*row) if row is not None else None
+
+
+async def mark_handled(connection: AsyncConnection, event_id: int) -> None:
+    await connection.execute(_MARK_HANDLED, {"id": event_id, "at": utcnow()})
 
 
 async def mark_failed(session: AsyncSession, event_id: int, error: str) -> None:

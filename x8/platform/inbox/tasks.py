@@ -26,8 +26,8 @@ RETENTION_DAYS = 30
 @blueprint.task(name="handle_event", retry=procrastinate.RetryStrategy(max_attempts=10, exponential_wait=2))
 async def handle_event(event_id: int) -> None:
     ctx = context()
-    async with ctx.db.autocommit_session() as session:
-        event = await repository.get(session, event_id)
+    async with ctx.db.autocommit_connection() as connection:
+        event = await repository.get(connection, event_id)
     if event is None or event.handled_at is not None:
         return  # deleted with its channel, or handled by an earlier run of this job
     handler = HANDLERS.get(event.source)
@@ -44,8 +44,8 @@ async def handle_event(event_id: int) -> None:
         async with ctx.db.sessions() as session, session.begin():
             await repository.mark_failed(session, event_id, f"{type(exc).__name__}: {exc}")
         raise
-    async with ctx.db.autocommit_session() as session:
-        await repository.mark_handled(session, event_id)
+    async with ctx.db.autocommit_connection() as connection:
+        await repository.mark_handled(connection, event_id)
 
 
 @blueprint.periodic(cron="41 3 * * *")

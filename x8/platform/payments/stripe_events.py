@@ -20,7 +20,7 @@ from typing import Any
 
 from x8.kit.jobs import WorkerContext
 from x8.platform.inbox.handlers import handles
-from x8.platform.inbox.models import WebhookEvent
+from x8.platform.inbox.repository import StoredEvent
 from x8.platform.orders.store import Payment
 from x8.platform.payments import accounts, connect, fulfilment, refunds
 from x8.platform.payments.checkout import ORDER_KIND
@@ -83,7 +83,7 @@ def on_stripe(event_type: str, *, kind: str | None = None) -> Callable[[StripeHa
     return register
 
 
-async def dispatch(ctx: WorkerContext, stored: WebhookEvent) -> None:
+async def dispatch(ctx: WorkerContext, stored: StoredEvent) -> None:
     event = StripeEvent.from_payload(stored.payload)
     key = (event.type, event.kind)
     handler = HANDLERS.get(key)
