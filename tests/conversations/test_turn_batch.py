@@ -11,17 +11,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 from procrastinate.periodic import PeriodicDeferrer
 
 from tests.conftest import bearer, sql
 from tests.conversations.helpers import bot_replies, connect_web, history, run_jobs, say, shop_with_catalogue
-from x8.conversations import turns
+from x8.conversations import delivery, turns
 from x8.conversations.delivery import ReplyStats
 from x8.kit.db import Database
 from x8.kit.jobs import recover_stalled_jobs
 from x8.platform.conversations import replies, service
 from x8.platform.conversations.tasks import queue_waiting_turns, schedule_turns
+from x8.tenancy.session import tenant_session
 from x8.worker import build_app
 
 WINDOW = 0.5
@@ -229,3 +231,59 @@ async def test_a_send_that_breaks_leaves_the_others_sent_and_itself_queued_again
     assert sorted(statuses) == ["sending", "sent", "sent"]  # the broken one keeps its claim until it runs out
     [(status, at, _)] = _jobs(owner_url, "send_message")
     assert status == "todo" and (at - datetime.now(UTC)).total_seconds() > 5  # tried again after the claim
+
+
+async def test_a_batch_records_its_sends_in_one_statement_as_one_by_one_would(
+    client: httpx.AsyncClient, app_url: str, owner_url: str
+) -> None:
+    """``mark_many_sent``: each reply still ``sending`` is marked sent with its provider's id, its conversation
+    gets its live-update notice, and each bot reply's turn is counted by its size; a reply recorded already is left
+    as it is."""
+    tokens, company, channel = await _shop(client)
+    twice = await say(client, tokens, channel, "sourdough price?", visitor_id="twice")
+    await say(client, tokens, channel, "and the honey?", visitor_id="twice")
+    once = await say(client, tokens, channel, "sourdough price?", visitor_id="once")
+    await asyncio.sleep(WINDOW + 0.3)
+    await run_jobs(app_url)
+    [(schema,)] = sql(owner_url, "SELECT tenant_schema FROM companies WHERE id = %s", company["id"])
+    replies_sql = (
+        f'SELECT id, conversation_id, body FROM "{schema}".messages WHERE direction = %s AND reply_to_id IS NOT NULL'
+    )
+    sent = {str(row[1]): row for row in sql(owner_url, replies_sql, "out")}
+    assert set(sent) == {twice["conversation_id"], once["conversation_id"]}
+    sql(
+        owner_url,
+        f"""UPDATE "{schema}".messages SET status = 'sending' WHERE id = %s""",
+        sent[once["conversation_id"]][0],
+    )
+    sql(
+        owner_url,
+        f"""UPDATE "{schema}".messages SET status = 'sending' WHERE id = %s""",
+        sent[twice["conversation_id"]][0],
+    )
+    outgoing = [delivery.Outgoing(row[0], row[1], row[2], uuid.UUID(channel), "visitor") for row in sent.values()]
+    listener = await psycopg.AsyncConnection.connect(owner_url, autocommit=True)
+    db = Database.connect(app_url, pool_size=1)
+    try:
+        await listener.execute(f"LISTEN {delivery.CHANNEL}")
+        async with tenant_session(db, uuid.UUID(company["id"])) as ts:
+            stats = await delivery.mark_many_sent(ts, [(outgoing[0], "provider-1"), (outgoing[1], None)])
+        notices = []
+        async for notice in listener.notifies(timeout=1.0, stop_after=2):
+            notices.append(notice.payload)
+        async with tenant_session(db, uuid.UUID(company["id"])) as ts:
+            again = await delivery.mark_many_sent(ts, [(outgoing[0], "provider-2")])
+    finally:
+        await listener.close()
+        await db.dispose()
+    assert sorted(s.turn_size for s in stats) == [1, 2] and all(s.waited is not None for s in stats)
+    assert sorted(notices) == sorted(f"{company['id']}:{o.conversation_id}" for o in outgoing)
+    assert again == []  # recorded already: not counted twice, and its provider id kept
+    rows = sql(
+        owner_url,
+        f'SELECT id, status, provider_message_id FROM "{schema}".messages WHERE id = ANY(%s)',
+        [o.id for o in outgoing],
+    )
+    by_id = {row[0]: row[1:] for row in rows}
+    assert by_id[outgoing[0].id] == ("sent", "provider-1")
+    assert by_id[outgoing[1].id][0] == "sent"

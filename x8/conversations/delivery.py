@@ -126,6 +126,45 @@ async def mark_sent(ts: TenantSession, outgoing: Outgoing, provider_message_id: 
     return await _record(ts, _MARK_SENT, outgoing, provider_id=provider_message_id)
 
 
+# ``_RECORD_SEND``'s ``mark_sent`` for many messages in one statement (a batch of turns' replies sent at once).
+_MARK_MANY_SENT = text("""
+WITH sent AS (
+    SELECT * FROM unnest(CAST(:ids AS uuid[]), CAST(:provider_ids AS text[])) AS s(id, provider_id)
+), recorded AS (
+    UPDATE messages m SET status = 'sent', sent_at = now(), attempts = attempts + 1, last_error = NULL,
+        send_claimed_until = NULL, provider_message_id = coalesce(sent.provider_id, m.provider_message_id)
+    FROM sent WHERE m.id = sent.id AND m.status = 'sending'
+    RETURNING m.id, m.conversation_id, m.reply_to_id, m.message_type
+)
+SELECT r.reply_to_id IS NOT NULL AS is_turn, r.message_type,
+       extract(epoch FROM (now() - q.created_at)) AS waited,
+       (SELECT count(*) FROM messages i
+        WHERE i.conversation_id = r.conversation_id AND i.direction = 'in' AND i.processed_at = q.processed_at) AS size,
+       pg_notify(:notify_channel, CAST(:tenant AS text) || ':' || r.conversation_id)
+FROM recorded r LEFT JOIN messages q ON q.id = r.reply_to_id
+""")
+
+
+async def mark_many_sent(ts: TenantSession, sent: list[tuple[Outgoing, str | None]]) -> list[ReplyStats]:
+    """``mark_sent`` for each (message, provider's id) in one round trip; the stats of the bot replies among them."""
+    if not sent:
+        return []
+    rows = await ts.execute(
+        _MARK_MANY_SENT,
+        {
+            "ids": [outgoing.id for outgoing, _ in sent],
+            "provider_ids": [provider_id for _, provider_id in sent],
+            "notify_channel": CHANNEL,
+            "tenant": str(ts.tenant_id),
+        },
+    )
+    return [
+        ReplyStats(turn_size=int(row.size), message_type=str(row.message_type or "TYPE1"), waited=float(row.waited))
+        for row in rows
+        if row.is_turn
+    ]
+
+
 async def mark_failed(ts: TenantSession, outgoing: Outgoing, error: str, *, final: bool) -> ReplyStats | None:
     """Record a failed attempt: back to ``pending`` while it will be retried, ``failed`` when it will not (then
     the turn still counts in the company's statistics, with no response time)."""

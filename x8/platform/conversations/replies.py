@@ -353,9 +353,13 @@ async def deliver_many(
     sent = [a for a in attempts if isinstance(a, _Attempt)]
     if not sent:
         return again
+    delivered = [(a.outgoing, a.provider_id) for a in sent if a.failure is None]
     async with tenant_session(db, company_id) as ts:
-        stats = [await _record_attempt(ts, attempt) for attempt in sent]
-    await record_replies(db, company_id, [s for s in stats if s is not None])
+        stats = await delivery.mark_many_sent(ts, delivered)
+        for attempt in sent:
+            if attempt.failure is not None and (failed := await _record_attempt(ts, attempt)) is not None:
+                stats.append(failed)
+    await record_replies(db, company_id, stats)
     for attempt in sent:
         try:
             await _after_attempt(db, company_id, attempt)
