@@ -167,19 +167,22 @@ class _Throughput:
     replies_per_second: float
     answered: int
     cpu_per_reply: tuple[float, float, float]  # seconds: X8 (API and worker), PostgreSQL, n8n
+    handed_back: int  # the n8n engine's turns the native assistant answered because n8n did not take them
+
+    @property
+    def saturated(self) -> bool:
+        """Answered well below what was offered: the figure is what the engine can do, not what it was given."""
+        return self.replies_per_second < 0.9 * self.offered
 
     def cpu(self) -> str:
         x8, postgres, n8n = (seconds * 1000 for seconds in self.cpu_per_reply)
         return f"CPU a reply {x8 + postgres + n8n:4.1f} ms: X8 {x8:4.1f}, PostgreSQL {postgres:4.1f}, n8n {n8n:4.1f}"
 
     def line(self) -> str:
-        saturated = self.replies_per_second < 0.9 * self.offered
         return (
             f"{self.replies_per_second:5.1f} replies/s (offered {self.offered}/s for {LOAD_SECONDS} s"
-            f"{'' if saturated else ': NOT saturated, offer more'}; {self.answered} answered"
+            f"{'' if self.saturated else ': NOT saturated, offer more'}; {self.answered} answered"
         )
-
-    handed_back: int  # the n8n engine's turns the native assistant answered because n8n did not take them
 
 
 def _throughput(
@@ -293,6 +296,9 @@ def run(owner_url: str) -> list[str]:
         native_rate = _throughput(server, fake, (native_channel, _token(TENANTS)), NATIVE_RATE, 7_100_000, *processes)
         n8n_rate = _throughput(server, fake, (n8n_channel, _token(TENANTS + 1)), N8N_RATE, 8_100_000, *processes)
     ratio = native_rate.replies_per_second / n8n_rate.replies_per_second
+    # An n8n engine that answered all it was offered might answer more, and turns the native assistant took for it
+    # are not n8n's: either would overstate the ratio, so the target is only met without them.
+    met = ratio >= BAR and n8n_rate.saturated and not n8n_rate.handed_back
     return [
         f"n8n provisioning per tenant (connect -> key and bot credentials + ingress active, real n8n "
         f"{real.version()}), {TENANTS} tenants: median {median(seconds):.2f} s, max {max(seconds):.2f} s "
@@ -305,5 +311,5 @@ def run(owner_url: str) -> list[str]:
         f" {conversations.BUFFER_SECONDS:g} s window: native {native_rate.line()}; {native_rate.cpu()})"
         f" | n8n engine {n8n_rate.line()}, {n8n_rate.handed_back} handed back to the native assistant;"
         f" {n8n_rate.cpu()})  ratio {ratio:4.1f}x"
-        f"  (target native >= {BAR}x){'  OK' if ratio >= BAR and not n8n_rate.handed_back else '  MISSED'}",
+        f"  (target native >= {BAR}x){'  OK' if met else '  MISSED'}",
     ]
