@@ -2372,11 +2372,34 @@ export interface paths {
         put?: never;
         /**
          * Create Session
-         * @description A Stripe Checkout Session (mode=subscription) for the plan; open ``url`` to pay. The plan starts when Stripe
-         *     reports the completed checkout to the webhook. 409 when the business already has a live subscription (change
-         *     its plan instead); 503 when Stripe is not answering (nothing was made: try again).
+         * @description A Stripe Checkout Session (mode=subscription) for the plan; open ``url`` to pay. The plan starts when the
+         *     business comes back (``checkout/confirm``) or when Stripe reports the completed checkout to the webhook. 409
+         *     when the business already has a live subscription (change its plan instead); 503 when Stripe is not answering
+         *     (nothing was made: try again).
          */
         post: operations["create_session_api_v1_subscriptions_create_session_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/checkout/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm Checkout
+         * @description Back from Stripe Checkout (``?checkout=success&session_id=…``): X8 asks Stripe how the session went and, once
+         *     it is paid, starts the plan at once instead of waiting for the webhook (which then changes nothing). An
+         *     unfinished session changes nothing; 404 for a session that is not this business's subscription Checkout.
+         */
+        post: operations["confirm_checkout_api_v1_subscriptions_checkout_confirm_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3670,6 +3693,14 @@ export interface components {
         CheckoutOut: {
             /** Url */
             url: string;
+            /** Session Id */
+            session_id: string;
+        };
+        /**
+         * CheckoutReturn
+         * @description The Checkout Session the business came back from (Stripe puts its id in the success URL).
+         */
+        CheckoutReturn: {
             /** Session Id */
             session_id: string;
         };
@@ -14100,6 +14131,102 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    confirm_checkout_api_v1_subscriptions_checkout_confirm_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckoutReturn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActiveOut"];
+                };
+            };
+            /** @description BadRequest */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotFound */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -65,6 +65,23 @@ export function useCheckout() {
   });
 }
 
+/** Back from Stripe Checkout: the server asks Stripe how the session went and, once it is paid, starts the plan
+ * at once (the webhook may come later, or on a self-hosted server not at all). Answers the plan as it now stands. */
+export function useConfirmCheckout() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (sessionId: string) =>
+      unwrap(api.POST("/api/v1/subscriptions/checkout/confirm", { body: { session_id: sessionId } })),
+    onSuccess: (active) => {
+      queryClient.setQueryData(subscriptionKeys.active(), active);
+      if (active.subscription_id) {
+        void queryClient.invalidateQueries({ queryKey: subscriptionKeys.history() });
+        void queryClient.invalidateQueries({ queryKey: authKeys.me });
+      }
+    },
+  });
+}
+
 /** A Stripe customer portal session (card, invoices, cancelling); the caller goes there. */
 export function usePortal() {
   return useMutation({

@@ -500,6 +500,7 @@ RU: dict[str, str] = {
         "Тариф {plan} позволяет {limit} {limit:plural:канал|канала|каналов}, а занято {count}. Сначала уберите "
         "лишние каналы из ваших компаний."
     ),
+    "There is no plan checkout of yours with this id.": "Оплаты тарифа с таким номером у вас нет.",
     "There is no active subscription to change. Choose a plan to subscribe first.": (
         "Нет действующей подписки, которую можно изменить. Сначала выберите тариф и оформите подписку."
     ),

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends
 
 from x8.integrations.stripe import StripeNotConfigured, StripeRefused, StripeUnavailable
 from x8.kit.deps import DatabaseDep, SettingsDep
-from x8.kit.errors import Conflict, Forbidden, ServiceUnavailable, error_responses
+from x8.kit.errors import Conflict, Forbidden, NotFound, ServiceUnavailable, error_responses
 from x8.kit.i18n import msg
 from x8.kit.pagination import Limit, Offset
 from x8.platform.auth.deps import CurrentUser
@@ -25,6 +25,7 @@ from x8.platform.billing.schemas import (
     BillingHistory,
     ChannelRef,
     CheckoutOut,
+    CheckoutReturn,
     PlanChangeRefusal,
     PlanChoice,
     PlanList,
@@ -85,9 +86,10 @@ async def active(business: Business, db: DatabaseDep) -> ActiveOut:
 
 @router.post("/create-session", response_model=CheckoutOut, responses=STRIPE_ERRORS)
 async def create_session(body: PlanChoice, business: Business, db: DatabaseDep, settings: SettingsDep) -> CheckoutOut:
-    """A Stripe Checkout Session (mode=subscription) for the plan; open ``url`` to pay. The plan starts when Stripe
-    reports the completed checkout to the webhook. 409 when the business already has a live subscription (change
-    its plan instead); 503 when Stripe is not answering (nothing was made: try again)."""
+    """A Stripe Checkout Session (mode=subscription) for the plan; open ``url`` to pay. The plan starts when the
+    business comes back (``checkout/confirm``) or when Stripe reports the completed checkout to the webhook. 409
+    when the business already has a live subscription (change its plan instead); 503 when Stripe is not answering
+    (nothing was made: try again)."""
     try:
         link = await subscribe.create_checkout(db, settings, business, Plan(body.plan.value))
     except subscribe.AlreadySubscribed as exc:
@@ -95,6 +97,26 @@ async def create_session(body: PlanChoice, business: Business, db: DatabaseDep, 
     except STRIPE_FAILURES as exc:
         raise _stripe_error(exc) from exc
     return CheckoutOut(url=link.url, session_id=link.session_id)
+
+
+@router.post(
+    "/checkout/confirm",
+    response_model=ActiveOut,
+    responses=error_responses(Forbidden, NotFound, Conflict, ServiceUnavailable),
+)
+async def confirm_checkout(
+    body: CheckoutReturn, business: Business, db: DatabaseDep, settings: SettingsDep
+) -> ActiveOut:
+    """Back from Stripe Checkout (``?checkout=success&session_id=…``): X8 asks Stripe how the session went and, once
+    it is paid, starts the plan at once instead of waiting for the webhook (which then changes nothing). An
+    unfinished session changes nothing; 404 for a session that is not this business's subscription Checkout."""
+    try:
+        await subscribe.confirm_checkout(db, settings, business, body.session_id)
+    except subscribe.UnknownCheckout as exc:
+        raise NotFound(msg("There is no plan checkout of yours with this id.")) from exc
+    except STRIPE_FAILURES as exc:
+        raise _stripe_error(exc) from exc
+    return await overview.active(db, business)
 
 
 @router.post("/portal", response_model=PortalOut, responses=STRIPE_ERRORS)

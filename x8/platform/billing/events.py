@@ -12,9 +12,9 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from x8.integrations.stripe import StripeApi, StripeNotConfigured, StripeRefused
+from x8.integrations.stripe import StripeApi, StripeNotConfigured
 from x8.kit.jobs import WorkerContext
-from x8.platform.billing import sync
+from x8.platform.billing import subscribe, sync
 from x8.platform.payments.stripe_events import StripeEvent, on_stripe
 
 log = logging.getLogger(__name__)
@@ -24,22 +24,18 @@ SUBSCRIPTION_KIND = "subscription"
 
 @on_stripe("checkout.session.completed", kind=SUBSCRIPTION_KIND)
 async def subscription_checkout_completed(ctx: WorkerContext, event: StripeEvent) -> None:
-    subscription_id = await sync.link_checkout(ctx.db, event.object)
-    if subscription_id is None:
-        return
-    as_of = sync.now_as_of()
     try:
         async with StripeApi(ctx.settings) as api:
-            subscription = (await api.retrieve_subscription(subscription_id)).to_dict()
-    except (StripeNotConfigured, StripeRefused) as exc:
-        # Stripe will not show it: start the plan from what the paid session says (our own metadata); the
-        # subscription's own events, when they come, are the better view and replace it.
-        log.warning("Stripe event %s: subscription %s could not be fetched (%s)", event.id, subscription_id, exc)
-        fallback = sync.subscription_of_checkout(ctx.settings, event.object, subscription_id)
-        if fallback is None:
-            return
-        subscription, as_of = fallback, _event_time(event)
-    await sync.apply_subscription(ctx.db, ctx.settings, subscription, as_of=as_of)
+            await subscribe.start_from_checkout(ctx.db, ctx.settings, api, event.object, paid_at=_event_time(event))
+    except StripeNotConfigured:
+        # No key on this server: Stripe cannot be asked, so the paid session's own metadata starts the plan.
+        log.warning("Stripe event %s: no Stripe key to fetch its subscription", event.id)
+        subscription_id = await sync.link_checkout(ctx.db, event.object)
+        fallback = (
+            sync.subscription_of_checkout(ctx.settings, event.object, subscription_id) if subscription_id else None
+        )
+        if fallback is not None:
+            await sync.apply_subscription(ctx.db, ctx.settings, fallback, as_of=_event_time(event))
 
 
 @on_stripe("checkout.session.expired", kind=SUBSCRIPTION_KIND)

@@ -59,6 +59,14 @@ class CheckoutOut(BaseModel):
     session_id: str
 
 
+class CheckoutReturn(BaseModel):
+    """The Checkout Session the business came back from (Stripe puts its id in the success URL)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    session_id: str = Field(pattern=r"^cs_[A-Za-z0-9_]{1,250}$")
+
+
 class PortalOut(BaseModel):
     url: str
 

@@ -10,10 +10,12 @@ answers both with it), and it is recorded only where none is recorded yet. Failu
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
-from x8.integrations.stripe import StripeApi, idempotency_key
+from x8.integrations.stripe import StripeApi, StripeRefused, idempotency_key
 from x8.kit.clock import utcnow
 from x8.kit.db import Database
 from x8.platform.billing import repository, sync
@@ -24,6 +26,8 @@ from x8.settings import Settings
 
 if TYPE_CHECKING:
     from stripe.params import SubscriptionUpdateParams
+
+log = logging.getLogger(__name__)
 
 
 class NotOnSale(Exception):
@@ -36,6 +40,10 @@ class AlreadySubscribed(Exception):
 
 class NoSubscription(Exception):
     """There is no live subscription (or no Stripe customer) to change or manage."""
+
+
+class UnknownCheckout(Exception):
+    """No subscription Checkout Session of this business has that id (Stripe has none, or it is someone else's)."""
 
 
 class TooManyChannels(Exception):
@@ -110,6 +118,58 @@ async def create_checkout(db: Database, settings: Settings, business: User, plan
     if not checkout.url:
         raise RuntimeError(f"Stripe returned Checkout Session {checkout.id} without a url")
     return CheckoutLink(url=checkout.url, session_id=checkout.id)
+
+
+async def start_from_checkout(
+    db: Database, settings: Settings, api: StripeApi, session_object: dict[str, Any], *, paid_at: datetime
+) -> bool:
+    """Start the plan a completed subscription Checkout paid for: link the customer, fetch the subscription from
+    Stripe and store it. Used by the webhook and by the business's return to the billing page, whichever comes
+    first; the other changes nothing. When Stripe will not show the subscription, the plan starts from what the
+    paid session's metadata says (``paid_at`` is then its time); its own events, when they come, replace it.
+    False when the session is not complete or is for no business here."""
+    subscription_id = await sync.link_checkout(db, session_object)
+    if subscription_id is None:
+        return False
+    as_of = sync.now_as_of()
+    try:
+        subscription = (await api.retrieve_subscription(subscription_id)).to_dict()
+    except StripeRefused as exc:
+        log.warning(
+            "Checkout %s: subscription %s could not be fetched (%s)", session_object.get("id"), subscription_id, exc
+        )
+        fallback = sync.subscription_of_checkout(settings, session_object, subscription_id)
+        if fallback is None:
+            return False
+        subscription, as_of = fallback, paid_at
+    return await sync.apply_subscription(db, settings, subscription, as_of=as_of)
+
+
+async def confirm_checkout(db: Database, settings: Settings, business: User, session_id: str) -> None:
+    """The business is back from Checkout: ask Stripe how the session went and, when it is paid, start the plan now
+    rather than when the webhook's event is handled (a self-hosted server may get webhooks late, or not at all).
+    Raises ``UnknownCheckout`` for a session that is not this business's subscription Checkout, or Stripe's
+    errors. An unfinished session changes nothing."""
+    async with StripeApi(settings) as api:
+        try:
+            checkout = (await api.retrieve_checkout_session(session_id)).to_dict()
+        except StripeRefused as exc:
+            if exc.code == "resource_missing":
+                raise UnknownCheckout(session_id) from exc
+            raise
+        found = checkout.get("metadata")
+        metadata: dict[str, Any] = found if isinstance(found, dict) else {}
+        owner = checkout.get("client_reference_id") or metadata.get("x8_user_id")
+        if metadata.get("x8_kind") != "subscription" or owner != str(business.id):
+            raise UnknownCheckout(session_id)
+        if checkout.get("status") != "complete" or checkout.get("payment_status") not in (
+            "paid",
+            "no_payment_required",
+        ):
+            return  # still open, or paid by a debit that has not cleared: the webhook starts the plan later
+        created = checkout.get("created")
+        paid_at = datetime.fromtimestamp(created, UTC) if isinstance(created, int) else sync.now_as_of()
+        await start_from_checkout(db, settings, api, checkout, paid_at=paid_at)
 
 
 async def portal(db: Database, settings: Settings, business: User) -> str:

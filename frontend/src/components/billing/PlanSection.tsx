@@ -1,19 +1,30 @@
+import { useEffect, useRef } from "react";
 import { useSearchParams } from "react-router-dom";
 
 import { useI18n } from "../../i18n";
-import { useActivePlan, useBillingHistory, usePlans } from "../../queries/subscriptions";
+import { useActivePlan, useBillingHistory, useConfirmCheckout, usePlans } from "../../queries/subscriptions";
 import { Alert, Card, ErrorAlert, Spinner } from "../ui";
 import { CurrentPlan } from "./CurrentPlan";
 import { InvoicesTable } from "./InvoicesTable";
 import { PlanCards } from "./PlanCards";
 
 /** Billing's plan section (SPEC.md R-UI2 "Billing"): the current plan and its usage, the plans to move to, and the
- * invoices. Back from Stripe Checkout (`?checkout=success`) it waits for the webhook that starts the plan. */
+ * invoices. Back from Stripe Checkout (`?checkout=success&session_id=…`) it asks the server to confirm the session
+ * with Stripe, which starts a paid plan at once; until the plan shows it keeps asking (the webhook starts it too). */
 export function PlanSection() {
   const { t } = useI18n();
   const [params] = useSearchParams();
   const returned = params.get("checkout");
+  const sessionId = params.get("session_id");
   const active = useActivePlan(true, returned === "success");
+  const confirm = useConfirmCheckout();
+  const confirmed = useRef<string | null>(null);
+  useEffect(() => {
+    // Once per session id: a failure (Stripe down) is not shown, the polling and the webhook still start the plan.
+    if (returned !== "success" || !sessionId || confirmed.current === sessionId) return;
+    confirmed.current = sessionId;
+    confirm.mutate(sessionId);
+  }, [returned, sessionId, confirm]);
   const plans = usePlans(true);
   const history = useBillingHistory(true);
   return (
