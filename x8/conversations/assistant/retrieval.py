@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from x8.conversations.assistant import sale
 from x8.conversations.assistant.behaviour import BehaviourSet
+from x8.conversations.assistant.catalogue import Outlining, asks_for_catalogue, outline_reply
 from x8.conversations.assistant.checkout import Checkout
 from x8.conversations.assistant.compose import compose, no_subject
 from x8.conversations.assistant.intents import Intent, accepts_offer, classify
@@ -74,6 +75,9 @@ async def respond(
         custom = company.behaviour.resolve(company.channel_id, intent).greeting
         text_ = custom or t(language, "greeting", company=company.name, offer=offer)
         reply = Reply(text_, intent, language, "TYPE1")
+    elif asks_for_catalogue(text) and isinstance(search, Outlining):
+        said, shown = outline_reply(await search.outline(), company.company_type, language)
+        reply = Reply(said, Intent.QUESTION, language, "TYPE1", items=shown)
     elif checkout is not None and _ordering(intent, company) and _sells(company) and (items := _purchase(text)):
         reply = await _sell(text, items, company, search, checkout, language, scheduler)
     else:
