@@ -14,6 +14,7 @@ from tests.conversations.helpers import bot_replies, connect_web, history, run_j
 from tests.kb_engine.helpers import business_company, upload
 from x8.conversations.assistant.catalogue import Outline, asks_for_catalogue, outline_reply
 from x8.conversations.assistant.evaluation.labelled import HERE
+from x8.conversations.assistant.intents import Intent, classify
 from x8.conversations.assistant.texts import t
 
 
@@ -58,6 +59,20 @@ def test_questions_about_the_whole_catalogue(text: str) -> None:
 )
 def test_questions_that_name_something_are_not(text: str) -> None:
     assert not asks_for_catalogue(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Hello there", Intent.GREETING),
+        ("hi all!", Intent.GREETING),
+        ("Привет всем", Intent.GREETING),
+        ("Hello there, how much is the tea?", Intent.QUESTION),
+        ("hello kitty mug", Intent.QUESTION),
+    ],
+)
+def test_a_greeting_to_everyone_is_a_greeting(text: str, intent: Intent) -> None:
+    assert classify(text) == intent
 
 
 def _row(n: int, category: str | None, price: str | None = "10.00") -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.conftest import sql
 from tests.e2e.conftest import shot
 from tests.e2e.helpers import api_business_token, open_signed_in, unique_email, x8_cli
 
@@ -367,3 +369,36 @@ def test_a_manager_reads_conversations_without_a_reply_box_or_a_pause_button(
     expect(thread.get_by_role("button", name=words["pause"])).to_have_count(0)
     expect(thread.get_by_test_id("bot-toggle")).to_have_count(0)
     shot(page, f"conversations-manager-{size}-{language}")
+
+
+@pytest.mark.parametrize(("size", "language"), [("desktop", "en"), ("phone", "ru")])
+def test_a_reply_that_was_not_delivered_says_why(
+    open_page: Any, live_server_env: dict[str, str], size: str, language: str
+) -> None:
+    """A reply Meta's 24-hour window stopped is marked "not delivered" with the reason in the reader's language; a
+    provider's own refusal is shown in its words."""
+    base = live_server_env["BASE"]
+    shop = _shop(base, language, {"anna": "Hello there", "boris": "Do you sell green tea?"})
+    schema = "t_" + uuid.UUID(shop.company_id).hex
+    for visitor, error in (("anna", "outside_24h_window"), ("boris", "Forbidden: bot was blocked by the user")):
+        with shop.api() as api:
+            items = api.get(f"/api/v1/conversations/{shop.conversations[visitor]}/messages").json()["items"]
+        reply = next(m for m in items if m["sender"] == "bot")
+        sql(
+            live_server_env["DATABASE_URL"],
+            f"UPDATE {schema}.messages SET status = 'failed', last_error = %s WHERE id = %s",
+            error,
+            reply["id"],
+        )
+    page = open_page(base, shop.tokens, size, language)
+    _open_inbox(page, shop, shop.conversations["anna"])
+    why = page.get_by_test_id("thread").get_by_test_id("message-error")
+    expect(why).to_have_count(1)
+    expect(why).to_contain_text("Meta" if language == "en" else "Meta разрешает отвечать")
+    expect(why).to_contain_text("24")
+    expect(why).not_to_contain_text("outside_24h_window")
+    shot(page, f"conversations-not-delivered-{size}-{language}")
+    _open_inbox(page, shop, shop.conversations["boris"])
+    expect(page.get_by_test_id("thread").get_by_test_id("message-error")).to_have_text(
+        "Forbidden: bot was blocked by the user"
+    )

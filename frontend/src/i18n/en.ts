@@ -188,6 +188,8 @@ const base = {
   "chat.status.pending": "Sending…",
   "chat.status.sending": "Sending…",
   "chat.status.failed": "Not delivered",
+  "chat.error.outside_24h_window":
+    "Meta allows replies only within 24 hours of the customer's last message. The customer's next message opens the window again.",
   "chat.status.received": "Received",
   "playground.title": "Playground",
   "playground.subtitle": "Chat with your assistant as a customer would. It answers from your knowledge base.",

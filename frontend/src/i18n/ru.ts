@@ -206,6 +206,8 @@ export const ru: Record<MessageKey, string> = {
   "chat.status.pending": "Отправляется…",
   "chat.status.sending": "Отправляется…",
   "chat.status.failed": "Не доставлено",
+  "chat.error.outside_24h_window":
+    "Meta разрешает отвечать только в течение 24 часов после последнего сообщения клиента. Следующее сообщение клиента снова откроет это окно.",
   "chat.status.received": "Получено",
   "playground.title": "Песочница",
   "playground.subtitle": "Поговорите со своим ассистентом как клиент. Он отвечает по вашей базе знаний.",

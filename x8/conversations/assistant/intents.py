@@ -47,7 +47,7 @@ _PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
 ]
 _GREETING = re.compile(
     r"^\W*(hi|hello|hey|good (morning|afternoon|evening)|start|/start|привет|здравствуй\w*|добрый (день|вечер)|"
-    r"доброе утро|салют)\W*$",
+    r"доброе утро|салют)(\W+(there|all|everyone|guys|всем))?\W*$",
     re.IGNORECASE,
 )
 

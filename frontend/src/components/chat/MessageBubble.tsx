@@ -10,6 +10,11 @@ const STYLES: Record<string, string> = {
   owner: "bg-emerald-600 text-white",
 };
 
+/** Why a message was not delivered: a reason X8 names (a code) in the reader's language, else the provider's words. */
+function deliveryError(error: string, t: (key: MessageKey) => string): string {
+  return error === "outside_24h_window" ? t("chat.error.outside_24h_window") : error;
+}
+
 /** One message. ``mineSide`` puts the business's messages on the right (the inbox) or the customer's (the playground). */
 export function MessageBubble({ message, mineSide }: { message: Message; mineSide: "business" | "customer" }) {
   const { t, language } = useI18n();
@@ -34,6 +39,11 @@ export function MessageBubble({ message, mineSide }: { message: Message; mineSid
             </span>
           )}
         </div>
+        {business && message.status === "failed" && message.last_error && (
+          <p className={`text-xs text-red-700 ${right ? "text-right" : ""}`} data-testid="message-error">
+            {deliveryError(message.last_error, t)}
+          </p>
+        )}
       </div>
     </li>
   );
