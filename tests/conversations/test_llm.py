@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -103,3 +104,33 @@ async def test_a_wrong_api_key_falls_back_too(owner_url: str, app_url: str, fake
         [reply] = bot_replies(await history(client, tokens, sent["conversation_id"]))
         assert "Green apples: 3.50 USD" in reply["body"]
     assert fake_chat[0].requests == []  # refused at the door
+
+
+async def test_asked_what_the_shop_sells_the_model_gets_the_catalogues_outline_and_may_quote_it(
+    llm_client: httpx.AsyncClient, app_url: str, fake_chat: tuple[FakeChat, str]
+) -> None:
+    """A search for "products" finds nothing in a real catalogue, so the model is given the outline (categories with
+    their items) as context; the prices of its rows are facts an answer may quote."""
+    state, _ = fake_chat
+
+    def model(body: dict[str, Any]) -> dict[str, Any]:
+        context = "\n".join(str(m["content"]) for m in body["messages"] if m["role"] == "system")
+        if "• Fruit: Green apples" not in context:
+            return {"content": "We sell many things."}
+        return {"content": "We have fruit (Green apples, 3.50 USD), bakery and accessories."}
+
+    state.script = model
+    tokens, company = await shop_with_catalogue(llm_client)
+    channel = await connect_web(llm_client, tokens, company["id"])
+    conversation = (await say(llm_client, tokens, channel, "What do you sell?"))["conversation_id"]
+    await run_jobs(app_url)
+    [reply] = bot_replies(await history(llm_client, tokens, conversation))
+    assert reply["body"] == "We have fruit (Green apples, 3.50 USD), bakery and accessories."
+    [request] = state.requests
+    outline = request["messages"][1]
+    assert outline["role"] == "system" and "• Bakery: Sourdough bread" in outline["content"]
+
+    # Any other question gets no outline.
+    await say(llm_client, tokens, channel, "sourdough bread")
+    await run_jobs(app_url)
+    assert all("• Fruit:" not in str(m["content"]) for m in state.requests[-1]["messages"] if m["role"] == "system")

@@ -21,6 +21,7 @@ import re
 from typing import Any
 
 from x8.conversations.assistant import sale
+from x8.conversations.assistant.catalogue import Outlining, asks_for_catalogue, outline_reply
 from x8.conversations.assistant.checkout import CartRefused, Checkout, NotPayable, OncePerTurn, PaymentLink
 from x8.conversations.assistant.compose import price_text
 from x8.conversations.assistant.intents import Intent, classify
@@ -192,6 +193,8 @@ class LlmAssistant:
         language = tools.language
         prompt = system_prompt(company, language, classify(turn))
         messages: list[dict[str, Any]] = [{"role": "system", "content": prompt}]
+        if asks_for_catalogue(turn) and isinstance(tools.search, Outlining):
+            messages.append({"role": "system", "content": await tools.outline()})
         messages += history
         messages.append({"role": "user", "content": turn})
         for _ in range(MAX_ROUNDS):
@@ -290,6 +293,18 @@ class _Tools:
             result = await self.scheduler.book(arguments)
         self.grounded.append(json.dumps(result, ensure_ascii=False))  # the times it gives may be quoted
         return result
+
+    async def outline(self) -> str:
+        """For "what do you sell?": the catalogue's outline as the model's context (a search for "products" finds
+        nothing in a flower shop). Its rows are facts the answer may quote."""
+        assert isinstance(self.search, Outlining)
+        outline = await self.search.outline()
+        said, _ = outline_reply(outline, self.company.company_type, self.language)
+        self.grounded.append(json.dumps(list(outline.rows), ensure_ascii=False, default=str))
+        return (
+            "The customer asks what the business offers. This is the start of its catalogue; answer from it, with "
+            "names as written:\n" + said
+        )
 
     def reply(self, text: str, intent: Intent, *, first_reply: bool) -> Reply:
         """The model's answer, with the payment link made in this turn if the model left it out."""
