@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import bearer
 from tests.conversations.helpers import bot_replies, connect_web, history, run_jobs, say
 from tests.kb_engine.helpers import business_company, upload
-from x8.conversations.assistant.catalogue import Outline, asks_for_catalogue, outline_reply
+from x8.conversations.assistant.catalogue import Outline, asks_for_catalogue, asks_for_prices, outline_reply
 from x8.conversations.assistant.evaluation.labelled import HERE
 from x8.conversations.assistant.intents import Intent, classify
 from x8.conversations.assistant.texts import t
@@ -92,6 +92,15 @@ def test_categories_are_listed_biggest_first_in_the_catalogues_order_with_exampl
     assert shown == ("id-1", "id-3", "id-2", "id-5")
 
 
+def test_a_price_list_gives_each_example_its_price() -> None:
+    rows = [_row(1, "Bouquets"), _row(2, "Plants", price=None), _row(3, "Bouquets", price="12.50")]
+    text, _ = outline_reply(Outline(rows, complete=True), "Product", "en", with_prices=True)
+    assert "• Bouquets: Item 1 (10.00 EUR), Item 3 (12.50 EUR)" in text.splitlines()
+    assert f"• Plants: Item 2 ({t('en', 'price_on_request')})" in text.splitlines()
+    assert asks_for_prices("Покажите прайс") and asks_for_prices("your price list please")
+    assert not asks_for_prices("What do you sell?") and not asks_for_prices("что у вас есть?")
+
+
 def test_only_the_biggest_eight_categories_are_shown_and_an_incomplete_outline_says_there_is_more() -> None:
     rows = [_row(n, f"C{n % 10}") for n in range(30)] + [_row(99, "C3")]
     text, _ = outline_reply(Outline(rows, complete=True), "Product", "en")
@@ -147,6 +156,10 @@ async def test_the_flower_shop_tells_a_customer_what_it_sells_in_a_chat(
     assert "• Букеты: Букет из 25 роз, Букет из 51 розы…" in lines  # the catalogue's own words, in its order
     assert t("ru", "catalogue_ask") in lines
     assert "RUB" not in reply["body"]  # categories, not prices: nothing to misquote
+    await say(client, tokens, channel, "Пришлите прайс, пожалуйста")
+    await run_jobs(app_url)
+    price_list = bot_replies(await history(client, tokens, conversation))[-1]["body"]
+    assert "• Букеты: Букет из 25 роз (4500.00 RUB), Букет из 51 розы (8900.00 RUB)…" in price_list.splitlines()
 
 
 async def test_an_english_question_to_a_russian_catalogue_is_answered_in_english_with_the_catalogues_names(

@@ -50,9 +50,17 @@ _CATALOGUE = re.compile(
 )
 
 
+_PRICES = re.compile(r"(\bprice|\bpricing|\bcost|прайс|\bцен|расценк|стоимост)", re.IGNORECASE)
+
+
 def asks_for_catalogue(text: str) -> bool:
     """The message asks what the business sells, and nothing more specific."""
     return _CATALOGUE.match(" ".join(text.split())) is not None
+
+
+def asks_for_prices(text: str) -> bool:
+    """The catalogue question asks for prices too ("your price list", "прайс")."""
+    return _PRICES.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -70,8 +78,11 @@ class Outlining(Protocol):
     async def outline(self) -> Outline: ...
 
 
-def outline_reply(outline: Outline, company_type: str, language: str) -> tuple[str, tuple[str, ...]]:
-    """The answer to "what do you sell?", and the ids of the rows it names."""
+def outline_reply(
+    outline: Outline, company_type: str, language: str, *, with_prices: bool = False
+) -> tuple[str, tuple[str, ...]]:
+    """The answer to "what do you sell?", and the ids of the rows it names (``with_prices``: each with its price,
+    for "your price list")."""
     service = company_type == "Service"
     if not outline.rows:
         return f"{t(language, 'catalogue_empty')} {t(language, 'handover_offer')}", ()
@@ -90,17 +101,21 @@ def outline_reply(outline: Outline, company_type: str, language: str) -> tuple[s
         for category, rows in shown:
             examples = rows[:EXAMPLES_PER_CATEGORY]
             ids.extend(str(r["id"]) for r in examples)
-            names = ", ".join(str(r["name"]) for r in examples)
+            names = ", ".join(_example(r, language, with_prices) for r in examples)
             more = "…" if len(rows) > len(examples) else ""
             lines.append(t(language, "catalogue_category", category=category, examples=names + more))
         if len(by_category) > len(shown) or not outline.complete:
             lines.append(t(language, "catalogue_more"))
         lines.append(t(language, "catalogue_ask"))
         return "\n".join(lines), tuple(ids)
-    items = list(outline.rows[:ITEMS_SHOWN])
+    items = list(outline.rows[:ITEMS_SHOWN])  # always with prices: the names alone would say little
     lines = [t(language, "catalogue_services" if service else "catalogue_products")]
     lines.extend(f"• {row['name']}: {price_text(row, language)}" for row in items)
     if len(outline.rows) > len(items) or not outline.complete:
         lines.append(t(language, "catalogue_more"))
     lines.append(t(language, "catalogue_ask"))
     return "\n".join(lines), tuple(str(r["id"]) for r in items)
+
+
+def _example(row: dict[str, Any], language: str, with_prices: bool) -> str:
+    return f"{row['name']} ({price_text(row, language)})" if with_prices else str(row["name"])

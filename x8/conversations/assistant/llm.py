@@ -299,7 +299,7 @@ class _Tools:
         nothing in a flower shop). Its rows are facts the answer may quote."""
         assert isinstance(self.search, Outlining)
         outline = await self.search.outline()
-        said, _ = outline_reply(outline, self.company.company_type, self.language)
+        said, _ = outline_reply(outline, self.company.company_type, self.language, with_prices=True)
         self.grounded.append(json.dumps(list(outline.rows), ensure_ascii=False, default=str))
         return (
             "The customer asks what the business offers. This is the start of its catalogue; answer from it, with "

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from x8.conversations.assistant import sale
 from x8.conversations.assistant.behaviour import BehaviourSet
-from x8.conversations.assistant.catalogue import Outlining, asks_for_catalogue, outline_reply
+from x8.conversations.assistant.catalogue import Outlining, asks_for_catalogue, asks_for_prices, outline_reply
 from x8.conversations.assistant.checkout import Checkout
 from x8.conversations.assistant.compose import compose, no_subject
 from x8.conversations.assistant.intents import Intent, accepts_offer, classify
@@ -76,7 +76,8 @@ async def respond(
         text_ = custom or t(language, "greeting", company=company.name, offer=offer)
         reply = Reply(text_, intent, language, "TYPE1")
     elif asks_for_catalogue(text) and isinstance(search, Outlining):
-        said, shown = outline_reply(await search.outline(), company.company_type, language)
+        outline = await search.outline()
+        said, shown = outline_reply(outline, company.company_type, language, with_prices=asks_for_prices(text))
         reply = Reply(said, Intent.QUESTION, language, "TYPE1", items=shown)
     elif checkout is not None and _ordering(intent, company) and _sells(company) and (items := _purchase(text)):
         reply = await _sell(text, items, company, search, checkout, language, scheduler)
