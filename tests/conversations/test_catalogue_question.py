@@ -37,6 +37,8 @@ from x8.conversations.assistant.texts import t
         "Покажите каталог, пожалуйста",
         "прайс",
         "Чем вы торгуете?",
+        "What are your prices?",
+        "Какие у вас цены?",
     ],
 )
 def test_questions_about_the_whole_catalogue(text: str) -> None:

@@ -28,6 +28,8 @@ _ASKS = (
     r"what (?:products|items|goods|services|things|kinds? of (?:products|items|goods|services|things)) "
     r"(?:do you|can i|you) (?:have|sell|offer|buy|order|book)",
     r"what(?: is|'s| are) (?:on offer|for sale|available|in stock)",
+    r"what(?: are|'re) (?:your|the) (?:prices|rates)",
+    r"how much (?:are|do) (?:your|the) (?:things|items|products|services)(?: cost)?",
     r"(?:can i |could i )?(?:see|show me|send me|give me|share) (?:your |the )?"
     r"(?:catalog(?:ue)?|menu|price ?list|prices|range|products|services|assortment|offer)",
     r"(?:your |the )?(?:catalog(?:ue)?|menu|price ?list|assortment|products|services)",
@@ -38,6 +40,8 @@ _ASKS = (
     r"на что (?:можно |у вас можно )?записаться",
     r"какие (?:у вас )?(?:есть )?(?:товары|услуги|продукты|позиции)(?: у вас)?(?: есть)?(?: в наличии)?",
     r"чем (?:вы )?(?:торгуете|занимаетесь)",
+    r"какие (?:у вас )?(?:цены|расценки)",
+    r"сколько (?:у вас )?стоят (?:ваши )?(?:товары|услуги)",
     r"(?:покажите|пришлите|скиньте|дайте|отправьте|можно) (?:мне )?(?:ваш |свой )?"
     r"(?:каталог|меню|прайс|прайс-лист|прайслист|ассортимент|список товаров|список услуг)",
     r"(?:ваш )?(?:каталог|меню|прайс|прайс-лист|прайслист|ассортимент)",
