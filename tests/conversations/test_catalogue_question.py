@@ -39,6 +39,8 @@ from x8.conversations.assistant.texts import t
         "Чем вы торгуете?",
         "What are your prices?",
         "Какие у вас цены?",
+        "What can I buy here?\nКакие у вас цены?",  # two messages the buffer merged into one turn
+        "Hello\n\nwhat do you sell?",
     ],
 )
 def test_questions_about_the_whole_catalogue(text: str) -> None:
@@ -57,6 +59,7 @@ def test_questions_about_the_whole_catalogue(text: str) -> None:
         "Сколько стоит букет тюльпанов?",
         "Хочу купить монстеру",
         "hello",
+        "What do you sell?\nHow much are the tulips?",
     ],
 )
 def test_questions_that_name_something_are_not(text: str) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from x8.conversations.assistant.compose import price_text
+from x8.conversations.assistant.intents import Intent, classify
 from x8.conversations.assistant.texts import t
 
 CATEGORIES_SHOWN = 8
@@ -58,8 +59,11 @@ _PRICES = re.compile(r"(\bprice|\bpricing|\bcost|прайс|\bцен|расце�
 
 
 def asks_for_catalogue(text: str) -> bool:
-    """The message asks what the business sells, and nothing more specific."""
-    return _CATALOGUE.match(" ".join(text.split())) is not None
+    """The turn asks what the business sells, and nothing more specific. A turn of several messages (merged by the
+    buffer, one a line) does when one of them does and the others only greet or ask the same."""
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    asks = [_CATALOGUE.match(line) is not None for line in lines]
+    return any(asks) and all(a or classify(line) == Intent.GREETING for a, line in zip(asks, lines, strict=True))
 
 
 def asks_for_prices(text: str) -> bool:
