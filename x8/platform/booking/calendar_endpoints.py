@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import timedelta
-from urllib.parse import urlencode
 
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from x8.integrations.google import GoogleError, GoogleNotConfigured, GoogleOAuth, GoogleTokens
+from x8.kit import oauth_state
 from x8.kit.db import SessionDep
 from x8.kit.deps import DatabaseDep, SettingsDep
 from x8.kit.errors import BadRequest, Forbidden, NotFound, ServiceUnavailable, error_responses
 from x8.kit.i18n import msg
-from x8.kit.security import InvalidToken, decode_token, encode_token
+from x8.platform import google_connect
 from x8.platform.auth.deps import CurrentUser
 from x8.platform.booking import calendar_store
 from x8.platform.booking.calendar import SCOPES
@@ -36,7 +35,6 @@ log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/api/v1/integrations/google-calendar", tags=["booking"])
 
-STATE_TTL = timedelta(minutes=15)
 STATE_SUBJECT = "google-calendar"
 
 
@@ -65,19 +63,11 @@ class CalendarStatus(BaseModel):
 
 
 def _redirect_uri(settings: Settings) -> str:
-    return f"{settings.public_base_url.rstrip('/')}/api/v1/integrations/google-calendar/callback"
-
-
-def _oauth(settings: Settings) -> GoogleOAuth:
-    try:
-        return GoogleOAuth(settings)
-    except GoogleNotConfigured:
-        raise ServiceUnavailable(msg("Google is not set up on this server (GOOGLE_CLIENT_ID).")) from None
+    return google_connect.callback_uri(settings, "/api/v1/integrations/google-calendar/callback")
 
 
 def _to_calendar_page(settings: Settings, company_id: uuid.UUID | None, outcome: str) -> RedirectResponse:
-    query = {"google_calendar": outcome} | ({"company_id": str(company_id)} if company_id else {})
-    return RedirectResponse(f"{settings.frontend_url.rstrip('/')}/calendar?{urlencode(query)}", status_code=302)
+    return google_connect.back_to(settings, "calendar", "google_calendar", outcome, company_id)
 
 
 @router.post("/auth", response_model=AuthUrl, responses=error_responses(Forbidden, NotFound, ServiceUnavailable))
@@ -85,14 +75,8 @@ async def auth(body: CalendarCompanyIn, settings: SettingsDep, user: CurrentUser
     """Where to send the business to allow access to its calendar (offline access: events and free/busy)."""
     company = await get_editable(session, user, body.company_id)
     await session.commit()
-    state = encode_token(
-        settings.secret_key,
-        subject=STATE_SUBJECT,
-        token_type="oauth_state",
-        ttl=STATE_TTL,
-        claims={"company_id": str(company.id), "user_id": str(user.id)},
-    )
-    url = _oauth(settings).authorization_url(
+    state = oauth_state.issue_for_company(settings.secret_key, STATE_SUBJECT, company.id, user.id)
+    url = google_connect.oauth(settings).authorization_url(
         redirect_uri=_redirect_uri(settings), state=state, scopes=SCOPES, offline=True
     )
     return AuthUrl(url=url)
@@ -110,20 +94,17 @@ async def callback(
     """Google's redirect back: exchange the code, keep the tokens sealed, and go back to the Calendar page."""
     if not state:
         raise BadRequest(msg("The calendar connection is missing its state. Connect the calendar again."))
-    try:
-        claims = decode_token(settings.secret_key, state, expected_type="oauth_state")
-        if claims["sub"] != STATE_SUBJECT:
-            raise InvalidToken("not a calendar state")
-        company_id = uuid.UUID(str(claims["company_id"]))
-    except (InvalidToken, KeyError, ValueError):
-        raise BadRequest(msg("The calendar connection expired or is invalid. Connect the calendar again.")) from None
+    named = oauth_state.read_company(settings.secret_key, STATE_SUBJECT, state)
+    if named is None:
+        raise BadRequest(msg("The calendar connection expired or is invalid. Connect the calendar again."))
+    company_id, _ = named
     if await session.get(Company, company_id) is None:
         raise BadRequest(msg("The calendar connection expired or is invalid. Connect the calendar again."))
     await session.commit()
     if error or not code:
         return _to_calendar_page(settings, company_id, "denied")
     try:
-        tokens = await _oauth(settings).exchange_code(code, _redirect_uri(settings))
+        tokens = await google_connect.oauth(settings).exchange_code(code, _redirect_uri(settings))
     except GoogleError:
         return _to_calendar_page(settings, company_id, "failed")
     await calendar_store.keep_tokens(db, settings, company_id, tokens)

@@ -19,9 +19,7 @@ import hmac
 import json
 import logging
 import uuid
-from datetime import timedelta
 from typing import Annotated, Any, Literal
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
@@ -31,7 +29,8 @@ from sqlalchemy import func, select
 from x8.channel_adapters.base import ChannelStatus, ProviderError
 from x8.channel_adapters.email import GMAIL, MAILBOX
 from x8.integrations.gmail.client import SCOPES
-from x8.integrations.google import GoogleError, GoogleNotConfigured, GoogleOAuth
+from x8.integrations.google import GoogleError
+from x8.kit import oauth_state
 from x8.kit.db import Database, SessionDep
 from x8.kit.deps import DatabaseDep, SettingsDep
 from x8.kit.errors import (
@@ -45,7 +44,7 @@ from x8.kit.errors import (
     error_responses,
 )
 from x8.kit.i18n import msg
-from x8.kit.security import InvalidToken, decode_token, encode_token
+from x8.platform import google_connect
 from x8.platform.auth.deps import CurrentUser
 from x8.platform.channels import email_book, service
 from x8.platform.channels.email_tasks import PUSH_SOURCE, sync_lock
@@ -63,7 +62,6 @@ log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/integrations", tags=["integrations"])
 webhooks = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
 
-STATE_TTL = timedelta(minutes=15)
 STATE_SUBJECT = "gmail"
 CONNECT_ERRORS = error_responses(BadRequest, Forbidden, NotFound, PaymentRequired, ServiceUnavailable)
 Host = Annotated[str, Field(min_length=1, max_length=253, pattern=r"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$")]
@@ -104,19 +102,11 @@ class PushOk(BaseModel):
 
 
 def _redirect_uri(settings: Settings) -> str:
-    return f"{settings.public_base_url.rstrip('/')}/api/v1/integrations/gmail/callback"
-
-
-def _oauth(settings: Settings) -> GoogleOAuth:
-    try:
-        return GoogleOAuth(settings)
-    except GoogleNotConfigured:
-        raise ServiceUnavailable(msg("Google is not set up on this server (GOOGLE_CLIENT_ID).")) from None
+    return google_connect.callback_uri(settings, "/api/v1/integrations/gmail/callback")
 
 
 def _to_integrations(settings: Settings, company_id: uuid.UUID | None, outcome: str) -> RedirectResponse:
-    query = {"gmail": outcome} | ({"company_id": str(company_id)} if company_id else {})
-    return RedirectResponse(f"{settings.frontend_url.rstrip('/')}/integrations?{urlencode(query)}", status_code=302)
+    return google_connect.back_to(settings, "integrations", "gmail", outcome, company_id)
 
 
 @router.post("/gmail/auth", response_model=AuthUrl, responses=error_responses(Forbidden, NotFound, ServiceUnavailable))
@@ -124,30 +114,18 @@ async def gmail_auth(body: GmailAuthIn, settings: SettingsDep, user: CurrentUser
     """Where to send the business to let the platform read and answer its Gmail (offline access)."""
     company = await get_editable(session, user, body.company_id)
     await session.commit()
-    state = encode_token(
-        settings.secret_key,
-        subject=STATE_SUBJECT,
-        token_type="oauth_state",
-        ttl=STATE_TTL,
-        claims={"company_id": str(company.id), "user_id": str(user.id)},
-    )
-    url = _oauth(settings).authorization_url(
+    state = oauth_state.issue_for_company(settings.secret_key, STATE_SUBJECT, company.id, user.id)
+    url = google_connect.oauth(settings).authorization_url(
         redirect_uri=_redirect_uri(settings), state=state, scopes=SCOPES, offline=True, prompt="consent"
     )
     return AuthUrl(url=url)
 
 
 def _claims(settings: Settings, state: str | None) -> tuple[uuid.UUID, uuid.UUID]:
-    invalid = msg("The Gmail connection expired or is invalid. Connect Gmail again.")
-    if not state:
-        raise BadRequest(invalid)
-    try:
-        claims = decode_token(settings.secret_key, state, expected_type="oauth_state")
-        if claims["sub"] != STATE_SUBJECT:
-            raise InvalidToken("not a Gmail state")
-        return uuid.UUID(str(claims["company_id"])), uuid.UUID(str(claims["user_id"]))
-    except (InvalidToken, KeyError, ValueError):
-        raise BadRequest(invalid) from None
+    named = oauth_state.read_company(settings.secret_key, STATE_SUBJECT, state)
+    if named is None:
+        raise BadRequest(msg("The Gmail connection expired or is invalid. Connect Gmail again."))
+    return named
 
 
 @router.get("/gmail/callback", status_code=302, responses=error_responses(BadRequest))
@@ -169,7 +147,7 @@ async def gmail_callback(
     if error or not code:
         return _to_integrations(settings, company_id, "denied")
     try:
-        tokens = await _oauth(settings).exchange_code(code, _redirect_uri(settings))
+        tokens = await google_connect.oauth(settings).exchange_code(code, _redirect_uri(settings))
     except GoogleError as exc:
         log.warning("the Gmail code exchange for company %s failed: %s", company_id, exc.code)
         return _to_integrations(settings, company_id, "failed")

@@ -23,11 +23,11 @@ from fastapi import Request
 from x8.channel_adapters.base import ChannelStatus
 from x8.channel_adapters.meta import account_id
 from x8.integrations.meta.graph import Graph, Page
+from x8.kit import oauth_state
 from x8.kit.clock import utcnow
 from x8.kit.db import Database
 from x8.kit.errors import BadRequest, NotFound, PaymentRequired, ServiceUnavailable
 from x8.kit.i18n import msg
-from x8.kit.security import InvalidToken, decode_token, encode_token
 from x8.platform.billing.plans import can_operate
 from x8.platform.channels import service
 from x8.platform.channels.meta_lookup import channels_for_account
@@ -86,35 +86,30 @@ def pending_ref(company_id: uuid.UUID) -> str:
 
 
 def encode_state(settings: Settings, state: LoginState) -> str:
-    return encode_token(
-        settings.secret_key,
-        subject=STATE_SUBJECT,
-        token_type="oauth_state",
-        ttl=STATE_TTL,
-        claims={
-            "user_id": str(state.user_id),
-            "company_id": str(state.company_id),
-            "platform": state.platform.value,
-            "meta_app": str(state.meta_app),
-        },
-    )
+    claims = {
+        "user_id": str(state.user_id),
+        "company_id": str(state.company_id),
+        "platform": state.platform.value,
+        "meta_app": str(state.meta_app),
+    }
+    return oauth_state.issue(settings.secret_key, STATE_SUBJECT, claims, ttl=STATE_TTL)
 
 
 def decode_state(settings: Settings, token: str | None) -> LoginState:
     """The login a callback belongs to; a missing, forged, expired or foreign state is 400."""
     if not token:
         raise BadRequest(msg("The Meta login is missing its state. Log in with Facebook again."))
+    claims = oauth_state.read(settings.secret_key, STATE_SUBJECT, token)
     try:
-        claims = decode_token(settings.secret_key, token, expected_type="oauth_state")
-        if claims.get("sub") != STATE_SUBJECT:
-            raise InvalidToken("not a Meta login state")
+        if claims is None:
+            raise ValueError("no Meta login state")
         return LoginState(
             user_id=uuid.UUID(str(claims["user_id"])),
             company_id=uuid.UUID(str(claims["company_id"])),
             platform=MetaPlatform(str(claims["platform"])),
             meta_app=uuid.UUID(str(claims["meta_app"])),
         )
-    except (InvalidToken, KeyError, ValueError):
+    except (KeyError, ValueError):
         raise BadRequest(msg("The Meta login expired or is invalid. Log in with Facebook again.")) from None
 
 

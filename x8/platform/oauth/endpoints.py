@@ -14,12 +14,12 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 
 from x8.kit import http as provider_http
+from x8.kit import oauth_state
 from x8.kit.clock import utcnow
 from x8.kit.db import SessionDep
 from x8.kit.deps import SettingsDep
 from x8.kit.errors import BadRequest, NotFound, error_responses
 from x8.kit.i18n import Message, language_of, msg
-from x8.kit.security import InvalidToken, decode_token, encode_token
 from x8.platform.audit.service import audit
 from x8.platform.auth.sessions import start_session
 from x8.platform.oauth.providers import PROVIDERS, Identity, OAuthFailed, Provider
@@ -96,13 +96,7 @@ async def login(provider: ProviderName, settings: SettingsDep) -> RedirectRespon
     """Start sign-in: redirect to the provider with a signed state bound to a cookie."""
     chosen = _provider(provider, settings)
     nonce = secrets.token_urlsafe(24)
-    state = encode_token(
-        settings.secret_key,
-        subject=provider,
-        token_type="oauth_state",
-        ttl=STATE_TTL,
-        claims={"nonce": nonce},
-    )
+    state = oauth_state.issue(settings.secret_key, provider, {"nonce": nonce}, ttl=STATE_TTL)
     response = RedirectResponse(
         chosen.authorize_url(settings, _redirect_uri(settings, provider), state), status_code=302
     )
@@ -121,11 +115,10 @@ async def login(provider: ProviderName, settings: SettingsDep) -> RedirectRespon
 def _check_state(settings: Settings, provider: str, state: str | None, cookie: str | None) -> None:
     if not state or not cookie:
         raise BadRequest(msg("The sign-in request is missing its state. Start the sign-in again."))
-    try:
-        claims = decode_token(settings.secret_key, state, expected_type="oauth_state")
-    except InvalidToken as exc:
-        raise BadRequest(msg("The sign-in state is invalid or expired. Start the sign-in again.")) from exc
-    if claims["sub"] != provider or not hmac.compare_digest(str(claims.get("nonce")), cookie):
+    claims = oauth_state.read(settings.secret_key, provider, state)
+    if claims is None:
+        raise BadRequest(msg("The sign-in state is invalid or expired. Start the sign-in again."))
+    if not hmac.compare_digest(str(claims.get("nonce")), cookie):
         raise BadRequest(msg("The sign-in state does not match this browser. Start the sign-in again."))
 
 
