@@ -62,9 +62,18 @@ def test_metrics_benchmark_runs(owner_url: str, monkeypatch: pytest.MonkeyPatch)
     for name, value in {"MESSAGES": 3000, "CONVERSATIONS": 300, "DAYS": 20, "TAIL": 20, "REQUESTS": 10}.items():
         monkeypatch.setattr(metrics, name, value)
     monkeypatch.setattr(metrics, "BASELINE_REQUESTS", 3)
-    seeded, overview = metrics.run(owner_url)
+    for name, value in {
+        "COMPANIES": 3,
+        "COMPANY_MESSAGES": 300,
+        "COMPANY_CONVERSATIONS": 30,
+        "MANY_REQUESTS": 10,
+    }.items():
+        monkeypatch.setattr(metrics, name, value)
+    seeded, overview, many = metrics.run(owner_url)
     assert seeded.startswith("metrics: 3,000 messages in 300 conversations")
     assert overview.startswith("metrics overview") and "p95" in overview and "ratio" in overview
+    assert many.startswith("metrics overview of all 3 companies of a business (300 messages each)")
+    assert "ratio" in many
 
 
 def test_deletion_benchmark_runs(owner_url: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from x8.kit.concurrency import map_bounded
 from x8.kit.db import Database
 from x8.kit.i18n import msg
 from x8.platform.companies.models import Company
@@ -31,7 +32,7 @@ from x8.platform.metrics.schemas import (
     Overview,
     PeriodFigures,
 )
-from x8.platform.metrics.service import zone
+from x8.platform.metrics.service import TENANT_READS_AT_ONCE, zone
 from x8.platform.metrics.tally import Key, Tallies, Tally, merge_into, rate, total
 from x8.platform.orders.money import format_major
 from x8.platform.users.models import User
@@ -197,18 +198,18 @@ async def overview(session: AsyncSession, db: Database, user: User, query: Query
     calendar = companies[0].timezone if query.company_id is not None else user.timezone
     first, last = date_range(query, now.astimezone(zone(calendar)).date())
     lead_source = None if query.lead_source is None else ("" if query.lead_source == NO_SOURCE else query.lead_source)
-    tallies: list[Tallies] = []
-    for company in companies:
+
+    async def tallies_of(company: _Company) -> Tallies:
         async with tenant_session(db, company.id) as ts:
-            tallies.append(
-                await company_tallies(
-                    ts,
-                    tz_name(company.timezone),
-                    first,
-                    last,
-                    query.granularity,
-                    channel=query.channel,
-                    lead_source=lead_source,
-                )
+            return await company_tallies(
+                ts,
+                tz_name(company.timezone),
+                first,
+                last,
+                query.granularity,
+                channel=query.channel,
+                lead_source=lead_source,
             )
+
+    tallies = await map_bounded(tallies_of, companies, limit=TENANT_READS_AT_ONCE)
     return assemble(companies, tallies, first, last, query.granularity)

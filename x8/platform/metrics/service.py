@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from x8.kit.concurrency import map_bounded
 from x8.kit.db import Database
 from x8.platform.companies.models import Company
 from x8.platform.companies.service import visible_companies
@@ -21,6 +22,10 @@ from x8.platform.metrics import repository
 from x8.platform.metrics.schemas import CompanyMessagesPerDay, MessagesPerDay
 from x8.platform.users.models import User
 from x8.tenancy.session import tenant_session
+
+# Each company's schema is read in its own short transaction, a few at once: a view of many companies (an admin's)
+# waits on round trips less, and one request takes no more than a few of the API's pooled connections (10).
+TENANT_READS_AT_ONCE = 4
 
 
 @dataclass(frozen=True)
@@ -67,18 +72,18 @@ async def messages_per_day(
     calendar = last_days(now.astimezone(zone(user.timezone)).date(), days)
     companies = await _visible(session, user)
     await session.commit()  # no control-plane transaction stays open across the tenant reads
-    result = []
-    for company in companies:
+
+    async def per_day(company: _Company) -> CompanyMessagesPerDay:
         async with tenant_session(db, company.id) as ts:
             counts = await repository.count_by_day(ts, midnights(calendar, zone(company.timezone)))
-        result.append(
-            CompanyMessagesPerDay(
-                id=company.id,
-                company_id=company.company_id,
-                name=company.name,
-                timezone=company.timezone,
-                messages_in=[counts.get((i, "in"), 0) for i in range(days)],
-                messages_out=[counts.get((i, "out"), 0) for i in range(days)],
-            )
+        return CompanyMessagesPerDay(
+            id=company.id,
+            company_id=company.company_id,
+            name=company.name,
+            timezone=company.timezone,
+            messages_in=[counts.get((i, "in"), 0) for i in range(days)],
+            messages_out=[counts.get((i, "out"), 0) for i in range(days)],
         )
+
+    result = await map_bounded(per_day, companies, limit=TENANT_READS_AT_ONCE)
     return MessagesPerDay(days=calendar, companies=result)
