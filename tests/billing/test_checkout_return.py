@@ -5,6 +5,8 @@ session and a Stripe outage change nothing, each with its own answer."""
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 
 from tests.billing.helpers import active, business, deliver
@@ -98,3 +100,17 @@ async def test_a_stripe_outage_on_return_is_503_and_the_webhook_still_starts_the
     assert (await active(api, tokens))["plan"] == "TRIAL"
     await deliver(api, app_url, fake.event("checkout.session.completed", session))
     assert (await active(api, tokens))["plan"] == "DOUBLE"
+
+
+async def test_returns_in_several_tabs_at_once_start_one_plan(
+    api: httpx.AsyncClient, fake: FakeStripe, owner_url: str
+) -> None:
+    tokens, _ = await business(api)
+    session = fake.complete_session(await _checkout(api, tokens, "GROWTH"))
+    answers = await asyncio.gather(
+        *(api.post(CONFIRM, headers=bearer(tokens), json={"session_id": session["id"]}) for _ in range(4))
+    )
+    assert [a.status_code for a in answers] == [200] * 4, [a.text for a in answers]
+    assert [a.json()["plan"] for a in answers] == ["GROWTH"] * 4  # each answers after the plan is stored
+    assert (await active(api, tokens))["plan"] == "GROWTH"
+    assert sql(owner_url, "SELECT id, plan FROM billing_subscriptions") == [(session["subscription"], "GROWTH")]
