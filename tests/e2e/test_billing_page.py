@@ -135,6 +135,8 @@ def test_a_business_subscribes_sees_its_plan_and_is_told_what_to_disconnect_to_d
 
     subscription = _pay_checkout(page, base, fake, "plan-action-DOUBLE", "Active")
     expect(section.get_by_test_id("plan-name")).to_have_text("Double")
+    expect(section).to_contain_text("Thank you! Your Double plan is active.")
+    expect(section).not_to_contain_text("Your plan starts as soon as Stripe confirms it")
     expect(section.get_by_test_id("plan-status")).to_have_text("Active")
     expect(section.get_by_test_id("plan-usage")).to_contain_text("1 of 2")
     expect(section.get_by_test_id("plan-action-DOUBLE")).to_have_text("Current plan")
@@ -193,6 +195,7 @@ def test_in_russian_on_a_phone_a_subscription_ends_and_the_banner_says_so(
 
     subscription = _pay_checkout(page, base, fake, "plan-action-SINGLE", "Активен")
     expect(section.get_by_test_id("plan-status")).to_have_text("Активен")
+    expect(section).to_contain_text("Спасибо! Тариф Single подключён.")
     expect(section.get_by_test_id("plan-action-DOUBLE")).to_have_text("Повысить")
 
     fake.set_subscription_status(subscription["id"], "canceled")

@@ -38,6 +38,9 @@ export function PlanSection() {
             <p className="text-sm text-slate-600">{t("billing.plan.subtitle")}</p>
           </div>
           {returned === "success" && !active.data?.subscription_id && <Alert kind="info">{t("billing.checkout.success")}</Alert>}
+          {returned === "success" && active.data?.subscription_id && (
+            <Alert kind="success">{t("billing.checkout.started", { plan: t(`billing.planName.${active.data.plan}`) })}</Alert>
+          )}
           {returned === "cancel" && <Alert kind="info">{t("billing.checkout.cancel")}</Alert>}
           {(active.isPending || plans.isPending) && <Spinner label={t("common.loading")} />}
           <ErrorAlert error={active.error ?? plans.error} />

@@ -46,6 +46,7 @@ export const en = {
   "billing.plans.noRefund": "Upgrades are charged for the rest of the month; downgrades apply now and are not refunded.",
   "billing.plans.notForSale": "Plans cannot be bought on this server yet (Stripe prices are not set up).",
   "billing.checkout.success": "Payment received. Your plan starts as soon as Stripe confirms it, usually within seconds.",
+  "billing.checkout.started": "Thank you! Your {plan} plan is active.",
   "billing.checkout.cancel": "Checkout was cancelled; nothing was charged.",
   "billing.tooMany.title": "Disconnect channels first",
   "billing.tooMany.body": "The {plan} plan allows {limit}, and these {count} are in use. Remove some from your companies, then change the plan:",
@@ -117,6 +118,7 @@ export const ru: Record<keyof typeof en, string> = {
     "Повышение оплачивается за остаток месяца; понижение действует сразу, разница не возвращается.",
   "billing.plans.notForSale": "На этом сервере тарифы пока нельзя купить (цены Stripe не настроены).",
   "billing.checkout.success": "Оплата получена. Тариф включится, как только Stripe её подтвердит, обычно за несколько секунд.",
+  "billing.checkout.started": "Спасибо! Тариф {plan} подключён.",
   "billing.checkout.cancel": "Оплата отменена, деньги не списаны.",
   "billing.tooMany.title": "Сначала отключите каналы",
   "billing.tooMany.body":
