@@ -50,19 +50,22 @@ def _env(owner_url: str) -> dict[str, str]:
         "X8_ENV": "dev",
         "X8_DATA_DIR": tempfile.mkdtemp(prefix="x8b-metrics-"),
         "X8_BCRYPT_ROUNDS": "4",
+        "X8_RATE_LIMIT_COMPANIES_PER_BUSINESS": str(COMPANIES),  # one business makes its companies at once
     }
 
 
 def _business(base: str, email: str, companies: int = 1) -> tuple[dict[str, str], list[str]]:
     with httpx.Client(base_url=base, timeout=30) as api:
         auth = sign_up(api, email)
-        made = [
-            api.post(
+        made = []
+        for n in range(companies):
+            created = api.post(
                 "/api/v1/companies/", headers=auth, json={"name": f"Bench Shop {n}", "company_type": "Product"}
-            ).json()
-            for n in range(companies)
-        ]
-        return auth, [str(company["id"]) for company in made]
+            )
+            if created.status_code != 201:
+                raise RuntimeError(f"company {n} was refused: {created.status_code} {created.text}")
+            made.append(str(created.json()["id"]))
+        return auth, made
 
 
 def _seed(owner_url: str, company_id: str, now: datetime, messages: int, conversations: int) -> None:
