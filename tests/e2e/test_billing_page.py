@@ -213,3 +213,10 @@ def test_in_russian_on_a_phone_a_subscription_ends_and_the_banner_says_so(
     expect(section).to_contain_text("Каналы приостановлены")
     expect(section.get_by_test_id("plan-action-SINGLE")).to_have_text("Выбрать")
     shot(page, "billing-plan-canceled-ru-phone")
+
+    # Subscribing again: back from Checkout, the new plan starts (the ended subscription is not taken for it).
+    _pay_checkout(page, base, fake, "plan-action-DOUBLE", "Активен")
+    expect(section.get_by_test_id("plan-name")).to_have_text("Double")
+    expect(section).to_contain_text("Спасибо! Тариф Double подключён.")
+    page.goto(f"{base}/")
+    expect(page.get_by_test_id("plan-banner")).to_have_count(0)

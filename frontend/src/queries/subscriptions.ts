@@ -37,6 +37,12 @@ export function usePlans(enabled: boolean) {
   });
 }
 
+/** A subscription is running: what a return from Checkout waits for (a business coming back to subscribe again
+ * still has its ended subscription until then). */
+export function planStarted(active: ActivePlan | undefined): boolean {
+  return Boolean(active?.subscription_id) && (active?.status === "active" || active?.status === "trialing");
+}
+
 /** The business's plan as it stands now. `waitingForCheckout`: the business is back from Stripe Checkout and the
  * webhook that starts the plan may not have arrived yet, so ask again every few seconds meanwhile. */
 export function useActivePlan(enabled: boolean, waitingForCheckout = false) {
@@ -45,7 +51,7 @@ export function useActivePlan(enabled: boolean, waitingForCheckout = false) {
     queryFn: () => unwrap(api.GET("/api/v1/subscriptions/active")),
     enabled,
     refetchOnWindowFocus: true,
-    refetchInterval: (query) => (waitingForCheckout && !query.state.data?.subscription_id ? 3_000 : false),
+    refetchInterval: (query) => (waitingForCheckout && !planStarted(query.state.data) ? 3_000 : false),
   });
 }
 
@@ -74,7 +80,7 @@ export function useConfirmCheckout() {
       unwrap(api.POST("/api/v1/subscriptions/checkout/confirm", { body: { session_id: sessionId } })),
     onSuccess: (active) => {
       queryClient.setQueryData(subscriptionKeys.active(), active);
-      if (active.subscription_id) {
+      if (planStarted(active)) {
         void queryClient.invalidateQueries({ queryKey: subscriptionKeys.history() });
         void queryClient.invalidateQueries({ queryKey: authKeys.me });
       }

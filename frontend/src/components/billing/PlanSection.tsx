@@ -2,7 +2,7 @@ import { useEffect, useRef } from "react";
 import { useSearchParams } from "react-router-dom";
 
 import { useI18n } from "../../i18n";
-import { useActivePlan, useBillingHistory, useConfirmCheckout, usePlans } from "../../queries/subscriptions";
+import { planStarted, useActivePlan, useBillingHistory, useConfirmCheckout, usePlans } from "../../queries/subscriptions";
 import { Alert, Card, ErrorAlert, Spinner } from "../ui";
 import { CurrentPlan } from "./CurrentPlan";
 import { InvoicesTable } from "./InvoicesTable";
@@ -37,8 +37,8 @@ export function PlanSection() {
             </h2>
             <p className="text-sm text-slate-600">{t("billing.plan.subtitle")}</p>
           </div>
-          {returned === "success" && !active.data?.subscription_id && <Alert kind="info">{t("billing.checkout.success")}</Alert>}
-          {returned === "success" && active.data?.subscription_id && (
+          {returned === "success" && active.data && !planStarted(active.data) && <Alert kind="info">{t("billing.checkout.success")}</Alert>}
+          {returned === "success" && active.data && planStarted(active.data) && (
             <Alert kind="success">{t("billing.checkout.started", { plan: t(`billing.planName.${active.data.plan}`) })}</Alert>
           )}
           {returned === "cancel" && <Alert kind="info">{t("billing.checkout.cancel")}</Alert>}
