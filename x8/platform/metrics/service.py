@@ -24,7 +24,8 @@ from x8.platform.users.models import User
 from x8.tenancy.session import tenant_session
 
 # Each company's schema is read in its own short transaction, a few at once: a view of many companies (an admin's)
-# waits on round trips less, and one request takes no more than a few of the API's pooled connections (10).
+# waits on round trips less, and one request takes no more than a few of the API's pooled connections (10, and
+# 10 more on overflow).
 TENANT_READS_AT_ONCE = 4
 
 
