@@ -5,6 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 X8 := $(BIN)/x8
 PORT ?= 8000
+# pytest-xdist processes; whole test files go to one process, so a file's servers start once. TEST_WORKERS=0 runs
+# the suite in this process (what a failing test's traceback is easiest to read in).
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/public -type f 2>/dev/null)
 
 .PHONY: run test setup backend frontend lint test-backend test-e2e api-client check-api-client bench system-deps n8n clean
@@ -63,13 +67,13 @@ system-deps:
 	  else echo "Install Debian's chromium (apt-get install chromium) for the browser tests"; exit 1; fi; fi
 
 test-backend: backend n8n
-	$(BIN)/pytest -m "not e2e" -q
+	$(PYTEST) -m "not e2e"
 
 test-e2e: setup system-deps frontend/dist/index.html
-	$(BIN)/pytest -m e2e -q
+	$(PYTEST) -m e2e
 
 test: setup system-deps lint check-api-client frontend/dist/index.html n8n
-	$(BIN)/pytest -q
+	$(PYTEST)
 
 bench: backend
 	$(BIN)/python -m bench

@@ -47,7 +47,8 @@ def make_settings(owner_url: str, **overrides: Any) -> Settings:
 def owner_url() -> Iterator[str]:
     admin = testdb.server_admin_url()
     url = testdb.create_database(admin)
-    migrate_control_plane(make_settings(url), url)
+    with testdb.cluster_lock(admin):
+        migrate_control_plane(make_settings(url), url)
     yield url
     testdb.drop_all_tenants(url)
     testdb.drop_database(admin, url)

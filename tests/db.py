@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -29,6 +31,18 @@ def server_admin_url() -> str:
         # Unix socket paths are short: keep the data dir near /tmp.
         _tmp = tempfile.TemporaryDirectory(prefix="x8t-", dir="/tmp")
     return embedded_pg.start(Path(_tmp.name), database="postgres")
+
+
+@contextmanager
+def cluster_lock(admin_url: str) -> Iterator[None]:
+    """Held while a test process migrates its database. The app role is the cluster's, created by the first
+    migration: two test processes (pytest-xdist) sharing one ``TEST_DATABASE_URL`` server must not both create it."""
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(8808)")
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(8808)")
 
 
 def create_database(admin_url: str, prefix: str = "x8_test") -> str:

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import time
+from pathlib import Path
 
 import httpx
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+def artifact(name: str) -> Path:
+    """``test-artifacts/<name>``, kept apart per pytest-xdist worker (``make test`` runs two): two workers' servers
+    would otherwise write one log."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        stem, dot, suffix = name.rpartition(".")
+        name = f"{stem}-{worker}{dot}{suffix}" if dot else f"{name}-{worker}"
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS / name
 
 
 def free_port() -> int:

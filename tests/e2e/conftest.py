@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests import db as testdb
-from tests.serving import free_port, wait_until_healthy
+from tests.serving import artifact, free_port, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -73,8 +73,7 @@ def serving_x8(name: str, extra_env: dict[str, str]) -> Iterator[dict[str, str]]
     for key in ("SMTP_HOST", "GOOGLE_CLIENT_ID", "FACEBOOK_CLIENT_ID"):
         if key not in extra_env:  # a server of a fake provider's test asks for it
             env.pop(key, None)
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / f"{name}-server.log", "w")  # noqa: SIM115
+    log = open(artifact(f"{name}-server.log"), "w")  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "x8.cli", "serve", "--port", str(port)],
         env=env,

@@ -38,6 +38,7 @@ import sys
 from pathlib import Path
 
 from tests.e2e.helpers import api_business_token
+from tests.serving import artifact
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -73,6 +74,5 @@ def test_fuzzing_the_api_finds_no_server_errors(live_server: str) -> None:
         check=False,
         cwd=ROOT,
     )
-    (ROOT / "test-artifacts").mkdir(exist_ok=True)
-    (ROOT / "test-artifacts" / "schemathesis.txt").write_text(result.stdout + result.stderr)
+    artifact("schemathesis.txt").write_text(result.stdout + result.stderr)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

@@ -19,6 +19,7 @@ from tests.fakes.server import serve_in_thread
 from tests.fakes.telegram import FakeTelegram, telegram_app
 from tests.n8n import real
 from tests.n8n.helpers import BOT_TOKEN, PUBLIC
+from tests.serving import artifact
 from x8.integrations.n8n import client as n8n_client
 from x8.kit.failing import FailureWindow
 
@@ -34,7 +35,7 @@ def real_n8n(tmp_path_factory: pytest.TempPathFactory) -> Iterator[real.RealN8n]
             f"the real n8n is not installed in {real.install_dir()}: run `make n8n` "
             f"(or set {SKIP_ENV}=1 to skip these tests)"
         )
-    with real.running(tmp_path_factory.mktemp("n8n-user"), real.REPO / "test-artifacts" / "n8n.log") as n8n:
+    with real.running(tmp_path_factory.mktemp("n8n-user"), artifact("n8n.log")) as n8n:
         yield n8n
 
 

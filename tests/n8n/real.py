@@ -54,6 +54,8 @@ def _environment(port: int, user_folder: Path) -> dict[str, str]:
         **os.environ,
         "N8N_USER_FOLDER": str(user_folder),
         "N8N_PORT": str(port),
+        # Its task runners' broker listens on 5679 unless told: two n8n of two test workers would collide there.
+        "N8N_RUNNERS_BROKER_PORT": str(free_port()),
         "N8N_LISTEN_ADDRESS": "127.0.0.1",
         "N8N_HOST": "127.0.0.1",
         "WEBHOOK_URL": f"http://127.0.0.1:{port}/",

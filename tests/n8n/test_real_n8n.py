@@ -18,7 +18,8 @@ import pytest
 from tests.conftest import bearer
 from tests.fakes.telegram import FakeTelegram
 from tests.n8n.helpers import bindings, shop_with_telegram, telegram_update
-from tests.n8n.real import REPO, RealN8n, serving_x8
+from tests.n8n.real import RealN8n, serving_x8
+from tests.serving import artifact
 from x8.integrations.n8n import N8nApi
 from x8.n8n_bridge import templates
 
@@ -36,7 +37,7 @@ def x8_with_n8n(real_n8n: RealN8n, fake_telegram: tuple[FakeTelegram, str]) -> I
         "TELEGRAM_API_URL": fake_telegram[1],
         "X8_BUFFER_SECONDS": "0",
     }
-    with serving_x8(env, REPO / "test-artifacts" / "n8n-x8-server.log") as base:
+    with serving_x8(env, artifact("n8n-x8-server.log")) as base:
         yield base
 
 
