@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -12,6 +14,9 @@ from tests.conftest import app_client, bearer, make_settings, sql
 from tests.conversations.conftest import TOKEN
 from tests.conversations.helpers import bot_replies, history, run_jobs, shop_with_catalogue
 from tests.fakes.telegram import FakeTelegram
+from x8.channel_adapters.base import ProviderError
+from x8.channel_adapters.pieces import split_text
+from x8.channel_adapters.telegram import TelegramAdapter
 from x8.platform.conversations import replies, tasks
 
 
@@ -345,3 +350,20 @@ async def test_a_revoked_token_still_lets_the_business_disconnect(
     del fake.bots[TOKEN]  # the business revoked the token in @BotFather
     r = await tg_client.post(f"/api/v1/integrations/disconnect/{channel_id}", headers=bearer(tokens))
     assert r.status_code == 200 and r.json()["status"] == "DISCONNECTED"
+
+
+async def test_a_reply_longer_than_telegram_takes_goes_in_pieces(
+    owner_url: str, fake_telegram: tuple[FakeTelegram, str]
+) -> None:
+    fake, url = fake_telegram
+    adapter = TelegramAdapter(make_settings(owner_url, TELEGRAM_API_URL=url))
+    channel = SimpleNamespace(id=uuid.uuid4(), config={})
+    text = "\n\n".join(f"Paragraph {n}. " + "Fresh bread every morning. " * 30 for n in range(8))  # ≈ 6,600
+    with pytest.raises(ProviderError) as refused:
+        await adapter.send(channel, {"bot_token": TOKEN}, "555001", text)
+    assert "too long" in str(refused.value) and refused.value.retryable is False and not fake.sent
+    pieces = split_text(text, adapter.max_text)
+    assert len(pieces) == 2 and all(p.startswith("Paragraph") for p in pieces)  # cut between paragraphs
+    for piece in pieces:
+        await adapter.send(channel, {"bot_token": TOKEN}, "555001", piece)
+    assert [s["text"] for s in fake.sent] == pieces

@@ -61,7 +61,7 @@ def test_the_admin_runs_businesses_managers_and_the_meta_pool(
     admin = _login(live_server, admin_email, ADMIN_PASSWORD)
 
     sign_in(page, live_server, admin_email, ADMIN_PASSWORD)
-    page.get_by_test_id("sidebar").get_by_role("link", name="Admin").click()
+    page.get_by_test_id("sidebar").get_by_role("link", name="Admin", exact=True).click()
     expect(page.get_by_role("heading", name="Admin", exact=True)).to_be_visible()
     expect(page).to_have_title(re.compile(r"^Admin · "))
     stats = httpx.get(f"{live_server}/api/v1/admin/stats", headers=_auth(admin)).json()

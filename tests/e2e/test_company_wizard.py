@@ -176,7 +176,7 @@ def test_staff_are_offered_only_what_they_may_do(page: Page, live_server_env: di
     # A manager: no wizard, no playground, the company read-only with the reason.
     sign_in(page, base, manager, MANAGER_PASSWORD)
     sidebar = page.get_by_test_id("sidebar")
-    expect(sidebar.get_by_role("link", name="Conversations")).to_be_visible()
+    expect(sidebar.get_by_role("link", name="Conversations", exact=True)).to_be_visible()
     expect(sidebar.get_by_role("link", name="New company")).to_have_count(0)
     expect(sidebar.get_by_role("link", name="Playground")).to_have_count(0)
     page.goto(f"{base}/companies/new")

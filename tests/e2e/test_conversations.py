@@ -21,14 +21,14 @@ CATALOGUE = (
 def test_playground_answers_with_the_real_price_and_a_human_reply_pauses_the_bot(page: Page, live_server: str) -> None:
     register(page, live_server, unique_email("chat"))
     create_company(page, "Tea Room", channel=None)
-    page.get_by_role("link", name="Knowledge base").click()
+    page.get_by_role("link", name="Knowledge base", exact=True).click()
     page.get_by_label("CSV or Excel file").set_input_files(
         files=[{"name": "catalogue.csv", "mimeType": "text/csv", "buffer": CATALOGUE}]
     )
     page.get_by_role("button", name="Upload catalogue").click()
     expect(page.get_by_test_id("upload-result")).to_contain_text("Imported 2 of 2 rows.")
 
-    page.get_by_role("link", name="Playground").click()
+    page.get_by_role("link", name="Playground", exact=True).click()
     expect(page.get_by_role("heading", name="Playground")).to_be_visible()
     box = page.get_by_label("Write a message…")
     box.fill("How much is the green tea?")
@@ -61,7 +61,7 @@ def test_playground_answers_with_the_real_price_and_a_human_reply_pauses_the_bot
 def test_integrations_show_only_chosen_channels(page: Page, live_server: str) -> None:
     register(page, live_server, unique_email("integrations"))
     create_company(page, "Bakery", channel="Telegram")
-    page.get_by_role("link", name="Integrations").click()
+    page.get_by_role("link", name="Integrations", exact=True).click()
     expect(page.get_by_role("heading", name="Integrations")).to_be_visible()
     expect(page.get_by_test_id("plan-usage")).to_contain_text("1 of 1 channels")
     expect(page.get_by_test_id("channel-telegram")).to_contain_text("Not connected")
@@ -109,7 +109,7 @@ def test_the_event_stream_announces_new_messages(live_server: str) -> None:
 def test_behaviour_is_tried_then_saved_and_used(page: Page, live_server: str) -> None:
     register(page, live_server, unique_email("behaviour"))
     create_company(page, "Flower Shop", channel=None)
-    page.get_by_role("link", name="Playground").click()
+    page.get_by_role("link", name="Playground", exact=True).click()
     panel = page.get_by_test_id("behaviour-panel")
     expect(panel).to_contain_text("version 0")
     panel.get_by_label("Greeting (word for word)").fill("Welcome to Flower Shop! Ask me about bouquets.")

@@ -25,7 +25,7 @@ CATALOGUE = (
 def test_upload_report_edit_and_search(page: Page, live_server: str) -> None:
     register(page, live_server, unique_email("kb"))
     create_company(page, "Tea House", channel=None)
-    page.get_by_role("link", name="Knowledge base").click()
+    page.get_by_role("link", name="Knowledge base", exact=True).click()
     expect(page.get_by_role("heading", name="Knowledge base", exact=True)).to_be_visible()
 
     page.get_by_label("CSV or Excel file").set_input_files(
@@ -69,7 +69,7 @@ MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
 def test_media_library_keeps_one_video_per_folder(page: Page, live_server: str) -> None:
     register(page, live_server, unique_email("media"))
     create_company(page, "Photo Shop", channel=None)
-    page.get_by_role("link", name="Knowledge base").click()
+    page.get_by_role("link", name="Knowledge base", exact=True).click()
     picker = page.get_by_label("Add a photo or the welcome video")
     picker.set_input_files(files=[{"name": "apples.png", "mimeType": "image/png", "buffer": PNG}])
     grid = page.get_by_test_id("media-grid")
@@ -112,7 +112,7 @@ def test_uploads_and_export_refresh_an_expired_access_token(page: Page, live_ser
     secret_key = live_server_env.get("SECRET_KEY", DEV_SECRET_KEY)
     register(page, live_server_env["BASE"], unique_email("stale"))
     create_company(page, "Late Shop", channel=None)
-    page.get_by_role("link", name="Knowledge base").click()
+    page.get_by_role("link", name="Knowledge base", exact=True).click()
     expect(page.get_by_role("heading", name="Knowledge base", exact=True)).to_be_visible()
 
     expired = _expire_access_token(page, secret_key)

@@ -381,9 +381,9 @@ def test_a_manager_reads_the_businesses_purchases_but_has_no_billing(
 
     sign_in(page, base, manager, MANAGER_PASSWORD)
     sidebar = page.get_by_test_id("sidebar")
-    expect(sidebar.get_by_role("link", name="Purchases")).to_be_visible()
+    expect(sidebar.get_by_role("link", name="Purchases", exact=True)).to_be_visible()
     expect(sidebar.get_by_role("link", name="Billing")).to_have_count(0)
-    sidebar.get_by_role("link", name="Purchases").click()
+    sidebar.get_by_role("link", name="Purchases", exact=True).click()
     order = page.get_by_test_id("purchase")
     expect(order).to_have_count(1)
     expect(order.get_by_test_id("purchase-status")).to_have_text("Paid")

@@ -95,7 +95,7 @@ def test_a_business_asks_the_faq_chats_live_and_books_a_call(
     expect(chat.get_by_text("Sure! Book a call below.")).to_be_visible(timeout=10_000)
 
     # Away from the page, a new answer shows as the navigation's unread badge, live; reading it clears it.
-    page.get_by_test_id("sidebar").get_by_role("link", name="Dashboard").click()
+    page.get_by_test_id("sidebar").get_by_role("link", name="Dashboard", exact=True).click()
     httpx.post(
         f"{live_server}/api/v1/support/chat",
         headers=auth(manager),

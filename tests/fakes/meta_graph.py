@@ -10,7 +10,7 @@
   app ends, and every user and page token it gave with it.
 - ``POST /{version}/{page_id}/messages``: the Send API's checks (token, ``messaging_type``, ``recipient``,
   ``message.text`` at most 2,000 characters); tests script failures with ``fail_next`` (Graph error codes 190,
-  613, 551, 10, 200, 230 in Graph's error JSON, or ``"429"``/``"500"`` HTTP failures).
+  613, 551, 10, 200, 230 in Graph's error JSON, or ``"429"``/``"500"`` HTTP failures; ``None`` lets that call through).
 
 Tests sign and post webhooks with ``signed_post`` and build Messenger and Instagram events with ``messenger_event``
 and ``instagram_event``; ``signed_request`` makes a data-deletion request as Meta does.
@@ -59,7 +59,7 @@ class FakeMetaGraph:
     user_id: str = "7001000"  # the person's app-scoped id
     sent: list[dict[str, Any]] = field(default_factory=list)  # every message the Send API accepted
     calls: list[str] = field(default_factory=list)
-    fail_next: list[int | str] = field(default_factory=list)  # consumed by the Send API
+    fail_next: list[int | str | None] = field(default_factory=list)  # consumed by the Send API; None: answer
     codes: dict[str, dict[str, str]] = field(default_factory=dict)
     user_tokens: dict[str, str] = field(default_factory=dict)  # user token → app id
     page_tokens: dict[str, tuple[str, str]] = field(default_factory=dict)  # page token → (page id, app id)
@@ -188,8 +188,8 @@ def meta_graph_app(state: FakeMetaGraph) -> FastAPI:
         token = str(request.query_params.get("access_token") or body.get("access_token") or "")
         if _page_token(page_id, token) is None:
             return graph_error(190)
-        if state.fail_next:
-            failure = state.fail_next.pop(0)
+        failure = state.fail_next.pop(0) if state.fail_next else None
+        if failure is not None:
             if failure == "429":
                 return JSONResponse({"error": {"message": "Too many requests", "code": 4}}, status_code=429)
             if failure == "500":

@@ -1,5 +1,6 @@
 """A fake Telegram Bot API (PROVIDERS.md §1): ``POST /bot<token>/<method>`` with JSON or form bodies,
-case-insensitive method names, Telegram's error envelope, and setWebhook's rules for ``secret_token``.
+case-insensitive method names, Telegram's error envelope, setWebhook's rules for ``secret_token`` and
+sendMessage's 4,096 characters at most.
 
 Tests script failures with ``fail_next`` (429 with retry_after, 500, or a hang longer than the client's timeout)
 and read what was sent from ``sent``.
@@ -18,6 +19,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+MAX_TEXT = 4096  # sendMessage: 1-4096 characters of text
 
 
 @dataclass
@@ -97,6 +100,8 @@ def telegram_app(state: FakeTelegram) -> FastAPI:
         if name == "sendmessage":
             if "chat_id" not in body or not str(body.get("text") or ""):
                 return _error(400, "Bad Request: message text is empty")
+            if len(str(body["text"])) > MAX_TEXT:
+                return _error(400, "Bad Request: message is too long")
             if state.fail_next:
                 failure = state.fail_next.pop(0)
                 if failure == "429":

@@ -4,12 +4,13 @@ signature with the owning app's secret, duplicates, bursts, echoes, the 24-hour 
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 import httpx
 
 from tests.conftest import app_client, bearer, sql
 from tests.conversations.helpers import bot_replies, history, run_jobs
-from tests.fakes.meta_graph import FakeMetaGraph, instagram_event, messenger_event, sign, signed_post
+from tests.fakes.meta_graph import MAX_TEXT, FakeMetaGraph, instagram_event, messenger_event, sign, signed_post
 from tests.meta.conftest import VERIFY_TOKEN, meta_settings
 from tests.meta.helpers import (
     APP_ID,
@@ -21,6 +22,8 @@ from tests.meta.helpers import (
     conversations,
     pool_app,
 )
+from x8.channel_adapters.pieces import split_text
+from x8.tenancy.names import TenantNames
 
 PAGE = "1122334455"
 
@@ -238,3 +241,37 @@ async def test_a_permission_error_is_kept_and_a_rate_limit_is_retried(
         if len(fake.sent) == 1:
             break
     assert len(fake.sent) == 1  # retried after the 5xx, sent once
+
+
+async def test_a_long_reply_goes_in_pieces_and_a_retry_sends_only_the_rest(
+    meta_client: httpx.AsyncClient, app_url: str, owner_url: str, fake_meta: tuple[FakeMetaGraph, str]
+) -> None:
+    fake, _ = fake_meta
+    tokens, company, _ = await connected_shop(meta_client, app_url, fake)
+    await signed_post(meta_client, messenger_event(PAGE, PSID, "Where is my order?", "m_l1"), APP_SECRET)
+    await run_jobs(app_url)
+    answered = len(fake.sent)
+    [conversation] = await conversations(meta_client, tokens, company["id"])
+    text = " ".join(f"Line {n}: your order is packed and on its way to you." for n in range(70))
+    pieces = split_text(text, MAX_TEXT)
+    assert len(text) <= 4000 and len(pieces) == 2
+
+    fake.fail_next = [None, "500"]  # Graph takes the first piece, then fails on the second
+    r = await meta_client.post(
+        f"/api/v1/conversations/{conversation['id']}/messages", headers=bearer(tokens), json={"text": text}
+    )
+    assert r.status_code == 201, r.text
+    await run_jobs(app_url)
+    assert [s["text"] for s in fake.sent[answered:]] == pieces[:1]
+    schema = TenantNames(uuid.UUID(company["id"])).schema
+    [(status, parts_sent)] = sql(owner_url, f"SELECT status, parts_sent FROM {schema}.messages WHERE sender = 'human'")
+    assert (status, parts_sent) == ("pending", 1)  # to be retried, from the second piece
+
+    for _ in range(12):
+        await asyncio.sleep(0.5)
+        await run_jobs(app_url)
+        if len(fake.sent) > answered + 1:
+            break
+    assert [s["text"] for s in fake.sent[answered:]] == pieces  # each piece once, in order
+    [human] = [m for m in await history(meta_client, tokens, conversation["id"]) if m["sender"] == "human"]
+    assert human["status"] == "sent" and human["body"] == text and human["attempts"] == 2

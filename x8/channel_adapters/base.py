@@ -169,6 +169,7 @@ def message_items(channel: Channel, messages: list[InboundMessage]) -> list[Webh
 class ChannelAdapter(Protocol):
     platform: str
     kind: ChannelKind
+    max_text: int | None  # the most characters one message may have (None: no limit); longer replies go in pieces
 
     def configured(self) -> bool:
         """This server has what the platform needs (a WAHA URL, say); otherwise connecting is refused."""

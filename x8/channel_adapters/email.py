@@ -140,6 +140,7 @@ def gmail_credentials(tokens: GoogleTokens) -> dict[str, Any]:
 
 class EmailAdapter:
     platform = "email"
+    max_text: int | None = None
     kind = ChannelKind(
         platform="email",
         connect="email",

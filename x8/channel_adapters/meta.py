@@ -11,7 +11,6 @@ made from ``kind.webhook``; this adapter parses what it stores.
 
 from __future__ import annotations
 
-import re
 import uuid
 from typing import Any
 
@@ -35,28 +34,6 @@ from x8.settings import Settings
 MAX_TEXT = 2000  # Messenger and Instagram take at most 2,000 characters per message
 MAX_ID = 200
 OBJECTS = {"page": "facebook", "instagram": "instagram"}  # the webhook's ``object`` → our platform
-
-
-def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """``text`` in pieces of at most ``limit`` characters, cut at a paragraph, else a sentence, else a word, in
-    order; nothing is lost but the whitespace at the cuts."""
-    pieces: list[str] = []
-    rest = text.strip()
-    while len(rest) > limit:
-        window = rest[: limit + 1]
-        cut = -1
-        for pattern in (r"\n\s*\n", r"(?<=[.!?…])\s", r"\s"):
-            found = [m.end() for m in re.finditer(pattern, window) if m.end() <= limit]
-            if found and found[-1] > limit // 3:
-                cut = found[-1]
-                break
-        if cut <= 0:
-            cut = limit
-        pieces.append(rest[:cut].strip())
-        rest = rest[cut:].strip()
-    if rest:
-        pieces.append(rest)
-    return pieces
 
 
 def account_id(platform: str, page_id: str, instagram_id: str | None) -> str:
@@ -98,6 +75,7 @@ def is_own_echo(item: dict[str, Any], app_id: str | None) -> bool:
 class MetaAdapter:
     platform = "facebook"
     kind = ChannelKind(platform="facebook", connect="oauth", connect_path="/api/v1/integrations/meta/login")
+    max_text: int | None = MAX_TEXT
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
@@ -185,13 +163,11 @@ class MetaAdapter:
         return messages
 
     async def send(self, channel: Channel, credentials: dict[str, Any], to: str, text: str) -> SendResult:
-        """The reply in pieces of at most 2,000 characters, in order; Meta's id of the last piece."""
+        """One message of at most ``max_text`` characters (a longer reply comes here in pieces)."""
         page_id = str((channel.config or {}).get("page_id") or "")
         token = str(credentials.get("page_token") or "")
-        last = ""
-        for piece in split_text(text):
-            last = await self._graph.send_text(page_id, token, to, piece)
-        return SendResult(provider_message_id=f"{self.platform}:{last}" if last else None)
+        sent = await self._graph.send_text(page_id, token, to, text)
+        return SendResult(provider_message_id=f"{self.platform}:{sent}" if sent else None)
 
     async def status(self, channel: Channel, credentials: dict[str, Any]) -> str:
         try:

@@ -33,6 +33,7 @@ SECRET_HEADER = "x-telegram-bot-api-secret-token"
 
 class TelegramAdapter:
     platform = "telegram"
+    max_text: int | None = 4096  # Bot API sendMessage: 1-4096 characters
     kind = ChannelKind(
         platform="telegram",
         connect="form",

@@ -26,6 +26,7 @@ from x8.settings import Settings
 
 class TikTokAdapter:
     platform = "tiktok"
+    max_text: int | None = None
     kind = ChannelKind(platform="tiktok", connect="tiktok", connect_path="/api/v1/integrations/tiktok/connect")
 
     def __init__(self, settings: Settings) -> None:

@@ -62,6 +62,7 @@ def signature(key: str, body: bytes) -> str:
 
 class WahaAdapter:
     platform = "whatsapp"
+    max_text: int | None = 65536  # WhatsApp's own limit for a text message
     kind = ChannelKind(
         platform="whatsapp",
         connect="qr",

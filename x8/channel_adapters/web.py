@@ -33,6 +33,7 @@ class WebAdapter:
     (``POST /api/v1/webhooks/web/{channel_id}``), not a provider's."""
 
     platform = "web"
+    max_text: int | None = None
     kind = ChannelKind(platform="web", connect="sandbox", connect_path="/api/v1/integrations/web/connect")
 
     def __init__(self, settings: Settings | None = None) -> None:

@@ -30,6 +30,7 @@ class Outgoing:
     body: str
     channel_id: uuid.UUID
     external_id: str
+    parts_sent: int = 0  # pieces of a long reply already delivered by an earlier attempt (x8.channel_adapters.pieces)
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,9 @@ WITH claimed AS (
            send_claimed_until = now() + make_interval(secs => CAST(:lease AS double precision))
     WHERE id = :id AND direction = 'out'
       AND (status = 'pending' OR (status = 'sending' AND coalesce(send_claimed_until, '-infinity') <= now()))
-    RETURNING id, conversation_id, body
+    RETURNING id, conversation_id, body, parts_sent
 )
-SELECT claimed.id, claimed.conversation_id, claimed.body, c.channel_id, ct.external_id
+SELECT claimed.id, claimed.conversation_id, claimed.body, c.channel_id, ct.external_id, claimed.parts_sent
 FROM claimed JOIN conversations c ON c.id = claimed.conversation_id JOIN contacts ct ON ct.id = c.contact_id
 """)
 _IN_FLIGHT = text("""
@@ -74,7 +75,19 @@ async def claim(ts: TenantSession, message_id: uuid.UUID, *, lease_seconds: floa
         return InFlight(float(left)) if left is not None else None
     if row.channel_id is None:
         return None
-    return Outgoing(row.id, row.conversation_id, str(row.body), row.channel_id, str(row.external_id))
+    return Outgoing(
+        row.id, row.conversation_id, str(row.body), row.channel_id, str(row.external_id), int(row.parts_sent)
+    )
+
+
+_PARTS_SENT = text("UPDATE messages SET parts_sent = :parts WHERE id = :id AND status = 'sending'")
+
+
+async def mark_parts_sent(ts: TenantSession, outgoing: Outgoing, parts: int) -> None:
+    """A long reply's first ``parts`` pieces reached the provider: an attempt after this one starts after them.
+    Recorded after each piece but the last (its own short transaction), so a dead worker's claim, run out and
+    taken again, resends at most the piece it was sending, as it would a one-piece message."""
+    await ts.execute(_PARTS_SENT, {"id": outgoing.id, "parts": parts})
 
 
 # A send's outcome, its live-update notice and (for a bot reply) what its turn adds to the company's counters,

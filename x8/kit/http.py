@@ -15,8 +15,11 @@ import httpx
 
 _CLIENTS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = weakref.WeakKeyDictionary()
 
-# Enough for a worker's concurrent sends to one provider; idle connections are closed after the expiry.
-_LIMITS = httpx.Limits(max_connections=200, max_keepalive_connections=50, keepalive_expiry=30)
+# Enough for a worker's concurrent sends to one provider. An idle connection is dropped after 4 s, before the
+# server drops it: Node.js servers (WAHA, n8n) and uvicorn close idle connections after 5 s, and a request sent on
+# a connection the server is closing at that moment fails with "Server disconnected" (a spurious provider
+# outage). Under load connections are never idle that long, so they are still reused.
+_LIMITS = httpx.Limits(max_connections=200, max_keepalive_connections=50, keepalive_expiry=4.0)
 
 
 def timeout(seconds: float) -> httpx.Timeout:

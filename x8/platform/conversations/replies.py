@@ -15,8 +15,10 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
-from x8.channel_adapters.base import ChannelStatus, ProviderError
+from x8.channel_adapters.base import ChannelAdapter, ChannelStatus, ProviderError, SendResult
+from x8.channel_adapters.pieces import split_text
 from x8.channel_adapters.registry import adapter_for
 from x8.conversations import delivery, turns
 from x8.conversations.assistant.choice import assistant_for
@@ -393,10 +395,31 @@ async def _send(
     adapter = adapter_for(channel.platform, settings)
     try:  # no transaction is open here
         credentials = await credentials_of(db, settings, channel)
-        sent = await adapter.send(channel, credentials, outgoing.external_id, outgoing.body)
+        sent = await _send_pieces(db, company_id, adapter, channel, credentials, outgoing)
     except ProviderError as exc:
         return _Attempt(outgoing, channel, exc, None, retry=exc.retryable and not last_try)
     return _Attempt(outgoing, channel, None, sent.provider_message_id, retry=False)
+
+
+async def _send_pieces(
+    db: Database,
+    company_id: uuid.UUID,
+    adapter: ChannelAdapter,
+    channel: Channel,
+    credentials: dict[str, Any],
+    outgoing: delivery.Outgoing,
+) -> SendResult:
+    """The message in as many pieces as its platform needs (most are one), from the first piece an earlier
+    attempt did not deliver; the provider's answer to the last. Before each further piece, the pieces sent so far
+    are recorded, in a transaction of their own between the calls."""
+    pieces = split_text(outgoing.body, adapter.max_text)
+    first = min(outgoing.parts_sent, len(pieces) - 1)
+    sent = await adapter.send(channel, credentials, outgoing.external_id, pieces[first])
+    for index in range(first + 1, len(pieces)):
+        async with tenant_session(db, company_id) as ts:
+            await delivery.mark_parts_sent(ts, outgoing, index)
+        sent = await adapter.send(channel, credentials, outgoing.external_id, pieces[index])
+    return sent
 
 
 async def _record_attempt(ts: TenantSession, attempt: _Attempt) -> delivery.ReplyStats | None:
