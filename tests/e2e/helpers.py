@@ -15,11 +15,18 @@ def unique_email(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}@example.com"
 
 
-def read_mailbox(page: Page, base: str, email: str, pattern: str) -> str:
-    """Open the dev mailbox in a new tab, as a person would, and read the newest mail to ``email``."""
+def read_mailbox(page: Page, base: str, email: str, pattern: str, subject: str) -> str:
+    """Open the dev mailbox in a new tab, as a person would, and read the newest mail to ``email`` whose subject has
+    ``subject``; reload until it is there (mail goes out from a job, so it can land after the page said it was
+    sent, and an older mail to the same address must not be read in its place)."""
     mailbox = page.context.new_page()
     mailbox.goto(f"{base}/dev/mailbox?to={email}")
-    body = mailbox.locator("article.mail pre").first.inner_text()
+    mail = mailbox.locator("article.mail", has=mailbox.locator("h2", has_text=subject)).first
+    deadline = time.monotonic() + 20
+    while mail.count() == 0 and time.monotonic() < deadline:
+        mailbox.wait_for_timeout(300)
+        mailbox.reload()
+    body = mail.locator("pre").inner_text()
     mailbox.close()
     match = re.search(pattern, body)
     assert match, body
@@ -31,7 +38,7 @@ def register(page: Page, base: str, email: str, password: str = "Sup3rSecret", n
     page.get_by_label("Email").fill(email)
     page.get_by_role("button", name="Send code").click()
     expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
-    code = read_mailbox(page, base, email, r"\b(\d{6})\b")
+    code = read_mailbox(page, base, email, r"\b(\d{6})\b", "verification code")
     page.get_by_label("Verification code").fill(code)
     page.get_by_role("button", name="Verify").click()
     expect(page.get_by_role("heading", name="Almost there")).to_be_visible()

@@ -30,7 +30,7 @@ def test_wrong_password_then_password_reset(page: Page, live_server: str) -> Non
     expect(page.get_by_role("heading", name="Reset your password")).to_be_visible()
     page.get_by_label("Email").fill(email)
     page.get_by_role("button", name="Send reset code").click()
-    code = read_mailbox(page, live_server, email, r"\b(\d{6})\b")
+    code = read_mailbox(page, live_server, email, r"\b(\d{6})\b", "Reset your X8 Network password")
     page.get_by_label("Verification code").fill(code)
     page.get_by_label("New password").fill("weak")
     page.get_by_role("button", name="Set new password").click()
@@ -53,7 +53,7 @@ def test_magic_link_signs_in(page: Page, live_server: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_role("button", name="Send link").click()
     expect(page.get_by_text("a sign-in link is on its way")).to_be_visible()
-    link = read_mailbox(page, live_server, email, r"(http\S+/magic-link\?token=\S+)")
+    link = read_mailbox(page, live_server, email, r"(http\S+/magic-link\?token=\S+)", "sign-in link")
     page.goto(link)
     expect(page.get_by_role("heading", name="Your companies")).to_be_visible()
     page.goto(link)  # a link works once
