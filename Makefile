@@ -5,10 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 X8 := $(BIN)/x8
 PORT ?= 8000
-# pytest-xdist processes; whole test files go to one process, so a file's servers start once. TEST_WORKERS=0 runs
-# the suite in this process (what a failing test's traceback is easiest to read in).
+# pytest-xdist processes: a test file goes to one process, and the browser tests all to the same one (the
+# scheduler is tests/conftest.py's). TEST_WORKERS=0 runs the suite in this process (the easiest tracebacks to read).
 TEST_WORKERS ?= 2
-PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
+PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS)
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/public -type f 2>/dev/null)
 
 .PHONY: run test setup backend frontend lint test-backend test-e2e api-client check-api-client bench system-deps n8n clean

@@ -31,6 +31,22 @@ CONTROL_TABLES = [
 ]
 
 
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``make test`` runs two pytest-xdist processes: a test file's tests stay in one process, so its servers start
+    once, and the browser tests all go to the same process, one after another (a second Chromium and ``x8 serve``
+    beside the first only slowed both, and a page still loading when clicked was what failed), while the other
+    process runs the rest of the suite. (``--dist loadgroup`` would say this with marks, but its marks do not
+    reach pytest 9.2's node ids.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FilesAndTheBrowser(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return "tests/e2e" if path.startswith("tests/e2e/") else path
+
+    return FilesAndTheBrowser(config, log)
+
+
 def make_settings(owner_url: str, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "X8_ENV": "test",

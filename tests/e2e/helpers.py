@@ -64,6 +64,11 @@ def create_company(page: Page, name: str, kind: str = "Product", channel: str | 
     page.get_by_role("button", name="Continue").click()
     page.get_by_role("button", name="Finish").click()
     expect(page.get_by_role("heading", name="Your companies")).to_be_visible()
+    # The dashboard's panels (the checklist, the chart, each card's figures) load one after another and move the
+    # cards: a click on a card before they are all in can land on what slid under the pointer.
+    expect(page.get_by_role("region", name="Messages per day")).to_be_visible()
+    card = page.locator("[data-testid=company-card]", has_text=name)
+    expect(card.get_by_test_id("card-conversations")).to_contain_text(re.compile(r"\d"))  # its figures are in
 
 
 def api_business_token(base: str, prefix: str) -> str:
