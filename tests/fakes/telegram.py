@@ -40,7 +40,9 @@ class FakeTelegram:
     fail_next: list[str] = field(default_factory=list)
     hang_seconds: float = 15.0
     during_send: Callable[[], None] | None = None  # a test's probe, run while a sendMessage is being answered
-    during_call: Callable[[str], None] | None = None  # a test's probe, run with the method's name on every call
+    # A test's probe, run with the method's name on every call; if it raises, the call is answered 500 (an exception
+    # out of the app would make the server drop the connection after answering, which Telegram does not do).
+    during_call: Callable[[str], None] | None = None
     retry_after: int = 1  # what a scripted 429 asks the client to wait
     _message_id: int = 1000
 
@@ -64,7 +66,10 @@ def telegram_app(state: FakeTelegram) -> FastAPI:
     async def call(token: str, method: str, request: Request) -> JSONResponse:
         state.calls.append(method)
         if state.during_call is not None:
-            state.during_call(method)
+            try:
+                state.during_call(method)
+            except Exception:  # the probe's outage: answered as Telegram answers its own failures
+                return _error(500, "Internal Server Error")
         bot = state.bots.get(token)
         if bot is None:
             return _error(401, "Unauthorized")

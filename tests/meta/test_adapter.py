@@ -44,6 +44,7 @@ def test_split_text_keeps_order_and_cuts_at_boundaries() -> None:
     assert [len(p) for p in split_text(unbroken, MAX_TEXT)] == [2000, 2000, 500]
     assert split_text(" short\n", MAX_TEXT) == [" short\n"]  # a text that fits goes as it is
     assert split_text(unbroken, None) == [unbroken]
+    assert split_text(" " * 2500, MAX_TEXT) == [" " * 2500]  # never no piece at all
     assert split_text(text, MAX_TEXT) == pieces  # the same pieces every time: a retry resumes by their count
 
 

@@ -31,4 +31,4 @@ def split_text(text: str, limit: int | None) -> list[str]:
         rest = rest[cut:].strip()
     if rest:
         pieces.append(rest)
-    return pieces
+    return pieces or [text]  # only whitespace: as it is, for the provider to refuse
