@@ -61,8 +61,8 @@ async def _recover(app_url: str, client: httpx.AsyncClient, tokens: dict[str, st
     await asyncio.sleep(1.0)
     manager = build_app(app_url).job_manager
     stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=0.5))
-    # With no buffer window the message is stored, answered and sent in one job: that one died.
-    assert [job.task_name for job in stalled] == ["inbox:handle_event"]
+    # With no buffer window the turn is taken and its reply sent in one job of its own: that one died.
+    assert [job.task_name for job in stalled] == ["conversations:take_turn"]
     for job in stalled:
         assert job.id is not None
         await manager.retry_job_by_id_async(job.id, retry_at=datetime.datetime.now(datetime.UTC))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime
+import json
 import logging
 import time
 import weakref
@@ -21,6 +22,7 @@ import psycopg
 import psycopg_pool
 from procrastinate.jobs import Status
 
+from x8.kit import job_alarm
 from x8.kit.db import Database
 from x8.settings import Settings
 
@@ -82,6 +84,52 @@ WORKER_POLLING_SECONDS = 0.5
 def open_queue(settings: Settings, db: Database) -> None:
     global _context
     _context = WorkerContext(settings=settings, db=db)
+
+
+# One statement: the job waiting under a queueing lock moved earlier when wanted before it is due (a job due now
+# has no time), or, when none waits, one queued for then (procrastinate's own defer function, under the queueing
+# lock: a concurrent insert fails on the lock's unique index, and the caller moves that one instead).
+_QUEUE_OR_MOVE_EARLIER = """
+WITH queued AS (
+    SELECT id, scheduled_at FROM procrastinate_jobs
+    WHERE queueing_lock = %(lock)s AND status = 'todo' FOR UPDATE
+), moved AS (
+    UPDATE procrastinate_jobs SET scheduled_at = %(at)s
+    FROM queued WHERE procrastinate_jobs.id = queued.id AND queued.scheduled_at > %(at)s
+    RETURNING procrastinate_jobs.id
+), inserted AS (
+    SELECT procrastinate_defer_jobs_v1(ARRAY[
+        ROW(%(queue)s, %(task)s, 0, NULL, %(lock)s, CAST(%(args)s AS jsonb), %(at)s)::procrastinate_job_to_defer_v1
+    ]) AS ids
+    WHERE NOT EXISTS (SELECT 1 FROM queued)
+)
+SELECT (SELECT count(*) FROM moved) AS moved, (SELECT count(*) FROM inserted) AS inserted
+"""
+
+
+async def queue_or_move_earlier(
+    queue: procrastinate.App, *, task: Any, queueing_lock: str, args: dict[str, Any], delay: float
+) -> None:
+    """Have ``task`` run in ``delay`` seconds, or sooner if a job of its queueing lock already waits for sooner:
+    one job waits under the lock however often this is asked. The workers are woken when it falls due (an
+    insert's own notice comes before the job is due, and a move sends none)."""
+    at = datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=delay)
+    for _ in range(3):
+        try:
+            done = await queue.connector.execute_query_one_async(
+                _QUEUE_OR_MOVE_EARLIER,
+                lock=queueing_lock,
+                at=at,
+                queue=task.queue,
+                task=task.name,
+                args=json.dumps(args),
+            )
+        except procrastinate.exceptions.UniqueViolation:
+            continue  # queued meanwhile by another process: move that one instead
+        if done["inserted"] or done["moved"]:
+            job_alarm.wake_workers_in(queue, max(delay, 0.001))
+        return
+    raise RuntimeError(f"could not queue {task.name} under {queueing_lock}")
 
 
 # A worker proves it is alive every HEARTBEAT_SECONDS; one silent for STALLED_AFTER_SECONDS is taken for dead (a

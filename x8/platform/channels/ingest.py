@@ -14,8 +14,8 @@ from x8.platform.channels.cache import channel_for_webhook
 from x8.platform.channels.models import Channel
 from x8.platform.channels.tasks import schedule_restart
 from x8.platform.conversations import service
-from x8.platform.conversations.tasks import schedule_turn, take_turn_now
-from x8.platform.inbox.handlers import handles
+from x8.platform.conversations.tasks import schedule_turn, turns_asked_once
+from x8.platform.inbox.handlers import BATCH_SCOPES, handles
 from x8.platform.inbox.repository import StoredEvent
 from x8.platform.tiktok.attribution import attribute
 from x8.platform.tiktok.whatsapp_number import remember_number
@@ -28,19 +28,17 @@ async def _channel(ctx: WorkerContext, event: StoredEvent) -> Channel | None:
 
 
 async def ingest_message(ctx: WorkerContext, channel: Channel, message: InboundMessage) -> None:
-    """Store a provider's message in the company's inbox (de-duplicated), then take its turn: later when the company
-    has a buffer window (R-M2), else at once, in this job. A rerun (a dead worker) stores nothing twice and still
-    sends whatever reply is waiting."""
+    """Store a provider's message in the company's inbox (de-duplicated), then queue its turn: for when its buffer
+    window closes (R-M2), or, with no window, in a job of its own at once (not in this one: the channel's other
+    events, handled in the same batch, would wait on the assistant's thinking). A rerun (a dead worker) stores
+    nothing twice and queues the turn again, which answers nothing twice."""
     received = await service.receive(ctx.db, channel, message, pause_minutes=ctx.settings.human_pause_minutes)
     if received.from_owner:
         return
     if not received.duplicate:
         await attribute(ctx.db, channel, message)  # before the turn: an order it makes carries the lead source
     delay = await service.buffer_seconds_for(ctx.db, ctx.settings, channel.company_id)
-    if delay > 0:
-        await schedule_turn(channel.company_id, received.conversation_id, delay=delay)
-    else:  # no window to merge messages in: answer now, in this job
-        await take_turn_now(ctx, channel.company_id, received.conversation_id)
+    await schedule_turn(channel.company_id, received.conversation_id, delay=delay)
 
 
 async def channel_event(ctx: WorkerContext, event: StoredEvent) -> None:
@@ -74,3 +72,4 @@ async def _apply_status(ctx: WorkerContext, channel: Channel, change: StatusChan
 for _platform, _kind in KINDS.items():
     if _kind.webhook is not None:
         handles(_platform)(channel_event)
+BATCH_SCOPES.append(turns_asked_once)

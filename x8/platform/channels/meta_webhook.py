@@ -121,6 +121,7 @@ async def _events(db: DatabaseDep, payload: dict[str, Any], signer: AppSecret) -
                 payload={"object": payload.get("object"), "entry": [entry]},
                 channel_id=channel.id,
                 lock=f"ingest:{channel.id}:{person_id}",
+                batched=True,
             )
         )
     return events

@@ -1,8 +1,9 @@
 """Inbound webhooks (SPEC.md R-M1): verify, store in the inbox, answer at once.
 
 A provider webhook is verified and, when it carries something to act on, stored as an event in the inbox
-(``webhook_events``, unique by source and external id) together with its ``handle_event`` job, in one statement
-committed before the 200 goes back. The job (``x8.platform.channels.ingest``) writes the message into the
+(``webhook_events``, unique by source and external id) together with its channel's batch job (queued unless one
+waits already), in one statement committed before the 200 goes back. The job (``x8.platform.inbox.tasks``, with
+the handler in ``x8.platform.channels.ingest``) writes the message into the
 company's inbox (de-duplicated by provider message id) and takes its turn. A webhook that fails verification gets
 401 and nothing is stored; a redelivered event is accepted and stores nothing. The playground's webhook is not a
 provider's: it stores synchronously, because it answers with the conversation id.
@@ -148,6 +149,7 @@ async def accept(
                 payload=payload,
                 channel_id=channel.id,
                 lock=item.lock,
+                batched=True,
             )
         )
 

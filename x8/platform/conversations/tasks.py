@@ -7,11 +7,13 @@ Provider webhooks reach this pipeline through the inbox (``x8.platform.channels.
 
 from __future__ import annotations
 
-import json
 import logging
 import math
+import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import cast
 
 import procrastinate
@@ -21,7 +23,7 @@ from sqlalchemy import select
 from x8.channel_adapters.base import ProviderError
 from x8.conversations import turns
 from x8.kit import job_alarm
-from x8.kit.jobs import WorkerContext, context
+from x8.kit.jobs import WorkerContext, context, queue_or_move_earlier
 from x8.n8n_bridge import engine as n8n_engine
 from x8.platform.companies.models import Company
 from x8.platform.conversations import replies, service
@@ -184,25 +186,6 @@ async def schedule_turn(company_id: uuid.UUID, conversation_id: uuid.UUID, *, de
     await schedule_turns(company_id, delay=delay)
 
 
-# One statement: the company's waiting batch job moved earlier when a turn falls due before it (a job due now has
-# no time), or, when none waits, one queued for then (procrastinate's own defer function, under the queueing
-# lock: a concurrent insert fails on the lock's unique index, and the caller moves that one instead).
-_QUEUE_OR_MOVE_EARLIER = """
-WITH queued AS (
-    SELECT id, scheduled_at FROM procrastinate_jobs
-    WHERE queueing_lock = %(lock)s AND status = 'todo' FOR UPDATE
-), moved AS (
-    UPDATE procrastinate_jobs SET scheduled_at = %(at)s
-    FROM queued WHERE procrastinate_jobs.id = queued.id AND queued.scheduled_at > %(at)s
-    RETURNING procrastinate_jobs.id
-), inserted AS (
-    SELECT procrastinate_defer_jobs_v1(ARRAY[
-        ROW(%(queue)s, %(task)s, 0, NULL, %(lock)s, CAST(%(args)s AS jsonb), %(at)s)::procrastinate_job_to_defer_v1
-    ]) AS ids
-    WHERE NOT EXISTS (SELECT 1 FROM queued)
-)
-SELECT (SELECT count(*) FROM moved) AS moved, (SELECT count(*) FROM inserted) AS inserted
-"""
 # A batch that found its due turn locked by another job looks again after this long; one that failed, after this.
 LOCKED_TURN_RETRY = 0.5
 BATCH_RETRY_SECONDS = 5.0
@@ -231,25 +214,42 @@ async def queue_waiting_turns(timestamp: int) -> None:
         log.info("turns waiting in %d companies were queued", queued)
 
 
+# Within one batch of a channel's events (``turns_asked_once``): per company, when its batch of turns was asked
+# for (monotonic seconds). A later message of the batch whose turn falls due no sooner need not ask again: that
+# job has not run yet (it is due ahead by more than the margin), and when it runs it queues itself for the next
+# turn due, this message's among them (stored and committed before now).
+_ASKED: ContextVar[dict[uuid.UUID, float] | None] = ContextVar("turns_asked", default=None)
+_ASKED_MARGIN_SECONDS = 0.1
+
+
+@contextmanager
+def turns_asked_once() -> Iterator[None]:
+    """While it lasts, a company's batch of turns is asked for once for all the messages stored (in the channel's
+    batch of events, ``x8.platform.inbox.handlers.BATCH_SCOPES``): one queue statement, with its row lock on the
+    waiting job, instead of one a message."""
+    token = _ASKED.set({})
+    try:
+        yield
+    finally:
+        _ASKED.reset(token)
+
+
 async def schedule_turns(company_id: uuid.UUID, *, delay: float) -> None:
     """Have the company's batch of turns run in ``delay`` seconds, or sooner if it is already queued sooner:
     one batch job waits per company, whatever the number of conversations whose turns are coming."""
-    lock = f"turns:{company_id}"
-    at = datetime.now(UTC) + timedelta(milliseconds=_milliseconds(delay))
+    delay = _milliseconds(delay) / 1000
+    asked, now = _ASKED.get(), time.monotonic()
+    due = now + delay
+    if asked is not None:
+        earlier = asked.get(company_id)
+        if earlier is not None and now + _ASKED_MARGIN_SECONDS < earlier <= due:
+            return
     queue = _queue()
-    args = json.dumps({"company_id": str(company_id)})
-    for _ in range(3):
-        try:
-            done = await queue.connector.execute_query_one_async(
-                _QUEUE_OR_MOVE_EARLIER, lock=lock, at=at, queue=take_turns.queue, task=take_turns.name, args=args
-            )
-        except procrastinate.exceptions.UniqueViolation:
-            continue  # queued meanwhile by another process: move that one instead
-        if done["inserted"] or done["moved"]:
-            # An insert's own notice comes before the job is due, and a move sends none: the alarm rings then.
-            job_alarm.wake_workers_in(queue, max(delay, 0.001))
-        return
-    raise RuntimeError(f"could not queue the turns of company {company_id}")
+    await queue_or_move_earlier(
+        queue, task=take_turns, queueing_lock=f"turns:{company_id}", args={"company_id": str(company_id)}, delay=delay
+    )
+    if asked is not None:
+        asked[company_id] = min(due, asked.get(company_id, due))
 
 
 async def schedule_send(company_id: uuid.UUID, message_id: uuid.UUID, *, delay: float = 0.0) -> None:

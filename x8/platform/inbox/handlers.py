@@ -4,12 +4,16 @@ billing for stripe, ...). A handler must be idempotent: an event is handled at l
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager
 
 from x8.kit.jobs import WorkerContext
 from x8.platform.inbox.repository import StoredEvent
 
 Handler = Callable[[WorkerContext, StoredEvent], Awaitable[None]]
 HANDLERS: dict[str, Handler] = {}
+# What one batch of a channel's events shares while its handlers run: each a context manager's factory, entered
+# around the batch (the conversations domain asks for a company's turns once a batch, not once a message).
+BATCH_SCOPES: list[Callable[[], AbstractContextManager[None]]] = []
 
 
 class NotHandledYet(Exception):
