@@ -215,13 +215,17 @@ def _work(urls: runtime.DatabaseUrls, concurrency: int) -> None:
     from x8.kit import http as provider_http
     from x8.kit.db import Database
     from x8.kit.jobs import open_queue, run_worker
+    from x8.platform.inbox.tasks import CONTACTS_AT_ONCE
     from x8.worker import build_app
 
     settings = _settings()
 
     async def run() -> None:
-        db = Database.connect(urls.app, pool_size=concurrency, pre_ping=False)
-        await db.warm(concurrency)
+        # A connection for each job, and for each contact a channel's batch of events handles side by side (one
+        # job, several connections): past the pool, connections are opened and closed per use, each a login.
+        connections = concurrency + CONTACTS_AT_ONCE
+        db = Database.connect(urls.app, pool_size=connections, pre_ping=False)
+        await db.warm(connections)
         open_queue(settings, db)
         queue = build_app(urls.app)
         try:

@@ -107,9 +107,7 @@ class StoredEvent:
 
 
 # Built once: every event is read and marked, and building a statement cost more than running it.
-_GET = text(
-    "SELECT id, source, external_id, channel_id, payload, handled_at FROM webhook_events WHERE id = :id"
-).columns(
+_STORED_COLUMNS = (
     WebhookEvent.id,
     WebhookEvent.source,
     WebhookEvent.external_id,
@@ -117,6 +115,9 @@ _GET = text(
     WebhookEvent.payload,
     WebhookEvent.handled_at,
 )
+_GET = text(
+    "SELECT id, source, external_id, channel_id, payload, handled_at FROM webhook_events WHERE id = :id"
+).columns(*_STORED_COLUMNS)
 _MARK_HANDLED = text("UPDATE webhook_events SET handled_at = :at, error = NULL, attempts = attempts + 1 WHERE id = :id")
 
 
@@ -144,17 +145,7 @@ _WAITING = text(
     "SELECT id, source, external_id, channel_id, payload, handled_at, lock, attempts, retry_at FROM webhook_events"
     " WHERE channel_id = :channel AND handled_at IS NULL AND batched AND id > :after"
     " AND (error IS NULL OR retry_at IS NOT NULL) ORDER BY id LIMIT :limit"
-).columns(
-    WebhookEvent.id,
-    WebhookEvent.source,
-    WebhookEvent.external_id,
-    WebhookEvent.channel_id,
-    WebhookEvent.payload,
-    WebhookEvent.handled_at,
-    WebhookEvent.lock,
-    WebhookEvent.attempts,
-    WebhookEvent.retry_at,
-)
+).columns(*_STORED_COLUMNS, WebhookEvent.lock, WebhookEvent.attempts, WebhookEvent.retry_at)
 _MARK_MANY_HANDLED = text(
     "UPDATE webhook_events SET handled_at = :at, error = NULL, retry_at = NULL, attempts = attempts + 1"
     " WHERE id = ANY(CAST(:ids AS bigint[]))"

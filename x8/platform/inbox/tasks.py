@@ -149,7 +149,12 @@ async def _handle_events(ctx: WorkerContext, events: list[WaitingEvent], held: d
     contacts: dict[str, list[WaitingEvent]] = {}
     for waiting in events:  # oldest first, so each contact's list is in order
         contacts.setdefault(key(waiting), []).append(waiting)
-    await asyncio.gather(*(contact(lock, own) for lock, own in contacts.items()))
+    # Every contact finishes before a failure (the database away while recording one) fails the page: none is
+    # left running beside the batch that is queued next.
+    outcomes = await asyncio.gather(*(contact(lock, own) for lock, own in contacts.items()), return_exceptions=True)
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
     return handled
 
 
@@ -214,8 +219,8 @@ async def prune_events(timestamp: int) -> None:
 @blueprint.periodic(cron="*/10 * * * *")
 @blueprint.task(name="queue_waiting_events", queueing_lock="queue_waiting_events", pass_context=False)
 async def queue_waiting_events(timestamp: int) -> None:
-    """Every ten minutes: a channel with batched events due and no batch job waiting gets one (its last batch
-    could not queue the next while the database was away, say)."""
+    """Every ten minutes: a channel with batched events due and no batch job waiting or running gets one (its last
+    batch could not queue the next while the database was away, say)."""
     manager = handle_channel_events.configure().job_manager
     queued = await manager.connector.execute_query_all_async(
         repository.QUEUE_WAITING_CHANNELS, queue=handle_channel_events.queue, batch_task=handle_channel_events.name
