@@ -12,12 +12,14 @@ from typing import Any
 
 import psycopg
 import pytest
+from psycopg.types.json import Jsonb
 
 from tests.conftest import sql
 from tests.conversations.helpers import run_jobs
 from x8.kit.db import Database
 from x8.kit.jobs import open_queue
 from x8.platform.conversations import tasks as conversation_tasks
+from x8.platform.inbox import repository as inbox_repository
 from x8.platform.inbox import tasks as inbox_tasks
 from x8.platform.inbox.handlers import HANDLERS, NotHandledYet
 from x8.platform.inbox.repository import IncomingEvent
@@ -256,6 +258,31 @@ async def test_the_sweep_queues_a_channel_left_with_events_waiting_and_no_job(
     assert sorted(handled) == [("a", 0), ("a", 1)]
 
 
+async def test_a_batch_reads_once_the_stores_in_flight_have_committed(
+    owner_url: str, app_url: str, queue: None, handled: list[tuple[str, int]]
+) -> None:
+    """A store that found the channel's batch job waiting queues none; were that job fetched and to read before the
+    store committed, the event would wait for a later one. The store holds the channel's barrier till it commits,
+    and the batch passes it before reading."""
+    [channel] = _channels(owner_url, 1)
+    await inbox_tasks.store(_event(channel, "a", 0))
+    with psycopg.connect(owner_url) as in_flight:
+        in_flight.execute(
+            "SELECT pg_advisory_xact_lock_shared(hashtextextended('x8-events:' || %s, 0))", (str(channel),)
+        )
+        in_flight.execute(
+            "INSERT INTO webhook_events (source, external_id, channel_id, payload, lock, batched)"
+            " VALUES ('test', %s, %s, %s, %s, true)",
+            (f"{channel}:1", channel, Jsonb({"contact": "a", "n": 1}), f"ingest:{channel}:a"),
+        )
+        worker = asyncio.create_task(run_jobs(app_url))
+        await asyncio.sleep(1.0)
+        assert not worker.done() and handled == []  # the batch waits at the barrier
+        in_flight.commit()
+    await asyncio.wait_for(worker, timeout=30)
+    assert handled == [("a", 0), ("a", 1)]
+
+
 async def test_a_batch_that_fails_as_a_whole_is_queued_again(
     owner_url: str, app_url: str, queue: None, handled: list[tuple[str, int]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -266,7 +293,7 @@ async def test_a_batch_that_fails_as_a_whole_is_queued_again(
         raise OSError("connection refused")
 
     with monkeypatch.context() as patched:
-        patched.setattr(inbox_tasks.repository, "waiting", database_away)
+        patched.setattr(inbox_repository, "waiting", database_away)
         await run_jobs(app_url)
     assert handled == []
     [(task, delay)] = sql(

@@ -35,6 +35,9 @@ class IncomingEvent:
 # its own transaction. An event of its own gets a job of its own (procrastinate's defer function); a batched one
 # queues its channel's batch job unless one waits already (the insert's conflict on procrastinate's unique index
 # of waiting jobs' queueing locks: a job already running took what it read, and the waiting one takes the rest).
+# A statement that found the batch job waiting holds the channel's store barrier (a shared advisory lock) until it
+# commits, and a batch job takes the barrier (``pass_store_barrier``) before it reads: were the waiting job fetched
+# and to read between this statement's look and its commit, the event would otherwise wait for a later one.
 STORE_AND_QUEUE: LiteralString = """
 WITH incoming AS (
     SELECT * FROM jsonb_to_recordset(CAST(%(events)s AS jsonb))
@@ -61,9 +64,12 @@ WITH incoming AS (
     )) AS ids
 ), batches AS (
     INSERT INTO procrastinate_jobs (queue_name, task_name, priority, lock, queueing_lock, args)
-    SELECT DISTINCT %(queue)s, %(batch_task)s, 0, 'events:' || channel_id, 'events:' || channel_id,
-           jsonb_build_object('channel_id', channel_id)
-    FROM first WHERE first.batched
+    SELECT %(queue)s, %(batch_task)s, 0, 'events:' || channels.channel_id, 'events:' || channels.channel_id,
+           jsonb_build_object('channel_id', channels.channel_id)
+    FROM (SELECT DISTINCT channel_id FROM first WHERE first.batched) channels
+    CROSS JOIN LATERAL (
+        SELECT pg_advisory_xact_lock_shared(hashtextextended('x8-events:' || channels.channel_id, 0))
+    ) store_barrier
     ON CONFLICT (queueing_lock) WHERE status = 'todo' DO NOTHING
     RETURNING id
 )
@@ -153,6 +159,15 @@ _MARK_MANY_HANDLED = text(
 _MARK_TO_RETRY = text(
     "UPDATE webhook_events SET error = :error, retry_at = :retry_at, attempts = attempts + 1 WHERE id = :id"
 )
+
+
+_PASS_STORE_BARRIER = text("SELECT pg_advisory_xact_lock(hashtextextended('x8-events:' || CAST(:channel AS text), 0))")
+
+
+async def pass_store_barrier(connection: AsyncConnection, channel_id: uuid.UUID) -> None:
+    """Wait until every store of the channel's events in flight has committed (on an autocommit connection: the
+    lock is held only for this statement), so the read that follows sees their events."""
+    await connection.execute(_PASS_STORE_BARRIER, {"channel": str(channel_id)})
 
 
 async def waiting(connection: AsyncConnection, channel_id: uuid.UUID, *, after: int, limit: int) -> list[WaitingEvent]:

@@ -93,6 +93,8 @@ async def _handle_channel(ctx: WorkerContext, channel_id: uuid.UUID, held: dict[
     after = 0
     while True:
         async with ctx.db.autocommit_connection() as connection:
+            if after == 0:
+                await repository.pass_store_barrier(connection, channel_id)
             events = await repository.waiting(connection, channel_id, after=after, limit=BATCH_SIZE)
         handled = await _handle_events(ctx, events, held)
         if handled:
