@@ -47,6 +47,7 @@ from x8.platform.companies.endpoints import router as companies_router
 from x8.platform.conversations.endpoints import router as conversations_router
 from x8.platform.conversations.live import InboxBroker
 from x8.platform.deletion.endpoints import router as deletion_router
+from x8.platform.inbox.tasks import CONTACTS_AT_ONCE
 from x8.platform.installation.endpoints import router as installation_router
 from x8.platform.knowledge_base.endpoints import router as kb_router
 from x8.platform.mail.endpoints import router as mailbox_router
@@ -77,7 +78,9 @@ FRONTEND_DIST = Path(__file__).resolve().parent.parent / "frontend" / "dist"
 def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = False) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        db = Database.connect(urls.app)
+        # With the worker inside, a connection for each of its jobs and for each contact a channel's batch of events
+        # handles side by side (as ``x8 worker`` sizes its pool).
+        db = Database.connect(urls.app, pool_size=max(10, settings.worker_concurrency + CONTACTS_AT_ONCE))
         app.state.db = db
         async with db.sessions() as session:
             await check_keys(session, vault_keys(settings))  # a wrong X8_VAULT_KEY stops the start here
