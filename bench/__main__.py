@@ -37,7 +37,8 @@ def _among(populated: populate.Populated) -> str:
 
 def main() -> int:
     """Every benchmark; ``python -m bench payments`` (or ``booking``, ``conversations``, ``vault``, ``metrics``,
-    ``deletion``, ``n8n``, ``peer``, ``statements``) runs only that one; ``python -m bench kb`` runs the KB
+    ``deletion``, ``n8n``, ``peer``, ``statements``, ``native``: the n8n benchmark's native throughput run alone)
+    runs only that one; ``python -m bench kb`` runs the KB
     benchmarks among 1,000 populated tenants (without the tenancy figures), and ``python -m bench kb conversations``
     the reply benchmarks after them, with the run answered by the 100k-row company."""
     logging.basicConfig(level=logging.WARNING)
@@ -58,6 +59,8 @@ def main() -> int:
     }
     if only == ["statements"]:
         _print(statements.run(owner_url, admin_url))
+    elif only == ["native"]:
+        _print(n8n.run_native(owner_url))
     elif len(only) == 1 and only[0] in alone:
         _print(alone[only[0]].run(owner_url))
     elif only in (["kb"], ["kb", "conversations"]):
@@ -69,7 +72,8 @@ def main() -> int:
         if "conversations" in only:
             _print(conversations.run(owner_url, big_shop=shop))
     elif only:
-        print(f"unknown benchmark {' '.join(only)!r}: one of kb, kb conversations, statements, {', '.join(alone)}")
+        choices = ", ".join(["kb", "kb conversations", "statements", "native", *alone])
+        print(f"unknown benchmark {' '.join(only)!r}: one of {choices}")
         return 2
     else:
         _print(tenancy.run(owner_url))

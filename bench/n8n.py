@@ -319,3 +319,36 @@ def run(owner_url: str) -> list[str]:
         f" {n8n_rate.cpu()})  ratio {ratio:4.1f}x"
         f"  (target native >= {BAR}x){'  OK' if met else '  MISSED'}",
     ]
+
+
+NATIVE_RUNS = 3
+
+
+def run_native(owner_url: str) -> list[str]:
+    """The native engine's throughput run of `run` alone: one tenant, the same server and load, no n8n started,
+    NATIVE_RUNS times on one server. Beside `run`'s native figure it shows what the n8n benchmark's other tenants
+    and the running n8n cost the native run (`python -m bench native`)."""
+    fake = FakeTelegram()
+    fake.add_bot(_token(0))
+    with (
+        serve_in_thread(telegram_app(fake)) as telegram_url,
+        _x8(owner_url, {"TELEGRAM_API_URL": telegram_url}) as server,
+        httpx.Client(base_url=server.base, timeout=60) as api,
+    ):
+        auth = _business(api, "n8n-bench-native-alone@example.com")
+        channel = _connect(api, auth, _token(0))
+        api.put(
+            f"/api/v1/companies/{auth['company_id']}/assistant",
+            headers={"Authorization": auth["Authorization"]},
+            json={"buffer_seconds": conversations.BUFFER_SECONDS},
+        ).raise_for_status()
+        postgres = conversations._postmaster(owner_url)
+        runs = [
+            # n8n's process: none (-1 roots no process tree, so its CPU counts nothing)
+            _throughput(server, fake, (channel, _token(0)), NATIVE_RATE, 7_000_000 + index * 100_000, postgres, -1)
+            for index in range(NATIVE_RUNS)
+        ]
+    return [
+        f"native engine alone (no n8n), the same throughput run {NATIVE_RUNS} times: "
+        + "; ".join(f"{run.line()}, {run.cpu()})" for run in runs)
+    ]
