@@ -234,9 +234,13 @@ def test_pool_workers_die_with_a_killed_runner(
         time.sleep(0.05)
     process.send_signal(signal.SIGKILL)
     process.wait()
+    # What the ledger says once the runner is dead (a worker may have finished a tenant and taken the next between
+    # the look above and the kill, while its runner still lived): from then on nothing may change.
+    ledger = "SELECT status, count(*) FROM tenant_migration_ledger GROUP BY status ORDER BY status"
+    at_kill = sql(owner_url, ledger)
     time.sleep(1.5)  # long enough for an orphan to finish its tenant and start the next
-    assert sql(owner_url, "SELECT count(*) FROM tenant_migration_ledger WHERE status = 'running'") == [(2,)]
-    assert sql(owner_url, "SELECT count(*) FROM tenant_migration_ledger WHERE status = 'done'") == [(0,)]
+    assert sql(owner_url, ledger) == at_kill
+    assert dict(at_kill).get("running", 0) >= 1  # killed mid-tenant: left running, for the next run to take up
 
 
 def test_cli_list_and_progress(owner_url: str, extra_track: str, make_tenants: Callable[[int], list[str]]) -> None:
