@@ -10,7 +10,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -158,12 +158,15 @@ def worker(concurrency: int, processes: int) -> None:
     os.environ["DATABASE_APP_URL"] = urls.app
     spawn = multiprocessing.get_context("spawn")
     children = [spawn.Process(target=_work_apart, args=(urls, concurrency)) for _ in range(processes)]
+    stopping = _stop_children_on_signal(children)  # before the starts: a signal meanwhile must not orphan a child
     for child in children:
-        child.start()
-    stop = _stop_children_on_signal(children)
+        if not stopping():
+            child.start()
+    stopping()  # tells a child whose start a signal interrupted
     for child in children:
-        child.join()
-    if not stop.is_set() and any(child.exitcode for child in children):
+        if child.pid is not None:
+            child.join()
+    if not stopping() and any(child.exitcode for child in children):
         sys.exit(1)
 
 
@@ -186,24 +189,36 @@ def _check_vault_keys(settings: Settings, urls: runtime.DatabaseUrls) -> None:
         raise click.ClickException(str(exc)) from exc
 
 
-def _stop_children_on_signal(children: Sequence[multiprocessing.process.BaseProcess]) -> threading.Event:
-    """SIGTERM or SIGINT to the parent stops every worker process gracefully (each finishes its running jobs)."""
+def _stop_children_on_signal(children: Sequence[multiprocessing.process.BaseProcess]) -> Callable[[], bool]:
+    """SIGTERM or SIGINT to the parent stops every worker process gracefully (each finishes its running jobs).
+    Returns ``stopping()``; call it once every child is started, so one started while a signal was heard is told
+    too. Each child hears one SIGTERM: a second would stop it at once."""
     stopping = threading.Event()
+    told: set[int] = set()
+
+    def tell_children() -> None:
+        for child in children:
+            if child.pid is not None and child.pid not in told and child.is_alive():
+                told.add(child.pid)
+                os.kill(child.pid, signal.SIGTERM)
 
     def forward(signum: int, _frame: object) -> None:
         stopping.set()
-        for child in children:
-            if child.pid is not None and child.is_alive():
-                os.kill(child.pid, signal.SIGTERM)
+        tell_children()
+
+    def stopping_now() -> bool:
+        if stopping.is_set():
+            tell_children()
+        return stopping.is_set()
 
     signal.signal(signal.SIGTERM, forward)
     signal.signal(signal.SIGINT, forward)
-    return stopping
+    return stopping_now
 
 
 def _work_apart(urls: runtime.DatabaseUrls, concurrency: int) -> None:
     """A worker process the parent stops: out of the terminal's process group, so a Ctrl-C reaches the parent only
-    and each worker hears one SIGTERM (procrastinate takes a second signal as a hard stop)."""
+    and each worker hears one SIGTERM (a second signal is a hard stop)."""
     os.setpgrp()
     _configure_logging()  # a spawned process starts afresh
     _work(urls, concurrency)

@@ -90,20 +90,20 @@ def create_app(settings: Settings, urls: DatabaseUrls, *, run_worker: bool = Fal
         app.state.owner_db = Database.connect(urls.owner, pool_size=2)
         open_queue(settings, db)
         worker: asyncio.Task[None] | None = None
+        stop_worker = asyncio.Event()  # uvicorn hears the signals; its shutdown stops the worker gracefully
         queue = build_app(urls.app)
         async with queue.open_async():
             app.state.queue = queue
             if run_worker:
                 worker = asyncio.create_task(
-                    jobs.run_worker(queue, concurrency=settings.worker_concurrency, install_signal_handlers=False)
+                    jobs.run_worker(queue, concurrency=settings.worker_concurrency, stop=stop_worker)
                 )
             try:
                 yield
             finally:
                 if worker is not None:
-                    worker.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await worker
+                    stop_worker.set()
+                    await worker
                 await db.dispose()
                 await app.state.request_db.dispose()
                 await app.state.inbox_broker.close()

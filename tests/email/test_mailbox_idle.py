@@ -17,8 +17,9 @@ from tests.conftest import bearer, sql
 from tests.conversations.helpers import run_jobs, shop_with_catalogue
 from tests.email.mail_servers import PASSWORD, SHOP, ImapServer, SmtpInbox, imap_server
 from tests.email.test_mailbox import CONNECT, customer_mail, form, stored
-from x8.kit.jobs import context
+from x8.kit.jobs import context, run_worker
 from x8.platform.channels import email_idle, email_tasks
+from x8.worker import build_app
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], seconds: float, what: str) -> float:
@@ -219,18 +220,24 @@ async def test_an_idle_mailbox_is_polled_only_as_a_safety_net(
 
 
 async def test_the_listener_runs_only_beside_a_long_lived_worker(client: httpx.AsyncClient, app_url: str) -> None:
-    seen: list[tuple[bool, bool]] = []
+    def listeners() -> list[asyncio.Task[object]]:
+        return [t for t in asyncio.all_tasks() if t.get_name() == "imap-idle"]
 
-    class Queue:
-        async def run_worker_async(self, **options: object) -> None:
-            await asyncio.sleep(0.1)
-            running = [t for t in asyncio.all_tasks() if t.get_name() == "imap-idle"]
-            seen.append((bool(options.get("wait", True)), bool(running)))
+    queue = build_app(app_url)  # as `x8 serve` and `x8 worker` build it: the listener hooked in
+    async with queue.open_async():
+        drain = asyncio.create_task(queue.run_worker_async(wait=False, install_signal_handlers=False))
+        seen_beside_drain = False
+        while not drain.done():  # a drain of what is due (tests, one-off runs): no listener
+            seen_beside_drain = seen_beside_drain or bool(listeners())
+            await asyncio.sleep(0)
+        await drain
+        assert not seen_beside_drain
 
-    queue = Queue()
-    email_idle.listen_beside_worker(queue, app_url)  # type: ignore[arg-type]
-    await queue.run_worker_async(wait=False)  # a drain of what is due (tests, one-off runs): no listener
-    await queue.run_worker_async()  # `x8 worker`, `x8 serve`: a listener for as long as the worker runs
-    assert seen == [(False, False), (True, True)]
-    await asyncio.sleep(0)
-    assert not [t for t in asyncio.all_tasks() if t.get_name() == "imap-idle"]  # stopped with the worker
+        stop = asyncio.Event()
+        worker = asyncio.create_task(run_worker(queue, concurrency=1, stop=stop))  # `x8 worker`, `x8 serve`
+        await asyncio.sleep(0.1)
+        assert listeners()  # a listener for as long as the worker runs
+        stop.set()
+        await worker
+        await asyncio.sleep(0)
+        assert not listeners()  # stopped with the worker

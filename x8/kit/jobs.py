@@ -12,14 +12,18 @@ import contextlib
 import datetime
 import json
 import logging
+import signal
 import time
 import weakref
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
 import procrastinate
+import procrastinate.worker
 import psycopg
 import psycopg_pool
+from procrastinate.app import WorkerOptions
 from procrastinate.jobs import Status
 
 from x8.kit import job_alarm
@@ -174,18 +178,75 @@ async def _keep_recovering(queue: procrastinate.App) -> None:
         await asyncio.sleep(RECOVERY_CHECK_SECONDS)
 
 
-async def run_worker(queue: procrastinate.App, *, concurrency: int, install_signal_handlers: bool = True) -> None:
-    """Run a worker on ``queue`` with fast heartbeats, recovering dead workers' jobs beside it."""
-    recovery = asyncio.create_task(_keep_recovering(queue))
+BesideWorker = Callable[[], Coroutine[Any, Any, None]]
+_beside_worker: weakref.WeakKeyDictionary[procrastinate.App, list[tuple[str, BesideWorker]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def run_beside_worker(queue: procrastinate.App, name: str, start: BesideWorker) -> None:
+    """Run ``start()`` as a task named ``name`` for as long as each long-lived worker of ``queue`` (``run_worker``)
+    runs. A drain of what is due (``queue.run_worker_async(wait=False)``: tests, one-off runs) runs none."""
+    _beside_worker.setdefault(queue, []).append((name, start))
+
+
+async def run_worker(queue: procrastinate.App, *, concurrency: int, stop: asyncio.Event | None = None) -> None:
+    """Run a worker on ``queue`` with fast heartbeats, recovering dead workers' jobs beside it, until ``stop`` is set
+    or, without ``stop``, the first SIGTERM or SIGINT (a second one stops the process at once).
+
+    The worker is built here rather than by ``queue.run_worker_async``, whose signal handlers go in only after the
+    worker has registered itself: a SIGTERM in between killed the process and left its row in
+    ``procrastinate_workers``. Here the handlers are in before the worker starts, and a stop asked for at any moment
+    is kept: ``Worker.run`` clears its stop flag before its first await, and the task that calls ``Worker.stop``
+    runs only at an await, so after that."""
+    queue.perform_import_paths()  # type: ignore[no-untyped-call]
+    options: WorkerOptions = {
+        **queue.worker_defaults,
+        "concurrency": concurrency,
+        "fetch_job_polling_interval": WORKER_POLLING_SECONDS,
+        "update_heartbeat_interval": HEARTBEAT_SECONDS,
+        "stalled_worker_timeout": STALLED_AFTER_SECONDS,
+        "install_signal_handlers": False,
+    }
+    worker = procrastinate.worker.Worker(app=queue, **options)
+    loop = asyncio.get_running_loop()
+    on_signals = stop is None
+    stop = stop or asyncio.Event()
+    if on_signals:
+        _stop_on_signals(loop, stop)
+    helpers = [asyncio.create_task(start(), name=name) for name, start in _beside_worker.get(queue, [])]
+    helpers.append(asyncio.create_task(_keep_recovering(queue)))
+    helpers.append(asyncio.create_task(_stop_when_set(stop, worker)))
     try:
-        await queue.run_worker_async(
-            concurrency=concurrency,
-            fetch_job_polling_interval=WORKER_POLLING_SECONDS,
-            update_heartbeat_interval=HEARTBEAT_SECONDS,
-            stalled_worker_timeout=STALLED_AFTER_SECONDS,
-            install_signal_handlers=install_signal_handlers,
-        )
+        if not stop.is_set():
+            await worker.run()  # type: ignore[no-untyped-call]
     finally:
-        recovery.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await recovery
+        if on_signals:
+            _stop_hearing_signals(loop)
+        for helper in helpers:
+            helper.cancel()
+        for helper in helpers:
+            with contextlib.suppress(asyncio.CancelledError):
+                await helper
+
+
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+def _stop_on_signals(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
+    def first_signal() -> None:
+        _stop_hearing_signals(loop)  # the default action again: a second signal ends the process
+        stop.set()
+
+    for signum in _STOP_SIGNALS:
+        loop.add_signal_handler(signum, first_signal)
+
+
+def _stop_hearing_signals(loop: asyncio.AbstractEventLoop) -> None:
+    for signum in _STOP_SIGNALS:
+        loop.remove_signal_handler(signum)
+
+
+async def _stop_when_set(stop: asyncio.Event, worker: procrastinate.worker.Worker) -> None:
+    await stop.wait()
+    worker.stop()  # type: ignore[no-untyped-call]  # a graceful stop: running jobs finish, then the worker unregisters

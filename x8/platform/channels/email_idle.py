@@ -33,7 +33,7 @@ from x8.channel_adapters.base import ChannelStatus
 from x8.channel_adapters.email import MAILBOX, mailbox_account
 from x8.integrations.mailbox import idle
 from x8.integrations.mailbox.account import MailboxAccount, MailboxError
-from x8.kit.jobs import WorkerContext, context
+from x8.kit.jobs import WorkerContext, context, run_beside_worker
 from x8.platform.channels.cache import load_channel
 from x8.platform.channels.email_tasks import schedule_sync
 from x8.platform.channels.models import Channel
@@ -51,21 +51,7 @@ _LEADER_LOCK: Final = "SELECT pg_try_advisory_lock(hashtextextended('x8:email-id
 def listen_beside_worker(queue: procrastinate.App, app_url: str) -> None:
     """Run an ``IdleListener`` for as long as each long-lived worker of ``queue`` runs. A worker that only drains
     what is due (``wait=False``: tests, one-off runs) listens to nothing."""
-    run_worker = queue.run_worker_async
-
-    async def run_with_listener(**options: Any) -> None:
-        if not options.get("wait", True):
-            await run_worker(**options)
-            return
-        listener = asyncio.create_task(IdleListener(context(), app_url).run(), name="imap-idle")
-        try:
-            await run_worker(**options)
-        finally:
-            listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await listener
-
-    queue.run_worker_async = run_with_listener  # type: ignore[method-assign]
+    run_beside_worker(queue, "imap-idle", lambda: IdleListener(context(), app_url).run())
 
 
 def fingerprint(channel: Channel) -> str:
