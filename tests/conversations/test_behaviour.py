@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import time
+import uuid
+from types import SimpleNamespace
 
 import httpx
+import pytest
 
 from tests.conftest import bearer
 from tests.conversations.helpers import bot_replies, connect_web, history, run_jobs, say, shop_with_catalogue
+from x8.kit import ttl_cache
+from x8.kit.db import Database
+from x8.platform.assistant import endpoints as assistant_endpoints
+from x8.platform.conversations.service import _PROFILES, buffer_seconds_for
+from x8.settings import Settings
 
 
 async def test_versions_are_kept(client: httpx.AsyncClient) -> None:
@@ -123,3 +132,28 @@ async def test_a_company_sets_its_own_buffer_window(client: httpx.AsyncClient, a
     await run_jobs(app_url)
     [reply] = bot_replies(await history(client, tokens, first["conversation_id"]))
     assert "Sourdough bread" in reply["body"]
+
+
+async def test_a_changed_window_reaches_every_process_within_two_seconds(
+    client: httpx.AsyncClient, app_url: str, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ingest reads the window from the profile turns read: the process that saved it at once, any other (the
+    worker, another API process) within the profile's two seconds, not half a minute later (a window switched on
+    meanwhile would still send each message down the no-window path: a job more per message)."""
+    tokens, company = await shop_with_catalogue(client)
+    company_id = uuid.UUID(company["id"])
+    url = f"/api/v1/companies/{company['id']}/assistant"
+    db = Database.connect(app_url, pool_size=1)
+    try:
+        assert (await client.put(url, headers=bearer(tokens), json={"buffer_seconds": 0})).status_code == 200
+        assert await buffer_seconds_for(db, settings, company_id) == 0
+        assert (await client.put(url, headers=bearer(tokens), json={"buffer_seconds": 4})).status_code == 200
+        assert await buffer_seconds_for(db, settings, company_id) == 4  # saved here: forgotten here
+        monkeypatch.setattr(assistant_endpoints, "forget_company_profile", lambda _company: None)  # as elsewhere
+        assert (await client.put(url, headers=bearer(tokens), json={"buffer_seconds": 6})).status_code == 200
+        assert await buffer_seconds_for(db, settings, company_id) == 4  # another process's copy, for now
+        later = time.monotonic() + _PROFILES.seconds + 0.1
+        monkeypatch.setattr(ttl_cache, "time", SimpleNamespace(monotonic=lambda: later))  # the cache's clock only
+        assert await buffer_seconds_for(db, settings, company_id) == 6
+    finally:
+        await db.dispose()

@@ -207,20 +207,14 @@ def buffer_of(profile: CompanyProfile, settings: Settings) -> float:
     return float(own) if own is not None else settings.buffer_seconds
 
 
-_BUFFERS: TtlCache[uuid.UUID, float] = TtlCache(seconds=30.0)
-
-
 async def buffer_seconds_for(db: Database, settings: Settings, company_id: uuid.UUID) -> float:
-    """For ingest, which runs hot: the company's window, remembered for half a minute. A stale value only
-    shifts when the turn job first looks; the job itself always uses the current setting."""
-
-    async def load() -> float:
-        async with db.sessions() as session:
-            behaviour = await behaviour_set(session, company_id)
-        own = behaviour.company.buffer_seconds
-        return float(own) if own is not None else settings.buffer_seconds
-
-    return await _BUFFERS.get_or_load(company_id, load)
+    """For ingest, which runs hot: the company's window, from the profile its turns read (``cached_company_profile``,
+    at most two seconds old). A company gone meanwhile gets the default (its turn finds nothing to answer)."""
+    try:
+        profile, _ = await cached_company_profile(db, company_id)
+    except LookupError:
+        return settings.buffer_seconds
+    return buffer_of(profile, settings)
 
 
 async def notify_handover(db: Database, settings: Settings, company_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
