@@ -29,8 +29,13 @@ async def owner_db(owner_url: str) -> AsyncIterator[Database]:
 @pytest.fixture
 def new_tenant(owner_db: Database) -> Callable[[], Awaitable[uuid.UUID]]:
     async def make() -> uuid.UUID:
-        tenant = uuid.uuid4()
+        """A company (with its owner) and its tenant, as the product makes them."""
+        tenant, owner = uuid.uuid4(), uuid.uuid4()
+        names = TenantNames(tenant)
+        row = {"id": tenant, "company_id": f"C{tenant.hex[:8]}", "owner": owner, "schema": names.schema}
         async with owner_db.engine.begin() as connection:
+            await connection.execute(INSERT_OWNER, {"id": owner, "email": f"{owner}@example.com"})
+            await connection.execute(INSERT_COMPANY, row)
             await provision_tenant(connection, tenant, app_role="x8_app")
         return tenant
 

@@ -93,6 +93,32 @@ async def test_tenant_code_cannot_reach_the_control_plane(app_db: Database, new_
             await ts.execute(text("SELECT email FROM public.users"))
 
 
+REGISTER = text("INSERT INTO public.conversation_refs (conversation_id, company_id) VALUES (:id, :company)")
+
+
+async def test_a_tenant_registers_only_its_own_conversations_and_reads_none(
+    app_db: Database, new_tenant: NewTenant
+) -> None:
+    """The one control-plane write a tenant's role may make (migration 0027): a ref naming its own company."""
+    a, b = await new_tenant(), await new_tenant()
+    async with tenant_session(app_db, a) as ts:
+        await ts.execute(REGISTER, {"id": uuid.uuid4(), "company": a})
+    with pytest.raises(ProgrammingError, match="row-level security"):
+        async with tenant_session(app_db, a) as ts:
+            await ts.execute(REGISTER, {"id": uuid.uuid4(), "company": b})
+    for statement in (
+        "SELECT company_id FROM public.conversation_refs",
+        f"UPDATE public.conversation_refs SET company_id = '{a}'",
+        "DELETE FROM public.conversation_refs",
+    ):
+        with pytest.raises(ProgrammingError, match="permission denied"):
+            async with tenant_session(app_db, b) as ts:
+                await ts.execute(text(statement))
+    async with app_db.sessions() as session:  # the runtime role, as the API resolves a conversation: all of them
+        refs = (await session.execute(text("SELECT company_id FROM conversation_refs"))).scalars().all()
+    assert [uuid.UUID(str(company)) for company in refs] == [a]
+
+
 STATE = "SELECT current_user, current_setting('search_path'), current_setting('app.tenant_id', true)"
 
 

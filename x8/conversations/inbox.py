@@ -34,9 +34,11 @@ SELECT conv.id FROM conversations conv JOIN contacts c ON c.id = conv.contact_id
 WHERE c.channel = :platform AND c.external_id = :external AND conv.channel_id = :channel
 """
 _FIND = text(_FIND_SQL)
-# A new contact and its conversation on the channel in one round trip. The conversation's id is ours, or that of
-# one already there; NULL when a concurrent first message created it after this statement's snapshot was taken
-# (the caller then looks it up in a statement of its own, which sees it).
+# A new contact and its conversation on the channel in one round trip, the conversation registered on the control
+# plane (``conversation_refs``, where ``/api/v1/conversations/{id}`` finds its company) as it is created: the
+# tenant's role may insert its own company's refs there and nothing else (control-plane migration 0027). The
+# conversation's id is ours, or that of one already there; NULL when a concurrent first message created it after
+# this statement's snapshot was taken (the caller then looks it up in a statement of its own, which sees it).
 _REGISTER_CONTACT = text("""
 WITH contact AS (
     INSERT INTO contacts (channel, external_id, display_name, language)
@@ -49,6 +51,8 @@ WITH contact AS (
     SELECT :id, contact.id, :platform, :channel FROM contact
     ON CONFLICT (contact_id, channel_id) DO NOTHING
     RETURNING id
+), registered AS (
+    INSERT INTO public.conversation_refs (conversation_id, company_id) SELECT id, CAST(:tenant AS uuid) FROM created
 )
 SELECT coalesce(
     (SELECT id FROM created),
@@ -100,7 +104,7 @@ async def store_inbound(
     """Store one inbound message. Safe to call again with the same message: the second call stores nothing.
 
     Give ``conversation_id`` when the contact's conversation on this channel is known; otherwise
-    ``new_conversation_id`` is used to create it (the caller has registered it on the control plane). A message the
+    ``new_conversation_id`` is used to create it, registered on the control plane in the same statement. A message the
     business wrote from its own phone is stored as the owner's outbound message and pauses the bot for
     ``pause_minutes`` (R-M5)."""
     if conversation_id is None:
@@ -174,7 +178,13 @@ async def _conversation(
 ) -> uuid.UUID:
     found = await ts.scalar(
         _REGISTER_CONTACT,
-        {**params, "id": wanted_id, "name": message.display_name[:255], "language": message.language_hint},
+        {
+            **params,
+            "id": wanted_id,
+            "name": message.display_name[:255],
+            "language": message.language_hint,
+            "tenant": str(ts.tenant_id),
+        },
     )
     if found is None:  # a concurrent first message made it meanwhile
         found = await ts.scalar(_FIND, params)

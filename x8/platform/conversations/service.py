@@ -35,28 +35,24 @@ log = logging.getLogger(__name__)
 
 
 async def receive(db: Database, channel: Channel, message: InboundMessage, *, pause_minutes: int) -> inbox.Received:
-    """Store an inbound message in the channel's company. The first message of a new contact registers the
-    conversation on the control plane first, so ``/api/v1/conversations/{id}`` can find it."""
+    """Store an inbound message in the channel's company, in one tenant transaction. The first message of a new
+    contact creates its conversation, registered on the control plane as it is created (so
+    ``/api/v1/conversations/{id}`` finds it once the message is there)."""
     async with tenant_session(db, channel.company_id) as ts:
         if not message.from_owner:  # the common case: found and stored in one statement
             stored = await inbox.store_from_known_contact(ts, channel, message)
             if stored is not None:
                 return stored
+            existing = None
         else:
             existing = await inbox.find_conversation(ts, channel, message.external_id)
-            if existing is not None:
-                return await inbox.store_inbound(
-                    ts, channel, message, conversation_id=existing, pause_minutes=pause_minutes
-                )
-    new_id = uuid.uuid4()
-    async with db.engine.connect() as connection:  # one statement: autocommit
-        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
-        await autocommit.execute(
-            text("INSERT INTO conversation_refs (conversation_id, company_id) VALUES (:id, :company)"),
-            {"id": new_id, "company": channel.company_id},
+        if existing is not None:
+            return await inbox.store_inbound(
+                ts, channel, message, conversation_id=existing, pause_minutes=pause_minutes
+            )
+        return await inbox.store_inbound(
+            ts, channel, message, new_conversation_id=uuid.uuid4(), pause_minutes=pause_minutes
         )
-    async with tenant_session(db, channel.company_id) as ts:
-        return await inbox.store_inbound(ts, channel, message, new_conversation_id=new_id, pause_minutes=pause_minutes)
 
 
 _PROFILES: TtlCache[uuid.UUID, tuple[CompanyProfile, list[uuid.UUID]]] = TtlCache(seconds=2.0)
