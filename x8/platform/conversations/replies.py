@@ -26,7 +26,7 @@ from x8.conversations.assistant.intents import Intent
 from x8.conversations.assistant.language import detect
 from x8.conversations.assistant.llm import MAX_ROUNDS
 from x8.conversations.assistant.retrieval import CompanyProfile, Reply
-from x8.conversations.ports import TurnPorts, tenant_kb_search
+from x8.conversations.ports import SharedSearches, TurnPorts, tenant_kb_search
 from x8.kit.db import Database
 from x8.kit.failing import FailureWindow
 from x8.kit.i18n import msg
@@ -131,17 +131,26 @@ async def run_turn(db: Database, settings: Settings, company_id: uuid.UUID, conv
     return _answered(claimed, reply, recorded)
 
 
-# Turns a batch takes at most, and thinks about at once (each thought's KB searches are transactions of their own).
+# Turns a batch takes at most; with a model, turns thought about at once (each a model call).
 BATCH_TURNS = 50
 THINKING_AT_ONCE = 4
+
+
+def _llm(settings: Settings) -> bool:
+    return bool(settings.openai_base_url and settings.openai_api_key)
 
 
 def batch_size(settings: Settings) -> int:
     """Turns a batch takes. A model's answer takes seconds, and a batch's replies go out together when all are
     recorded: with an LLM a batch is only as large as the turns thought about at once (the next batch is queued
     at once, and another job slot takes it), so no reply waits for others' model calls."""
-    llm = bool(settings.openai_base_url and settings.openai_api_key)
-    return THINKING_AT_ONCE if llm else BATCH_TURNS
+    return THINKING_AT_ONCE if _llm(settings) else BATCH_TURNS
+
+
+def thinking_at_once(settings: Settings) -> int:
+    """Turns thought about side by side. Without a model, the whole batch: their KB searches share one transaction a
+    round (``SharedSearches``), so more at once costs no more connections, and fewer round trips."""
+    return THINKING_AT_ONCE if _llm(settings) else BATCH_TURNS
 
 
 @dataclass(frozen=True)
@@ -191,11 +200,12 @@ async def run_due_turns(
     taken_in = sum(w.consumed for w in due.consumed)
     if taken_in:  # left to a person: they count now (answered turns count when sent or failed)
         await count_turn(db, company_id, turn_messages=taken_in, message_type="TYPE1")
-    thinking = asyncio.Semaphore(THINKING_AT_ONCE)
+    thinking = asyncio.Semaphore(thinking_at_once(settings))
+    searches = SharedSearches(tenant_sessions(db, company_id), kb_ids, language=profile.language)
 
     async def think(claimed: turns.Claim) -> Reply:
         async with thinking:
-            return await _think(db, settings, company_id, claimed, profile, kb_ids)
+            return await _think(db, settings, company_id, claimed, profile, kb_ids, searches)
 
     thoughts = await asyncio.gather(*(think(c) for c in due.claims), return_exceptions=True)
     answered: list[tuple[turns.Claim, Reply, turns.Recorded]] = []
@@ -267,9 +277,11 @@ async def _think(
     claimed: turns.Claim,
     profile: CompanyProfile,
     kb_ids: list[uuid.UUID],
+    searches: SharedSearches | None = None,
 ) -> Reply:
-    """The assistant's reply, with no transaction open: each KB search is a short transaction of its own, and so
-    is an order (its payment link is asked of Stripe between them)."""
+    """The assistant's reply, with no transaction open: each KB search is a short transaction (its own, or one
+    shared with the searches of the batch's other turns, ``searches``), and so is an order (its payment link is
+    asked of Stripe between them)."""
     booking = (
         await booking_chat.answer(db, settings, company_id, claimed.conversation_id, claimed.text, claimed.message_ids)
         if claimed.booking_open  # read in the claim's round trip: most turns have no booking to look up
@@ -281,7 +293,7 @@ async def _think(
     store = history_store(settings)
     history = await recall(store, company_id, claimed.conversation_id) if store else None
     ports = TurnPorts(
-        kb_search=tenant_kb_search(tenant_sessions(db, company_id), kb_ids, language=profile.language),
+        kb_search=tenant_kb_search(tenant_sessions(db, company_id), kb_ids, language=profile.language, shared=searches),
         checkout=conversation_checkout(db, settings, company_id, claimed.conversation_id),
         scheduler=ConversationScheduler(db, settings, company_id, claimed.conversation_id),
     )
