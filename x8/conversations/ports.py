@@ -25,7 +25,8 @@ class TurnPorts:
 
 
 class TenantKbSearch:
-    """KB search for one company (for one turn), a short read-only tenant transaction per call.
+    """KB search for one company (for one turn), a short read-only tenant transaction per call (or per round, shared
+    with the batch's other turns: ``shared``).
 
     Each call reads at least ``FULL_LIMIT`` rows and keeps them for the turn: the assistant asks for a page of
     rows, then for the whole of a category when the page was full, and the page is the longer list's beginning
