@@ -18,6 +18,7 @@ from x8.kit.db import Database
 from x8.platform.billing import repository
 from x8.platform.billing.plans import plan_of_price, price_of
 from x8.platform.billing.repository import SubscriptionState
+from x8.platform.conversations.service import forget_company_profiles
 from x8.platform.users.models import Plan
 from x8.settings import Settings
 
@@ -101,6 +102,7 @@ async def apply_subscription(
         if not await repository.record_subscription(session, business.id, state):
             return False
         await repository.derive_plan_state(session, business, as_of=as_of)
+    forget_company_profiles()  # a canceled plan stops the assistant at once here, not two seconds later
     return True
 
 
@@ -165,6 +167,7 @@ async def apply_invoice(db: Database, invoice: dict[str, Any], *, paid: bool, as
             await repository.mark_paid(session, business, subscription_id)
         else:
             await repository.mark_payment_failed(session, business, subscription_id, as_of=as_of)
+    forget_company_profiles()
     return True
 
 

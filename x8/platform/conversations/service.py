@@ -69,6 +69,12 @@ def forget_company_profile(company_id: uuid.UUID) -> None:
     _PROFILES.forget(company_id)
 
 
+def forget_company_profiles() -> None:
+    """A business's plan changed in this process (whether its assistant may answer): every company's next turn and
+    ingest read their profile fresh. Plan changes are rare; the cache refills one read a company."""
+    _PROFILES.clear()
+
+
 async def company_profile(db: Database, company_id: uuid.UUID) -> tuple[CompanyProfile, list[uuid.UUID]]:
     async with db.sessions() as session:
         company = await session.get(Company, company_id)
