@@ -131,26 +131,18 @@ async def run_turn(db: Database, settings: Settings, company_id: uuid.UUID, conv
     return _answered(claimed, reply, recorded)
 
 
-# Turns a batch takes at most; with a model, turns thought about at once (each a model call).
+# Turns a batch takes at most, all thought about side by side: without a model 50 (their KB searches share one
+# transaction a round, ``SharedSearches``), with one 4 (a model call each).
 BATCH_TURNS = 50
 THINKING_AT_ONCE = 4
-
-
-def _llm(settings: Settings) -> bool:
-    return bool(settings.openai_base_url and settings.openai_api_key)
 
 
 def batch_size(settings: Settings) -> int:
     """Turns a batch takes. A model's answer takes seconds, and a batch's replies go out together when all are
     recorded: with an LLM a batch is only as large as the turns thought about at once (the next batch is queued
     at once, and another job slot takes it), so no reply waits for others' model calls."""
-    return THINKING_AT_ONCE if _llm(settings) else BATCH_TURNS
-
-
-def thinking_at_once(settings: Settings) -> int:
-    """Turns thought about side by side. Without a model, the whole batch: their KB searches share one transaction a
-    round (``SharedSearches``), so more at once costs no more connections, and fewer round trips."""
-    return THINKING_AT_ONCE if _llm(settings) else BATCH_TURNS
+    llm = bool(settings.openai_base_url and settings.openai_api_key)
+    return THINKING_AT_ONCE if llm else BATCH_TURNS
 
 
 @dataclass(frozen=True)
@@ -200,14 +192,11 @@ async def run_due_turns(
     taken_in = sum(w.consumed for w in due.consumed)
     if taken_in:  # left to a person: they count now (answered turns count when sent or failed)
         await count_turn(db, company_id, turn_messages=taken_in, message_type="TYPE1")
-    thinking = asyncio.Semaphore(thinking_at_once(settings))
+    # Every claimed turn thinks side by side (at most ``batch_size``), their searches in shared rounds.
     searches = SharedSearches(tenant_sessions(db, company_id), kb_ids, language=profile.language)
-
-    async def think(claimed: turns.Claim) -> Reply:
-        async with thinking:
-            return await _think(db, settings, company_id, claimed, profile, kb_ids, searches)
-
-    thoughts = await asyncio.gather(*(think(c) for c in due.claims), return_exceptions=True)
+    thoughts = await asyncio.gather(
+        *(_think(db, settings, company_id, c, profile, kb_ids, searches) for c in due.claims), return_exceptions=True
+    )
     answered: list[tuple[turns.Claim, Reply, turns.Recorded]] = []
     async with tenant_session(db, company_id) as ts:
         for claimed, thought in zip(due.claims, thoughts, strict=True):

@@ -39,19 +39,20 @@ async def receive(db: Database, channel: Channel, message: InboundMessage, *, pa
     contact creates its conversation, registered on the control plane as it is created (so
     ``/api/v1/conversations/{id}`` finds it once the message is there)."""
     async with tenant_session(db, channel.company_id) as ts:
-        if not message.from_owner:  # the common case: found and stored in one statement
+        if message.from_owner:
+            existing = await inbox.find_conversation(ts, channel, message.external_id)
+        else:  # the common case: found and stored in one statement
             stored = await inbox.store_from_known_contact(ts, channel, message)
             if stored is not None:
                 return stored
             existing = None
-        else:
-            existing = await inbox.find_conversation(ts, channel, message.external_id)
-        if existing is not None:
-            return await inbox.store_inbound(
-                ts, channel, message, conversation_id=existing, pause_minutes=pause_minutes
-            )
         return await inbox.store_inbound(
-            ts, channel, message, new_conversation_id=uuid.uuid4(), pause_minutes=pause_minutes
+            ts,
+            channel,
+            message,
+            conversation_id=existing,
+            new_conversation_id=uuid.uuid4(),  # used only when there is no conversation yet
+            pause_minutes=pause_minutes,
         )
 
 
