@@ -22,7 +22,7 @@ from x8.conversations.delivery import ReplyStats
 from x8.kit.db import Database
 from x8.kit.jobs import recover_stalled_jobs
 from x8.platform.conversations import replies, service
-from x8.platform.conversations.tasks import queue_waiting_turns, schedule_turns
+from x8.platform.conversations.tasks import queue_waiting_turns, schedule_turns, take_turn
 from x8.tenancy.session import tenant_session
 from x8.worker import build_app
 
@@ -198,6 +198,30 @@ async def test_turns_left_without_a_job_are_found_and_answered(
     await run_jobs(app_url)
     assert bot_replies(await history(client, tokens, said["conversation_id"])) == []  # nothing queued to answer it
     await queue_waiting_turns.defer_async(timestamp=0)  # type: ignore[call-arg]  # the periodic tick's argument
+    await run_jobs(app_url)
+    [reply] = bot_replies(await history(client, tokens, said["conversation_id"]))
+    assert "Sourdough" in reply["body"]
+
+
+async def test_the_sweep_leaves_a_turn_its_own_job_takes(
+    client: httpx.AsyncClient, app_url: str, owner_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker runs the sweep as it starts (procrastinate defers a periodic task's latest tick): a turn due a
+    moment ago, whose ``take_turn`` job (no window) waits, gets no batch queued to race that job for it."""
+    monkeypatch.setattr(PeriodicDeferrer, "worker", _never)
+    tokens, company, channel = await _shop(client)
+    said = await say(client, tokens, channel, "sourdough price?", visitor_id="own-job")
+    sql(owner_url, "DELETE FROM procrastinate_jobs")
+    await asyncio.sleep(WINDOW + 0.3)
+    own = take_turn.configure(schedule_in={"seconds": 600})  # waiting: the sweep's run below does not run it
+    await own.defer_async(company_id=company["id"], conversation_id=said["conversation_id"])
+    await queue_waiting_turns.defer_async(timestamp=0)  # type: ignore[call-arg]  # the periodic tick's argument
+    await run_jobs(app_url)
+    assert _jobs(owner_url, "take_turns") == []
+    assert bot_replies(await history(client, tokens, said["conversation_id"])) == []
+
+    sql(owner_url, "DELETE FROM procrastinate_jobs WHERE task_name = 'conversations:take_turn'")  # its job lost
+    await queue_waiting_turns.defer_async(timestamp=1)  # type: ignore[call-arg]
     await run_jobs(app_url)
     [reply] = bot_replies(await history(client, tokens, said["conversation_id"]))
     assert "Sourdough" in reply["body"]

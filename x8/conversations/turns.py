@@ -14,7 +14,7 @@ So a turn is answered once, however many jobs run it and whenever a worker dies.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -269,6 +269,7 @@ _NEXT_DUE_SQL = """
 SELECT extract(epoch FROM min(greatest(due.last_at + make_interval(secs => :buffer),
                                        coalesce(c.turn_claimed_until, '-infinity'))) - clock_timestamp())
 FROM ({due}) due JOIN conversations c ON c.id = due.conversation_id
+WHERE c.id <> ALL(CAST(:leaving AS uuid[]))
 """
 _NEXT_DUE = text(_NEXT_DUE_SQL.format(due=_DUE))
 _ELSEWHERE_SQL = """
@@ -369,9 +370,12 @@ async def due_elsewhere(
     return [uuid.UUID(str(row.id)) for row in found]
 
 
-async def next_due(ts: TenantSession, *, buffer_seconds: float) -> float | None:
-    """Seconds until the company's next turn falls due (<= 0: one is due now), or None: nothing is waiting."""
-    found = await ts.scalar(_NEXT_DUE, {"horizon": DUE_HORIZON_SECONDS, "buffer": buffer_seconds})
+async def next_due(ts: TenantSession, *, buffer_seconds: float, leaving: Collection[uuid.UUID] = ()) -> float | None:
+    """Seconds until the company's next turn falls due (<= 0: one is due now), or None: nothing is waiting.
+    The conversations in ``leaving`` are not counted (a job of their own takes their turns)."""
+    found = await ts.scalar(
+        _NEXT_DUE, {"horizon": DUE_HORIZON_SECONDS, "buffer": buffer_seconds, "leaving": list(leaving)}
+    )
     return float(found) if found is not None else None
 
 

@@ -194,17 +194,19 @@ BATCH_RETRY_SECONDS = 5.0
 @blueprint.periodic(cron="*/10 * * * *")
 @blueprint.task(name="queue_waiting_turns", queueing_lock="queue_waiting_turns", pass_context=False)
 async def queue_waiting_turns(timestamp: int) -> None:
-    """Every ten minutes: a company with turns waiting and no batch job queued for them (its last batch failed
-    while the database was down, say) gets one. A short read per company."""
+    """Every ten minutes (and as a worker starts): a company with turns waiting and no job queued for them (its
+    last batch failed while the database was down, say) gets one. A read of the queue, and a short read a company."""
     ctx = context()
     async with ctx.db.sessions() as session:
         companies = list((await session.execute(select(Company.id))).scalars())
+    own_jobs = await _turns_with_own_jobs(_queue())
     queued = 0
     for company_id in companies:
         try:
             buffer = await service.buffer_seconds_for(ctx.db, ctx.settings, company_id)
+            leaving = own_jobs.get(company_id, set())
             async with tenant_session(ctx.db, company_id) as ts:
-                due = await turns.next_due(ts, buffer_seconds=buffer)
+                due = await turns.next_due(ts, buffer_seconds=buffer, leaving=leaving)
             if due is not None:
                 await schedule_turns(company_id, delay=max(due, 0.0))  # moves nothing when a job waits already
                 queued += 1
@@ -212,6 +214,23 @@ async def queue_waiting_turns(timestamp: int) -> None:
             log.warning("could not look for waiting turns in company %s", company_id, exc_info=True)
     if queued:
         log.info("turns waiting in %d companies were queued", queued)
+
+
+# Conversations whose turn a job of their own takes, waiting or running (``take_turn``: no window).
+_OWN_TURN_JOBS = """
+SELECT args->>'company_id' AS company, args->>'conversation_id' AS conversation FROM procrastinate_jobs
+WHERE status IN ('todo', 'doing') AND task_name = %(task)s
+"""
+
+
+async def _turns_with_own_jobs(queue: procrastinate.App) -> dict[uuid.UUID, set[uuid.UUID]]:
+    """Per company, the conversations whose turn a queued ``take_turn`` job takes. The sweep leaves them out: a
+    turn that fell due a moment ago (as a worker starts, say) has its job, and a batch queued for it would race
+    that job for the same turn. (A company's batch needs no such care: the sweep moves its waiting job earlier.)"""
+    found: dict[uuid.UUID, set[uuid.UUID]] = {}
+    for row in await queue.connector.execute_query_all_async(_OWN_TURN_JOBS, task=take_turn.name):
+        found.setdefault(uuid.UUID(row["company"]), set()).add(uuid.UUID(row["conversation"]))
+    return found
 
 
 # Within one batch of a channel's events (``turns_asked_once``): per company, when its batch of turns was asked
