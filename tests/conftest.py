@@ -12,6 +12,7 @@ import psycopg
 import pytest
 
 from tests import db as testdb
+from x8.kit import ratelimit
 from x8.main import create_app
 from x8.runtime import DatabaseUrls, migrate_control_plane
 from x8.settings import Settings
@@ -84,6 +85,15 @@ def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
         testdb.drop_all_tenants(url)
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(f"TRUNCATE {', '.join(CONTROL_TABLES)} CASCADE")
+
+
+@pytest.fixture
+def one_rate_limit_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every rate-limited request of the test falls in one window: the limiter's clock stands still. Its windows
+    are fixed (on the minute, say): one turning over mid-test, on a slow machine, would count the first requests
+    in the window before, and the test would see no limit."""
+    now = ratelimit.utcnow()
+    monkeypatch.setattr(ratelimit, "utcnow", lambda: now)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import httpx
+import pytest
 
 from tests.conftest import bearer, create_staff, login, register, sql
 
@@ -215,6 +216,7 @@ async def test_the_company_limit_holds_even_under_concurrent_requests(owner_url:
     assert sql(owner_url, "SELECT count(*) FROM companies")[0][0] == 3
 
 
+@pytest.mark.usefixtures("one_rate_limit_window")
 async def test_company_creation_is_rate_limited_per_business(owner_url: str, app_url: str) -> None:
     from tests.conftest import app_client, make_settings
 

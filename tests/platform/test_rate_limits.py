@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from tests.conftest import app_client, make_settings, register
+
+pytestmark = pytest.mark.usefixtures("one_rate_limit_window")
 
 
 async def test_code_requests_per_email_are_limited(owner_url: str, app_url: str) -> None:

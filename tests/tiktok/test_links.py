@@ -205,6 +205,7 @@ async def test_links_belong_to_their_business(
     assert r.status_code == 404
 
 
+@pytest.mark.usefixtures("one_rate_limit_window")
 async def test_the_redirect_is_rate_limited_per_visitor(
     fake: FakeWaha, fake_waha: tuple[FakeWaha, str], owner_url: str, app_url: str
 ) -> None:
