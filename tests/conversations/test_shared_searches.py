@@ -75,14 +75,20 @@ async def test_a_failing_search_fails_only_its_own_turn(
     shop: tuple[CountedSessions, list[uuid.UUID]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sessions, kb_ids = shop
-    search = ports._search
+    search, search_many = ports._search, ports.kb_search.search_many
 
     async def poisoned(ts: TenantSession, kb: list[uuid.UUID], query: str, language: str, limit: int) -> Any:
         if query == "poison":
             await ts.execute(text("SELECT 1 / 0"))  # aborts the shared transaction, as a real failure would
         return await search(ts, kb, query, language, limit)
 
+    async def poisoned_together(ts: TenantSession, kb: list[uuid.UUID], asked: list[tuple[str, int]], **kw: Any) -> Any:
+        if any(query == "poison" for query, _ in asked):
+            await ts.execute(text("SELECT 1 / 0"))
+        return await search_many(ts, kb, asked, **kw)
+
     monkeypatch.setattr(ports, "_search", poisoned)
+    monkeypatch.setattr(ports.kb_search, "search_many", poisoned_together)
     shared = SharedSearches(sessions, kb_ids, language="en")
     asked = ["sourdough", "poison", "apples"]
     found = await asyncio.gather(

@@ -311,3 +311,72 @@ async def test_a_batch_records_its_sends_in_one_statement_as_one_by_one_would(
     by_id = {row[0]: row[1:] for row in rows}
     assert by_id[outgoing[0].id] == ("sent", "provider-1")
     assert by_id[outgoing[1].id][0] == "sent"
+
+
+async def test_a_batch_records_its_turns_in_one_statement_and_a_lost_claim_writes_nothing(
+    client: httpx.AsyncClient, app_url: str, owner_url: str
+) -> None:
+    """``record_many``: each turn whose claim is still its own gets its reply (claimed for sending or not, as
+    asked), its messages processed, its handover and its notice; a turn whose claim another job took meanwhile
+    writes nothing, and the others are recorded all the same."""
+    tokens, company, channel = await _shop(client)
+    said = {name: await say(client, tokens, channel, "sourdough price?", visitor_id=name) for name in "abc"}
+    await asyncio.sleep(WINDOW + 0.3)
+    company_id = uuid.UUID(company["id"])
+    db = Database.connect(app_url, pool_size=1)
+    listener = await psycopg.AsyncConnection.connect(owner_url, autocommit=True)
+    try:
+        async with tenant_session(db, company_id) as ts:
+            due = await turns.claim_due(ts, buffer_seconds=WINDOW, lease_seconds=60, answers_on=lambda _: True, limit=9)
+        claims = {str(c.conversation_id): c for c in due.claims}
+        a, b, lost = (claims[said[name]["conversation_id"]] for name in "abc")
+        [(schema,)] = sql(owner_url, "SELECT tenant_schema FROM companies WHERE id = %s", company["id"])
+        taken = f'UPDATE "{schema}".conversations SET turn_claim = gen_random_uuid() WHERE id = %s'
+        sql(owner_url, taken, lost.conversation_id)  # another job's claim now: its lease ran out meanwhile
+        await listener.execute(f"LISTEN {delivery.CHANNEL}")
+
+        def answer(text: str, *, handover: bool = False) -> turns.Answer:
+            return turns.Answer(text, "ask_price", "TYPE1", handover=handover, privacy_link=False)
+
+        async with tenant_session(db, company_id) as ts:
+            recorded = await turns.record_many(
+                ts,
+                [
+                    turns.Answered(a, answer("Sourdough is 5 EUR."), send_lease_seconds=30),
+                    turns.Answered(lost, answer("Never stored."), send_lease_seconds=30),
+                    turns.Answered(b, answer("A person will answer.", handover=True), send_lease_seconds=0),
+                ],
+            )
+        notices = [n.payload async for n in listener.notifies(timeout=1.0, stop_after=2)]
+    finally:
+        await listener.close()
+        await db.dispose()
+    first, none, second = recorded
+    assert none is None and first is not None and second is not None
+    assert first.outgoing is not None and first.outgoing.body == "Sourdough is 5 EUR." and second.outgoing is None
+    assert sorted(notices) == sorted(f"{company_id}:{c.conversation_id}" for c in (a, b))
+    rows = sql(
+        owner_url,
+        f'SELECT conversation_id, body, status, reply_to_id FROM "{schema}".messages WHERE direction = %s',
+        "out",
+    )
+    assert {(r[0], r[1], r[2]) for r in rows} == {
+        (a.conversation_id, "Sourdough is 5 EUR.", "sending"),
+        (b.conversation_id, "A person will answer.", "pending"),
+    }
+    assert {str(r[3]) for r in rows} == {a.message_ids[-1], b.message_ids[-1]}
+    state = sql(
+        owner_url,
+        f'SELECT id, turn_claim IS NULL, handover_at IS NOT NULL, last_message_preview FROM "{schema}".conversations',
+    )
+    by_id = {row[0]: row[1:] for row in state}
+    assert by_id[a.conversation_id] == (True, False, "Sourdough is 5 EUR.")
+    assert by_id[b.conversation_id] == (True, True, "A person will answer.")
+    assert by_id[lost.conversation_id][:2] == (False, False)  # still another job's, and untouched
+    inbound = f'SELECT conversation_id, processed_at IS NOT NULL FROM "{schema}".messages WHERE direction = %s'
+    processed = sql(owner_url, inbound, "in")
+    assert {(r[0], r[1]) for r in processed} == {
+        (a.conversation_id, True),
+        (b.conversation_id, True),
+        (lost.conversation_id, False),
+    }

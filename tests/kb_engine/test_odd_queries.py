@@ -99,3 +99,37 @@ async def test_odd_texts_are_searchable(catalogue: tuple[Database, uuid.UUID, li
 @given(query=st.text(max_size=300))
 async def test_any_text_is_searchable(catalogue: tuple[Database, uuid.UUID, list[uuid.UUID]], query: str) -> None:
     await _search(catalogue, query)
+
+
+ORDINARY = ["apples", "green apples", "aples", "apples and pears", "SKU-0424", "0424", "", "   ", "bread"]
+
+
+async def _each_and_together(
+    catalogue: tuple[Database, uuid.UUID, list[uuid.UUID]], asked: list[tuple[str, int]]
+) -> tuple[list[list[dict[str, Any]]], list[list[dict[str, Any]]]]:
+    db, tenant, kb_ids = catalogue
+    async with tenant_session(db, tenant) as ts:
+        each = [await kb_search.search(ts, kb_ids, q, language="en", limit=n, enough=1) for q, n in asked]
+        together = await kb_search.search_many(ts, kb_ids, asked, language="en", enough=1)
+    return each, together
+
+
+async def test_searches_run_together_find_what_each_finds_alone(
+    catalogue: tuple[Database, uuid.UUID, list[uuid.UUID]],
+) -> None:
+    """``search_many`` (a batch of turns' searches, their first stage in one statement) finds, for each query, the
+    rows, scores and order that searching it alone finds: ordinary words, a typo (later stages), a code, nothing,
+    and every odd text above."""
+    asked = [(q, 1 + i % 5) for i, q in enumerate(ORDINARY + ODD)]
+    each, together = await _each_and_together(catalogue, asked)
+    assert together == each
+    assert sum(1 for found in each if found) >= 4  # the comparison is of rows, not only of empty lists
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(queries=st.lists(st.one_of(st.text(max_size=60), st.sampled_from(ORDINARY)), max_size=6))
+async def test_any_searches_run_together_find_what_each_finds_alone(
+    catalogue: tuple[Database, uuid.UUID, list[uuid.UUID]], queries: list[str]
+) -> None:
+    each, together = await _each_and_together(catalogue, [(q, 3) for q in queries])
+    assert together == each

@@ -91,9 +91,10 @@ _Asked = tuple[str, int, "asyncio.Future[list[dict[str, Any]]]"]
 
 class SharedSearches:
     """The KB searches of a company's turns thought at once (a batch of turns), run together: every search asked
-    for while one round is gathered goes into one short read-only tenant transaction, instead of a transaction each
-    (BEGIN and COMMIT are two of a lone search's three round trips). The transaction holds only the searches (the
-    thinking around them runs outside it). Only the transaction is shared: two turns asking the same question are
+    for while one round is gathered goes into one short read-only tenant transaction, their first stage in one
+    statement (``search_many``), instead of a transaction and a statement each (BEGIN and COMMIT are two of a lone
+    search's three round trips). The transaction holds only the searches (the thinking around them runs outside
+    it). Only the transaction is shared: two turns asking the same question are
     searched twice. A round that fails (one bad search aborts the transaction) runs each of its searches
     again on its own, so a failure is only its own turn's."""
 
@@ -118,7 +119,8 @@ class SharedSearches:
             asked, self._asked, self._round = self._asked, [], None
             try:
                 async with self._sessions() as ts:
-                    results = [await _search(ts, self._kb_ids, q, self._language, limit) for q, limit, _ in asked]
+                    queries = [(query, limit) for query, limit, _ in asked]
+                    results = await kb_search.search_many(ts, self._kb_ids, queries, language=self._language, enough=1)
             except Exception:
                 await self._one_by_one(asked)
                 return

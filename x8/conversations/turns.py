@@ -13,6 +13,7 @@ So a turn is answered once, however many jobs run it and whenever a worker dies.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -59,7 +60,7 @@ class Claim:
 
 @dataclass(frozen=True)
 class Answer:
-    """What the assistant decided, to be stored by ``record``."""
+    """What the assistant decided, to be stored by ``record_many``."""
 
     text: str
     intent: str
@@ -118,33 +119,41 @@ WHERE id = :id
 _RELEASE = text(
     "UPDATE conversations SET turn_claim = NULL, turn_claimed_until = NULL WHERE id = :id AND turn_claim = :token"
 )
-# Everything a turn writes, in one round trip, and only while the claim is this turn's: the reply (``pending``,
-# or ``sending`` with its send lease when it goes out at once), the turn's messages processed, the
-# conversation's preview, handover and released claim, the contact's privacy link, and the live-update notice.
+# Everything the turns of a batch write, in one round trip, each only while its claim is still that turn's: the
+# reply (``pending``, or ``sending`` with its send lease when it goes out at once), the turn's messages processed,
+# the conversation's preview, handover and released claim, the contact's privacy link, and the live-update notice.
+# A turn is a row of ``:turns`` (its ``n`` is its place in the batch); each turn is a different conversation.
 _RECORD = text("""
-WITH claim AS (
-    UPDATE conversations SET last_message_at = now(), last_message_preview = :preview,
-           handover_at = CASE WHEN :handover THEN now() ELSE handover_at END,
-           first_handover_at = CASE WHEN :handover THEN coalesce(first_handover_at, now()) ELSE first_handover_at END,
+WITH turn AS (
+    SELECT * FROM jsonb_to_recordset(CAST(:turns AS jsonb)) AS t(
+        n integer, conversation uuid, token uuid, body text, intent text, type text, reply_to uuid, ids uuid[],
+        preview text, handover boolean, privacy_link boolean, send_lease double precision)
+), claim AS (
+    UPDATE conversations c SET last_message_at = now(), last_message_preview = turn.preview,
+           handover_at = CASE WHEN turn.handover THEN now() ELSE c.handover_at END,
+           first_handover_at = CASE WHEN turn.handover THEN coalesce(c.first_handover_at, now())
+                                    ELSE c.first_handover_at END,
            turn_claim = NULL, turn_claimed_until = NULL
-    WHERE id = :conversation AND turn_claim = :token
-    RETURNING contact_id, channel_id
+    FROM turn WHERE c.id = turn.conversation AND c.turn_claim = turn.token
+    RETURNING turn.n, c.id, c.contact_id, c.channel_id
 ), reply AS (
     INSERT INTO messages (conversation_id, direction, sender, status, body, intent, message_type, reply_to_id,
                           send_claimed_until)
-    SELECT :conversation, 'out', 'bot', CASE WHEN lease.secs > 0 THEN 'sending' ELSE 'pending' END, :body,
-           :intent, :type, :reply_to, CASE WHEN lease.secs > 0 THEN now() + make_interval(secs => lease.secs) END
-    FROM claim, (SELECT CAST(:send_lease AS double precision) AS secs) lease
-    RETURNING id
+    SELECT claim.id, 'out', 'bot', CASE WHEN turn.send_lease > 0 THEN 'sending' ELSE 'pending' END, turn.body,
+           turn.intent, turn.type, turn.reply_to,
+           CASE WHEN turn.send_lease > 0 THEN now() + make_interval(secs => turn.send_lease) END
+    FROM claim JOIN turn ON turn.n = claim.n
+    RETURNING id, conversation_id
 ), consumed AS (
-    UPDATE messages SET processed_at = now(), intent = :intent, message_type = :type
-    WHERE id = ANY(CAST(:ids AS uuid[])) AND EXISTS (SELECT 1 FROM claim)
+    UPDATE messages SET processed_at = now(), intent = turn.intent, message_type = turn.type
+    FROM claim JOIN turn ON turn.n = claim.n WHERE messages.id = ANY(turn.ids)
 ), privacy AS (
     UPDATE contacts SET privacy_policy_sent_at = now()
-    WHERE CAST(:privacy_link AS boolean) AND id = (SELECT contact_id FROM claim)
+    FROM claim JOIN turn ON turn.n = claim.n WHERE turn.privacy_link AND contacts.id = claim.contact_id
 )
-SELECT reply.id AS reply_id, claim.channel_id, contacts.external_id, pg_notify(:notify_channel, :notify_payload)
-FROM reply, claim JOIN contacts ON contacts.id = claim.contact_id
+SELECT claim.n, reply.id AS reply_id, claim.channel_id, contacts.external_id,
+       pg_notify(:notify_channel, :tenant || ':' || CAST(claim.id AS text))
+FROM claim JOIN reply ON reply.conversation_id = claim.id JOIN contacts ON contacts.id = claim.contact_id
 """)
 
 
@@ -392,39 +401,55 @@ async def release(ts: TenantSession, claimed: Claim) -> None:
     await ts.execute(_RELEASE, {"id": claimed.conversation_id, "token": claimed.token})
 
 
-async def record(ts: TenantSession, claimed: Claim, answer: Answer, *, send_lease_seconds: float) -> Recorded | None:
-    """Store the turn's reply if the claim is still this turn's (None when it was lost: its lease ran out and
-    another job took the turn). ``send_lease_seconds`` > 0 stores the reply claimed for sending right away."""
-    row = (
-        await ts.execute(
-            _RECORD,
-            {
-                "conversation": claimed.conversation_id,
-                "token": claimed.token,
-                "body": answer.text,
-                "intent": answer.intent,
-                "type": answer.message_type,
-                "reply_to": claimed.message_ids[-1],
-                "ids": list(claimed.message_ids),
-                "preview": answer.text[:200],
-                "handover": answer.handover,
-                "privacy_link": answer.privacy_link,
-                "send_lease": send_lease_seconds,
-                "notify_channel": CHANNEL,
-                "notify_payload": f"{ts.tenant_id}:{claimed.conversation_id}",
-            },
-        )
-    ).first()
-    if row is None:
-        return None
-    reply_id = uuid.UUID(str(row.reply_id))
-    outgoing = None
-    if send_lease_seconds > 0 and row.channel_id is not None:
-        outgoing = Outgoing(
-            id=reply_id,
-            conversation_id=claimed.conversation_id,
-            body=answer.text,
-            channel_id=uuid.UUID(str(row.channel_id)),
-            external_id=str(row.external_id),
-        )
-    return Recorded(reply_id=reply_id, outgoing=outgoing)
+@dataclass(frozen=True)
+class Answered:
+    """A claimed turn and what the assistant decided, to be recorded; ``send_lease_seconds`` > 0 stores the reply
+    claimed for sending right away."""
+
+    claimed: Claim
+    answer: Answer
+    send_lease_seconds: float
+
+
+async def record_many(ts: TenantSession, answered: list[Answered]) -> list[Recorded | None]:
+    """Store every turn's reply in one statement, each only if its claim is still this turn's: for each turn, in
+    order, what was recorded, or None when its claim was lost (its lease ran out and another job took the turn)."""
+    if not answered:
+        return []
+    batch = [
+        {
+            "n": n,
+            "conversation": str(a.claimed.conversation_id),
+            "token": str(a.claimed.token),
+            "body": a.answer.text,
+            "intent": a.answer.intent,
+            "type": a.answer.message_type,
+            "reply_to": str(a.claimed.message_ids[-1]),
+            "ids": [str(i) for i in a.claimed.message_ids],
+            "preview": a.answer.text[:200],
+            "handover": a.answer.handover,
+            "privacy_link": a.answer.privacy_link,
+            "send_lease": a.send_lease_seconds,
+        }
+        for n, a in enumerate(answered)
+    ]
+    params = {"turns": json.dumps(batch), "notify_channel": CHANNEL, "tenant": str(ts.tenant_id)}
+    rows = {row.n: row for row in await ts.execute(_RECORD, params)}
+    recorded: list[Recorded | None] = []
+    for n, a in enumerate(answered):
+        row = rows.get(n)
+        if row is None:
+            recorded.append(None)
+            continue
+        reply_id = uuid.UUID(str(row.reply_id))
+        outgoing = None
+        if a.send_lease_seconds > 0 and row.channel_id is not None:
+            outgoing = Outgoing(
+                id=reply_id,
+                conversation_id=a.claimed.conversation_id,
+                body=a.answer.text,
+                channel_id=uuid.UUID(str(row.channel_id)),
+                external_id=str(row.external_id),
+            )
+        recorded.append(Recorded(reply_id=reply_id, outgoing=outgoing))
+    return recorded

@@ -16,6 +16,7 @@ score, then those that match only some (``best_first``).
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from typing import Any
@@ -62,6 +63,25 @@ _ANY_WORD = text(
 )
 # Corrected words, as a tsquery built from vocabulary words (which are \w+ only): "(iphone | phone) & (case)".
 _CORRECTED = text(_FULL_TEXT_TEMPLATE.replace("{lang}", "to_tsquery(CAST(:config AS regconfig), :query)"))
+# The first stage of several searches in one statement (``search_many``): each query a row of ``:queries``, its
+# stage run for it as ``_FULL_TEXT`` runs it alone (the row's words are the index scan's parameters).
+_FULL_TEXT_EACH = text(f"""
+SELECT q.n, hit.* FROM jsonb_to_recordset(CAST(:queries AS jsonb)) AS q(n integer, query text, prefix text, lim integer)
+CROSS JOIN LATERAL (
+    SELECT {_COLUMNS},
+           2 * ts_rank_cd(i.search_vector, websearch_to_tsquery(CAST(:config AS regconfig), q.query))
+             + ts_rank_cd(i.search_vector, to_tsquery('simple', q.prefix)) AS score
+    FROM (
+        SELECT i.* FROM kb_items i
+        WHERE i.kb_id = ANY(CAST(:kbs AS uuid[]))
+          AND (i.search_vector @@ websearch_to_tsquery(CAST(:config AS regconfig), q.query)
+               OR i.search_vector @@ to_tsquery('simple', q.prefix))
+        LIMIT :candidates
+    ) i
+    ORDER BY score DESC, i.position
+    LIMIT q.lim
+) hit
+""")  # noqa: S608 - constant column names and query shapes only
 
 
 # What is searched of a long text: its beginning (an assistant searches with the customer's whole message, which
@@ -156,10 +176,49 @@ async def search(
     return sorted(by_id.values(), key=lambda h: -h["score"])[:limit]
 
 
-async def _lexical(
-    ts: TenantSession, kb_ids: list[uuid.UUID], query: str, prefix: str, *, language: str, limit: int, enough: int
-) -> list[dict[str, Any]]:
-    params: dict[str, Any] = {
+async def search_many(
+    ts: TenantSession, kb_ids: list[uuid.UUID], asked: list[tuple[str, int]], *, language: str, enough: int
+) -> list[list[dict[str, Any]]]:
+    """Lexical searches, each ``(query, limit)`` found as ``search`` finds it with no query vector, the first
+    stage of all of them in one statement (the later stages, for the few that find too little, one by one)."""
+    if not kb_ids:
+        return [[] for _ in asked]
+    queries = [searchable(query) for query, _ in asked]
+    prefixes = [_prefix_query(query) if query else None for query in queries]
+    rows: list[dict[str, Any]] = [
+        {"n": n, "query": query, "prefix": prefix, "lim": limit}
+        for n, ((_, limit), query, prefix) in enumerate(zip(asked, queries, prefixes, strict=True))
+        if prefix is not None
+    ]
+    firsts: dict[int, list[dict[str, Any]]] = {row["n"]: [] for row in rows}
+    if rows:
+        config = search_config(language)
+        params = {"queries": json.dumps(rows), "config": config, "kbs": kb_ids, "candidates": CANDIDATES}
+        for n, hit in await _run_each(ts, params):
+            firsts[n].append(hit)
+    found: list[list[dict[str, Any]]] = []
+    for n, ((_, limit), query, prefix) in enumerate(zip(asked, queries, prefixes, strict=True)):
+        if prefix is None:
+            found.append([])
+            continue
+        hits = firsts[n]
+        if len(hits) < enough and not _looks_like_code(query):
+            hits = await _later_stages(ts, _params(kb_ids, query, prefix, language, limit), query, hits, enough=enough)
+        for hit in hits:
+            hit.setdefault("match", "all")
+        found.append(hits)
+    return found
+
+
+async def _run_each(ts: TenantSession, params: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    result = await ts.execute(_FULL_TEXT_EACH, params)
+    keys = list(result.keys())
+    read, score, n = public_reader(keys), keys.index("score"), keys.index("n")
+    return [(row[n], {"row": read(row), "score": round(float(row[score]), 4)}) for row in result]
+
+
+def _params(kb_ids: list[uuid.UUID], query: str, prefix: str, language: str, limit: int) -> dict[str, Any]:
+    return {
         "config": search_config(language),
         "query": query,
         "prefix": prefix,
@@ -168,6 +227,12 @@ async def _lexical(
         "candidates": CANDIDATES,
         "exclude": [],
     }
+
+
+async def _lexical(
+    ts: TenantSession, kb_ids: list[uuid.UUID], query: str, prefix: str, *, language: str, limit: int, enough: int
+) -> list[dict[str, Any]]:
+    params = _params(kb_ids, query, prefix, language, limit)
     hits = await _run(ts, _FULL_TEXT, params, weight=1.0)
     # Later stages only run while fewer than ``enough`` rows were found (the assistant is content with one good
     # stage; the search box fills up to ``limit``).

@@ -122,7 +122,7 @@ async def run_turn(db: Database, settings: Settings, company_id: uuid.UUID, conv
             await turns.release(ts, claimed)
         raise
     async with tenant_session(db, company_id) as ts:
-        recorded = await _record(ts, settings, claimed, reply, profile)
+        [recorded] = await turns.record_many(ts, [_answer(settings, claimed, reply, profile)])
     if recorded is None:
         # The claim ran out while the assistant thought, and another job took the turn: this answer is dropped.
         log.warning("the turn of conversation %s outlived its claim; its reply was not stored", conversation_id)
@@ -197,27 +197,26 @@ async def run_due_turns(
     thoughts = await asyncio.gather(
         *(_think(db, settings, company_id, c, profile, kb_ids, searches) for c in due.claims), return_exceptions=True
     )
+    thought_of: list[tuple[turns.Claim, Reply]] = []
     answered: list[tuple[turns.Claim, Reply, turns.Recorded]] = []
     async with tenant_session(db, company_id) as ts:
         for claimed, thought in zip(due.claims, thoughts, strict=True):
-            if isinstance(thought, BaseException):
-                if not isinstance(thought, Exception):
-                    raise thought  # cancelled: the claims run out with their lease
-                wait = await turns.back_off(ts, claimed)
-                log.error(
-                    "the turn of conversation %s failed; tried again in %.0f s",
-                    claimed.conversation_id,
-                    wait,
-                    exc_info=thought,
-                )
+            if not isinstance(thought, BaseException):
+                thought_of.append((claimed, thought))
                 continue
-            recorded = await _record(ts, settings, claimed, thought, profile)
+            if not isinstance(thought, Exception):
+                raise thought  # cancelled: the claims run out with their lease
+            wait = await turns.back_off(ts, claimed)
+            failed = claimed.conversation_id
+            log.error("the turn of conversation %s failed; tried again in %.0f s", failed, wait, exc_info=thought)
+        records = await turns.record_many(ts, [_answer(settings, c, reply, profile) for c, reply in thought_of])
+        for (claimed, reply), recorded in zip(thought_of, records, strict=True):
             if recorded is None:
                 log.warning(
                     "the turn of conversation %s outlived its claim; its reply was not stored", claimed.conversation_id
                 )
                 continue
-            answered.append((claimed, thought, recorded))
+            answered.append((claimed, reply, recorded))
         next_due = await turns.next_due(ts, buffer_seconds=buffer)
     for claimed, reply, recorded in answered:
         await _remember(settings, company_id, claimed, reply)
@@ -225,9 +224,7 @@ async def run_due_turns(
     return DueTurnsOutcome(outcomes, next_due, others)
 
 
-async def _record(
-    ts: TenantSession, settings: Settings, claimed: turns.Claim, reply: Reply, profile: CompanyProfile
-) -> turns.Recorded | None:
+def _answer(settings: Settings, claimed: turns.Claim, reply: Reply, profile: CompanyProfile) -> turns.Answered:
     send_now = not SEND_FAILURES.is_open(claimed.channel_id)
     answer = turns.Answer(
         text=reply.text,
@@ -236,7 +233,7 @@ async def _record(
         handover=reply.handover,
         privacy_link=claimed.first_reply and bool(profile.privacy_policy_url),
     )
-    return await turns.record(ts, claimed, answer, send_lease_seconds=send_lease_seconds(settings) if send_now else 0.0)
+    return turns.Answered(claimed, answer, send_lease_seconds(settings) if send_now else 0.0)
 
 
 async def _remember(settings: Settings, company_id: uuid.UUID, claimed: turns.Claim, reply: Reply) -> None:
