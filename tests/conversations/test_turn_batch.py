@@ -21,7 +21,7 @@ from x8.conversations import delivery, turns
 from x8.conversations.delivery import ReplyStats
 from x8.kit.db import Database
 from x8.kit.jobs import recover_stalled_jobs
-from x8.platform.conversations import replies, service
+from x8.platform.conversations import replies, service, tasks
 from x8.platform.conversations.tasks import queue_waiting_turns, schedule_turns, take_turn
 from x8.tenancy.session import tenant_session
 from x8.worker import build_app
@@ -189,6 +189,7 @@ async def test_turns_left_without_a_job_are_found_and_answered(
 ) -> None:
     # The periodic jobs are deferred by hand here, so the control below cannot be answered by a periodic run.
     monkeypatch.setattr(PeriodicDeferrer, "worker", _never)
+    monkeypatch.setattr(tasks, "SWEEP_QUIET_SECONDS", 0.0)  # the lost turn's message is a second old
     tokens, _, channel = await _shop(client)
     said = await say(client, tokens, channel, "sourdough price?", visitor_id="forgotten")
     await run_jobs(app_url)  # the message stored, its batch queued for when the window closes
@@ -203,25 +204,31 @@ async def test_turns_left_without_a_job_are_found_and_answered(
     assert "Sourdough" in reply["body"]
 
 
-async def test_the_sweep_leaves_a_turn_its_own_job_takes(
+async def test_the_sweep_leaves_turns_a_job_is_on_its_way_to_take(
     client: httpx.AsyncClient, app_url: str, owner_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A worker runs the sweep as it starts (procrastinate defers a periodic task's latest tick): a turn due a
-    moment ago, whose ``take_turn`` job (no window) waits, gets no batch queued to race that job for it."""
+    """A worker runs the sweep as it starts (procrastinate defers a periodic task's latest tick), beside the jobs
+    already queued: a turn whose message just came in (its job is being queued) or whose ``take_turn`` job (no
+    window) waits gets no batch queued to race that job for it."""
     monkeypatch.setattr(PeriodicDeferrer, "worker", _never)
     tokens, company, channel = await _shop(client)
     said = await say(client, tokens, channel, "sourdough price?", visitor_id="own-job")
     sql(owner_url, "DELETE FROM procrastinate_jobs")
     await asyncio.sleep(WINDOW + 0.3)
+    await queue_waiting_turns.defer_async(timestamp=0)  # type: ignore[call-arg]  # the periodic tick's argument
+    await run_jobs(app_url)
+    assert _jobs(owner_url, "take_turns") == []  # its message came in a moment ago
+
+    monkeypatch.setattr(tasks, "SWEEP_QUIET_SECONDS", 0.0)
     own = take_turn.configure(schedule_in={"seconds": 600})  # waiting: the sweep's run below does not run it
     await own.defer_async(company_id=company["id"], conversation_id=said["conversation_id"])
-    await queue_waiting_turns.defer_async(timestamp=0)  # type: ignore[call-arg]  # the periodic tick's argument
+    await queue_waiting_turns.defer_async(timestamp=1)  # type: ignore[call-arg]
     await run_jobs(app_url)
     assert _jobs(owner_url, "take_turns") == []
     assert bot_replies(await history(client, tokens, said["conversation_id"])) == []
 
     sql(owner_url, "DELETE FROM procrastinate_jobs WHERE task_name = 'conversations:take_turn'")  # its job lost
-    await queue_waiting_turns.defer_async(timestamp=1)  # type: ignore[call-arg]
+    await queue_waiting_turns.defer_async(timestamp=2)  # type: ignore[call-arg]
     await run_jobs(app_url)
     [reply] = bot_replies(await history(client, tokens, said["conversation_id"]))
     assert "Sourdough" in reply["body"]

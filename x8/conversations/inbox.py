@@ -84,7 +84,43 @@ WITH conv AS ({conversation}), stored AS (
 SELECT (SELECT id FROM conv), (SELECT id FROM stored), (SELECT count(*) FROM touched)
 """
 _STORE = text(_STORE_SQL.format(conversation="SELECT CAST(:conversation AS uuid) AS id"))
-_STORE_FOR_CONTACT = text(_STORE_SQL.format(conversation=_FIND_SQL))
+# A customer's message in one round trip, whether the contact is known or new: the contact's conversation on the
+# channel, or (a first message) the contact, its conversation with the message's preview and count already in it
+# (an UPDATE in this statement cannot see a row it inserted), and its control-plane ref as ``_REGISTER_CONTACT``
+# makes them; then the message and the live-update notice. The conversation's id is NULL when a concurrent first
+# message created it after this statement's snapshot was taken: the caller stores in a statement of its own.
+_STORE_FROM_CUSTOMER = text(f"""
+WITH known AS ({_FIND_SQL}), contact AS (
+    INSERT INTO contacts (channel, external_id, display_name, language)
+    SELECT :platform, :external, :name, :language WHERE NOT EXISTS (SELECT 1 FROM known)
+    ON CONFLICT (channel, external_id) DO UPDATE
+    SET display_name = CASE WHEN EXCLUDED.display_name <> '' THEN EXCLUDED.display_name ELSE contacts.display_name END
+    RETURNING id
+), created AS (
+    INSERT INTO conversations (id, contact_id, channel, channel_id, last_message_at, last_message_preview,
+                               unread_count)
+    SELECT :id, contact.id, :platform, :channel, now(), :preview, 1 FROM contact
+    ON CONFLICT (contact_id, channel_id) DO NOTHING
+    RETURNING id
+), registered AS (
+    INSERT INTO public.conversation_refs (conversation_id, company_id) SELECT id, CAST(:tenant AS uuid) FROM created
+), conv AS (
+    SELECT id FROM known UNION ALL SELECT id FROM created
+), stored AS (
+    INSERT INTO messages (conversation_id, direction, sender, status, body, provider_message_id)
+    SELECT conv.id, 'in', 'customer', 'received', :body, :provider_id FROM conv
+    ON CONFLICT (provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING
+    RETURNING id, conversation_id
+), touched AS (
+    UPDATE conversations SET last_message_at = now(), last_message_preview = :preview, unread_count = unread_count + 1
+    WHERE id = (SELECT conversation_id FROM stored) AND id IN (SELECT id FROM known)
+    RETURNING id
+), noticed AS (
+    SELECT pg_notify(:notify_channel, CAST(:tenant AS text) || ':' || CAST(id AS text))
+    FROM (SELECT id FROM touched UNION ALL SELECT id FROM created) changed
+)
+SELECT (SELECT id FROM conv), (SELECT id FROM stored), (SELECT count(*) FROM noticed)
+""")  # noqa: S608 - a constant query shape
 
 
 async def find_conversation(ts: TenantSession, channel: Channel, external_id: str) -> uuid.UUID | None:
@@ -119,15 +155,35 @@ async def store_inbound(
     return Received(conversation_id, message_id, from_owner=message.from_owner)
 
 
-async def store_from_known_contact(ts: TenantSession, channel: Channel, message: InboundMessage) -> Received | None:
-    """A customer's message, found and stored in one round trip when the contact already has a conversation on
-    this channel (the common case); None when it does not (the caller then registers and creates it)."""
+async def store_from_customer(
+    ts: TenantSession, channel: Channel, message: InboundMessage, *, new_conversation_id: uuid.UUID
+) -> Received:
+    """A customer's message, stored in one round trip (the contact and its conversation made on its first message,
+    the conversation under ``new_conversation_id``). Safe to call again with the same message: the second call
+    stores nothing."""
     if message.from_owner:
         raise ValueError("the owner's messages are checked for our own echoes first: use store_inbound")
-    params = {"platform": channel.platform, "external": message.external_id, "channel": channel.id}
-    row = await _store(ts, _STORE_FOR_CONTACT, channel, message, params, 0)
-    if row[0] is None:
-        return None
+    row: Any = (
+        await ts.execute(
+            _STORE_FROM_CUSTOMER,
+            {
+                "platform": channel.platform,
+                "external": message.external_id,
+                "channel": channel.id,
+                "id": new_conversation_id,
+                "name": message.display_name[:255],
+                "language": message.language_hint,
+                "body": message.text,
+                "provider_id": message.provider_message_id,
+                "preview": message.text[:PREVIEW],
+                "notify_channel": CHANNEL,
+                "tenant": str(ts.tenant_id),
+            },
+        )
+    ).one()
+    if row[0] is None:  # a concurrent first message made the conversation meanwhile
+        existing = await find_conversation(ts, channel, message.external_id)
+        return await store_inbound(ts, channel, message, conversation_id=existing, pause_minutes=0)
     return Received(uuid.UUID(str(row[0])), uuid.UUID(str(row[1])) if row[1] is not None else None)
 
 

@@ -278,9 +278,13 @@ _NEXT_DUE_SQL = """
 SELECT extract(epoch FROM min(greatest(due.last_at + make_interval(secs => :buffer),
                                        coalesce(c.turn_claimed_until, '-infinity'))) - clock_timestamp())
 FROM ({due}) due JOIN conversations c ON c.id = due.conversation_id
-WHERE c.id <> ALL(CAST(:leaving AS uuid[]))
 """
 _NEXT_DUE = text(_NEXT_DUE_SQL.format(due=_DUE))
+# The same, among turns no job is on its way to take (``left_due``).
+_LEFT_DUE = text(
+    _NEXT_DUE_SQL.format(due=_DUE)
+    + "WHERE c.id <> ALL(CAST(:leaving AS uuid[])) AND due.last_at <= clock_timestamp() - make_interval(secs => :quiet)"
+)
 _ELSEWHERE_SQL = """
 SELECT c.id FROM ({due}) due JOIN conversations c ON c.id = due.conversation_id
 WHERE due.last_at <= clock_timestamp() - make_interval(secs => :buffer)
@@ -379,11 +383,21 @@ async def due_elsewhere(
     return [uuid.UUID(str(row.id)) for row in found]
 
 
-async def next_due(ts: TenantSession, *, buffer_seconds: float, leaving: Collection[uuid.UUID] = ()) -> float | None:
-    """Seconds until the company's next turn falls due (<= 0: one is due now), or None: nothing is waiting.
-    The conversations in ``leaving`` are not counted (a job of their own takes their turns)."""
+async def next_due(ts: TenantSession, *, buffer_seconds: float) -> float | None:
+    """Seconds until the company's next turn falls due (<= 0: one is due now), or None: nothing is waiting."""
+    found = await ts.scalar(_NEXT_DUE, {"horizon": DUE_HORIZON_SECONDS, "buffer": buffer_seconds})
+    return float(found) if found is not None else None
+
+
+async def left_due(
+    ts: TenantSession, *, buffer_seconds: float, leaving: Collection[uuid.UUID], quiet_seconds: float
+) -> float | None:
+    """``next_due`` among the turns no job may be on its way to take: not in the conversations of ``leaving``
+    (a job of their own takes them), and whose last message came more than ``quiet_seconds`` ago (a message is
+    stored, then its turn queued: a moment apart)."""
     found = await ts.scalar(
-        _NEXT_DUE, {"horizon": DUE_HORIZON_SECONDS, "buffer": buffer_seconds, "leaving": list(leaving)}
+        _LEFT_DUE,
+        {"horizon": DUE_HORIZON_SECONDS, "buffer": buffer_seconds, "leaving": list(leaving), "quiet": quiet_seconds},
     )
     return float(found) if found is not None else None
 

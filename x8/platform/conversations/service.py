@@ -39,13 +39,9 @@ async def receive(db: Database, channel: Channel, message: InboundMessage, *, pa
     contact creates its conversation, registered on the control plane as it is created (so
     ``/api/v1/conversations/{id}`` finds it once the message is there)."""
     async with tenant_session(db, channel.company_id) as ts:
-        if message.from_owner:
-            existing = await inbox.find_conversation(ts, channel, message.external_id)
-        else:  # the common case: found and stored in one statement
-            stored = await inbox.store_from_known_contact(ts, channel, message)
-            if stored is not None:
-                return stored
-            existing = None
+        if not message.from_owner:  # the common case: one statement, for a known contact or a new one
+            return await inbox.store_from_customer(ts, channel, message, new_conversation_id=uuid.uuid4())
+        existing = await inbox.find_conversation(ts, channel, message.external_id)
         return await inbox.store_inbound(
             ts,
             channel,

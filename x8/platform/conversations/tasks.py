@@ -191,6 +191,11 @@ LOCKED_TURN_RETRY = 0.5
 BATCH_RETRY_SECONDS = 5.0
 
 
+# The sweep leaves a turn whose last message came in this long ago: it is on its way to its job (the message is
+# stored, then its turn queued), and a worker runs the sweep as it starts, beside the jobs already queued.
+SWEEP_QUIET_SECONDS = 60.0
+
+
 @blueprint.periodic(cron="*/10 * * * *")
 @blueprint.task(name="queue_waiting_turns", queueing_lock="queue_waiting_turns", pass_context=False)
 async def queue_waiting_turns(timestamp: int) -> None:
@@ -204,9 +209,9 @@ async def queue_waiting_turns(timestamp: int) -> None:
     for company_id in companies:
         try:
             buffer = await service.buffer_seconds_for(ctx.db, ctx.settings, company_id)
-            leaving = own_jobs.get(company_id, set())
+            leaving, quiet = own_jobs.get(company_id, set()), SWEEP_QUIET_SECONDS
             async with tenant_session(ctx.db, company_id) as ts:
-                due = await turns.next_due(ts, buffer_seconds=buffer, leaving=leaving)
+                due = await turns.left_due(ts, buffer_seconds=buffer, leaving=leaving, quiet_seconds=quiet)
             if due is not None:
                 await schedule_turns(company_id, delay=max(due, 0.0))  # moves nothing when a job waits already
                 queued += 1
@@ -225,8 +230,8 @@ WHERE status IN ('todo', 'doing') AND task_name = %(task)s
 
 async def _turns_with_own_jobs(queue: procrastinate.App) -> dict[uuid.UUID, set[uuid.UUID]]:
     """Per company, the conversations whose turn a queued ``take_turn`` job takes. The sweep leaves them out: a
-    turn that fell due a moment ago (as a worker starts, say) has its job, and a batch queued for it would race
-    that job for the same turn. (A company's batch needs no such care: the sweep moves its waiting job earlier.)"""
+    batch queued for them would race those jobs for the same turns (after a worker was down a while, say). (A
+    company's batch needs no such care: the sweep moves its waiting job earlier.)"""
     found: dict[uuid.UUID, set[uuid.UUID]] = {}
     for row in await queue.connector.execute_query_all_async(_OWN_TURN_JOBS, task=take_turn.name):
         found.setdefault(uuid.UUID(row["company"]), set()).add(uuid.UUID(row["conversation"]))
