@@ -23,6 +23,7 @@ from x8.kit.db import Database
 from x8.kit.jobs import recover_stalled_jobs
 from x8.platform.conversations import replies, service, tasks
 from x8.platform.conversations.tasks import queue_waiting_turns, schedule_turns, take_turn
+from x8.settings import Settings
 from x8.tenancy.session import tenant_session
 from x8.worker import build_app
 
@@ -387,3 +388,30 @@ async def test_a_batch_records_its_turns_in_one_statement_and_a_lost_claim_write
         (b.conversation_id, True),
         (lost.conversation_id, False),
     }
+
+
+async def test_a_batch_sends_a_few_replies_at_a_time(
+    app_url: str, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``deliver_many`` keeps at most ``SENDS_AT_ONCE`` provider calls in flight (the shared HTTP pool checks every
+    pooled connection on each request), and every reply still gets its call."""
+    in_flight, most, called = 0, 0, []
+
+    async def slow_send(db: Any, settings: Any, company_id: Any, outgoing: delivery.Outgoing) -> str:
+        nonlocal in_flight, most
+        in_flight += 1
+        most = max(most, in_flight)
+        await asyncio.sleep(0.01)
+        in_flight -= 1
+        called.append(outgoing.id)
+        return "nothing to send"  # recorded already: nothing left to record
+
+    monkeypatch.setattr(replies, "_send", slow_send)
+    claimed = [delivery.Outgoing(uuid.uuid4(), uuid.uuid4(), "hi", uuid.uuid4(), "x") for _ in range(3 * 16 + 5)]
+    db = Database.connect(app_url, pool_size=1)
+    try:
+        assert await replies.deliver_many(db, settings, uuid.uuid4(), claimed) == []
+    finally:
+        await db.dispose()
+    assert most == replies.SENDS_AT_ONCE == 16
+    assert sorted(called) == sorted(c.id for c in claimed)
