@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import multiprocessing
 import multiprocessing.process
@@ -251,7 +252,18 @@ def _work(urls: runtime.DatabaseUrls, concurrency: int) -> None:
             await provider_http.close()
             await mongo_history.close_clients()
 
+    _collect_garbage_less()
     uvloop.run(run())  # as the API runs on (uvicorn picks it): a cheaper event loop for the job's many round trips
+
+
+def _collect_garbage_less() -> None:
+    """The worker's objects from its start (modules, the app, its SQL) leave the collector's view, and its
+    youngest generation is collected every 20,000 allocations rather than 700: a job's many short-lived objects
+    (rows, requests, coroutines) made the cyclic collector a tenth of the worker's CPU, most of it scanning
+    objects that live as long as the process. Reference counting still frees what has no cycle at once."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
 
 
 def _create_staff(role: str, email: str, password: str, full_name: str) -> None:
