@@ -16,6 +16,7 @@ from psycopg.types.json import Jsonb
 
 from tests.conftest import sql
 from tests.conversations.helpers import run_jobs
+from x8.kit import jobs
 from x8.kit.db import Database
 from x8.kit.jobs import open_queue
 from x8.platform.conversations import tasks as conversation_tasks
@@ -350,3 +351,26 @@ async def test_a_batch_asks_for_a_companys_turns_once_while_the_asked_job_is_ahe
         await conversation_tasks.schedule_turns(company, delay=0.05)  # too near to be sure it has not run
         await conversation_tasks.schedule_turns(company, delay=0.05)
     assert asked == [4, 4, 1, 0.05, 0.05]
+
+
+async def test_a_stopping_worker_ends_a_channels_backlog_at_the_next_page_and_queues_the_rest(
+    owner_url: str, app_url: str, queue: None, handled: list[tuple[str, int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker asked to stop (a deploy) does not hold its graceful stop until a channel's whole backlog is handled:
+    the batch job finishes the page it is on and queues the channel's next batch, which a worker that goes on
+    takes."""
+    [channel] = _channels(owner_url, 1)
+    monkeypatch.setattr(inbox_tasks, "BATCH_SIZE", 2)
+    for n in range(5):
+        await inbox_tasks.store(_event(channel, f"c{n}", n))
+    sql(owner_url, "DELETE FROM procrastinate_jobs")  # the job the stores queued: the one below runs by hand
+    monkeypatch.setattr(jobs, "_stopping", asyncio.Event())
+    jobs._stopping.set()
+    await inbox_tasks.handle_channel_events(channel_id=str(channel))  # as the stopping worker runs it
+    assert len(handled) == 2
+    assert _jobs(owner_url) == [(BATCH_JOB, str(channel), f"events:{channel}", f"events:{channel}")]
+
+    jobs._stopping.clear()  # another worker, going on
+    await run_jobs(app_url)
+    assert sorted(n for _, n in handled) == [0, 1, 2, 3, 4]
+    assert _jobs(owner_url) == []

@@ -6,6 +6,7 @@ import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 
+import asyncpg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, ProgrammingError
@@ -169,3 +170,21 @@ async def test_a_tenant_session_cancelled_mid_statement_commits_nothing_and_pool
         await asyncio.wait_for(slow_write(), timeout=0.3)
     assert await _connection_state(app_db) == before
     assert await _names(app_db, a) == []
+
+
+async def test_a_tenant_whose_role_is_gone_fails_alone_and_leaves_its_connection_clean(
+    app_url: str, new_tenant: NewTenant
+) -> None:
+    """A company being deleted has lost its role while a job still opens its transaction: that transaction fails,
+    and the one pooled connection goes back clean, so the next tenant's transaction on it works (the worker's pool
+    checks nothing on checkout)."""
+    live = await new_tenant()
+    db = Database.connect(app_url, pool_size=1, pre_ping=False)
+    try:
+        with pytest.raises(asyncpg.InvalidParameterValueError, match="does not exist"):
+            async with tenant_session(db, uuid.uuid4()) as ts:
+                await ts.execute(text("SELECT 1"))
+        async with tenant_session(db, live) as ts:
+            assert (await ts.execute(text("SELECT count(*) FROM contacts"))).scalar_one() == 0
+    finally:
+        await db.dispose()

@@ -209,6 +209,7 @@ async def run_worker(queue: procrastinate.App, *, concurrency: int, stop: asynci
         "install_signal_handlers": False,
     }
     worker = procrastinate.worker.Worker(app=queue, **options)
+    _stopping.clear()
     loop = asyncio.get_running_loop()
     on_signals = stop is None
     stop = stop or asyncio.Event()
@@ -247,6 +248,16 @@ def _stop_hearing_signals(loop: asyncio.AbstractEventLoop) -> None:
         loop.remove_signal_handler(signum)
 
 
+# Set once this process's worker is asked to stop: a long job (a channel's backlog of events) ends at its next
+# step and leaves the rest to a job of its own, rather than holding a deploy's graceful stop for minutes.
+_stopping = asyncio.Event()
+
+
+def worker_stopping() -> bool:
+    return _stopping.is_set()
+
+
 async def _stop_when_set(stop: asyncio.Event, worker: procrastinate.worker.Worker) -> None:
     await stop.wait()
+    _stopping.set()
     worker.stop()  # type: ignore[no-untyped-call]  # a graceful stop: running jobs finish, then the worker unregisters

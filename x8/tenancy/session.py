@@ -130,7 +130,13 @@ async def tenant_session(db: Database, tenant_id: uuid.UUID) -> AsyncIterator[Te
         await connection.execution_options(isolation_level="AUTOCOMMIT")
         driver = (await connection.get_raw_connection()).driver_connection
         assert driver is not None
-        await driver.execute(_begin_as(names))
+        try:
+            await driver.execute(_begin_as(names))
+        except BaseException:
+            # BEGIN went through and the settings failed (a company being deleted has no role any more): the
+            # connection is in an aborted transaction, and pooled so it would fail everyone's next statement.
+            await _abandon(connection, driver)
+            raise
         session = TenantSession(connection, names)
         try:
             yield session

@@ -26,7 +26,7 @@ import procrastinate
 
 from x8.kit.clock import utcnow
 from x8.kit.group_defer import GroupWriter
-from x8.kit.jobs import WorkerContext, context, queue_or_move_earlier
+from x8.kit.jobs import WorkerContext, context, queue_or_move_earlier, worker_stopping
 from x8.platform.inbox import repository
 from x8.platform.inbox.handlers import BATCH_SCOPES, HANDLERS, NotHandledYet
 from x8.platform.inbox.repository import IncomingEvent, StoredEvent, WaitingEvent
@@ -102,12 +102,19 @@ async def _handle_channel(ctx: WorkerContext, channel_id: uuid.UUID, held: dict[
                 await repository.mark_many_handled(connection, handled)
         if len(events) < BATCH_SIZE:
             return
+        if worker_stopping():  # the rest is the channel's next batch job's, on a worker that goes on
+            await _queue_channel_events(str(channel_id))
+            return
         after = events[-1].event.id
 
 
 @blueprint.task(name="retry_channel_events", pass_context=False)
 async def retry_channel_events(channel_id: str) -> None:
     """When a channel's failed event is due to be tried again: queue its batch (unless one waits already)."""
+    await _queue_channel_events(channel_id)
+
+
+async def _queue_channel_events(channel_id: str) -> None:
     manager = handle_channel_events.configure().job_manager
     await manager.connector.execute_query_async(
         repository.QUEUE_CHANNEL,
