@@ -94,9 +94,9 @@ class SharedSearches:
     for while one round is gathered goes into one short read-only tenant transaction, their first stage in one
     statement (``search_many``), instead of a transaction and a statement each (BEGIN and COMMIT are two of a lone
     search's three round trips). The transaction holds only the searches (the thinking around them runs outside
-    it). Only the transaction is shared: two turns asking the same question are
-    searched twice. A round that fails (one bad search aborts the transaction) runs each of its searches
-    again on its own, so a failure is only its own turn's."""
+    it). Results are not shared: two turns asking the same question are searched twice. A round that fails (one
+    bad search aborts the transaction) runs each of its searches again on its own, so a failure is only its own
+    turn's."""
 
     def __init__(self, sessions: TenantSessionFactory, kb_ids: list[uuid.UUID], *, language: str) -> None:
         self._sessions = sessions
